@@ -1,0 +1,40 @@
+# Hemicycle: `make demo` loads the bundled corpus and serves it; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export HEMICYCLE_DATA ?= $(CURDIR)/var
+
+.PHONY: setup system demo demo-data serve test lint clean
+
+setup: system $(VENV)/.installed
+
+system:
+	@bash scripts/system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip==25.3
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+# Every loader is idempotent: running demo-data twice changes nothing.
+demo-data: setup
+	$(BIN)/hemicycle migrate
+	$(BIN)/hemicycle ingest corpus/documents/cr-unsc
+	$(BIN)/hemicycle ingest corpus/documents/unpc
+	$(BIN)/hemicycle ingest corpus/documents/ungdc
+	$(BIN)/hemicycle reindex
+
+demo: demo-data
+	$(BIN)/hemicycle serve --host 127.0.0.1 --port 8000
+
+test: setup
+	@bash scripts/test-postgres.sh
+	$(BIN)/pytest -n 2 -q -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf var .pytest_cache

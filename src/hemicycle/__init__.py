@@ -1,0 +1,1 @@
+"""Hemicycle: a digital library for the documents of deliberative bodies."""

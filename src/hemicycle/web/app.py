@@ -1,0 +1,111 @@
+"""The ASGI application: middleware, error pages, and the map of route modules.
+
+Routes live in ``hemicycle.web.routes.<feature>``, each one APIRouter called
+``router``; ROUTE_MODULES below is the whole map of the site.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from hemicycle.config import Settings, load_settings
+from hemicycle.web.auth import SigninLimiter
+from hemicycle.web.i18n import negotiate
+from hemicycle.web.templating import render
+
+ROUTE_MODULES: tuple[str, ...] = (
+    "hemicycle.web.routes.auth",
+)
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith("/api"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _error_response(request: Request, status: int, detail: str, headers=None):
+    if _wants_json(request):
+        return JSONResponse({"error": {"status": status, "detail": detail}},
+                            status_code=status, headers=headers)
+    known = status if status in (400, 401, 403, 404, 413, 416, 429) else (
+        400 if status < 500 else 500)
+    return render(request, "error.html", {"status": status, "detail": detail,
+                                          "message_key": f"error.{known}"},
+                  status_code=status, headers=headers)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    app = FastAPI(
+        title="Hemicycle API",
+        description="Documents of deliberative bodies: search, records, files.",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.signin_limiter = SigninLimiter()
+
+    @app.middleware("http")
+    async def interface_language(request: Request, call_next):
+        # "ui" switches the interface language ("lang" is left to content filters)
+        request.state.lang = negotiate(
+            request.query_params.get("ui"),
+            request.cookies.get("lang"),
+            request.headers.get("accept-language"),
+        )
+        response = await call_next(request)
+        if request.query_params.get("ui") and request.cookies.get("lang") != request.state.lang:
+            response.set_cookie("lang", request.state.lang, max_age=365 * 86400,
+                                samesite="lax")
+        response.headers.setdefault("Content-Language", request.state.lang)
+        return response
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="hemicycle_session",
+        same_site="lax",
+        https_only=settings.base_url.startswith("https"),
+    )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return _error_response(request, exc.status_code, str(exc.detail), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()))
+            parts.append(f"{where}: {err.get('msg')}")
+        return _error_response(request, 400, "; ".join(parts) or "invalid request")
+
+    @app.exception_handler(404)
+    async def not_found(request: Request, exc):
+        detail = getattr(exc, "detail", None) or f"nothing at {request.url.path}"
+        return _error_response(request, 404, str(detail))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        log.exception("unhandled error on %s", request.url.path)
+        return _error_response(request, 500, "internal error; the administrator can see the log")
+
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    for name in ROUTE_MODULES:
+        app.include_router(importlib.import_module(name).router)
+    return app

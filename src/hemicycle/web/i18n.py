@@ -1,0 +1,51 @@
+"""Interface text in the six languages.
+
+Each feature keeps its messages in its own ``i18n/<feature>.json``: a map from a
+message key to its text per language. Missing translations fall back to English
+and are reported by the tests, never shown as keys.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from hemicycle.languages import CODES, DEFAULT, normalise_language, UnknownLanguage
+
+I18N_DIR = Path(__file__).parent / "i18n"
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(I18N_DIR.glob("*.json")):
+        for key, texts in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"{path.name}: message key {key!r} is defined twice")
+            merged[key] = texts
+    return merged
+
+
+def translate(key: str, lang: str, **values: object) -> str:
+    texts = messages().get(key)
+    if texts is None:
+        return key
+    text = texts.get(lang) or texts.get(DEFAULT) or key
+    return text.format(**values) if values else text
+
+
+def negotiate(query_lang: str | None, cookie_lang: str | None, accept: str | None) -> str:
+    """The interface language: explicit choice, then cookie, then Accept-Language."""
+    for candidate in (query_lang, cookie_lang):
+        if candidate:
+            try:
+                return normalise_language(candidate)
+            except UnknownLanguage:
+                pass
+    for part in (accept or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        primary = tag.split("-")[0]
+        if primary in CODES:
+            return primary
+    return DEFAULT

@@ -1,0 +1,54 @@
+"""Rendering pages: every template gets the interface language, its direction,
+``t()`` for interface text, the signed-in user and a CSRF token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from hemicycle.languages import BY_CODE, LANGUAGES, direction
+from hemicycle.web.auth import csrf_token, current_user
+from hemicycle.web.i18n import translate
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.globals["LANGUAGES"] = LANGUAGES
+templates.env.globals["LANGUAGE"] = BY_CODE
+templates.env.globals["direction"] = direction
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    lang = request.state.lang
+
+    def t(key: str, **values: object) -> str:
+        return translate(key, lang, **values)
+
+    def url_with(**changes: object) -> str:
+        """The current URL with some query parameters changed (None removes one)."""
+        params = dict(request.query_params)
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = str(value)
+        return str(request.url.include_query_params().replace_query_params(**params))
+
+    return {
+        "request": request,
+        "lang": lang,
+        "dir": direction(lang),
+        "t": t,
+        "user": current_user(request),
+        "csrf_token": csrf_token(request),
+        "url_with": url_with,
+    }
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status_code: int = 200, headers: dict[str, str] | None = None):
+    ctx = page_context(request)
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code,
+                                      headers=headers)
