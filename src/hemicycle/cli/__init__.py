@@ -15,6 +15,7 @@ import typer
 
 COMMAND_MODULES: tuple[str, ...] = (
     "hemicycle.cli.db",
+    "hemicycle.cli.ingest",
     "hemicycle.cli.users",
     "hemicycle.cli.serve",
 )
