@@ -1,0 +1,416 @@
+"""An OCFL 1.1 storage root that Hemicycle writes: one object per document.
+
+Each change is built in the root's workspace (a sibling directory on the same
+filesystem, outside the OCFL tree) and then swapped into place in one atomic step,
+so a crash at any moment leaves either the old object or the new one, never a mix.
+Existing versions are hard-linked into the new copy, never copied, so a version
+costs only its new bytes.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import shutil
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from hemicycle.storage import durable, layout
+from hemicycle.storage.inventory import (
+    CONTENT_DIR,
+    DIGEST,
+    OBJECT_DECLARATION,
+    OBJECT_DECLARATION_TEXT,
+    Inventory,
+    InventoryError,
+    add_version,
+    new_inventory,
+    read_inventory,
+    sidecar_bytes,
+    sidecar_name,
+)
+from hemicycle.storage.paths import (
+    PathRefused,
+    check_no_collisions,
+    normalise_logical_path,
+    object_id_from_ocfl,
+    ocfl_id,
+)
+
+
+class ObjectError(RuntimeError):
+    """A storage operation that was refused or failed; nothing in the root changed."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    """What one store or removal did to an object."""
+
+    object_id: str
+    inventory: Inventory
+    changed: bool
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+
+    @property
+    def version(self) -> str:
+        return self.inventory.head
+
+
+def _key(identifier: str) -> str:
+    return hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:40]
+
+
+def _regular_file(path: Path, logical: str) -> None:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise ObjectError(f"{logical}: source file {path} does not exist") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise ObjectError(f"{logical}: source {path} is a symbolic link; refusing to follow it")
+    if not stat.S_ISREG(st.st_mode):
+        raise ObjectError(f"{logical}: source {path} is not a regular file")
+
+
+def _copy_and_hash(source: Path, target: Path, sync: bool) -> str:
+    h = hashlib.new(DIGEST)
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as src, open(target, "xb") as dst:
+        while chunk := src.read(durable.CHUNK):
+            h.update(chunk)
+            dst.write(chunk)
+        if sync:
+            dst.flush()
+            os.fsync(dst.fileno())
+    return h.hexdigest()
+
+
+class OcflRoot:
+    """A storage root on disk; ``sync`` False skips fsync (tests of speed only)."""
+
+    def __init__(self, path: Path, *, sync: bool = True, workspace: Path | None = None):
+        self.path = Path(path)
+        self.sync = sync
+        self.workspace = workspace or self.path.parent / f".{self.path.name}-work"
+
+    # -- the root itself -------------------------------------------------------------
+    def exists(self) -> bool:
+        return (self.path / layout.ROOT_DECLARATION).is_file()
+
+    def ensure(self) -> None:
+        """Create the root (declaration, layout, extension config) if it is not there."""
+        if self.exists():
+            return
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        with self._locked("root"):
+            if self.exists():
+                return
+            if self.path.exists() and any(self.path.iterdir()):
+                raise ObjectError(f"{self.path} exists, is not empty and is not an OCFL "
+                                  "storage root; refusing to write into it")
+            stage = self.workspace / "root.new"
+            shutil.rmtree(stage, ignore_errors=True)
+            stage.mkdir()
+            ext = stage / "extensions" / layout.NAME
+            ext.mkdir(parents=True)
+            durable.write_bytes(ext / "config.json", layout.config_file(), sync=self.sync)
+            durable.write_bytes(stage / "ocfl_layout.json", layout.layout_file(), sync=self.sync)
+            durable.write_bytes(stage / layout.ROOT_DECLARATION,
+                                layout.ROOT_DECLARATION_TEXT.encode(), sync=self.sync)
+            if self.sync:
+                durable.fsync_tree(stage)
+            if self.path.exists():  # an empty directory (a mount point): fill it in place
+                for entry in ("extensions", "ocfl_layout.json", layout.ROOT_DECLARATION):
+                    os.rename(stage / entry, self.path / entry)
+                stage.rmdir()
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(stage, self.path)
+            if self.sync:
+                durable.fsync_path(self.path)
+                durable.fsync_path(self.path.parent)
+
+    @contextmanager
+    def _locked(self, name: str) -> Iterator[None]:
+        locks = self.workspace / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        with open(locks / f"{name}.lock", "a+b") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    # -- objects -----------------------------------------------------------------------
+    def object_dir(self, object_id: str) -> Path:
+        return self.path / layout.object_path(ocfl_id(object_id))
+
+    def inventory(self, object_id: str) -> Inventory | None:
+        try:
+            return read_inventory(self.object_dir(object_id) / "inventory.json")
+        except FileNotFoundError:
+            return None
+
+    def object_dirs(self) -> Iterator[Path]:
+        """Every object root under the storage root, in a stable order."""
+        for dirpath, dirs, files in os.walk(self.path):
+            here = Path(dirpath)
+            if here == self.path:
+                dirs[:] = [d for d in dirs if d != "extensions"]
+            if any(f.startswith("0=ocfl_object_") for f in files):
+                dirs[:] = []
+                yield here
+                continue
+            dirs.sort()
+
+    def object_ids(self) -> Iterator[str]:
+        for obj in self.object_dirs():
+            try:
+                yield object_id_from_ocfl(read_inventory(obj / "inventory.json").id)
+            except (OSError, InventoryError):
+                continue
+
+    def resolve(self, object_id: str, logical: str) -> Path:
+        """Content path of ``logical`` in the newest version that holds it."""
+        inv = self.inventory(object_id)
+        if inv is None:
+            raise ObjectError(f"no object {object_id!r} in {self.path}")
+        for version in inv.versions_holding(logical):
+            digest = inv.state(version)[logical]
+            return self.object_dir(object_id) / inv.content_path_for(digest)
+        raise ObjectError(f"object {object_id!r} has no file {logical!r} in any version")
+
+    # -- writing -----------------------------------------------------------------------
+    def store(self, object_id: str, files: dict[str, Path], message: str = "",
+              agent: str = "hemicycle") -> Commit:
+        """Add or replace ``files`` (logical path -> source); a new version only if needed."""
+        identifier = ocfl_id(object_id)
+        cleaned: dict[str, Path] = {}
+        try:
+            for logical, source in files.items():
+                nfc = normalise_logical_path(logical)
+                if nfc in cleaned:
+                    raise PathRefused(f"logical path {logical!r} given twice (after Unicode "
+                                      "normalisation)")
+                cleaned[nfc] = Path(source)
+        except PathRefused as exc:
+            raise ObjectError(str(exc)) from None
+        for logical, source in cleaned.items():
+            _regular_file(source, logical)
+        digests = {logical: durable_digest(source) for logical, source in cleaned.items()}
+        self.ensure()
+        with self._locked(_key(identifier)):
+            self._recover(identifier)
+            inv = self.inventory(object_id)
+            old_state = inv.state() if inv and inv.data["versions"] else {}
+            state = dict(old_state)
+            state.update(digests)
+            if inv is not None and state == old_state:
+                return Commit(object_id, inv, changed=False)
+            try:
+                check_no_collisions(list(state))
+            except PathRefused as exc:
+                raise ObjectError(str(exc)) from None
+            added = tuple(sorted(p for p in digests if p not in old_state))
+            modified = tuple(sorted(p for p in digests
+                                    if p in old_state and old_state[p] != digests[p]))
+            new_inv = self._commit(identifier, inv, state, cleaned, digests, message
+                                   or _default_message(added, modified, ()), agent)
+            return Commit(object_id, new_inv, True, added, (), modified)
+
+    def remove(self, object_id: str, logical_paths: list[str], message: str = "",
+               agent: str = "hemicycle") -> Commit:
+        """A new version without ``logical_paths`` (their bytes stay in older versions)."""
+        identifier = ocfl_id(object_id)
+        with self._locked(_key(identifier)):
+            self._recover(identifier)
+            inv = self.inventory(object_id)
+            if inv is None:
+                raise ObjectError(f"no object {object_id!r} in {self.path}")
+            state = inv.state()
+            gone = tuple(sorted(p for p in logical_paths if p in state))
+            if not gone:
+                return Commit(object_id, inv, changed=False)
+            for p in gone:
+                del state[p]
+            new_inv = self._commit(identifier, inv, state, {}, {}, message
+                                   or _default_message((), (), gone), agent)
+            return Commit(object_id, new_inv, True, removed=gone)
+
+    def purge(self, object_id: str) -> bool:
+        """Remove the object and all its bytes (the administrator's explicit act)."""
+        identifier = ocfl_id(object_id)
+        target = self.object_dir(object_id)
+        with self._locked(_key(identifier)):
+            self._recover(identifier)
+            if not target.exists():
+                return False
+            stage = self._stage(identifier)
+            os.rename(target, stage / "purged")
+            self._sync_dir(target.parent)
+            self._prune_empty_parents(target.parent)
+            shutil.rmtree(stage, ignore_errors=True)
+            return True
+
+    def install(self, object_id: str, build: callable) -> None:
+        """Swap in an object directory made by ``build(path)`` (replication and repair)."""
+        identifier = ocfl_id(object_id)
+        self.ensure()
+        with self._locked(_key(identifier)):
+            self._recover(identifier)
+            stage = self._stage(identifier)
+            staged = stage / "obj"
+            try:
+                build(staged)
+                if self.sync:
+                    durable.fsync_tree(staged)
+                self._swap_in(identifier, staged, stage)
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
+
+    def _stage(self, identifier: str) -> Path:
+        stage = self.workspace / "stage" / _key(identifier)
+        shutil.rmtree(stage, ignore_errors=True)
+        stage.mkdir(parents=True)
+        return stage
+
+    def _recover(self, identifier: str) -> None:
+        """Finish or undo what a crashed writer left for this object (lock held)."""
+        stage = self.workspace / "stage" / _key(identifier)
+        if not stage.exists():
+            return
+        target = self.path / layout.object_path(identifier)
+        old = stage / "old"
+        if not target.exists() and old.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(old, target)  # a swap without renameat2 was cut in half: undo it
+            self._sync_dir(target.parent)
+        shutil.rmtree(stage, ignore_errors=True)
+
+    def _commit(self, identifier: str, inv: Inventory | None, state: dict[str, str],
+                sources: dict[str, Path], digests: dict[str, str], message: str,
+                agent: str) -> Inventory:
+        stage = self._stage(identifier)
+        try:
+            return self._build_and_swap(identifier, inv, state, sources, digests, message,
+                                        agent, stage)
+        except OSError as exc:
+            reason = ("no space left on device" if exc.errno == errno.ENOSPC else
+                      "disk quota exceeded" if exc.errno == errno.EDQUOT else str(exc))
+            raise ObjectError(f"could not write object {identifier!r}: {reason}; "
+                              "the storage root was not changed") from exc
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+    def _build_and_swap(self, identifier, inv, state, sources, digests, message, agent,
+                        stage: Path) -> Inventory:
+        target = self.path / layout.object_path(identifier)
+        staged = stage / "obj"
+        staged.mkdir()
+        base = inv or new_inventory(identifier)
+        version = f"v{base.head_number + 1 if base.data['versions'] else 1}"
+        vdir = staged / version
+        vdir.mkdir()
+        new_content: dict[str, str] = {}
+        for logical, source in sorted(sources.items()):
+            digest = digests[logical]
+            if digest in base.manifest or digest in new_content:
+                continue
+            content_path = f"{version}/{CONTENT_DIR}/{logical}"
+            dest = staged / content_path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if _copy_and_hash(source, dest, self.sync) != digest:
+                raise ObjectError(f"{logical}: source {source} changed while it was stored")
+            new_content[digest] = content_path
+        new_inv = add_version(base, state, new_content, message, agent)
+        if inv is not None:
+            for entry in sorted(os.listdir(target)):
+                if entry in ("inventory.json", sidecar_name(base.algorithm)):
+                    continue
+                _link_tree(target / entry, staged / entry, self.sync)
+        else:
+            durable.write_bytes(staged / OBJECT_DECLARATION, OBJECT_DECLARATION_TEXT.encode(),
+                                sync=self.sync)
+        body = new_inv.to_bytes()
+        side = sidecar_bytes(body)
+        for where in (vdir, staged):
+            durable.write_bytes(where / "inventory.json", body, sync=self.sync)
+            durable.write_bytes(where / sidecar_name(), side, sync=self.sync)
+        if self.sync:
+            for dirpath, _dirs, _files in os.walk(staged, topdown=False):
+                durable.fsync_path(Path(dirpath))
+        self._swap_in(identifier, staged, stage)
+        return new_inv
+
+    def _swap_in(self, identifier: str, staged: Path, stage: Path) -> None:
+        target = self.path / layout.object_path(identifier)
+        if target.exists():
+            if not durable.exchange(staged, target):
+                os.rename(target, stage / "old")
+                os.rename(staged, target)
+            self._sync_dir(target.parent)
+            return
+        # new object: move in the highest missing directory so no empty one is ever left
+        for _attempt in range(20):
+            missing = target
+            while not missing.parent.exists():
+                missing = missing.parent
+            chain = stage / "chain"
+            shutil.rmtree(chain, ignore_errors=True)
+            inner = chain / missing.relative_to(missing.parent) / target.relative_to(missing)
+            inner.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(staged, inner)
+            top = chain / missing.name
+            try:
+                os.rename(top, missing)
+            except OSError as exc:
+                os.rename(inner, staged)
+                if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOENT):
+                    continue  # another writer made or removed a directory on the way
+                raise
+            self._sync_dir(missing.parent)
+            return
+        raise ObjectError(f"could not place object {identifier!r}: the directories above it "
+                          "kept changing")
+
+    def _prune_empty_parents(self, directory: Path) -> None:
+        while directory != self.path and self.path in directory.parents:
+            try:
+                directory.rmdir()
+            except OSError:
+                return
+            self._sync_dir(directory.parent)
+            directory = directory.parent
+
+    def _sync_dir(self, directory: Path) -> None:
+        if self.sync:
+            durable.fsync_path(directory)
+
+
+def durable_digest(path: Path) -> str:
+    from hemicycle.storage.inventory import file_digest
+
+    return file_digest(path)
+
+
+def _link_tree(source: Path, target: Path, sync: bool) -> None:
+    if source.is_dir() and not source.is_symlink():
+        target.mkdir()
+        for entry in sorted(os.listdir(source)):
+            _link_tree(source / entry, target / entry, sync)
+    else:
+        durable.link_or_copy(source, target, sync=sync)
+
+
+def _default_message(added, modified, removed) -> str:
+    parts = []
+    for verb, paths in (("added", added), ("replaced", modified), ("removed", removed)):
+        if paths:
+            parts.append(f"{verb} {', '.join(paths)}")
+    return "; ".join(parts) or "no change"

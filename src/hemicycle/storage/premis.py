@@ -1,0 +1,3 @@
+"""placeholder"""
+def record_commit(settings, commit, agent="hemicycle", sources=None):
+    pass
