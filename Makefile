@@ -24,7 +24,6 @@ demo-data: setup
 	$(BIN)/hemicycle ingest corpus/documents/cr-unsc
 	$(BIN)/hemicycle ingest corpus/documents/unpc
 	$(BIN)/hemicycle ingest corpus/documents/ungdc
-	$(BIN)/hemicycle reindex
 
 demo: demo-data
 	$(BIN)/hemicycle serve --host 127.0.0.1 --port 8000
