@@ -21,7 +21,8 @@ SHARED = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "d
 OUT = ROOT / "corpus" / "documents"
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
 MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+    "january february march april may june july august september october november december"
+    .split(), 1)}
 
 
 def fresh(folder: Path) -> Path:
@@ -55,7 +56,8 @@ def sc_resolutions() -> None:
         date = None
         found = re.search(r"[Rr]esolution of (\d{1,2}) (\w+) (\d{4})", text[:600])
         if found and found.group(2).lower() in MONTHS:
-            date = f"{found.group(3)}-{MONTHS[found.group(2).lower()]:02d}-{int(found.group(1)):02d}"
+            day, month = int(found.group(1)), MONTHS[found.group(2).lower()]
+            date = f"{found.group(3)}-{month:02d}-{day:02d}"
         title = f"Resolution {number} ({year})"
         if heading and heading.isupper() and len(heading) < 160:
             title += f": {heading.title()}"

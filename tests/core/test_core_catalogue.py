@@ -29,7 +29,8 @@ def test_joint_documents_and_subject_provenance(catalogue_settings):
     save_document(catalogue_settings, DocumentInput(
         symbols=["A/ES-10/738", "S/2017/14"], doc_type="letter",
         versions={"en": VersionInput(title="Identical letters")},
-        subjects=[SubjectInput("http://metadata.un.org/thesaurus/1005155", label="PALESTINE QUESTION",
+        subjects=[SubjectInput("http://metadata.un.org/thesaurus/1005155",
+                               label="PALESTINE QUESTION",
                                origin="machine", backend="mllm", score=0.8)],
     ))
     with session_scope(catalogue_settings.database_url) as db:

@@ -35,7 +35,8 @@ def server(settings, tmp_path):
     save_document(settings, DocumentInput(
         symbols=["S/RES/2347 (2017)"], doc_type="resolution",
         versions={"en": VersionInput(title="Resolution 2347 (2017)", text=text),
-                  "ar": VersionInput(title="القرار 2347 (2017)", text="إن مجلس الأمن يدين تدمير التراث الثقافي")},
+                  "ar": VersionInput(title="القرار 2347 (2017)",
+                                     text="إن مجلس الأمن يدين تدمير التراث الثقافي")},
         files=[FileInput("en", "txt", f)],
     ))
     port = free_port()

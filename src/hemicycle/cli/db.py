@@ -14,4 +14,5 @@ def register(app: typer.Typer) -> None:
         """Create or upgrade the catalogue schema to the newest version."""
         s = settings()
         engine = get_engine(s.database_url)
-        console.print(f"catalogue at {engine.url.render_as_string()} has {len(table_names(engine))} tables")
+        tables = len(table_names(engine))
+        console.print(f"catalogue at {engine.url.render_as_string()} has {tables} tables")

@@ -16,8 +16,12 @@ from hemicycle.ingest.run import ingest_folder
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest(
-        path: Annotated[Path, typer.Argument(help="A folder with manifest.csv/.jsonl, or the manifest.")],
-        replace: Annotated[bool, typer.Option(help="Overwrite catalogued values that differ.")] = False,
+        path: Annotated[
+            Path, typer.Argument(help="A folder with manifest.csv/.jsonl, or the manifest.")
+        ],
+        replace: Annotated[
+            bool, typer.Option(help="Overwrite catalogued values that differ.")
+        ] = False,
     ) -> None:
         """Load documents (PDF or text files) described by a manifest. Safe to rerun."""
         if not path.exists():

@@ -257,7 +257,8 @@ def plan_documents(manifest: Path) -> tuple[list[PlannedDocument], list[RowError
             errors.append(RowError(manifest, line, exc.field, exc.reason))
             continue
         if key in broken:
-            errors.append(RowError(manifest, line, "symbol", "an earlier row of this document was bad"))
+            errors.append(RowError(manifest, line, "symbol",
+                                   "an earlier row of this document was bad"))
             continue
         doc = planned.get(key)
         if doc is None:

@@ -334,8 +334,8 @@ def save_document(settings: Settings, data: DocumentInput, replace: bool = False
     locations: dict[str, str] = {}
     if checked.files:
         # bytes first: a crash after this leaves stored bytes and no record, never the reverse
-        locations = store_files(settings, uid, {_logical_path(f): f.path for f, _, _ in checked.files},
-                                message=f"ingest {checked.primary}")
+        sources = {_logical_path(f): f.path for f, _, _ in checked.files}
+        locations = store_files(settings, uid, sources, message=f"ingest {checked.primary}")
     with session_scope(settings.database_url) as db:
         doc = db.scalar(select(Document).where(Document.uid == uid))
         created = doc is None

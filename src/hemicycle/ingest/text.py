@@ -47,4 +47,5 @@ def extract_text(path: Path) -> tuple[str, str]:
         return pdf_text(path), "pdf"
     if suffix in (".txt", ".text"):
         return plain_text(path), "txt"
-    raise TextError(f"{path.name}: unsupported file type {suffix or '(none)'}; expected .pdf or .txt")
+    raise TextError(
+        f"{path.name}: unsupported file type {suffix or '(none)'}; expected .pdf or .txt")

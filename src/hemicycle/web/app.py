@@ -23,6 +23,7 @@ from hemicycle.web.templating import render
 
 ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.auth",
+    "hemicycle.web.routes.documents",
     "hemicycle.web.routes.interop",
 )
 
