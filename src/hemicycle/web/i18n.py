@@ -11,7 +11,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from hemicycle.languages import CODES, DEFAULT, normalise_language, UnknownLanguage
+from hemicycle.languages import CODES, DEFAULT, UnknownLanguage, normalise_language
 
 I18N_DIR = Path(__file__).parent / "i18n"
 
