@@ -13,6 +13,7 @@ from sqlalchemy import MetaData
 MODEL_MODULES: tuple[str, ...] = (
     "hemicycle.catalogue.models",
     "hemicycle.interop.models",
+    "hemicycle.storage.models",
 )
 
 
