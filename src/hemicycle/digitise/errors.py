@@ -12,6 +12,7 @@ REASONS: dict[str, str] = {
     "unsupported-format": "the file is not a TIFF, PNG, JPEG or PDF",
     "unknown-language": "the language of the page cannot be determined",
     "ocr-failed": "tesseract failed on the page",
+    "pdfa-failed": "the pages could not be made into a valid PDF/A",
     "page-failed": "a page of the document failed",
     "no-symbol": "no document symbol was found",
     "catalogue": "the record could not be saved",

@@ -55,22 +55,19 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _page_pdf(page: PageImage, task: PageTask, changed: bool, text_pdf: bytes) -> bytes:
-    """The page image (untouched bytes where possible) with the invisible text on top."""
+    """The page image (untouched PNG/JPEG bytes where possible) with invisible text on top."""
     import img2pdf
     import pikepdf
 
-    if task.format == "pdf" and not changed:
-        with pikepdf.open(task.source) as src:
-            out = pikepdf.new()
-            out.pages.append(src.pages[task.index])
-    else:
-        layout = img2pdf.get_fixed_dpi_layout_fun((page.dpi, page.dpi))
-        data = page.original if (page.original and not changed) else image_bytes(page.image)
-        try:
-            out = pikepdf.open(io.BytesIO(img2pdf.convert(data, layout_fun=layout)))
-        except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError):
-            out = pikepdf.open(io.BytesIO(
-                img2pdf.convert(image_bytes(page.image), layout_fun=layout)))
+    # A PDF's own page is not reused: it may carry an old text layer, unembedded fonts or
+    # JPEG 2000 that PDF/A refuses; the original file is kept beside the PDF/A anyway.
+    layout = img2pdf.get_fixed_dpi_layout_fun((page.dpi, page.dpi))
+    data = page.original if (page.original and not changed) else image_bytes(page.image)
+    try:
+        out = pikepdf.open(io.BytesIO(img2pdf.convert(data, layout_fun=layout)))
+    except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError):
+        out = pikepdf.open(io.BytesIO(
+            img2pdf.convert(image_bytes(page.image), layout_fun=layout)))
     with pikepdf.open(io.BytesIO(text_pdf)) as text:
         target = out.pages[0]
         target.add_overlay(text.pages[0], pikepdf.Rectangle(*target.mediabox))

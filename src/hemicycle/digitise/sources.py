@@ -189,6 +189,10 @@ def load_page(path: Path, fmt: str, index: int, dpi: int = DEFAULT_DPI) -> PageI
 def image_bytes(image: Image.Image) -> bytes:
     """Encode pixels for a PDF page: 1-bit as CCITT G4, others as high-quality JPEG."""
     buf = io.BytesIO()
+    if image.mode == "L":
+        histogram = image.histogram()
+        if histogram[0] + histogram[255] >= 0.995 * image.width * image.height:
+            image = image.convert("1", dither=Image.Dither.NONE)  # a bilevel scan
     if image.mode == "1":
         image.save(buf, format="TIFF", compression="group4")
     else:
