@@ -57,7 +57,8 @@ _MASTHEAD = {  # lines that are only masthead
 # a line holding one of these is part of the masthead, not the title
 _MASTHEAD_WORDS = ("UNITED NATIONS —", "NATIONS UNIES", "NACIONES UNIDAS", "ORIGINAL:",
                    "ORIGINAL :", "DISTR", "UN LIBRARY", "ASSEMBLEE", "ASSEMBLÉE",
-                   "GENERAL ASSEMBLY", "SECURITY COUNCIL", "ОРГАНИЗАЦИЯ ОБЪЕДИНЕННЫХ", "الأمم المتحدة", "联合国")
+                   "GENERAL ASSEMBLY", "SECURITY COUNCIL",
+                   "ОРГАНИЗАЦИЯ ОБЪЕДИНЕННЫХ", "الأمم المتحدة", "联合国")
 
 
 def _field(value, confidence: float) -> dict:
