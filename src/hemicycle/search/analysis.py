@@ -1,0 +1,175 @@
+"""How each of the six languages is cut into search terms.
+
+The same functions serve indexing, query parsing and highlighting, so that a word
+typed in a query becomes exactly the terms the index holds:
+
+* en, fr, es, ru: Tantivy's tokenizer, lower-casing, the Snowball stemmer; French and
+  Spanish then fold accents (``resolucion`` finds ``resolución``); Russian folds ё to е.
+* ar: Arabic normalisation first (alef and hamza forms, ta marbuta, alef maksura,
+  diacritics, tatweel, Arabic-Indic digits), then the Snowball Arabic stemmer.
+* zh: overlapping character bigrams over runs of Han characters (a one-character run
+  stays a unigram); runs of letters or digits stay whole words. Never whitespace.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import cache, lru_cache
+
+import tantivy
+
+from hemicycle.languages import BY_CODE, CODES
+
+MAX_TERM_CHARS = 40
+KEYWORD = "hemicycle_keyword"  # exact values (facets, filters): kept as they are
+FOLDED = "hemicycle_folded"  # subject labels: lower-cased, accents folded, no stemming
+
+_ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+_ARABIC_DELETE = re.compile(f"[{_ARABIC_MARKS}]")
+_ARABIC_MAP = str.maketrans({
+    "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
+    "\u0649": "\u064a", "\u0629": "\u0647",
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06f0 + i): str(i) for i in range(10)},
+})
+_RUSSIAN_MAP = str.maketrans({"ё": "е", "Ё": "Е"})
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ZH_RUNS = re.compile(f"([{_HAN}]+)|([^\\W_{_HAN}]+)")
+
+
+def analyzer_name(lang: str) -> str:
+    return f"hemicycle_{lang}"
+
+
+def _build(lang: str, stem: bool) -> tantivy.TextAnalyzer:
+    if lang == "zh":
+        builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+    else:
+        builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    builder = builder.filter(tantivy.Filter.remove_long(MAX_TERM_CHARS)).filter(
+        tantivy.Filter.lowercase()
+    )
+    stemmer = BY_CODE[lang].stemmer
+    if stem and stemmer:
+        builder = builder.filter(tantivy.Filter.stemmer(stemmer))
+    if lang in ("fr", "es"):
+        builder = builder.filter(tantivy.Filter.ascii_fold())
+    return builder.build()
+
+
+@cache
+def analyzer(lang: str) -> tantivy.TextAnalyzer:
+    """The analyzer the index uses for ``lang`` (on text already through ``prepare``)."""
+    return _build(lang, stem=True)
+
+
+@cache
+def prefix_analyzer(lang: str) -> tantivy.TextAnalyzer:
+    """Like ``analyzer`` without stemming: a typed prefix is not a whole word to stem."""
+    return _build(lang, stem=False)
+
+
+@cache
+def keyword_analyzer() -> tantivy.TextAnalyzer:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).build()
+
+
+@cache
+def folded_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(MAX_TERM_CHARS))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+def register_analyzers(index: tantivy.Index) -> None:
+    """Analyzers are not stored in the index: every opened Index needs them again."""
+    for lang in CODES:
+        index.register_tokenizer(analyzer_name(lang), analyzer(lang))
+    index.register_tokenizer(KEYWORD, keyword_analyzer())
+    index.register_fast_field_tokenizer(KEYWORD, keyword_analyzer())
+    index.register_tokenizer(FOLDED, folded_analyzer())
+
+
+def normalise_arabic(text: str) -> str:
+    return _ARABIC_DELETE.sub("", text).translate(_ARABIC_MAP)
+
+
+def zh_units(text: str) -> list[tuple[str, int, int]]:
+    """Chinese search units with their character offsets: bigrams, lone Han, words."""
+    units: list[tuple[str, int, int]] = []
+    for match in _ZH_RUNS.finditer(text):
+        start, run = match.start(), match.group()
+        if match.group(1) is None or len(run) == 1:
+            units.append((run, start, start + len(run)))
+        else:
+            units.extend((run[i:i + 2], start + i, start + i + 2) for i in range(len(run) - 1))
+    return units
+
+
+def _zh_prepare(text: str) -> str:
+    parts: list[str] = []
+    for match in _ZH_RUNS.finditer(text):
+        run = match.group()
+        if match.group(1) is None or len(run) == 1:
+            parts.append(run)
+        else:
+            parts.append(" ".join(map("".join, zip(run, run[1:], strict=False))))
+    return " ".join(parts)
+
+
+def prepare(lang: str, text: str) -> str:
+    """Text as the ``lang`` analyzer expects it (done in Python where Tantivy can't)."""
+    if lang == "ar":
+        return normalise_arabic(text)
+    if lang == "ru":
+        return text.translate(_RUSSIAN_MAP)
+    if lang == "zh":
+        return _zh_prepare(text)
+    return text
+
+
+def terms(lang: str, text: str) -> list[str]:
+    """The index terms of ``text`` in ``lang``, in order (consecutive positions)."""
+    return analyzer(lang).analyze(prepare(lang, text))
+
+
+def prefix_terms(lang: str, text: str) -> list[str]:
+    return prefix_analyzer(lang).analyze(prepare(lang, text))
+
+
+@lru_cache(maxsize=65536)
+def word_terms(lang: str, word: str) -> tuple[str, ...]:
+    return tuple(terms(lang, word))
+
+
+def term_spans(lang: str, text: str) -> list[tuple[str, int, int]]:
+    """Every term of ``text`` with its (start, end) in ``text`` itself: for highlighting."""
+    if lang == "zh":
+        return [(unit.lower(), start, end) for unit, start, end in zh_units(text)]
+    if lang == "ar":
+        # normalisation deletes marks; map offsets in the normalised text back
+        deleted = [m.start() for m in _ARABIC_DELETE.finditer(text)]
+        prepared = normalise_arabic(text)
+
+        def back(pos: int) -> int:
+            # the original offset whose normalised offset is pos
+            lo, hi = pos, pos + len(deleted)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if mid - bisect_right(deleted, mid - 1) < pos:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+
+        tokens = analyzer(lang).pre_tokenize(prepared).tokens
+        if not deleted:
+            return [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
+        return [(t.text, back(t.char_offset_from), back(t.char_offset_to)) for t in tokens]
+    tokens = analyzer(lang).pre_tokenize(prepare(lang, text)).tokens
+    return [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]

@@ -1,0 +1,153 @@
+"""Building the search index from the catalogue: whole (``rebuild_index``) or a few
+documents after a change (``update_documents``).
+
+Only published documents are searchable; drafts and deleted records are left out
+(or taken out). The catalogue stays the source of truth: the index can always be
+thrown away and rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+import tantivy
+from sqlalchemy import select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import Document
+from hemicycle.config import Settings
+from hemicycle.search import location
+from hemicycle.search.analysis import prepare
+from hemicycle.search.records import IndexRecord, read_records
+from hemicycle.search.schema import text_field, title_field
+
+Progress = Callable[[int, int], None]
+BATCH = 2000
+WRITER_HEAP = 200_000_000
+
+
+def to_index_document(record: IndexRecord) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_integer("doc_id", record.id)
+    doc.add_bytes("payload", record.payload())
+    for lang, title in record.titles.items():
+        doc.add_text(title_field(lang), prepare(lang, title))
+    for lang, text in record.texts.items():
+        doc.add_text(text_field(lang), prepare(lang, text))
+    for key in record.symbol_keys:
+        doc.add_text("symbol", key)
+    for symbol in record.symbols:
+        doc.add_text("symbol_text", symbol)
+    for name, values in record.keywords().items():
+        for value in values:
+            doc.add_text(name, value)
+    for subject in record.subjects:
+        doc.add_text("subject_text", subject)
+    if record.year is not None:
+        doc.add_integer("year", record.year)
+    doc.add_integer("date", record.date_number())
+    return doc
+
+
+def _add_all(writer: tantivy.IndexWriter, records: Iterable[IndexRecord],
+             progress: Progress | None, total: int) -> int:
+    count = 0
+    for record in records:
+        writer.add_document(to_index_document(record))
+        count += 1
+        if progress and count % 500 == 0:
+            progress(count, total)
+    if progress:
+        progress(count, total)
+    return count
+
+
+def _published_ids(settings: Settings, since: dt.datetime | None = None) -> list[int]:
+    stmt = select(Document.id).order_by(Document.id)
+    if since is not None:
+        stmt = stmt.where(Document.updated_at >= since)
+    else:
+        stmt = stmt.where(Document.status == "published")
+    with session_scope(settings.database_url) as db:
+        return list(db.scalars(stmt))
+
+
+def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def rebuild_index(settings: Settings, progress: Progress | None = None) -> int:
+    """Build a new index from the whole catalogue, then swap it in; returns its size.
+
+    Searches go on against the old index until the swap. Changes committed while the
+    rebuild ran are applied to the new index right after the swap.
+    """
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=2)
+    ids = _published_ids(settings)
+    path = location.new_generation(settings)
+    index = location.create_index(path)
+    writer = index.writer(WRITER_HEAP, 0)
+    count = 0
+    try:
+        for batch in _batches(ids):
+            records = read_records(settings, batch)
+            count += _add_all(writer, records, None, len(ids))
+            if progress:
+                progress(count, len(ids))
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        writer.rollback()
+        raise
+    if progress:
+        progress(count, len(ids))
+    with location.write_lock(settings):
+        location.swap_current(settings, path)
+        changed = _published_ids(settings, since=started)
+        if changed:
+            _update(settings, path, changed)
+    return count
+
+
+def _update(settings: Settings, path, document_ids: list[int]) -> None:
+    index = location.open_index(path)
+    for attempt in range(50):
+        try:
+            writer = index.writer(50_000_000, 1)
+            break
+        except ValueError:  # another process holds Tantivy's own lock for a moment
+            if attempt == 49:
+                raise
+            time.sleep(0.1)
+    try:
+        for doc_id in document_ids:
+            writer.delete_documents_by_term("doc_id", doc_id)
+        for batch in _batches(document_ids):
+            for record in read_records(settings, batch):
+                writer.add_document(to_index_document(record))
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        writer.rollback()
+        raise
+    index.reload()
+
+
+def update_documents(settings: Settings, document_ids: list[int]) -> None:
+    """Re-derive these documents from the catalogue (drafts and deleted ones go out)."""
+    if not document_ids:
+        return
+    path = location.ensure_current(settings)
+    with location.write_lock(settings):
+        path = location.current_path(settings) or path
+        _update(settings, path, sorted(set(document_ids)))
+
+
+def index_size(settings: Settings) -> int:
+    path = location.current_path(settings)
+    if not location.is_usable(path):
+        return 0
+    return location.open_index(path).searcher().num_docs

@@ -1,0 +1,112 @@
+"""Where the index lives and how a new one replaces the old without a gap.
+
+``settings.index_dir`` holds generations (``gen-<time>``) and a symbolic link
+``current`` to the one in use. A rebuild fills a fresh generation and then swaps
+the link with one atomic rename, so searches never see a half-built index.
+Writers (incremental updates, the swap) take an exclusive file lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import tantivy
+
+from hemicycle.config import Settings
+from hemicycle.search.analysis import register_analyzers
+from hemicycle.search.schema import SCHEMA_VERSION, build_schema
+
+CURRENT = "current"
+_opened: dict[str, tantivy.Index] = {}
+_opened_lock = threading.Lock()
+
+
+def current_path(settings: Settings) -> Path | None:
+    link = settings.index_dir / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    return settings.index_dir / target
+
+
+def new_generation(settings: Settings) -> Path:
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.index_dir / f"gen-{time.time_ns()}"
+    path.mkdir()
+    (path / "hemicycle-schema").write_text(str(SCHEMA_VERSION))
+    return path
+
+
+def create_index(path: Path) -> tantivy.Index:
+    index = tantivy.Index(build_schema(), path=str(path), reuse=False)
+    register_analyzers(index)
+    return index
+
+
+def open_index(path: Path) -> tantivy.Index:
+    """An Index for ``path``, opened once per process (its reader follows commits)."""
+    key = str(path)
+    with _opened_lock:
+        index = _opened.get(key)
+        if index is None:
+            index = tantivy.Index.open(key)
+            register_analyzers(index)
+            _opened[key] = index
+        return index
+
+
+def swap_current(settings: Settings, path: Path) -> None:
+    """Point ``current`` at ``path`` in one rename, then drop all but the last two."""
+    link = settings.index_dir / CURRENT
+    tmp = settings.index_dir / f".current-{os.getpid()}-{time.time_ns()}"
+    os.symlink(path.name, tmp)
+    previous = current_path(settings)
+    os.replace(tmp, link)
+    keep = {path.name} | ({previous.name} if previous else set())
+    for old in settings.index_dir.glob("gen-*"):
+        if old.name not in keep and old.name < path.name:
+            with _opened_lock:
+                _opened.pop(str(old), None)
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def is_usable(path: Path | None) -> bool:
+    if path is None or not (path / "meta.json").is_file():
+        return False
+    marker = path / "hemicycle-schema"
+    return marker.is_file() and marker.read_text().strip() == str(SCHEMA_VERSION)
+
+
+def ensure_current(settings: Settings) -> Path:
+    """The current generation, created empty if there is none (or an old schema)."""
+    path = current_path(settings)
+    if is_usable(path):
+        return path
+    with write_lock(settings):
+        path = current_path(settings)
+        if is_usable(path):
+            return path
+        path = new_generation(settings)
+        create_index(path).writer(15_000_000, 1).commit()
+        swap_current(settings, path)
+        return path
+
+
+@contextmanager
+def write_lock(settings: Settings) -> Iterator[None]:
+    """One writer at a time across processes (Tantivy allows one per index)."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.index_dir / ".write.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

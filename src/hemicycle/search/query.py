@@ -1,0 +1,458 @@
+"""Running a search: the parsed query becomes Tantivy queries per language, filters
+and facets are applied, and each hit gets a title and a snippet in the language
+it matched in.
+
+A query in a given content language (``lang``) searches that language's fields
+with its analyzer; with no language it searches all six, each analysed its own way.
+A query that is a document symbol in any spelling sets ``redirect_uid``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import tantivy
+
+from hemicycle.config import Settings
+from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+from hemicycle.search import location
+from hemicycle.search.analysis import folded_analyzer, prefix_terms, terms
+from hemicycle.search.querylang import Leaf, Node, QueryError, Tree, check_length, parse_query
+from hemicycle.search.schema import FACETS, text_field, title_field
+from hemicycle.search.snippets import Matcher, match_count, snippet_html
+
+__all__ = ["Hit", "QueryError", "SearchResults", "search"]
+
+SORTS = ("relevance", "date")
+MAX_PER_PAGE = 100
+MAX_RESULTS_REACHABLE = 10_000
+FACET_SIZES = {"body": 30, "year": 100, "session": 50, "type": 30, "language": 6,
+               "subject": 30}
+TITLE_BOOST = 2.0
+SYMBOL_BOOST = 3.0
+PHRASE_BOOST = 2.0
+_YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-)\s*(\d{1,4})?$")
+
+
+@dataclass
+class Hit:
+    uid: str
+    symbol: str
+    title: str | None
+    language: str | None  # the language of the match (of the snippet; of the title if any)
+    snippet: str
+    year: int | None
+    body: str | None
+    doc_type: str | None
+    date: str | None
+    session: str | None = None
+    title_language: str | None = None
+    titles: dict[str, str] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+    symbols: list[str] = field(default_factory=list)
+    score: float | None = None
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    redirect_uid: str | None = None
+    page: int = 1
+    per_page: int = 20
+    sort: str = "relevance"
+    lang: str | None = None
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        reachable = min(self.total, MAX_RESULTS_REACHABLE)
+        return max(1, -(-reachable // self.per_page))
+
+
+def _symbols():
+    try:
+        import hemicycle.symbols as symbols
+    except ImportError:  # the symbols module is not there yet: no symbol look-ups
+        return None
+    return symbols
+
+
+def _symbol_key(text: str) -> str | None:
+    symbols = _symbols()
+    if symbols is None:
+        return None
+    try:
+        return symbols.symbol_key(text)
+    except ValueError:
+        return None
+
+
+def _looks_like_symbol(text: str) -> bool:
+    symbols = _symbols()
+    if symbols is None or "/" not in text:
+        return False
+    try:
+        return bool(symbols.looks_like_symbol(text))
+    except ValueError:
+        return False
+
+
+class _Compiler:
+    """Turns a query tree into a Tantivy query; collects what to highlight per language."""
+
+    def __init__(self, schema: tantivy.Schema, langs: list[str]) -> None:
+        self.schema = schema
+        self.langs = langs
+        self.matchers: dict[str, Matcher] = {lang: Matcher() for lang in CODES}
+
+    def compile(self, tree: Tree, positive: bool = True) -> tantivy.Query | None:
+        if isinstance(tree, Leaf):
+            return self.leaf(tree, positive)
+        if tree.op == "not":
+            return self.compile(tree.children[0], not positive)
+        if tree.op == "or":
+            subs = [q for q in (self.compile(c, positive) for c in tree.children) if q]
+            if not subs:
+                return None
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in subs])
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for child in tree.children:
+            negated = isinstance(child, Node) and child.op == "not"
+            q = self.compile(child.children[0] if negated else child,
+                             positive and not negated)
+            if q is None:
+                if not negated:
+                    # a word that is in no field can match nothing: so neither can AND
+                    return tantivy.Query.empty_query()
+                continue
+            clauses.append((tantivy.Occur.MustNot if negated else tantivy.Occur.Must, q))
+        if not clauses:
+            return None
+        if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        phrase = self.phrase_boost(tree)
+        if phrase is not None:
+            clauses.append((tantivy.Occur.Should, phrase))
+        return tantivy.Query.boolean_query(clauses)
+
+    # plain words side by side: documents with them as a phrase come first
+    def phrase_boost(self, tree: Node) -> tantivy.Query | None:
+        leaves = tree.children
+        if len(leaves) < 2 or not all(
+            isinstance(c, Leaf) and c.field is None and not c.prefix and not c.phrase
+            for c in leaves
+        ):
+            return None
+        text = " ".join(c.text for c in leaves)
+        subs = []
+        for lang in self.langs:
+            toks = terms(lang, text)
+            if len(toks) >= 2:
+                subs.append(tantivy.Query.phrase_query(self.schema, text_field(lang), toks))
+                subs.append(tantivy.Query.phrase_query(self.schema, title_field(lang), toks))
+        if not subs:
+            return None
+        return tantivy.Query.boost_query(
+            tantivy.Query.disjunction_max_query(subs), PHRASE_BOOST)
+
+    def text_query(self, fname: str, lang: str, leaf: Leaf, positive: bool,
+                   ) -> tantivy.Query | None:
+        if leaf.prefix:
+            toks = prefix_terms(lang, leaf.text)
+            if not toks:
+                return None
+            if positive:
+                self.matchers[lang].terms.update(toks[:-1])
+                self.matchers[lang].prefixes.add(toks[-1])
+            if len(toks) == 1:
+                return tantivy.Query.regex_query(self.schema, fname, re.escape(toks[0]) + ".*")
+            return tantivy.Query.phrase_prefix_query(self.schema, fname, toks)
+        toks = terms(lang, leaf.text)
+        if not toks:
+            return None
+        if positive:
+            self.matchers[lang].terms.update(toks)
+        if len(toks) == 1:
+            return tantivy.Query.term_query(self.schema, fname, toks[0])
+        return tantivy.Query.phrase_query(self.schema, fname, toks)
+
+    def leaf(self, leaf: Leaf, positive: bool) -> tantivy.Query | None:
+        if leaf.field in (None, "title", "text"):
+            if leaf.prefix and len(leaf.text) < 2 and not re.search(r"[\u3400-\u9fff]", leaf.text):
+                raise QueryError(f"the prefix {leaf.text}* is too short: give at least 2 letters")
+            subs = []
+            for lang in self.langs:
+                if leaf.field in (None, "title"):
+                    q = self.text_query(title_field(lang), lang, leaf, positive)
+                    if q is not None:
+                        subs.append(tantivy.Query.boost_query(q, TITLE_BOOST))
+                if leaf.field in (None, "text"):
+                    q = self.text_query(text_field(lang), lang, leaf, positive)
+                    if q is not None:
+                        subs.append(q)
+            if leaf.field is None:
+                q = self.symbol_text_query(leaf)
+                if q is not None:
+                    subs.append(tantivy.Query.boost_query(q, SYMBOL_BOOST))
+            if not subs:
+                return None
+            return subs[0] if len(subs) == 1 else tantivy.Query.disjunction_max_query(subs, 0.2)
+        return self.metadata_query(leaf)
+
+    def symbol_text_query(self, leaf: Leaf) -> tantivy.Query | None:
+        toks = folded_analyzer().analyze(leaf.text)
+        if not toks:
+            return None
+        if leaf.prefix:
+            if len(toks) == 1:
+                return tantivy.Query.regex_query(self.schema, "symbol_text",
+                                                 re.escape(toks[0]) + ".*")
+            return tantivy.Query.phrase_prefix_query(self.schema, "symbol_text", toks)
+        if len(toks) == 1:
+            return tantivy.Query.term_query(self.schema, "symbol_text", toks[0])
+        return tantivy.Query.phrase_query(self.schema, "symbol_text", toks)
+
+    def metadata_query(self, leaf: Leaf) -> tantivy.Query | None:
+        value = leaf.text.strip()
+        name = leaf.field
+        if name == "symbol":
+            subs = []
+            key = _symbol_key(value)
+            if key is not None and not leaf.prefix:
+                subs.append(tantivy.Query.term_query(self.schema, "symbol", key))
+            q = self.symbol_text_query(leaf)
+            if q is not None:
+                subs.append(q)
+            if not subs:
+                raise QueryError(f"symbol:{value} is not a symbol")
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in subs])
+        if name == "year":
+            return _year_query(self.schema, value)
+        if name == "language":
+            try:
+                code = normalise_language(value)
+            except UnknownLanguage as exc:
+                raise QueryError(f"lang:{value}: {exc}") from None
+            return tantivy.Query.term_query(self.schema, "language", code)
+        if name == "session":
+            pattern = f"(.* )?{re.escape(value)}"
+            return tantivy.Query.regex_query(self.schema, "session", pattern)
+        variants = sorted({value, value.lower(), value.upper(), value.capitalize()})
+        exact = tantivy.Query.term_set_query(self.schema, name, variants)
+        if name == "subject":
+            toks = folded_analyzer().analyze(value)
+            if toks:
+                label = (tantivy.Query.term_query(self.schema, "subject_text", toks[0])
+                         if len(toks) == 1 else
+                         tantivy.Query.phrase_query(self.schema, "subject_text", toks))
+                return tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, exact), (tantivy.Occur.Should, label)])
+        return exact
+
+
+def _year_query(schema: tantivy.Schema, value: str) -> tantivy.Query:
+    if value.isdigit() and len(value) <= 4:
+        return tantivy.Query.term_query(schema, "year", int(value))
+    m = _YEAR_RANGE.match(value)
+    if m and (m.group(1) or m.group(2)):
+        low = int(m.group(1)) if m.group(1) else None
+        high = int(m.group(2)) if m.group(2) else None
+        if low is not None and high is not None and low > high:
+            raise QueryError(f"year:{value}: the range ends before it starts")
+        return tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, low, high)
+    raise QueryError(f"year:{value} is not a year: write year:2015 or year:2010..2015")
+
+
+def _filter_query(schema: tantivy.Schema, name: str, values: list[str]) -> tantivy.Query:
+    if name not in FACETS:
+        raise QueryError(f"unknown filter {name!r}: use one of {', '.join(FACETS)}")
+    if name == "year":
+        years = []
+        for value in values:
+            if not str(value).strip().isdigit():
+                raise QueryError(f"filter year={value!r} is not a year")
+            years.append(int(value))
+        return tantivy.Query.term_set_query(schema, "year", years)
+    if name == "language":
+        codes = []
+        for value in values:
+            try:
+                codes.append(normalise_language(value))
+            except UnknownLanguage as exc:
+                raise QueryError(f"filter language={value!r}: {exc}") from None
+        values = codes
+    return tantivy.Query.term_set_query(schema, name, [str(v) for v in values])
+
+
+def _and(queries: list[tantivy.Query]) -> tantivy.Query:
+    if not queries:
+        return tantivy.Query.all_query()
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+
+
+def _facet_counts(searcher: tantivy.Searcher, schema: tantivy.Schema, text: tantivy.Query,
+                  filters: dict[str, tantivy.Query]) -> dict[str, list[tuple[str, int]]]:
+    """Counts per facet; a facet's own filter is left out of its counts (multi-select)."""
+    facets: dict[str, list[tuple[str, int]]] = {}
+    plain = [name for name in FACETS if name not in filters]
+    groups: list[tuple[list[str], tantivy.Query]] = []
+    if plain:
+        groups.append((plain, _and([text, *filters.values()])))
+    for name in filters:
+        others = [q for other, q in filters.items() if other != name]
+        groups.append(([name], _and([text, *others])))
+    for names, query in groups:
+        spec = {name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in names}
+        result = searcher.aggregate(query, spec)
+        for name in names:
+            buckets = result.get(name, {}).get("buckets", [])
+            pairs = [(str(b["key"]), int(b["doc_count"])) for b in buckets if b["doc_count"]]
+            if name in ("year", "session"):
+                pairs.sort(key=lambda p: p[0], reverse=True)
+            if name == "language":
+                pairs.sort(key=lambda p: CODES.index(p[0]) if p[0] in CODES else 99)
+            facets[name] = pairs
+    return facets
+
+
+def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    clean: dict[str, list[str]] = {}
+    for name, values in (filters or {}).items():
+        if isinstance(values, str):
+            values = [values]
+        kept = [str(v) for v in values if str(v).strip()]
+        if kept:
+            if name not in FACETS:
+                raise QueryError(f"unknown filter {name!r}: use one of {', '.join(FACETS)}")
+            if len(kept) > 50 or any(len(v) > 300 for v in kept):
+                raise QueryError(f"filter {name!r} has too many or too long values")
+            clean[name] = kept
+    return clean
+
+
+def _pick_language(payload: dict, langs: list[str], matchers: dict[str, Matcher],
+                   ui_lang: str | None) -> str | None:
+    have = [c for c in CODES if c in payload["texts"] or c in payload["titles"]]
+    candidates = [c for c in langs if c in have] or have
+    if not candidates:
+        return None
+    best, best_score = None, 0
+    for lang in candidates:
+        m = matchers[lang]
+        if not m:
+            continue
+        score = (match_count(lang, payload["titles"].get(lang, ""), m)
+                 + match_count(lang, payload["texts"].get(lang, ""), m))
+        if score > best_score or (score == best_score and score and lang == ui_lang):
+            best, best_score = lang, score
+    if best is not None:
+        return best
+    for preferred in (ui_lang, "en"):
+        if preferred in candidates:
+            return preferred
+    return candidates[0]
+
+
+def _hit(payload: dict, score, lang: str | None, matchers: dict[str, Matcher]) -> Hit:
+    titles = payload["titles"]
+    title_lang = lang if lang in titles else next((c for c in CODES if c in titles), None)
+    text = payload["texts"].get(lang, "") if lang else ""
+    matcher = matchers.get(lang, Matcher()) if lang else Matcher()
+    return Hit(
+        uid=payload["uid"], symbol=payload["symbol"],
+        title=titles.get(title_lang) if title_lang else None,
+        language=lang, snippet=snippet_html(lang, text, matcher) if lang else "",
+        year=payload["year"], body=payload["body"], doc_type=payload["doc_type"],
+        date=payload["date"], session=payload.get("session"), title_language=title_lang,
+        titles=titles,
+        languages=[c for c in CODES if c in payload["texts"] or c in titles],
+        symbols=payload.get("symbols", []),
+        score=score if isinstance(score, float) else None,
+    )
+
+
+def _redirect(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> str | None:
+    text = q.strip()
+    if text.lower().startswith("symbol:"):
+        text = text[7:].strip().strip('"')
+    if not _looks_like_symbol(text):
+        return None
+    key = _symbol_key(text)
+    if key is None:
+        return None
+    found = searcher.search(tantivy.Query.term_query(schema, "symbol", key), 1)
+    if not found.hits:
+        return None
+    return json.loads(searcher.doc(found.hits[0][1])["payload"][0])["uid"]
+
+
+def search(settings: Settings, q: str, *, lang: str | None = None,
+           filters: dict[str, list[str]] | None = None, sort: str = "relevance",
+           page: int = 1, per_page: int = 20, ui_lang: str | None = None) -> SearchResults:
+    """Search the index. An empty query lists everything (newest first) with facets.
+
+    ``ui_lang`` (the reader's interface language) only breaks ties when choosing
+    which language a hit is shown in.
+    """
+    q = q or ""
+    check_length(q)
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+    if page < 1 or page * per_page > MAX_RESULTS_REACHABLE:
+        raise QueryError(f"page {page} is out of range: pages go from 1 to "
+                         f"{MAX_RESULTS_REACHABLE // per_page}")
+    if lang:
+        try:
+            lang = normalise_language(lang)
+        except UnknownLanguage as exc:
+            raise QueryError(str(exc)) from None
+    langs = [lang] if lang else list(CODES)
+    clean = _clean_filters(filters)
+
+    index = location.open_index(location.ensure_current(settings))
+    searcher = index.searcher()
+    schema = index.schema
+    redirect = _redirect(searcher, schema, q) if q.strip() else None
+
+    compiler = _Compiler(schema, langs)
+    if redirect is not None:
+        tree: Tree | None = Leaf(q.strip().removeprefix("symbol:").strip(), "symbol")
+    else:
+        tree = parse_query(q)
+        if tree is None and q.strip():
+            raise QueryError("the query has no words to search for, only operators or signs")
+    if tree is None:
+        text_query = tantivy.Query.all_query()
+        if sort == "relevance":
+            sort = "date"
+    else:
+        text_query = compiler.compile(tree) or tantivy.Query.empty_query()
+    filter_queries = {name: _filter_query(schema, name, values) for name, values in clean.items()}
+    scored = [text_query] + [tantivy.Query.const_score_query(f, 0.0)
+                             for f in filter_queries.values()]
+    full = _and(scored)
+
+    offset = (page - 1) * per_page
+    if sort == "date":
+        found = searcher.search(full, per_page, order_by_field="date", offset=offset,
+                                order=tantivy.Order.Desc)
+    else:
+        found = searcher.search(full, per_page, offset=offset)
+    hits = []
+    for score, address in found.hits:
+        payload = json.loads(searcher.doc(address)["payload"][0])
+        shown = _pick_language(payload, langs, compiler.matchers, ui_lang)
+        hits.append(_hit(payload, score, shown, compiler.matchers))
+    facets = _facet_counts(searcher, schema, text_query, filter_queries)
+    return SearchResults(query=q, total=found.count, hits=hits, facets=facets,
+                         redirect_uid=redirect, page=page, per_page=per_page, sort=sort,
+                         lang=lang, filters=clean)

@@ -1,0 +1,126 @@
+"""What the index knows about one document, read from the catalogue in bulk.
+
+Plain SQL selects (no ORM objects) over batches of ids keep a full rebuild fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import (
+    Document,
+    DocumentSubject,
+    DocumentSymbol,
+    LanguageVersion,
+)
+from hemicycle.config import Settings
+from hemicycle.languages import CODES
+
+SNIPPET_SOURCE_CHARS = 50_000  # stored per language for snippets; all of it is indexed
+
+
+@dataclass
+class IndexRecord:
+    id: int
+    uid: str
+    symbol: str
+    doc_type: str | None
+    body: str | None
+    session: str | None
+    year: int | None
+    date: dt.date | None
+    symbols: list[str] = field(default_factory=list)
+    symbol_keys: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    subjects: list[str] = field(default_factory=list)
+
+    @property
+    def languages(self) -> list[str]:
+        have = set(self.titles) | set(self.texts)
+        return [code for code in CODES if code in have]
+
+    def session_label(self) -> str | None:
+        if not self.session:
+            return None
+        return f"{self.body} {self.session}" if self.body else self.session
+
+    def keywords(self) -> dict[str, list[str]]:
+        values = {
+            "body": [self.body] if self.body else [],
+            "session": [self.session_label()] if self.session else [],
+            "type": [self.doc_type] if self.doc_type else [],
+            "language": self.languages,
+            "subject": self.subjects,
+        }
+        return values
+
+    def date_number(self) -> int:
+        if self.date is not None:
+            return self.date.year * 10000 + self.date.month * 100 + self.date.day
+        return (self.year or 0) * 10000
+
+    def payload(self) -> bytes:
+        return json.dumps({
+            "uid": self.uid,
+            "symbol": self.symbol,
+            "symbols": self.symbols,
+            "doc_type": self.doc_type,
+            "body": self.body,
+            "session": self.session,
+            "year": self.year,
+            "date": self.date.isoformat() if self.date else None,
+            "titles": self.titles,
+            "texts": {k: v[:SNIPPET_SOURCE_CHARS] for k, v in self.texts.items()},
+        }, ensure_ascii=False).encode("utf-8")
+
+
+def read_records(settings: Settings, ids: list[int]) -> list[IndexRecord]:
+    """The published documents among ``ids``, in id order."""
+    if not ids:
+        return []
+    d, s, v, sub = (Document.__table__, DocumentSymbol.__table__, LanguageVersion.__table__,
+                    DocumentSubject.__table__)
+    with session_scope(settings.database_url) as db:
+        rows = db.execute(
+            select(d.c.id, d.c.uid, d.c.symbol, d.c.doc_type, d.c.body, d.c.session,
+                   d.c.year, d.c.publication_date, d.c.action_date)
+            .where(d.c.id.in_(ids), d.c.status == "published").order_by(d.c.id)
+        ).all()
+        records = {
+            r.id: IndexRecord(id=r.id, uid=r.uid, symbol=r.symbol, doc_type=r.doc_type,
+                              body=r.body, session=r.session, year=r.year,
+                              date=r.publication_date or r.action_date)
+            for r in rows
+        }
+        if not records:
+            return []
+        wanted = list(records)
+        for r in db.execute(select(s.c.document_id, s.c.symbol, s.c.key)
+                            .where(s.c.document_id.in_(wanted)).order_by(s.c.position)):
+            records[r.document_id].symbols.append(r.symbol)
+            records[r.document_id].symbol_keys.append(r.key)
+        for r in db.execute(select(v.c.document_id, v.c.language, v.c.title, v.c.text)
+                            .where(v.c.document_id.in_(wanted))):
+            record = records[r.document_id]
+            if r.language not in CODES:
+                continue
+            if r.title and r.title.strip():
+                record.titles[r.language] = r.title
+            if r.text and r.text.strip():
+                record.texts[r.language] = r.text
+        for r in db.execute(select(sub.c.document_id, sub.c.concept, sub.c.label)
+                            .where(sub.c.document_id.in_(wanted))):
+            record = records[r.document_id]
+            subject = r.label or r.concept
+            if subject not in record.subjects:
+                record.subjects.append(subject)
+    for record in records.values():
+        if record.symbol not in record.symbols:
+            record.symbols.insert(0, record.symbol)
+    return list(records.values())

@@ -1,0 +1,44 @@
+"""The fields of the search index: one index document per catalogue document.
+
+Each language has its own title and text fields, analysed with that language's
+analyzer; metadata are exact keywords (fast, for facets and filters). What a result
+page shows is kept in one stored JSON ``payload``, so a hit costs one read.
+"""
+
+from __future__ import annotations
+
+import tantivy
+
+from hemicycle.languages import CODES
+from hemicycle.search.analysis import FOLDED, KEYWORD, analyzer_name
+
+SCHEMA_VERSION = 1
+
+# name a query may use -> what it means (see hemicycle.search.querylang)
+FACETS: tuple[str, ...] = ("body", "year", "session", "type", "language", "subject")
+KEYWORD_FIELDS: tuple[str, ...] = ("body", "session", "type", "language", "subject")
+
+
+def title_field(lang: str) -> str:
+    return f"title_{lang}"
+
+
+def text_field(lang: str) -> str:
+    return f"text_{lang}"
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("doc_id", indexed=True, fast=True)
+    builder.add_bytes_field("payload", stored=True)
+    for lang in CODES:
+        builder.add_text_field(title_field(lang), tokenizer_name=analyzer_name(lang))
+        builder.add_text_field(text_field(lang), tokenizer_name=analyzer_name(lang))
+    builder.add_text_field("symbol", tokenizer_name=KEYWORD, index_option="basic")
+    builder.add_text_field("symbol_text", tokenizer_name=FOLDED)
+    builder.add_text_field("subject_text", tokenizer_name=FOLDED)
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, tokenizer_name=KEYWORD, fast=True, index_option="basic")
+    builder.add_integer_field("year", indexed=True, fast=True)
+    builder.add_integer_field("date", indexed=True, fast=True)  # YYYYMMDD, for date order
+    return builder.build()

@@ -1,0 +1,93 @@
+"""Highlighted extracts in the language of the match.
+
+The query's terms are matched against the document's own text with the same
+analysis the index used, so a stemmed or normalised match (``councils`` for
+``council``, ``أشخاص`` for ``اشخاص``) is highlighted where it stands. The extract is
+HTML-escaped and the matches are wrapped in ``<mark>``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from hemicycle.search.analysis import analyzer, prepare, term_spans
+
+WIDTH = {"zh": 120}
+DEFAULT_WIDTH = 240
+
+
+@dataclass
+class Matcher:
+    """The terms (and prefixes) a query looks for in one language."""
+
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.prefixes)
+
+    def matches(self, term: str) -> bool:
+        return term in self.terms or any(term.startswith(p) for p in self.prefixes)
+
+
+def match_count(lang: str, text: str, matcher: Matcher) -> int:
+    """How many distinct query terms occur in ``text``: picks the language to show."""
+    if not matcher or not text:
+        return 0
+    found = {t for t in analyzer(lang).analyze(prepare(lang, text)) if matcher.matches(t)}
+    return len(found)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    if not spans:
+        return 0, min(len(text), width)
+    best, best_count, j = 0, 0, 0
+    for i, (start, _end) in enumerate(spans):
+        while j < len(spans) and spans[j][1] <= start + width:
+            j += 1
+        if j - i > best_count:
+            best, best_count = i, j - i
+    start = max(0, spans[best][0] - width // 5)
+    if start > 0:
+        space = text.rfind(" ", max(0, start - 20), start)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.find(" ", end - 20, end)
+        end = space if space > start else end
+    return start, end
+
+
+def snippet_html(lang: str, text: str, matcher: Matcher) -> str:
+    """An extract of ``text`` around the densest matches, escaped, matches in <mark>."""
+    if not text:
+        return ""
+    width = WIDTH.get(lang, DEFAULT_WIDTH)
+    spans = []
+    if matcher:
+        spans = _merge([(s, e) for term, s, e in term_spans(lang, text) if matcher.matches(term)])
+    start, end = _window(text, spans, width)
+    parts = ["…" if start > 0 else ""]
+    cursor = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        parts.append(html.escape(text[cursor:s]))
+        parts.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    parts.append(html.escape(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts).replace("\n", " ")
