@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 
 MODEL_MODULES: tuple[str, ...] = (
     "hemicycle.catalogue.models",
+    "hemicycle.thesaurus.models",
     "hemicycle.interop.models",
     "hemicycle.storage.models",
 )

@@ -1,0 +1,127 @@
+"""Keys that make labels findable and sortable per language.
+
+``fold`` gives the key autocomplete and search compare against: case-insensitive
+everywhere, accent-insensitive for the Latin-script languages, Arabic letters
+normalised (alef variants, ta marbuta, alef maqsura, diacritics, tatweel), Russian
+ё as е, full-width forms as ASCII. ``SortKeys`` gives ICU collation keys and the
+A-Z bucket ("letter") of a label: Chinese by pinyin, and by stroke count as the
+second order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import icu
+
+FOLDED_MAX = 400  # characters kept in the indexed key (a prefix is all we match)
+SORT_KEY_MAX = 600  # bytes kept of an ICU sort key
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_LETTERS = str.maketrans({
+    "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",  # alef
+    "\u0629": "\u0647",  # ta marbuta -> ha
+    "\u0649": "\u064a",  # alef maqsura -> ya
+    "\u0624": "\u0648", "\u0626": "\u064a",  # hamza on waw / ya
+})
+_SPACES = re.compile(r"\s+")
+# Languages whose accents are not letters of their own for finding a label.
+ACCENT_INSENSITIVE = frozenset({"en", "fr", "es", "pt", "it", "de", "nl", "ca", "la"})
+
+
+def primary_language(tag: str) -> str:
+    return tag.split("-", 1)[0].lower() if tag else ""
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def fold(text: str, lang: str) -> str:
+    """The comparison key of ``text`` for language ``lang`` (a primary subtag)."""
+    key = unicodedata.normalize("NFKC", text).casefold()
+    if lang == "ar":
+        key = _ARABIC_MARKS.sub("", key).translate(_ARABIC_LETTERS)
+    elif lang == "ru":
+        key = key.replace("ё", "е")
+    elif lang in ACCENT_INSENSITIVE or lang == "":
+        key = _strip_marks(key)
+    key = _SPACES.sub(" ", key).strip()
+    return key[:FOLDED_MAX]
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """A string greater than every string that starts with ``prefix`` (code point order)."""
+    return prefix + "\U0010ffff"
+
+
+def icu_locale(lang: str, order: str = "default") -> str:
+    if lang == "zh":
+        return "zh@collation=stroke" if order == "stroke" else "zh@collation=pinyin"
+    return lang or "root"
+
+
+@dataclass(frozen=True)
+class SortKeys:
+    sort_key: bytes
+    letter: str
+    sort_key_alt: bytes | None = None
+    letter_alt: str | None = None
+
+
+class _Order:
+    """One ICU collator and alphabetic index for one locale (not thread-safe: one per thread)."""
+
+    def __init__(self, locale: str) -> None:
+        loc = icu.Locale(locale)
+        self.collator = icu.Collator.createInstance(loc)
+        self.index = icu.AlphabeticIndex(loc).buildImmutableIndex()
+        self.labels = [self.index.getBucket(i)[0] for i in range(self.index.bucketCount)]
+
+    def key(self, text: str) -> tuple[bytes, str]:
+        sort_key = self.collator.getSortKey(text)[:SORT_KEY_MAX]
+        letter = self.labels[self.index.getBucketIndex(text)]
+        if letter == "…" or not letter.strip():
+            letter = "#"
+        return sort_key, letter
+
+
+@cache
+def _order(locale: str) -> _Order:
+    return _Order(locale)
+
+
+def sort_keys(text: str, lang: str) -> SortKeys:
+    main_key, letter = _order(icu_locale(lang)).key(text)
+    if lang == "zh":
+        alt_key, alt_letter = _order(icu_locale(lang, "stroke")).key(text)
+        return SortKeys(main_key, letter, alt_key, alt_letter.replace("劃", "画"))
+    return SortKeys(main_key, letter)
+
+
+def letters(lang: str, order: str = "default") -> list[str]:
+    """The A-Z buckets of a language in their order ("#" for everything else)."""
+    labels = _order(icu_locale(lang, order)).labels
+    out = [lab.replace("劃", "画") for lab in labels if lab != "…" and lab.strip()]
+    return out + ["#"]
+
+
+@cache
+def _iso_languages() -> frozenset[str]:
+    return frozenset(code.lower() for code in icu.Locale.getISOLanguages())
+
+
+_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
+_SPECIAL = frozenset({"und", "mul", "zxx", "mis", "i", "x"})
+
+
+def known_language_tag(tag: str) -> bool:
+    """True when ``tag`` is well formed and its language is an ISO 639 language."""
+    if not _TAG.match(tag):
+        return False
+    primary = primary_language(tag)
+    return primary in _iso_languages() or primary in _SPECIAL or primary.startswith("q")
