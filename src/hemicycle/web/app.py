@@ -25,6 +25,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.auth",
     "hemicycle.web.routes.documents",
     "hemicycle.web.routes.interop",
+    "hemicycle.web.routes.subjects",
 )
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,367 @@
+"""Subject indexing as the rest of Hemicycle uses it: suggest for a text or a catalogue
+document, record a cataloguer's decision, gather the training corpus from the catalogue.
+
+Trained models live under ``data_dir/subjects/<vocab>/<backend>/``. Without any trained
+model the lexical backend answers (it needs only the vocabulary).
+
+Documented answers for awkward input: empty text is an error (``TextError``); text
+whose letters are in a script other than the one ``lang`` is written in is an error;
+text with no letters of any supported script gives an empty list with a note; text
+over ``MAX_CHARS`` characters is cut to its first ``MAX_CHARS`` (subjects are decided
+by the opening of a document) and the answer says so.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol, utcnow
+from hemicycle.config import Settings
+from hemicycle.subjects import analysis
+from hemicycle.subjects.backends import REGISTRY, Backend, backend_class
+from hemicycle.subjects.corpus import Corpus, CorpusDocument
+from hemicycle.subjects.errors import NotTrained, SubjectError, TextError
+from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
+from hemicycle.subjects.vocabulary import Vocabulary, load_vocabulary, subjects_dir
+
+MAX_CHARS = 1_000_000
+MAX_LIMIT = 100
+PREFERENCE = ("ensemble", "tfidf", "lexical")
+
+
+@dataclass
+class Suggested:
+    uri: str
+    label: str
+    score: float
+
+
+@dataclass
+class SuggestResult:
+    vocab: str
+    backend: str
+    lang: str
+    suggestions: list[Suggested]
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+# --- models on disk ------------------------------------------------------------------
+
+def model_dir(settings: Settings, vocab: str, backend: str) -> Path:
+    return subjects_dir(settings) / vocab / backend
+
+
+def trained_backends(settings: Settings, vocab: str) -> list[str]:
+    return [name for name in REGISTRY if (model_dir(settings, vocab, name) / "model.pkl").is_file()]
+
+
+_models: dict[tuple[str, str], tuple[float, Backend]] = {}
+_models_lock = threading.Lock()
+
+
+def load_backend(settings: Settings, vocab_name: str, name: str | None = None) -> Backend:
+    """The backend ``name`` for the vocabulary (trained if a model is kept), or the best
+    trained one when ``name`` is None; an untrained lexical backend as the last resort."""
+    vocab = load_vocabulary(settings, vocab_name)
+    if name is None:
+        trained = trained_backends(settings, vocab_name)
+        name = next((n for n in PREFERENCE if n in trained), trained[0] if trained else "lexical")
+    cls = backend_class(name)
+    folder = model_dir(settings, vocab_name, name)
+    path = folder / "model.pkl"
+    if not path.is_file():
+        if cls.needs_training:
+            raise NotTrained(f"the {name} backend for vocabulary {vocab_name!r} is not trained "
+                             f"(run `hemicycle subjects train --vocab {vocab_name} "
+                             f"--backend {name}`)")
+        return cls(vocab)
+    key = (str(path), vocab_name)
+    mtime = path.stat().st_mtime
+    with _models_lock:
+        cached = _models.get(key)
+        if cached and cached[0] == mtime and cached[1].vocab is vocab:
+            return cached[1]
+        backend = Backend.load(folder, vocab)
+        _models[key] = (mtime, backend)
+        return backend
+
+
+def train(settings: Settings, vocab_name: str, corpus: Corpus, names: Sequence[str],
+          params: dict | None = None, progress=None) -> dict[str, Backend]:
+    """Train the named backends and keep them; the ensemble's sources are kept too."""
+    vocab = load_vocabulary(settings, vocab_name)
+    done: dict[str, Backend] = {}
+    for name in names:
+        backend = backend_class(name)(vocab, params)
+        backend.train(corpus, progress=(lambda d, t, n=name: progress(n, d, t))
+                      if progress else None)
+        backend.save(model_dir(settings, vocab_name, name))
+        done[name] = backend
+        for source_name, source in getattr(backend, "sources", {}).items():
+            if source_name not in names:
+                source.save(model_dir(settings, vocab_name, source_name))
+                done[source_name] = source
+    return done
+
+
+# --- suggesting ----------------------------------------------------------------------
+
+def prepare_text(text: str, lang: str | None, vocab: Vocabulary) -> tuple[str, str | None,
+                                                                         list[str]]:
+    """(text to analyse, its language, notes) after the checks the module doc lists."""
+    notes: list[str] = []
+    if text is None or not text.strip():
+        raise TextError("empty text: there is nothing to suggest subjects for")
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+        notes.append(f"text cut to its first {MAX_CHARS:,} characters")
+    script = analysis.dominant_script(text)
+    if script is None or script == "Other":
+        notes.append("no letters in a supported script (Latin, Cyrillic, Arabic, Chinese)")
+        return text, None, notes
+    if lang is None:
+        latin = tuple(code for code in (*("en", "fr", "es"), *vocab.languages)
+                      if analysis.expected_script(code) == "Latin")
+        lang = analysis.detect_language(text, tuple(dict.fromkeys(latin)))
+        notes.append(f"language detected: {lang}")
+    elif analysis.expected_script(lang) != script:
+        raise TextError(f"the text is mostly in {script} script, but language {lang!r} "
+                        f"is written in {analysis.expected_script(lang)} script; "
+                        f"give the right --lang or leave it out")
+    return text, lang, notes
+
+
+def check_lang(lang: str | None) -> str | None:
+    if lang is None or lang == "":
+        return None
+    code = lang.strip().lower()
+    if code in analysis.STEMMERS or code in ("zh",):
+        return code
+    from hemicycle.languages import UnknownLanguage, normalise_language
+
+    try:
+        return normalise_language(code)
+    except UnknownLanguage as exc:
+        raise SubjectError(str(exc)) from None
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise SubjectError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    return limit
+
+
+def suggest_text(settings: Settings, vocab_name: str, text: str, lang: str | None = None,
+                 limit: int = 10, backend: str | None = None) -> SuggestResult:
+    model = load_backend(settings, vocab_name, backend)
+    check_limit(limit)
+    text, code, notes = prepare_text(text, check_lang(lang), model.vocab)
+    if code is None:
+        return SuggestResult(vocab_name, model.name, "", [], notes)
+    found = model.suggest(text, code, limit)
+    label_lang = code if code in model.vocab.languages else "en"
+    return SuggestResult(vocab_name, model.name, code,
+                         [Suggested(s.uri, model.vocab.label(s.uri, label_lang), round(s.score, 4))
+                          for s in found], notes)
+
+
+# --- catalogue documents ---------------------------------------------------------------
+
+def find_document(settings: Settings, ref: str) -> Document | None:
+    """A document by uid or by any of its symbols (compared by ``hemicycle.symbols``)."""
+    with session_scope(settings.database_url) as db:
+        doc = db.scalar(select(Document).where(Document.uid == ref))
+        if doc is None:
+            try:
+                from hemicycle.symbols import SymbolError, symbol_key
+
+                try:
+                    key = symbol_key(ref)
+                except SymbolError:
+                    return None
+                found = db.scalar(select(DocumentSymbol).where(DocumentSymbol.key == key))
+                doc = found.document if found else None
+            except ImportError:  # before the symbols module exists: exact symbol only
+                doc = db.scalar(select(Document).where(Document.symbol == ref))
+        if doc is not None:
+            _ = doc.versions  # loaded before the session closes
+        return doc
+
+
+def document_texts(doc: Document) -> list[tuple[str, str]]:
+    """(language, title + text) for each language version with words in it."""
+    out = []
+    for version in sorted(doc.versions, key=lambda v: v.language):
+        text = "\n".join(t for t in (version.title, version.text) if t)
+        if text.strip():
+            out.append((version.language, text))
+    return out
+
+
+def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unbis",
+                         limit: int = 10, backend: str | None = None) -> list[Suggested]:
+    """Suggest subjects from every language version of a document (scores averaged, so
+    the versions agree) and store them as the document's machine suggestions.
+
+    A document without text gets no suggestions (an empty list, nothing stored).
+    """
+    model = load_backend(settings, vocab, backend)
+    check_limit(limit)
+    with session_scope(settings.database_url) as db:
+        doc = db.get(Document, document_id)
+        if doc is None:
+            raise SubjectError(f"no document with id {document_id}")
+        texts = document_texts(doc)
+    totals: dict[str, float] = defaultdict(float)
+    used = 0
+    for lang, text in texts:
+        try:
+            text, code, _notes = prepare_text(text, lang, model.vocab)
+        except TextError:
+            continue  # a version in the wrong script says nothing reliable
+        if code is None:
+            continue
+        used += 1
+        for s in model.suggest(text, code, limit * 2):
+            totals[s.uri] += s.score
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    result = [Suggested(uri, model.vocab.label(uri, "en"), round(score / max(used, 1), 4))
+              for uri, score in ranked]
+    with session_scope(settings.database_url) as db:
+        db.execute(delete(SubjectSuggestion).where(SubjectSuggestion.document_id == document_id,
+                                                   SubjectSuggestion.vocab == vocab))
+        for rank, s in enumerate(result, 1):
+            db.add(SubjectSuggestion(document_id=document_id, vocab=vocab, concept=s.uri,
+                                     label=s.label[:300], backend=model.name, score=s.score,
+                                     rank=rank))
+    return result
+
+
+@dataclass
+class ReviewItem:
+    uri: str
+    label: str
+    score: float | None
+    backend: str | None
+    status: str  # pending | accepted | rejected | assigned (a subject not from this list)
+    decided_by: str | None = None
+
+
+def review_items(settings: Settings, document_id: int, vocab_name: str,
+                 lang: str = "en") -> list[ReviewItem]:
+    """The stored suggestions with their decisions, then subjects assigned otherwise."""
+    try:
+        vocab = load_vocabulary(settings, vocab_name)
+        label = vocab.label
+    except SubjectError:
+        def label(uri: str, _lang: str = "en") -> str:
+            return uri
+    with session_scope(settings.database_url) as db:
+        suggestions = db.scalars(select(SubjectSuggestion).where(
+            SubjectSuggestion.document_id == document_id, SubjectSuggestion.vocab == vocab_name
+        ).order_by(SubjectSuggestion.rank)).all()
+        decisions = {d.concept: d for d in db.scalars(select(SubjectDecision).where(
+            SubjectDecision.document_id == document_id, SubjectDecision.vocab == vocab_name))}
+        subjects = db.scalars(select(DocumentSubject).where(
+            DocumentSubject.document_id == document_id, DocumentSubject.vocab == vocab_name
+        ).order_by(DocumentSubject.id)).all()
+    items = []
+    seen = set()
+    for s in suggestions:
+        d = decisions.get(s.concept)
+        items.append(ReviewItem(s.concept, label(s.concept, lang), s.score, s.backend,
+                                d.decision if d else "pending", d.decided_by if d else None))
+        seen.add(s.concept)
+    for d in decisions.values():
+        if d.concept not in seen:
+            items.append(ReviewItem(d.concept, label(d.concept, lang), d.score, d.backend,
+                                    d.decision, d.decided_by))
+            seen.add(d.concept)
+    for subject in subjects:
+        if subject.concept not in seen:
+            items.append(ReviewItem(subject.concept, subject.label or label(subject.concept, lang),
+                                    subject.score, subject.backend, "assigned",
+                                    subject.assigned_by))
+    return items
+
+
+DECISIONS = ("accepted", "rejected")
+
+
+def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, decision: str,
+           user: str) -> None:
+    """Record a cataloguer's decision; an accepted concept becomes a catalogue subject with
+    its provenance, a rejected one is removed from the machine-assigned subjects."""
+    if decision not in DECISIONS:
+        raise SubjectError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    vocab = load_vocabulary(settings, vocab_name)
+    if concept not in vocab:
+        raise SubjectError(f"concept {concept!r} is not in vocabulary {vocab_name!r}")
+    with session_scope(settings.database_url) as db:
+        if db.get(Document, document_id) is None:
+            raise SubjectError(f"no document with id {document_id}")
+        suggestion = db.scalar(select(SubjectSuggestion).where(
+            SubjectSuggestion.document_id == document_id, SubjectSuggestion.vocab == vocab_name,
+            SubjectSuggestion.concept == concept))
+        backend = suggestion.backend if suggestion else None
+        score = suggestion.score if suggestion else None
+        row = db.scalar(select(SubjectDecision).where(
+            SubjectDecision.document_id == document_id, SubjectDecision.vocab == vocab_name,
+            SubjectDecision.concept == concept))
+        if row is None:
+            row = SubjectDecision(document_id=document_id, vocab=vocab_name, concept=concept)
+            db.add(row)
+        row.decision, row.backend, row.score = decision, backend, score
+        row.decided_by, row.decided_at = user, utcnow()
+        subject = db.scalar(select(DocumentSubject).where(
+            DocumentSubject.document_id == document_id, DocumentSubject.vocab == vocab_name,
+            DocumentSubject.concept == concept))
+        if decision == "accepted" and subject is None:
+            db.add(DocumentSubject(
+                document_id=document_id, vocab=vocab_name, concept=concept,
+                label=vocab.label(concept, "en")[:300],
+                origin="machine" if suggestion else "human", backend=backend, score=score,
+                assigned_by=user, assigned_at=utcnow()))
+        elif decision == "rejected" and subject is not None and subject.origin == "machine":
+            db.delete(subject)
+    _reindex(settings, document_id)
+
+
+def _reindex(settings: Settings, document_id: int) -> None:
+    """Subjects are a search facet: ask the search index to re-derive the document."""
+    try:
+        from hemicycle.search.index import update_documents
+    except ImportError:
+        return
+    update_documents(settings, [document_id])
+
+
+def catalogue_corpus(settings: Settings, vocab_name: str) -> Corpus:
+    """Training documents from the catalogue: each language version of each document with
+    subjects in ``vocab_name`` (human ones and accepted suggestions; rejected ones never)."""
+    corpus = Corpus([])
+    with session_scope(settings.database_url) as db:
+        rejected = {(d.document_id, d.concept) for d in db.scalars(select(SubjectDecision).where(
+            SubjectDecision.vocab == vocab_name, SubjectDecision.decision == "rejected"))}
+        by_doc: dict[int, set[str]] = defaultdict(set)
+        for s in db.scalars(select(DocumentSubject).where(DocumentSubject.vocab == vocab_name)):
+            if (s.document_id, s.concept) not in rejected:
+                by_doc[s.document_id].add(s.concept)
+        for doc_id in sorted(by_doc):
+            doc = db.get(Document, doc_id)
+            if doc is None or doc.status == "deleted":
+                continue
+            for lang, text in document_texts(doc):
+                corpus.documents.append(CorpusDocument(text[:MAX_CHARS], frozenset(by_doc[doc_id]),
+                                                       lang, f"{doc.symbol} ({lang})"))
+    return corpus

@@ -1,0 +1,259 @@
+"""Subject indexing on the web: the REST API (mirroring ``hemicycle subjects``) and the
+cataloguer's review page, where machine suggestions are accepted or rejected.
+
+| URL | does |
+|---|---|
+| GET  /api/subjects | vocabularies and their trained backends (``subjects list``) |
+| POST /api/subjects/{vocab}/suggest | suggest for a text (``subjects suggest FILE``) |
+| POST /api/subjects/{vocab}/train | train from the catalogue or a TSV corpus (admin) |
+| POST /api/subjects/{vocab}/eval | evaluate on an uploaded corpus (``subjects eval``) |
+| GET  /api/documents/{uid}/subjects | suggestions and decisions for a document |
+| POST /api/documents/{uid}/subjects/suggest | suggest for a document
+  (``subjects suggest SYMBOL``) |
+| POST /api/documents/{uid}/subjects/decisions | accept or reject one concept |
+| GET  /documents/{uid}/subjects | the review page (a fragment when asked by htmx) |
+| POST /documents/{uid}/subjects | a decision from the review form |
+| POST /documents/{uid}/subjects/suggest | new suggestions from the review form |
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import Document
+from hemicycle.subjects.errors import NotTrained, SubjectError, UnknownBackend, UnknownVocabulary
+from hemicycle.web.auth import check_csrf, current_user, require_admin, require_cataloguer
+from hemicycle.web.templating import render
+
+router = APIRouter()
+
+
+def _http_error(exc: SubjectError) -> HTTPException:
+    if isinstance(exc, UnknownVocabulary | UnknownBackend):
+        return HTTPException(404, str(exc))
+    if isinstance(exc, NotTrained):
+        return HTTPException(409, str(exc))
+    return HTTPException(400, str(exc))
+
+
+def _document(request: Request, uid: str) -> Document:
+    with session_scope(request.app.state.settings.database_url) as db:
+        doc = db.scalar(select(Document).where(Document.uid == uid))
+        if doc is None or doc.status == "deleted":
+            raise HTTPException(404, f"no document with id {uid}")
+        _ = doc.versions, doc.symbols
+        return doc
+
+
+def _default_vocab(request: Request, vocab: str | None) -> str:
+    if vocab:
+        return vocab
+    from hemicycle.subjects.vocabulary import vocabulary_names
+
+    names = vocabulary_names(request.app.state.settings)
+    return "unbis" if "unbis" in names or not names else names[0]
+
+
+# ---- API ---------------------------------------------------------------------------
+
+class SuggestIn(BaseModel):
+    text: str = Field(description="The document text.")
+    lang: str | None = Field(None, description="Its language (two letters); detected if absent.")
+    limit: int = 10
+    backend: str | None = None
+
+
+@router.get("/api/subjects", tags=["subjects"])
+def api_vocabularies(request: Request) -> list[dict]:
+    from hemicycle.subjects.service import trained_backends
+    from hemicycle.subjects.vocabulary import vocabulary_names
+
+    s = request.app.state.settings
+    return [{"vocab": n, "trained": trained_backends(s, n)} for n in vocabulary_names(s)]
+
+
+@router.post("/api/subjects/{vocab}/suggest", tags=["subjects"])
+def api_suggest(request: Request, vocab: str, body: SuggestIn) -> dict:
+    from hemicycle.subjects.service import suggest_text
+
+    try:
+        return suggest_text(request.app.state.settings, vocab, body.text, body.lang,
+                            body.limit, body.backend).to_json()
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+
+
+def _upload_corpus(upload: UploadFile, folder: Path, limit: int) -> Path:
+    path = folder / "corpus.tsv"
+    size = 0
+    with path.open("wb") as fh:
+        while chunk := upload.file.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise HTTPException(413, f"corpus larger than {limit} bytes")
+            fh.write(chunk)
+    return path
+
+
+@router.post("/api/subjects/{vocab}/train", tags=["subjects"])
+def api_train(request: Request, vocab: str, backend: str = Form("all"),
+              lang: str | None = Form(None), corpus: UploadFile | None = File(None),
+              csrf: str = Form("")) -> dict:
+    """Train from the catalogue (or from an uploaded TSV corpus); administrators only."""
+    require_admin(request)
+    check_csrf(request, csrf)
+    from hemicycle.subjects.backends import REGISTRY
+    from hemicycle.subjects.corpus import read_tsv_corpus
+    from hemicycle.subjects.service import catalogue_corpus, check_lang, train
+    from hemicycle.subjects.vocabulary import load_vocabulary
+
+    s = request.app.state.settings
+    names = ["ensemble"] if backend == "all" else [backend]
+    try:
+        for name in names:
+            if name not in REGISTRY:
+                raise UnknownBackend(f"unknown backend {name!r}")
+        code = check_lang(lang)
+        voc = load_vocabulary(s, vocab)
+        with tempfile.TemporaryDirectory() as tmp:
+            docs = (read_tsv_corpus(_upload_corpus(corpus, Path(tmp), s.max_upload_bytes),
+                                    voc, code)
+                    if corpus is not None and corpus.filename else catalogue_corpus(s, vocab))
+        if not docs.documents:
+            raise SubjectError(f"no training documents for vocabulary {vocab!r}")
+        trained = train(s, vocab, docs, names, {"lang": code or "en"})
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    return {"vocab": vocab, "documents": len(docs), "backends": sorted(trained),
+            "ensemble_weights": getattr(trained.get("ensemble"), "weights", {})}
+
+
+@router.post("/api/subjects/{vocab}/eval", tags=["subjects"])
+def api_eval(request: Request, vocab: str, corpus: UploadFile = File(...),
+             lang: str | None = Form(None), backend: str | None = Form(None)) -> dict:
+    from hemicycle.subjects.corpus import read_tsv_corpus
+    from hemicycle.subjects.evaluation import evaluate_backend
+    from hemicycle.subjects.service import check_lang, load_backend
+
+    s = request.app.state.settings
+    try:
+        model = load_backend(s, vocab, backend)
+        code = check_lang(lang)
+        with tempfile.TemporaryDirectory() as tmp:
+            docs = read_tsv_corpus(_upload_corpus(corpus, Path(tmp), s.max_upload_bytes),
+                                   model.vocab, code)
+        return {"vocab": vocab, "backend": model.name, **evaluate_backend(model, docs, code)}
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+
+
+@router.get("/api/documents/{uid}/subjects", tags=["subjects"])
+def api_document_subjects(request: Request, uid: str, vocab: str | None = None) -> dict:
+    from hemicycle.subjects.service import review_items
+
+    doc = _document(request, uid)
+    vocab = _default_vocab(request, vocab)
+    items = review_items(request.app.state.settings, doc.id, vocab, "en")
+    return {"document": uid, "vocab": vocab, "items": [vars(i) for i in items]}
+
+
+@router.post("/api/documents/{uid}/subjects/suggest", tags=["subjects"])
+def api_document_suggest(request: Request, uid: str, vocab: str | None = None,
+                         limit: int = 10, csrf: str = Form("")) -> dict:
+    require_cataloguer(request)
+    check_csrf(request, csrf)
+    from hemicycle.subjects.service import suggest_for_document
+
+    doc = _document(request, uid)
+    vocab = _default_vocab(request, vocab)
+    try:
+        found = suggest_for_document(request.app.state.settings, doc.id, vocab, limit)
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    return {"document": uid, "vocab": vocab, "suggestions": [vars(s) for s in found]}
+
+
+class DecisionIn(BaseModel):
+    vocab: str | None = None
+    concept: str
+    decision: str = Field(description="accepted or rejected")
+
+
+@router.post("/api/documents/{uid}/subjects/decisions", tags=["subjects"])
+def api_decide(request: Request, uid: str, body: DecisionIn) -> dict:
+    user = require_cataloguer(request)
+    check_csrf(request, None)
+    from hemicycle.subjects.service import decide
+
+    doc = _document(request, uid)
+    vocab = _default_vocab(request, body.vocab)
+    try:
+        decide(request.app.state.settings, doc.id, vocab, body.concept, body.decision, user.name)
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    return {"document": uid, "vocab": vocab, "concept": body.concept,
+            "decision": body.decision, "decided_by": user.name}
+
+
+# ---- pages -------------------------------------------------------------------------
+
+@router.get("/documents/{uid}/subjects", include_in_schema=False)
+def review_page(request: Request, uid: str, vocab: str | None = None,
+                fragment: bool = False):
+    from hemicycle.subjects.service import review_items
+    from hemicycle.subjects.vocabulary import vocabulary_names
+
+    doc = _document(request, uid)
+    vocab = _default_vocab(request, vocab)
+    items = review_items(request.app.state.settings, doc.id, vocab, request.state.lang)
+    user = current_user(request)
+    context = {"doc": doc, "vocab": vocab, "items": items,
+               "vocabularies": vocabulary_names(request.app.state.settings),
+               "can_decide": user is not None and user.role in ("cataloguer", "admin"),
+               "error": request.query_params.get("error")}
+    is_fragment = fragment or request.headers.get("hx-request") == "true"
+    template = "subjects/panel.html" if is_fragment else "subjects/review.html"
+    return render(request, template, context)
+
+
+def _back(uid: str, vocab: str, error: str | None = None) -> RedirectResponse:
+    from urllib.parse import urlencode
+
+    query = {"vocab": vocab, **({"error": error} if error else {})}
+    return RedirectResponse(f"/documents/{uid}/subjects?{urlencode(query)}", status_code=303)
+
+
+@router.post("/documents/{uid}/subjects", include_in_schema=False)
+def review_decide(request: Request, uid: str, concept: str = Form(...),
+                  decision: str = Form(...), vocab: str = Form(...), csrf: str = Form("")):
+    user = require_cataloguer(request)
+    check_csrf(request, csrf)
+    from hemicycle.subjects.service import decide
+
+    doc = _document(request, uid)
+    try:
+        decide(request.app.state.settings, doc.id, vocab, concept, decision, user.name)
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    return _back(uid, vocab)
+
+
+@router.post("/documents/{uid}/subjects/suggest", include_in_schema=False)
+def review_suggest(request: Request, uid: str, vocab: str = Form(...), csrf: str = Form("")):
+    require_cataloguer(request)
+    check_csrf(request, csrf)
+    from hemicycle.subjects.service import suggest_for_document
+
+    doc = _document(request, uid)
+    try:
+        suggest_for_document(request.app.state.settings, doc.id, vocab)
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    return _back(uid, vocab)
