@@ -14,6 +14,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "hemicycle.catalogue.models",
     "hemicycle.thesaurus.models",
     "hemicycle.interop.models",
+    "hemicycle.subjects.models",
     "hemicycle.storage.models",
 )
 
