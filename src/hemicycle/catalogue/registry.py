@@ -13,6 +13,7 @@ from sqlalchemy import MetaData
 MODEL_MODULES: tuple[str, ...] = (
     "hemicycle.catalogue.models",
     "hemicycle.thesaurus.models",
+    "hemicycle.proceedings.models",
     "hemicycle.interop.models",
     "hemicycle.subjects.models",
     "hemicycle.storage.models",

@@ -1,0 +1,1 @@
+"""Proceedings: member states, meetings, voting records, votes and speeches as data."""

@@ -1,0 +1,162 @@
+"""Member-state authorities: loading the shipped tables and looking states up.
+
+One authority per state (ISO3), with dated names and the codes each source uses for it
+(unvotes ISO2 or bare name, Voeten's COW numbers). Importers call ``ensure_states``
+inside their own transaction, so the authorities exist before the first vote does.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, select
+
+from hemicycle.proceedings.models import MemberState, StateCode, StateName
+
+DATA = Path(__file__).parent / "data"
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@dataclass
+class StateInfo:
+    id: int
+    iso3: str
+    iso2: str | None
+    kind: str
+    admitted: dt.date | None
+    ended: dt.date | None
+    names: list[tuple[str, dt.date | None, dt.date | None]] = field(default_factory=list)
+
+    def name_on(self, day: dt.date | None) -> str:
+        """The name the state bore on ``day`` (its latest name when the day is unknown)."""
+        if not self.names:
+            return self.iso3
+        if day is not None:
+            for name, start, end in self.names:
+                if (start is None or start <= day) and (end is None or day < end):
+                    return name
+        return self.names[-1][0]
+
+    def member_on(self, day: dt.date | None) -> bool | None:
+        """Whether the state was a member on ``day``; None when we cannot tell."""
+        if day is None or self.kind != "member" or self.admitted is None:
+            return None
+        return self.admitted <= day and (self.ended is None or day < self.ended)
+
+
+def _shipped() -> tuple[dict[str, dict], list[tuple[str, str, str]], list[dict]]:
+    """(iso3 -> state fields, [(iso3, scheme, code)], [names]) from the data files."""
+    states: dict[str, dict] = {}
+    codes: list[tuple[str, str, str]] = []
+    default_names: dict[str, str] = {}
+    with (DATA / "states.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            iso3 = row["iso3"]
+            admitted = _date(row["admitted"])
+            known = states.get(iso3)
+            if known is None or (admitted and (known["admitted"] is None
+                                               or admitted < known["admitted"])):
+                states[iso3] = {
+                    "iso3": iso3, "iso2": row["iso2"] or (known or {}).get("iso2"),
+                    "kind": "member", "admitted": admitted,
+                    "admitted_source": row["admitted_source"] or None,
+                    "ended": _date(row["left"]), "note": row["note"] or None,
+                }
+            elif row["iso2"] and not known.get("iso2"):
+                known["iso2"] = row["iso2"]
+            codes.append((iso3, "iso2" if row["iso2"] else "name",
+                          row["iso2"] or row["unvotes_name"]))
+            codes.append((iso3, "name", row["unvotes_name"]))
+            if row["cow"]:
+                codes.append((iso3, "cow", row["cow"]))
+            if row["iso2"] or iso3 not in default_names:
+                default_names[iso3] = row["unvotes_name"]
+    with (DATA / "others.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            states[row["iso3"]] = {
+                "iso3": row["iso3"], "iso2": None, "kind": row["kind"],
+                "admitted": _date(row["admitted"]),
+                "admitted_source": "curated" if row["admitted"] else None,
+                "ended": None, "note": row["note"] or None,
+            }
+            codes.append((row["iso3"], "name", row["name"]))
+            default_names[row["iso3"]] = row["name"]
+    names: list[dict] = []
+    curated: set[str] = set()
+    with (DATA / "names.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            curated.add(row["iso3"])
+            names.append({"iso3": row["iso3"], "name": row["name"],
+                          "valid_from": _date(row["valid_from"]),
+                          "valid_to": _date(row["valid_to"])})
+            codes.append((row["iso3"], "name", row["name"]))
+    for iso3, name in default_names.items():
+        if iso3 not in curated:
+            names.append({"iso3": iso3, "name": name, "valid_from": None, "valid_to": None})
+    for iso3 in states:
+        codes.append((iso3, "iso3", iso3))
+    return states, codes, names
+
+
+def ensure_states(conn: Connection) -> int:
+    """Insert the shipped authorities that are missing; returns how many were added."""
+    have = set(conn.execute(select(MemberState.iso3)).scalars())
+    states, codes, names = _shipped()
+    missing = [s for iso3, s in states.items() if iso3 not in have]
+    if missing:
+        conn.execute(insert(MemberState), missing)
+    ids = dict(conn.execute(select(MemberState.iso3, MemberState.id)).all())
+    if missing:
+        new = {s["iso3"] for s in missing}
+        conn.execute(insert(StateName), [
+            {"state_id": ids[n["iso3"]], "name": n["name"], "valid_from": n["valid_from"],
+             "valid_to": n["valid_to"]} for n in names if n["iso3"] in new])
+    known = set(conn.execute(select(StateCode.scheme, StateCode.code)).all())
+    rows, seen = [], set()
+    for iso3, scheme, code in codes:
+        key = (scheme, code.casefold() if scheme == "name" else code)
+        if key in seen or (scheme, key[1]) in known:
+            continue
+        seen.add(key)
+        rows.append({"state_id": ids[iso3], "scheme": scheme, "code": key[1]})
+    if rows:
+        conn.execute(insert(StateCode), rows)
+    return len(missing)
+
+
+class StateIndex:
+    """Every authority in memory, with the lookups importers and pages need."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.by_id: dict[int, StateInfo] = {}
+        for row in conn.execute(select(MemberState)).mappings():
+            self.by_id[row["id"]] = StateInfo(row["id"], row["iso3"], row["iso2"], row["kind"],
+                                              row["admitted"], row["ended"])
+        for state_id, name, start, end in conn.execute(
+            select(StateName.state_id, StateName.name, StateName.valid_from,
+                   StateName.valid_to).order_by(StateName.state_id, StateName.id)
+        ):
+            self.by_id[state_id].names.append((name, start, end))
+        for info in self.by_id.values():
+            info.names.sort(key=lambda n: n[1] or dt.date.min)
+        self._codes: dict[tuple[str, str], int] = {
+            (scheme, code): state_id
+            for state_id, scheme, code in conn.execute(
+                select(StateCode.state_id, StateCode.scheme, StateCode.code))
+        }
+        self.by_iso3 = {info.iso3: info for info in self.by_id.values()}
+
+    def find(self, scheme: str, code: str) -> StateInfo | None:
+        code = code.strip()
+        if scheme == "name":
+            code = code.casefold()
+        elif scheme in ("iso2", "iso3"):
+            code = code.upper()
+        state_id = self._codes.get((scheme, code))
+        return self.by_id.get(state_id) if state_id is not None else None
