@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hemicycle.cli.serve",
     "hemicycle.cli.symbol",
     "hemicycle.cli.subjects",
+    "hemicycle.cli.search",
 )
 
 app = typer.Typer(

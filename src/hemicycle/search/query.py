@@ -431,7 +431,9 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
         if tree is None and q.strip():
             raise QueryError("the query has no words to search for, only operators or signs")
     if tree is None:
-        text_query = tantivy.Query.all_query()
+        # nothing to look for: list everything (in ``lang`` if given), newest first
+        text_query = (tantivy.Query.term_query(schema, "language", lang) if lang
+                      else tantivy.Query.all_query())
         if sort == "relevance":
             sort = "date"
     else:

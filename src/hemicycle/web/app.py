@@ -26,6 +26,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.documents",
     "hemicycle.web.routes.interop",
     "hemicycle.web.routes.subjects",
+    "hemicycle.web.routes.search",
 )
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,92 @@
+"""``hemicycle reindex`` and ``hemicycle search``: the search index from the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import re
+import time
+from typing import Annotated
+
+import typer
+
+from hemicycle.cli.common import console, fail, progress_bar, settings
+
+QUERY_HELP = 'Words, "phrases", AND/OR/NOT, field:value (symbol title body year lang), prefix*'
+
+
+def _parse_filters(values: list[str]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, wanted = value.partition("=")
+        if not sep or not name.strip() or not wanted.strip():
+            fail(f"--filter {value!r}: write NAME=VALUE, e.g. --filter body=SC")
+        filters.setdefault(name.strip(), []).append(wanted.strip())
+    return filters
+
+
+def _plain(snippet: str) -> str:
+    return html.unescape(re.sub(r"</?mark>", "", snippet))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("reindex")
+    def reindex() -> None:
+        """Rebuild the search index from the catalogue (searches go on meanwhile)."""
+        from hemicycle.search.index import rebuild_index
+
+        s = settings()
+        started = time.perf_counter()
+        with progress_bar() as bar:
+            task = bar.add_task("indexing", total=None, rate="")
+
+            def progress(done: int, total: int) -> None:
+                elapsed = time.perf_counter() - started
+                rate = f"{done / elapsed:,.0f} docs/s" if elapsed > 0 else ""
+                bar.update(task, completed=done, total=total, rate=rate)
+
+            count = rebuild_index(s, progress=progress)
+        elapsed = time.perf_counter() - started
+        rate = count / elapsed if elapsed > 0 else 0.0
+        console.print(f"indexed {count:,} documents in {elapsed:.1f} s ({rate:,.0f} docs/s)")
+
+    @app.command("search")
+    def search_command(
+        query: Annotated[str, typer.Argument(help=QUERY_HELP)],
+        lang: Annotated[str | None, typer.Option(help="ar zh en fr ru es")] = None,
+        filter_: Annotated[list[str] | None, typer.Option(
+            "--filter", help="NAME=VALUE: body, year, session, type, language, subject.")] = None,
+        sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
+        page: Annotated[int, typer.Option(help="Page of results, from 1.")] = 1,
+        per_page: Annotated[int, typer.Option(help="Results per page.")] = 20,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Search the catalogue's documents in any of the six languages."""
+        from hemicycle.search.query import QueryError, search
+
+        try:
+            results = search(settings(), query, lang=lang, filters=_parse_filters(filter_ or []),
+                             sort=sort, page=page, per_page=per_page)
+        except QueryError as exc:
+            fail(f"query {query[:80]!r}: {exc}")
+        if as_json:
+            print(json.dumps({
+                "query": results.query,
+                "total": results.total,
+                "page": results.page,
+                "per_page": results.per_page,
+                "sort": results.sort,
+                "redirect": results.redirect_uid,
+                "hits": [dataclasses.asdict(hit) for hit in results.hits],
+                "facets": {k: [[v, n] for v, n in pairs] for k, pairs in results.facets.items()},
+            }, ensure_ascii=False, indent=2))
+            return
+        if results.redirect_uid:
+            print(f"symbol: /documents/{results.redirect_uid}")
+        print(f"{results.total:,} documents (page {results.page} of {results.pages})")
+        for hit in results.hits:
+            tag = f" [{hit.title_language}]" if hit.title_language else ""
+            print(f"{hit.symbol}  {hit.year or ''}  {hit.title or ''}{tag}")
+            if hit.snippet:
+                print(f"    [{hit.language}] {_plain(hit.snippet)}")

@@ -1,0 +1,189 @@
+"""The search page (``/search``) and its JSON twin (``/api/search``).
+
+Both take the same parameters: ``q`` (the query), ``lang`` (content language),
+facet filters ``body``, ``year``, ``session``, ``type``, ``language``, ``subject``
+(repeatable), ``sort`` (relevance or date) and ``page``. A query that is a
+document's symbol goes straight to the document (303).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+
+from hemicycle.languages import CODES
+from hemicycle.search.query import QueryError, SearchResults, search
+from hemicycle.search.schema import FACETS
+from hemicycle.web.templating import render
+
+router = APIRouter()
+PER_PAGE = 20
+
+
+class HitOut(BaseModel):
+    uid: str = Field(description="Opaque document id: the document is at /documents/{uid}")
+    symbol: str
+    title: str | None = Field(description="Title in the language of the match if it has one")
+    title_language: str | None
+    language: str | None = Field(description="Language the query matched in (of the snippet)")
+    snippet: str = Field(description="HTML extract, escaped, matches wrapped in <mark>")
+    year: int | None
+    body: str | None
+    session: str | None
+    doc_type: str | None
+    date: str | None
+    languages: list[str] = Field(description="Languages the document exists in")
+    titles: dict[str, str] = Field(description="Title per language code")
+    url: str
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class SearchOut(BaseModel):
+    query: str
+    lang: str | None
+    total: int = Field(description="Number of matching documents")
+    page: int
+    pages: int
+    per_page: int
+    sort: str = Field(description="relevance or date")
+    redirect: str | None = Field(
+        description="uid of the document when the query is one of its symbols")
+    filters: dict[str, list[str]]
+    facets: dict[str, list[FacetValue]] = Field(
+        description="Counts per value for body, year, session, type, language, subject")
+    hits: list[HitOut]
+
+
+def _params(request: Request) -> dict:
+    qp = request.query_params
+    page_text = qp.get("page") or "1"
+    if not page_text.isdigit():
+        raise QueryError(f"page {page_text!r} is not a page number")
+    return {
+        "q": qp.get("q") or "",
+        "lang": qp.get("lang") or None,
+        "sort": qp.get("sort") or "relevance",
+        "page": int(page_text),
+        "filters": {name: qp.getlist(name) for name in FACETS if qp.getlist(name)},
+    }
+
+
+def _run(request: Request, params: dict) -> SearchResults:
+    return search(request.app.state.settings, params["q"], lang=params["lang"],
+                  filters=params["filters"], sort=params["sort"], page=params["page"],
+                  per_page=PER_PAGE, ui_lang=getattr(request.state, "lang", None))
+
+
+def _url(params: dict, **changes) -> str:
+    """/search with the given parameters; filters as repeated name=value pairs."""
+    merged = {**params, **changes}
+    pairs: list[tuple[str, str]] = []
+    if merged.get("q"):
+        pairs.append(("q", merged["q"]))
+    if merged.get("lang"):
+        pairs.append(("lang", merged["lang"]))
+    for name, values in merged.get("filters", {}).items():
+        pairs.extend((name, v) for v in values)
+    if merged.get("sort") and merged["sort"] != "relevance":
+        pairs.append(("sort", merged["sort"]))
+    if merged.get("page", 1) != 1:
+        pairs.append(("page", str(merged["page"])))
+    return "/search" + ("?" + urlencode(pairs) if pairs else "")
+
+
+def _toggle(params: dict, name: str, value: str) -> str:
+    filters = {k: list(v) for k, v in params["filters"].items()}
+    current = filters.setdefault(name, [])
+    if value in current:
+        current.remove(value)
+    else:
+        current.append(value)
+    return _url(params, filters={k: v for k, v in filters.items() if v}, page=1)
+
+
+def _display_title(hit, ui_lang: str) -> tuple[str | None, str | None]:
+    """The title in the interface language, else the hit's own (whose language is marked)."""
+    if ui_lang in hit.titles:
+        return hit.titles[ui_lang], ui_lang
+    return hit.title, hit.title_language
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request):
+    ui = request.state.lang
+    try:
+        params = _params(request)
+        results = _run(request, params)
+    except QueryError as exc:
+        qp = request.query_params
+        params = {"q": qp.get("q") or "", "lang": qp.get("lang") if qp.get("lang") in CODES
+                  else None, "sort": "relevance", "page": 1, "filters": {}}
+        return render(request, "search/results.html",
+                      {"params": params, "error": str(exc), "results": None},
+                      status_code=400)
+    if results.redirect_uid:
+        return RedirectResponse(f"/documents/{results.redirect_uid}", status_code=303)
+    facets = []
+    for name in FACETS:
+        values = []
+        for value, count in results.facets.get(name, []):
+            selected = value in params["filters"].get(name, [])
+            values.append({"value": value, "count": count, "selected": selected,
+                           "url": _toggle(params, name, value)})
+        if values:
+            facets.append({"name": name, "values": values})
+    hits = []
+    for hit in results.hits:
+        title, title_lang = _display_title(hit, ui)
+        hits.append({"hit": hit, "title": title, "title_lang": title_lang})
+    pager = {
+        "prev": _url(params, page=results.page - 1) if results.page > 1 else None,
+        "next": _url(params, page=results.page + 1) if results.page < results.pages else None,
+    }
+    sorts = {s: _url(params, sort=s, page=1) for s in ("relevance", "date")}
+    langs = {code: _url(params, lang=code, page=1) for code in CODES}
+    langs[""] = _url(params, lang=None, page=1)
+    return render(request, "search/results.html", {
+        "params": params, "results": results, "facets": facets, "hits": hits,
+        "pager": pager, "sorts": sorts, "lang_urls": langs, "error": None,
+        "searched": bool(params["q"] or params["filters"] or params["lang"]),
+    })
+
+
+@router.get("/api/search", response_model=SearchOut, tags=["search"],
+            responses={400: {"description": "The query or a parameter cannot be read"}})
+def api_search(request: Request, q: str = "", lang: str | None = None,
+               body: list[str] | None = None, year: list[str] | None = None,
+               session: list[str] | None = None, type: list[str] | None = None,
+               language: list[str] | None = None, subject: list[str] | None = None,
+               sort: str = "relevance", page: str = "1") -> SearchOut:
+    """Search documents in any of the six languages; same parameters as /search.
+
+    ``q`` takes words, "phrases", AND/OR/NOT (or +/-), parentheses, field:value
+    (symbol, title, text, body, year, lang, type, subject, session) and prefixes
+    (climat*). Filters may repeat (body=SC&body=GA).
+    """
+    try:
+        params = _params(request)
+        results = _run(request, params)
+    except QueryError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return SearchOut(
+        query=results.query, lang=results.lang, total=results.total, page=results.page,
+        pages=results.pages, per_page=results.per_page, sort=results.sort,
+        redirect=results.redirect_uid, filters=results.filters,
+        facets={name: [FacetValue(value=v, count=n) for v, n in pairs]
+                for name, pairs in results.facets.items()},
+        hits=[HitOut(uid=h.uid, symbol=h.symbol, title=h.title, title_language=h.title_language,
+                     language=h.language, snippet=h.snippet, year=h.year, body=h.body,
+                     session=h.session, doc_type=h.doc_type, date=h.date, languages=h.languages,
+                     titles=h.titles, url=f"/documents/{h.uid}")
+              for h in results.hits],
+    )
