@@ -135,7 +135,7 @@ def _our_object_checks(path: Path, where: str) -> list[Finding]:
     numbers = sorted(int(e[1:]) for e in entries
                      if VERSION_DIR.match(e) and (path / e).is_dir())
     if numbers and numbers != list(range(1, numbers[-1] + 1)):
-        out.append(Finding("E010", "error", f"version directories {['v%d' % n for n in numbers]}"
+        out.append(Finding("E010", "error", f"version directories {[f'v{n}' for n in numbers]}"
                            " are not a continuous sequence from v1", where))
     content_dir = root_inv.get("contentDirectory", "content")
     for entry in entries:

@@ -1,0 +1,246 @@
+"""Fixity audits: re-read every stored byte and compare it with the inventories.
+
+An audit walks all objects (or a random sample), checks each inventory against its
+sidecar and each content file against its sha512, and reports every mismatch,
+missing file and stray file. Files are hashed in large chunks on several threads
+(hashlib releases the GIL), optionally held to a byte rate so an audit can run
+beside production work. Progress is kept in the workspace after every object, so
+an interrupted audit resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from hemicycle.storage import durable
+from hemicycle.storage.inventory import HASH_CHUNK, InventoryError, read_inventory, sidecar_name
+from hemicycle.storage.objects import OcflRoot
+from hemicycle.storage.paths import object_id_from_ocfl
+
+STATE_FILE = "audit-state.json"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one stored file."""
+
+    object_id: str
+    path: str  # relative to the object root
+    kind: str  # missing | digest mismatch | inventory | unreadable | unexpected file
+    detail: str
+
+
+@dataclass
+class AuditResult:
+    objects: int = 0
+    files: int = 0
+    bytes: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    resumed: bool = False
+    complete: bool = False
+
+    @property
+    def damaged_objects(self) -> set[str]:
+        return {p.object_id for p in self.problems}
+
+    def to_json(self) -> dict:
+        return {"objects": self.objects, "files": self.files, "bytes": self.bytes,
+                "resumed": self.resumed, "complete": self.complete,
+                "problems": [asdict(p) for p in self.problems]}
+
+
+class RateLimit:
+    """At most ``rate`` bytes per second across all threads (None: unlimited)."""
+
+    def __init__(self, rate: float | None):
+        self.rate = rate
+        self.start = time.monotonic()
+        self.total = 0
+        self.lock = threading.Lock()
+
+    def consume(self, n: int) -> None:
+        if not self.rate:
+            return
+        with self.lock:
+            self.total += n
+            ahead = self.total / self.rate - (time.monotonic() - self.start)
+        if ahead > 0:
+            time.sleep(ahead)
+
+
+def hash_file(path: Path, algorithm: str = "sha512", limit: RateLimit | None = None,
+              chunk: int = HASH_CHUNK) -> tuple[str, int]:
+    """(hex digest, size) of a file, read in large chunks into one reused buffer."""
+    h = hashlib.new(algorithm)
+    buf = bytearray(chunk)
+    view = memoryview(buf)
+    size = 0
+    with open(path, "rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            h.update(view[:n])
+            size += n
+            if limit is not None:
+                limit.consume(n)
+    return h.hexdigest(), size
+
+
+def _check_inventory(obj: Path, rel: str, object_id: str) -> tuple[list[Problem], object]:
+    """Problems with ``rel``/inventory.json and its sidecar, and the inventory if readable."""
+    where = f"{rel}/inventory.json" if rel else "inventory.json"
+    folder = obj / rel if rel else obj
+    try:
+        inv = read_inventory(folder / "inventory.json")
+    except FileNotFoundError:
+        return [Problem(object_id, where, "missing", "inventory file is missing")], None
+    except InventoryError as exc:
+        return [Problem(object_id, where, "inventory", str(exc))], None
+    side = folder / sidecar_name(inv.algorithm)
+    if not side.exists():
+        return [Problem(object_id, where + "." + inv.algorithm, "missing",
+                        "inventory sidecar is missing")], inv
+    digest = hashlib.new(inv.algorithm, (folder / "inventory.json").read_bytes()).hexdigest()
+    recorded = side.read_text(errors="replace").split()
+    if not recorded or recorded[0].lower() != digest:
+        return [Problem(object_id, where, "digest mismatch",
+                        "inventory does not match its sidecar digest")], inv
+    return [], inv
+
+
+def audit_object(obj: Path, limit: RateLimit | None = None,
+                 pool: ThreadPoolExecutor | None = None) -> tuple[list[Problem], int, int]:
+    """(problems, files checked, bytes read) for the object at ``obj``."""
+    object_id = obj.name
+    problems, root_inv = _check_inventory(obj, "", object_id)
+    root_ok = root_inv is not None and not problems
+    versions = sorted((p.name for p in obj.iterdir() if p.is_dir() and p.name[:1] == "v"),
+                      key=lambda v: int(v[1:]) if v[1:].isdigit() else 0)
+    fallback = None
+    for v in versions:
+        found, vinv = _check_inventory(obj, v, object_id)
+        problems.extend(found)
+        if vinv is not None and not found:
+            fallback = vinv
+    inv = root_inv if root_ok else (fallback or root_inv)
+    if inv is None:
+        return problems, 0, 0
+    object_id = object_id_from_ocfl(inv.id)
+    problems = [Problem(object_id, p.path, p.kind, p.detail) for p in problems]
+    expected = inv.digest_of_content_path()
+    algorithm = inv.algorithm
+
+    def check(item: tuple[str, str]) -> tuple[Problem | None, int]:
+        rel, digest = item
+        path = obj / rel
+        if not path.is_file():
+            return Problem(object_id, rel, "missing", "content file is missing"), 0
+        try:
+            got, size = hash_file(path, algorithm, limit)
+        except OSError as exc:
+            return Problem(object_id, rel, "unreadable", str(exc)), 0
+        if got != digest.lower():
+            return Problem(object_id, rel, "digest mismatch",
+                           f"{algorithm} is {got[:16]}..., inventory says {digest[:16]}..."), size
+        return None, size
+
+    items = sorted(expected.items())
+    results = pool.map(check, items) if pool is not None else map(check, items)
+    total = 0
+    for problem, size in results:
+        total += size
+        if problem is not None:
+            problems.append(problem)
+    content_dir = inv.content_directory
+    for v in versions:
+        base = obj / v / content_dir
+        if not base.is_dir():
+            continue
+        for dirpath, _dirs, files in os.walk(base):
+            for name in files:
+                rel = Path(dirpath, name).relative_to(obj).as_posix()
+                if rel not in expected:
+                    problems.append(Problem(object_id, rel, "unexpected file",
+                                            "file is not in the inventory manifest"))
+    return problems, len(items), total
+
+
+def _state_path(root: OcflRoot) -> Path:
+    return root.workspace / STATE_FILE
+
+
+def _save_state(root: OcflRoot, state: dict) -> None:
+    root.workspace.mkdir(parents=True, exist_ok=True)
+    durable.replace_file(_state_path(root), json.dumps(state).encode(), root.workspace,
+                         sync=False)
+
+
+def audit(root: OcflRoot, *, sample: int | None = None, rate: float | None = None,
+          resume: bool = True, workers: int | None = None,
+          on_object: Callable[[str, list[Problem]], None] | None = None,
+          progress: Callable[[int, int], None] | None = None) -> AuditResult:
+    """Check all objects (or ``sample`` random ones) of ``root``; ``rate`` in bytes/s.
+
+    ``on_object(object_id, problems)`` is called after each object (to record events);
+    ``progress(done, total)`` after each object too.
+    """
+    result = AuditResult()
+    state_file = _state_path(root)
+    state = None
+    if resume and state_file.exists():
+        try:
+            state = json.loads(state_file.read_text())
+            result.resumed = True
+        except ValueError:
+            state = None
+    if state is None:
+        targets = [p.relative_to(root.path).as_posix() for p in root.object_dirs()]
+        if sample is not None and sample < len(targets):
+            targets = sorted(random.sample(targets, sample))
+        state = {"run": uuid.uuid4().hex, "targets": targets, "done": 0, "problems": [],
+                 "files": 0, "bytes": 0}
+        _save_state(root, state)
+    result.problems = [Problem(**p) for p in state["problems"]]
+    limit = RateLimit(rate)
+    targets = state["targets"]
+    with ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 2)) as pool:
+        while state["done"] < len(targets):
+            rel = targets[state["done"]]
+            obj = root.path / rel
+            if obj.is_dir():
+                found, files, nbytes = audit_object(obj, limit, pool)
+            else:
+                found, files, nbytes = [Problem(Path(rel).name, "", "missing",
+                                                "object directory is missing")], 0, 0
+            result.problems.extend(found)
+            state["problems"].extend(asdict(p) for p in found)
+            state["done"] += 1
+            state["files"] += files
+            state["bytes"] += nbytes
+            _save_state(root, state)
+            if on_object is not None:
+                oid = found[0].object_id if found else _object_id(obj)
+                on_object(oid, found)
+            if progress is not None:
+                progress(state["done"], len(targets))
+    result.objects = len(targets)
+    result.files = state["files"]
+    result.bytes = state["bytes"]
+    result.complete = True
+    state_file.unlink(missing_ok=True)
+    return result
+
+
+def _object_id(obj: Path) -> str:
+    try:
+        return object_id_from_ocfl(read_inventory(obj / "inventory.json").id)
+    except (OSError, InventoryError):
+        return obj.name
