@@ -1,0 +1,96 @@
+"""``hemicycle export marc|marcxml|dc QUERY`` and ``hemicycle import marc FILE``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hemicycle.cli.common import console, fail, progress_bar, settings
+
+
+def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
+    """The ``name`` sub-command group, shared with other areas that add verbs to it."""
+    for info in app.registered_groups:
+        if info.name == name and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
+def register(app: typer.Typer) -> None:
+    export = _group(app, "export", "Export catalogue records in library formats.")
+    importer = _group(app, "import", "Import records from library formats.")
+
+    @export.command("marc")
+    def export_marc(query: Annotated[str, typer.Argument(help="Search query; * for all.")] = "*",
+                    output: Annotated[Path | None, typer.Option("-o", "--output")] = None) -> None:
+        """Documents matching QUERY as MARC21 (ISO 2709, UTF-8)."""
+        _export(query, "marc", output)
+
+    @export.command("marcxml")
+    def export_marcxml(query: Annotated[str, typer.Argument(help="Search query; * for all.")] = "*",
+                       output: Annotated[Path | None, typer.Option("-o", "--output")] = None
+                       ) -> None:
+        """Documents matching QUERY as a MARCXML collection."""
+        _export(query, "marcxml", output)
+
+    @export.command("dc")
+    def export_dc(query: Annotated[str, typer.Argument(help="Search query; * for all.")] = "*",
+                  output: Annotated[Path | None, typer.Option("-o", "--output")] = None) -> None:
+        """Documents matching QUERY as simple Dublin Core (oai_dc) XML."""
+        _export(query, "dc", output)
+
+    @importer.command("marc")
+    def import_marc_cmd(
+        file: Annotated[Path, typer.Argument(help="ISO 2709 (.mrc/.dat) or MARCXML file.")],
+        replace: Annotated[bool, typer.Option(help="Overwrite values that differ.")] = False,
+    ) -> None:
+        """Import a MARC21 file; broken records are reported and the rest kept."""
+        from hemicycle.interop.marc_import import import_marc
+        from hemicycle.interop.marc_io import MarcFileError
+
+        if not file.is_file():
+            fail(f"{file}: no such file")
+        s = settings()
+        with progress_bar() as bar:
+            task = bar.add_task(f"import {file.name}", total=None, rate="")
+            try:
+                report = import_marc(s, file, replace=replace,
+                                     progress=lambda n: bar.update(task, completed=n))
+            except MarcFileError as exc:
+                fail(str(exc))
+        for problem in report.rejected:
+            console.print(f"{file}: {problem}", style="red", highlight=False, markup=False,
+                          soft_wrap=True)
+        console.print(f"{file}: {report.read} records read: {report.created} created, "
+                      f"{report.updated} updated, {report.unchanged} unchanged, "
+                      f"{len(report.rejected)} rejected", highlight=False, soft_wrap=True)
+        if report.rejected:
+            raise typer.Exit(1)
+
+
+def _export(query: str, fmt: str, output: Path | None) -> None:
+    from hemicycle.interop.export import ExportError, export_documents
+
+    s = settings()
+    target = output.with_name(output.name + ".part") if output else None
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task(f"export {fmt}", total=None, rate="")
+            if target is None:
+                count = export_documents(s, query, fmt, sys.stdout.buffer,
+                                         progress=lambda: bar.advance(task))
+            else:
+                with target.open("wb") as fh:
+                    count = export_documents(s, query, fmt, fh,
+                                             progress=lambda: bar.advance(task))
+                target.replace(output)
+    except ExportError as exc:
+        if target is not None:
+            target.unlink(missing_ok=True)
+        fail(str(exc))
+    console.print(f"exported {count} records as {fmt}" + (f" to {output}" if output else ""))

@@ -1,0 +1,100 @@
+"""Exporting documents chosen by a search as MARC21 (ISO 2709), MARCXML or Dublin Core XML.
+
+``*`` (or an empty query) exports every published document straight from the
+catalogue; any other query is run by ``hemicycle.search.query.search`` (date order)
+and the hits are exported in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import Document
+from hemicycle.config import Settings
+from hemicycle.interop import dublin_core, marc, marc_io
+
+FORMATS = ("marc", "marcxml", "dc")
+BATCH = 500
+_RELATIONS = (Document.symbols, Document.versions, Document.subjects, Document.agenda_items,
+              Document.related, Document.files)
+
+
+class ExportError(ValueError):
+    pass
+
+
+def _load(settings: Settings, where, order, after=None) -> list[Document]:
+    with session_scope(settings.database_url) as db:
+        query = select(Document).where(where).options(*(selectinload(r) for r in _RELATIONS))
+        if after is not None:
+            query = query.where(Document.id > after)
+        return list(db.scalars(query.order_by(order).limit(BATCH)).all())
+
+
+def matching_documents(settings: Settings, query: str) -> Iterator[Document]:
+    """Published documents matching ``query``, in batches so memory stays flat."""
+    if query.strip() in ("", "*"):
+        after = None
+        while True:
+            batch = _load(settings, Document.status == "published", Document.id, after)
+            yield from batch
+            if len(batch) < BATCH:
+                return
+            after = batch[-1].id
+    try:
+        from hemicycle.search.query import search
+    except ImportError:
+        raise ExportError("searching needs hemicycle.search, which is not installed; "
+                          "use '*' to export everything") from None
+    page = 1
+    while True:
+        results = search(settings, query, sort="date", page=page, per_page=BATCH)
+        uids = [hit.uid for hit in results.hits]
+        if not uids:
+            return
+        docs = {d.uid: d for d in _load(settings, Document.uid.in_(uids), Document.id)}
+        yield from (docs[u] for u in uids if u in docs)
+        if page * BATCH >= results.total:
+            return
+        page += 1
+
+
+def export_documents(settings: Settings, query: str, fmt: str, out: BinaryIO,
+                     progress: Callable[[], None] | None = None) -> int:
+    """Write the documents matching ``query`` to ``out`` in ``fmt``; return how many."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+    def documents() -> Iterator[Document]:
+        for doc in matching_documents(settings, query):
+            if progress:
+                progress()
+            yield doc
+
+    if fmt == "marc":
+        return marc_io.write_binary((marc.document_to_record(d) for d in documents()), out)
+    if fmt == "marcxml":
+        return marc_io.write_xml((marc.document_to_record(d) for d in documents()), out)
+    return write_dc(settings, documents(), out)
+
+
+def write_dc(settings: Settings, docs, out: BinaryIO) -> int:
+    """``<records>`` holding one ``oai_dc:dc`` element per document."""
+    from hemicycle.interop.oai import FORMATS as OAI_FORMATS
+
+    render = OAI_FORMATS["oai_dc"].render
+    count = 0
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element("records", nsmap={"oai_dc": dublin_core.OAI_DC_NS,
+                                          "dc": dublin_core.DC_NS}):
+            for doc in docs:
+                xf.write(render(doc, settings))
+                count += 1
+    return count
