@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hemicycle.cli.ingest",
     "hemicycle.cli.users",
     "hemicycle.cli.serve",
+    "hemicycle.cli.storage",
     "hemicycle.cli.thesaurus",
     "hemicycle.cli.symbol",
     "hemicycle.cli.interop",
