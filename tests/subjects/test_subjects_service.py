@@ -1,0 +1,134 @@
+"""Suggestions for catalogue documents and the cataloguer's decisions, on SQLite and
+PostgreSQL: accepted subjects become catalogue subjects with provenance, decisions feed
+the next training run, and bad input gets a clear answer."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol, LanguageVersion
+from hemicycle.subjects import service, suggest_for_document
+from hemicycle.subjects.errors import NotTrained, SubjectError, TextError, UnknownVocabulary
+from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
+from hemicycle.subjects.vocabulary import install_vocabulary
+
+OIL = "http://example.org/unbis-2015/T0001209"
+
+TEXTS = {
+    "en": "Oil spills and humanitarian assistance after the disaster. Oil spills again.",
+    "fr": "Marées noires et assistance humanitaire après la catastrophe.",
+    "ru": "Разливы нефти и гуманитарная помощь после катастрофы.",
+}
+
+
+def add_document(settings, symbol: str, texts: dict[str, str], subjects=()) -> int:
+    with session_scope(settings.database_url) as db:
+        doc = Document(symbol=symbol, status="draft")
+        doc.symbols.append(DocumentSymbol(symbol=symbol, key=symbol.upper(), position=0))
+        for lang, text in texts.items():
+            doc.versions.append(LanguageVersion(language=lang, title=None, text=text,
+                                                text_source="ocr"))
+        for concept in subjects:
+            doc.subjects.append(DocumentSubject(vocab="unbis13", concept=concept,
+                                                origin="human"))
+        db.add(doc)
+        db.flush()
+        return doc.id
+
+
+@pytest.fixture
+def catalogue(catalogue_settings, unbis13):
+    install_vocabulary(catalogue_settings, unbis13)
+    return catalogue_settings
+
+
+def test_suggestions_stored_then_accepted_and_rejected(catalogue, unbis13):
+    doc_id = add_document(catalogue, "S/2015/1", TEXTS)
+    found = suggest_for_document(catalogue, doc_id, vocab="unbis13", limit=5)
+    assert found[0].uri == OIL  # every version names the oil spills
+    with session_scope(catalogue.database_url) as db:
+        stored = db.scalars(select(SubjectSuggestion).order_by(SubjectSuggestion.rank)).all()
+        assert [s.concept for s in stored] == [f.uri for f in found]
+        assert {s.backend for s in stored} == {"lexical"}
+
+    other = found[1].uri
+    service.decide(catalogue, doc_id, "unbis13", OIL, "accepted", "cat")
+    service.decide(catalogue, doc_id, "unbis13", other, "rejected", "cat")
+    with session_scope(catalogue.database_url) as db:
+        subject = db.scalar(select(DocumentSubject).where(DocumentSubject.concept == OIL))
+        assert (subject.origin, subject.backend, subject.assigned_by) == ("machine", "lexical",
+                                                                          "cat")
+        assert subject.score == pytest.approx(found[0].score)
+        assert subject.label == "OIL SPILLS"
+        assert db.scalar(select(DocumentSubject).where(DocumentSubject.concept == other)) is None
+        decisions = {d.concept: d.decision for d in db.scalars(select(SubjectDecision))}
+    assert decisions == {OIL: "accepted", other: "rejected"}
+
+    items = {i.uri: i.status for i in service.review_items(catalogue, doc_id, "unbis13")}
+    assert items[OIL] == "accepted" and items[other] == "rejected"
+
+    # changing one's mind removes the machine subject again
+    service.decide(catalogue, doc_id, "unbis13", OIL, "rejected", "boss")
+    with session_scope(catalogue.database_url) as db:
+        assert db.scalar(select(DocumentSubject).where(DocumentSubject.concept == OIL)) is None
+
+
+def test_decisions_feed_the_next_training_run(catalogue):
+    flood = "http://example.org/unbis-2015/T0005736"
+    a = add_document(catalogue, "A/70/1", {"en": "Oil spills on the coast."}, [OIL])
+    add_document(catalogue, "A/70/2", {"en": "Oil spills at sea, again oil."}, [OIL, flood])
+    c = add_document(catalogue, "A/70/3", {"en": "Floods and oil spills.",
+                                           "fr": "Inondations et marées noires."})
+    add_document(catalogue, "A/70/4", {"en": "Floods destroyed the villages."}, [flood])
+    add_document(catalogue, "A/70/5", {"en": "Floods in the valley, floods again."}, [flood])
+    suggest_for_document(catalogue, c, vocab="unbis13")
+    service.decide(catalogue, c, "unbis13", OIL, "accepted", "cat")
+    service.decide(catalogue, a, "unbis13", OIL, "rejected", "cat")  # a human one, now refused
+    corpus = service.catalogue_corpus(catalogue, "unbis13")
+    by_id = {d.ident: d.subjects for d in corpus}
+    assert by_id["A/70/3 (en)"] == {OIL} and by_id["A/70/3 (fr)"] == {OIL}
+    assert "A/70/1 (en)" not in by_id  # its only subject was rejected
+    trained = service.train(catalogue, "unbis13", corpus, ["tfidf"])
+    assert trained["tfidf"].trained_on == len(corpus)
+    assert service.trained_backends(catalogue, "unbis13") == ["tfidf"]
+    result = service.suggest_text(catalogue, "unbis13", "oil spills", "en", 3, "tfidf")
+    assert result.backend == "tfidf" and result.suggestions[0].uri == OIL
+
+
+def test_bad_requests_are_refused_clearly(catalogue):
+    doc_id = add_document(catalogue, "E/2015/9", {"en": "Oil spills."})
+    with pytest.raises(UnknownVocabulary):
+        suggest_for_document(catalogue, doc_id, vocab="nope")
+    with pytest.raises(SubjectError, match="not in vocabulary"):
+        service.decide(catalogue, doc_id, "unbis13", "http://example.org/x", "accepted", "cat")
+    with pytest.raises(SubjectError, match="decision must be"):
+        service.decide(catalogue, doc_id, "unbis13", OIL, "maybe", "cat")
+    with pytest.raises(SubjectError, match="no document with id 999"):
+        service.decide(catalogue, 999, "unbis13", OIL, "accepted", "cat")
+    with pytest.raises(NotTrained, match="not trained"):
+        service.suggest_text(catalogue, "unbis13", "oil", "en", backend="ensemble")
+
+
+def test_a_document_without_text_gets_an_empty_answer(catalogue):
+    doc_id = add_document(catalogue, "S/2015/2", {"en": "   "})
+    assert suggest_for_document(catalogue, doc_id, vocab="unbis13") == []
+
+
+def test_awkward_texts(settings, unbis13):
+    install_vocabulary(settings, unbis13)
+    with pytest.raises(TextError, match="empty text"):
+        service.suggest_text(settings, "unbis13", "  \n ")
+    with pytest.raises(TextError, match="Arab script"):
+        service.suggest_text(settings, "unbis13", "الانسكاب النفطي", lang="en")
+    other = service.suggest_text(settings, "unbis13", "ελληνικά κείμενα για πετρέλαιο")
+    assert other.suggestions == [] and "no letters in a supported script" in other.notes[0]
+    huge = "Oil spills. " + "Filler words without meaning. " * 1_700_000  # ~51 MB
+    result = service.suggest_text(settings, "unbis13", huge, "en", 3)
+    assert result.suggestions[0].uri == OIL
+    assert any("cut to its first" in note for note in result.notes)
+    with pytest.raises(SubjectError, match="limit must be"):
+        service.suggest_text(settings, "unbis13", "oil", "en", limit=0)
+    with pytest.raises(SubjectError, match="unknown language"):
+        service.suggest_text(settings, "unbis13", "oil", "xx-yy")
