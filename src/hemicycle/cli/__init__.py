@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hemicycle.cli.interop",
     "hemicycle.cli.subjects",
     "hemicycle.cli.search",
+    "hemicycle.cli.votes",
     "hemicycle.cli.digitise",
 )
 

@@ -1,0 +1,334 @@
+"""Reading votes and speeches: what pages, the API, the CLI and other areas ask for.
+
+Everything returns plain data (dicts, lists) so the web layer and the CLI only format.
+Agreement between two states is the share of roll calls on which both cast a vote
+(yes, no or abstain) and cast the same one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import numpy as np
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from hemicycle.catalogue.models import Document, DocumentSymbol
+from hemicycle.proceedings.codes import CAST, VOTES
+from hemicycle.proceedings.models import (
+    Meeting,
+    MemberState,
+    RecordIssue,
+    Speech,
+    StateName,
+    Vote,
+    VotingRecord,
+)
+from hemicycle.proceedings.refs import key_of, resolution_ref
+
+
+def _names(session: Session) -> dict[int, list[tuple[str, dt.date | None, dt.date | None]]]:
+    out: dict[int, list] = defaultdict(list)
+    for state_id, name, start, end in session.execute(
+        select(StateName.state_id, StateName.name, StateName.valid_from, StateName.valid_to)
+        .order_by(StateName.state_id, StateName.valid_from)
+    ):
+        out[state_id].append((name, start, end))
+    return out
+
+
+def name_on(names: list[tuple[str, dt.date | None, dt.date | None]], day: dt.date | None,
+            fallback: str) -> str:
+    if not names:
+        return fallback
+    if day is not None:
+        for name, start, end in names:
+            if (start is None or start <= day) and (end is None or day < end):
+                return name
+    return names[-1][0]
+
+
+def state(session: Session, iso3: str) -> MemberState | None:
+    return session.scalar(select(MemberState).where(MemberState.iso3 == iso3.strip().upper()))
+
+
+def state_summary(session: Session, ms: MemberState) -> dict:
+    names = sorted(ms.names, key=lambda n: n.valid_from or dt.date.min)
+    return {
+        "iso3": ms.iso3, "iso2": ms.iso2, "kind": ms.kind, "name": names[-1].name if names
+        else ms.iso3, "admitted": ms.admitted.isoformat() if ms.admitted else None,
+        "admitted_source": ms.admitted_source,
+        "ended": ms.ended.isoformat() if ms.ended else None, "note": ms.note,
+        "names": [{"name": n.name, "from": n.valid_from.isoformat() if n.valid_from else None,
+                   "to": n.valid_to.isoformat() if n.valid_to else None} for n in names],
+    }
+
+
+def all_states(session: Session) -> list[dict]:
+    names = _names(session)
+    rows = session.execute(select(MemberState.id, MemberState.iso3, MemberState.kind)
+                           .order_by(MemberState.iso3)).all()
+    return [{"iso3": iso3, "kind": kind, "name": name_on(names[sid], None, iso3)}
+            for sid, iso3, kind in rows]
+
+
+def _document_uid(session: Session, key: str | None) -> str | None:
+    if not key:
+        return None
+    return session.scalar(select(Document.uid).join(DocumentSymbol)
+                          .where(DocumentSymbol.key == key, Document.status == "published"))
+
+
+def record_summary(rec: VotingRecord) -> dict:
+    return {
+        "id": rec.id, "body": rec.body, "session": rec.session_no,
+        "date": rec.date.isoformat() if rec.date else None,
+        "resolution": rec.resolution_symbol, "draft": rec.draft_symbol,
+        "source_ref": rec.source_ref, "title": rec.title, "description": rec.description,
+        "agenda_item": rec.agenda_item, "outcome": rec.outcome, "important": rec.important,
+        "meeting": rec.meeting.symbol if rec.meeting else None,
+        "tallies": {"yes": rec.yes, "no": rec.no, "abstain": rec.abstain,
+                    "non_voting": rec.non_voting, "absent": rec.absent},
+        "stated_tallies": ({"yes": rec.stated_yes, "no": rec.stated_no,
+                            "abstain": rec.stated_abstain}
+                           if rec.stated_yes is not None or rec.stated_no is not None
+                           or rec.stated_abstain is not None else None),
+        "record_url": rec.record_url, "voting_url": rec.voting_url,
+        "source": rec.source, "source_id": rec.source_id,
+    }
+
+
+def record_detail(session: Session, rec: VotingRecord) -> dict:
+    """A voting record with its per-state votes (name of the day) and issue tags."""
+    names = _names(session)
+    rows = session.execute(
+        select(MemberState.id, MemberState.iso3, Vote.vote)
+        .join(Vote, Vote.state_id == MemberState.id).where(Vote.record_id == rec.id)
+    ).all()
+    votes = sorted(({"state": iso3, "name": name_on(names[sid], rec.date, iso3),
+                     "vote": VOTES[v][0], "code": VOTES[v][1]} for sid, iso3, v in rows),
+                   key=lambda v: v["name"].casefold())
+    out = record_summary(rec)
+    out["issues"] = sorted(session.scalars(select(RecordIssue.issue)
+                                           .where(RecordIssue.record_id == rec.id)))
+    out["votes"] = votes
+    out["document_uid"] = _document_uid(session, rec.resolution_key)
+    return out
+
+
+def voting_record_for_symbol(session: Session, symbol: str) -> VotingRecord | None:
+    """The voting record of a resolution (any variant of its symbol), or None.
+
+    Several roll calls can name one resolution (separate votes on parts); the final one,
+    the latest by date, is the record of the resolution.
+    """
+    key = resolution_ref(symbol)[1] or key_of(symbol)
+    if key is None:
+        return None
+    return session.scalar(
+        select(VotingRecord).where(VotingRecord.resolution_key == key)
+        .order_by(VotingRecord.date.desc().nulls_last(), VotingRecord.id.desc()).limit(1))
+
+
+def records_for_symbol(session: Session, symbol: str) -> list[VotingRecord]:
+    key = resolution_ref(symbol)[1] or key_of(symbol)
+    if key is None:
+        return []
+    return list(session.scalars(select(VotingRecord).where(VotingRecord.resolution_key == key)
+                                .order_by(VotingRecord.date, VotingRecord.id)))
+
+
+def list_records(session: Session, *, body: str | None = None, session_no: int | None = None,
+                 issue: str | None = None, q: str | None = None, page: int = 1,
+                 per_page: int = 50) -> tuple[int, list[dict]]:
+    query = select(VotingRecord)
+    if body:
+        query = query.where(VotingRecord.body == body)
+    if session_no is not None:
+        query = query.where(VotingRecord.session_no == session_no)
+    if issue:
+        query = query.where(VotingRecord.id.in_(
+            select(RecordIssue.record_id).where(RecordIssue.issue == issue)))
+    if q:
+        key = resolution_ref(q)[1]
+        like = f"%{q.strip()}%"
+        query = query.where(or_(VotingRecord.resolution_key == key,
+                                VotingRecord.title.ilike(like),
+                                VotingRecord.description.ilike(like),
+                                VotingRecord.source_ref.ilike(like)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(VotingRecord.date, VotingRecord.id)
+                           .offset((page - 1) * per_page).limit(per_page))
+    return total, [record_summary(r) for r in rows]
+
+
+def sessions(session: Session, body: str = "GA") -> list[tuple[int, int]]:
+    return [tuple(r) for r in session.execute(
+        select(VotingRecord.session_no, func.count()).where(
+            VotingRecord.body == body, VotingRecord.session_no.is_not(None))
+        .group_by(VotingRecord.session_no).order_by(VotingRecord.session_no))]
+
+
+def state_history(session: Session, state_id: int, *, session_no: int | None = None,
+                  issue: str | None = None, vote: str | None = None,
+                  include_not_member: bool = False) -> list[dict]:
+    """Every vote of one state, oldest first, filtered by session, issue or vote cast."""
+    query = (select(VotingRecord.id, VotingRecord.session_no, VotingRecord.date,
+                    VotingRecord.resolution_symbol, VotingRecord.source_ref,
+                    VotingRecord.title, Vote.vote)
+             .join(Vote, Vote.record_id == VotingRecord.id)
+             .where(Vote.state_id == state_id))
+    if session_no is not None:
+        query = query.where(VotingRecord.session_no == session_no)
+    if issue:
+        query = query.where(VotingRecord.id.in_(
+            select(RecordIssue.record_id).where(RecordIssue.issue == issue)))
+    if vote:
+        code = next((c for c, (name, _l) in VOTES.items() if name == vote), None)
+        query = query.where(Vote.vote == (code if code is not None else -1))
+    elif not include_not_member:
+        query = query.where(Vote.vote != 9)
+    rows = session.execute(query.order_by(VotingRecord.date, VotingRecord.id)).all()
+    return [{"record": rid, "session": s, "date": d.isoformat() if d else None,
+             "resolution": sym, "source_ref": ref, "title": title, "vote": VOTES[v][0],
+             "code": VOTES[v][1]} for rid, s, d, sym, ref, title, v in rows]
+
+
+def agreement_over_time(session: Session, a: int, b: int) -> list[dict]:
+    """Per session: roll calls where both cast a vote, how many identical, and the share."""
+    va, vb = Vote.__table__.alias("va"), Vote.__table__.alias("vb")
+    rows = session.execute(
+        select(VotingRecord.session_no, func.count(),
+               func.sum(case((va.c.vote == vb.c.vote, 1), else_=0)))
+        .select_from(va.join(vb, and_(va.c.record_id == vb.c.record_id,
+                                      vb.c.state_id == b, vb.c.vote.in_(CAST)))
+                     .join(VotingRecord, VotingRecord.id == va.c.record_id))
+        .where(va.c.state_id == a, va.c.vote.in_(CAST))
+        .group_by(VotingRecord.session_no).order_by(VotingRecord.session_no)
+    ).all()
+    return [{"session": s, "both_voted": n, "same": int(same or 0),
+             "agreement": round((same or 0) / n, 4) if n else None} for s, n, same in rows]
+
+
+def session_matrix(session: Session, session_no: int, body: str = "GA") -> dict:
+    """The vote matrix of a session: records as columns, states as rows (name of the day)."""
+    records = session.execute(
+        select(VotingRecord.id, VotingRecord.date, VotingRecord.resolution_symbol,
+               VotingRecord.source_ref, VotingRecord.title)
+        .where(VotingRecord.body == body, VotingRecord.session_no == session_no)
+        .order_by(VotingRecord.date, VotingRecord.id)).all()
+    ids = [r[0] for r in records]
+    position = {rid: i for i, rid in enumerate(ids)}
+    grid: dict[int, list[str]] = {}
+    if ids:
+        for rid, sid, v in session.execute(
+            select(Vote.record_id, Vote.state_id, Vote.vote)
+            .join(VotingRecord, VotingRecord.id == Vote.record_id)
+            .where(VotingRecord.body == body, VotingRecord.session_no == session_no)
+        ):
+            row = grid.setdefault(sid, [""] * len(ids))
+            row[position[rid]] = VOTES[v][1] if v != 9 else ""
+    names = _names(session)
+    iso = dict(session.execute(select(MemberState.id, MemberState.iso3)).all())
+    day = records[-1][1] if records else None
+    states = sorted(
+        ({"state": iso[sid], "name": name_on(names[sid], day, iso[sid]), "votes": row}
+         for sid, row in grid.items() if any(row)),
+        key=lambda s: s["name"].casefold())
+    return {"session": session_no, "body": body,
+            "records": [{"id": r[0], "date": r[1].isoformat() if r[1] else None,
+                         "resolution": r[2], "source_ref": r[3], "title": r[4]}
+                        for r in records],
+            "states": states}
+
+
+def agreement_matrix(session: Session, session_no: int, body: str = "GA") -> dict:
+    """Agreement of every pair of states over one session's roll calls (numpy, one pass)."""
+    rows = session.execute(
+        select(Vote.record_id, Vote.state_id, Vote.vote)
+        .join(VotingRecord, VotingRecord.id == Vote.record_id)
+        .where(VotingRecord.body == body, VotingRecord.session_no == session_no,
+               Vote.vote.in_(CAST))).all()
+    if not rows:
+        return {"session": session_no, "states": [], "agreement": [], "both_voted": []}
+    arr = np.asarray(rows, dtype=np.int64)
+    rec_ids, rec_pos = np.unique(arr[:, 0], return_inverse=True)
+    st_ids, st_pos = np.unique(arr[:, 1], return_inverse=True)
+    grid = np.zeros((len(st_ids), len(rec_ids)), dtype=np.int8)
+    grid[st_pos, rec_pos] = arr[:, 2]
+    cast = (grid > 0).astype(np.float32)
+    both = cast @ cast.T
+    same = np.zeros_like(both)
+    for code in CAST:
+        m = (grid == code).astype(np.float32)
+        same += m @ m.T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(both > 0, same / both, np.nan)
+    iso = dict(session.execute(select(MemberState.id, MemberState.iso3)).all())
+    return {"session": session_no, "states": [iso[int(s)] for s in st_ids],
+            "agreement": [[None if np.isnan(x) else round(float(x), 4) for x in row]
+                          for row in share],
+            "both_voted": both.astype(int).tolist()}
+
+
+# --- speeches ---------------------------------------------------------------------------
+
+def speech_summary(sp: Speech, with_text: bool = False) -> dict:
+    out = {
+        "id": sp.id, "body": sp.body, "session": sp.session_no, "year": sp.year,
+        "date": sp.date.isoformat() if sp.date else None,
+        "state": sp.state.iso3 if sp.state else None, "organisation": sp.organisation,
+        "speaker": sp.speaker, "title": sp.speaker_title, "agenda_item": sp.agenda_item,
+        "language": sp.language, "meeting": sp.meeting.symbol if sp.meeting else None,
+        "url": sp.url, "has_text": sp.text is not None, "source_id": sp.source_id,
+    }
+    if with_text:
+        out["text"] = sp.text
+    return out
+
+
+def search_speeches(session: Session, *, q: str | None = None, state: str | None = None,
+                    speaker: str | None = None, session_no: int | None = None,
+                    page: int = 1, per_page: int = 50) -> tuple[int, list[dict]]:
+    """Speeches filtered by state, speaker, session and words of the text (all must occur)."""
+    query = select(Speech)
+    if state:
+        query = query.join(MemberState, MemberState.id == Speech.state_id).where(
+            MemberState.iso3 == state.strip().upper())
+    if speaker:
+        query = query.where(Speech.speaker.ilike(f"%{speaker.strip()}%"))
+    if session_no is not None:
+        query = query.where(Speech.session_no == session_no)
+    for word in (q or "").split()[:8]:
+        query = query.where(Speech.text.ilike(f"%{word}%"))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Speech.session_no, Speech.organisation, Speech.id)
+                           .offset((page - 1) * per_page).limit(per_page))
+    return total, [speech_summary(s) for s in rows]
+
+
+def snippet(text: str | None, q: str | None, width: int = 160) -> str | None:
+    """A plain-text excerpt around the first query word (the template escapes it)."""
+    if not text:
+        return None
+    words = (q or "").split()
+    at = -1
+    low = text.casefold()
+    for w in words:
+        at = low.find(w.casefold())
+        if at >= 0:
+            break
+    start = max(0, at - width // 2) if at >= 0 else 0
+    piece = text[start:start + width].replace("\n", " ")
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+def speeches_for_meeting(session: Session, symbol: str) -> list[Speech]:
+    """Speeches made at the meeting whose record carries ``symbol`` (e.g. ``S/PV.7439``)."""
+    key = key_of(symbol)
+    if key is None:
+        return []
+    return list(session.scalars(
+        select(Speech).join(Meeting, Meeting.id == Speech.meeting_id)
+        .where(Meeting.symbol_key == key).order_by(Speech.id)))
