@@ -48,19 +48,23 @@ def matching_documents(settings: Settings, query: str) -> Iterator[Document]:
                 return
             after = batch[-1].id
     try:
-        from hemicycle.search.query import search
+        from hemicycle.search.query import MAX_PER_PAGE, MAX_RESULTS_REACHABLE, search
     except ImportError:
         raise ExportError("searching needs hemicycle.search, which is not installed; "
                           "use '*' to export everything") from None
     page = 1
     while True:
-        results = search(settings, query, sort="date", page=page, per_page=BATCH)
+        results = search(settings, query, sort="date", page=page, per_page=MAX_PER_PAGE)
+        if results.total > MAX_RESULTS_REACHABLE:
+            raise ExportError(f"{query!r} matches {results.total} documents, more than the "
+                              f"{MAX_RESULTS_REACHABLE} a search can page through: narrow the "
+                              f"query, or export everything with '*'")
         uids = [hit.uid for hit in results.hits]
         if not uids:
             return
         docs = {d.uid: d for d in _load(settings, Document.uid.in_(uids), Document.id)}
         yield from (docs[u] for u in uids if u in docs)
-        if page * BATCH >= results.total:
+        if page * MAX_PER_PAGE >= results.total:
             return
         page += 1
 

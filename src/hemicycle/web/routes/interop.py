@@ -1,19 +1,24 @@
 """Protocol endpoints for harvesters and crawlers: ``/oai`` (OAI-PMH 2.0),
-``/sitemap.xml`` and Atom feeds of new documents for any search."""
+``/sitemap.xml`` (+ ``/sitemap-N.xml`` pages) and Atom feeds of new documents for
+any search (``/feeds/search.atom?q=...``)."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from hemicycle.interop import sitemap
 from hemicycle.interop.oai import handle_request
+from hemicycle.web.i18n import translate
 
 router = APIRouter(include_in_schema=False)
 
 XML = "text/xml; charset=utf-8"
+ATOM = "application/atom+xml; charset=utf-8"
+FILTERS = ("body", "year", "session", "type", "language", "subject")
 
 
 @router.get("/oai")
@@ -34,3 +39,37 @@ async def oai_post(request: Request) -> Response:
     pairs += list(request.query_params.multi_items())
     body = await run_in_threadpool(handle_request, request.app.state.settings, pairs)
     return Response(body, media_type=XML)
+
+
+@router.get("/sitemap.xml")
+def sitemap_index(request: Request) -> Response:
+    return Response(sitemap.sitemap(request.app.state.settings), media_type=XML)
+
+
+@router.get("/sitemap-{page}.xml")
+def sitemap_page(request: Request, page: str) -> Response:
+    if not page.isdigit():
+        raise HTTPException(404, f"no sitemap page {page!r}")
+    try:
+        body = sitemap.sitemap_page(request.app.state.settings, int(page))
+    except sitemap.NoSuchPage as exc:
+        raise HTTPException(404, str(exc)) from None
+    return Response(body, media_type=XML)
+
+
+@router.get("/feeds/search.atom")
+def search_feed(request: Request, q: str = "", lang: str | None = None) -> Response:
+    from hemicycle.interop.feeds import search_feed as build
+    from hemicycle.search.query import QueryError
+
+    qp = request.query_params
+    filters = {name: qp.getlist(name) for name in FILTERS if qp.getlist(name)}
+    ui = request.state.lang
+    title = translate("interop.feed_title", ui, query=q) if q else translate(
+        "interop.feed_title_all", ui)
+    try:
+        body = build(request.app.state.settings, q, title, lang=lang or None,
+                     filters=filters or None, xml_lang=ui)
+    except QueryError as exc:
+        raise HTTPException(400, f"invalid search: {exc}") from None
+    return Response(body, media_type=ATOM)
