@@ -7,8 +7,8 @@ typed in a query becomes exactly the terms the index holds:
   Spanish then fold accents (``resolucion`` finds ``resolución``); Russian folds ё to е.
 * ar: Arabic normalisation first (alef and hamza forms, ta marbuta, alef maksura,
   diacritics, tatweel, Arabic-Indic digits), then the Snowball Arabic stemmer.
-* zh: overlapping character bigrams over runs of Han characters (a one-character run
-  stays a unigram); runs of letters or digits stay whole words. Never whitespace.
+* zh: overlapping character bigrams over each run of letters and digits (Han, Latin
+  or digits alike; a one-character run stays a unigram). Never whitespace.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ _ARABIC_MAP = str.maketrans({
     **{chr(0x06f0 + i): str(i) for i in range(10)},
 })
 _RUSSIAN_MAP = str.maketrans({"ё": "е", "Ё": "Е"})
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_ZH_RUNS = re.compile(f"([{_HAN}]+)|([^\\W_{_HAN}]+)")
+# runs of letters and digits (Han or not): Chinese text often glues numbers and Latin
+# names to Han characters ("2015年3月", "Benbouli和Achour"), so everything is bigrammed
+_ZH_RUNS = re.compile(r"[^\W_]+")
 
 
 def analyzer_name(lang: str) -> str:
@@ -104,8 +105,8 @@ def zh_units(text: str) -> list[tuple[str, int, int]]:
     units: list[tuple[str, int, int]] = []
     for match in _ZH_RUNS.finditer(text):
         start, run = match.start(), match.group()
-        if match.group(1) is None or len(run) == 1:
-            units.append((run, start, start + len(run)))
+        if len(run) == 1:
+            units.append((run, start, start + 1))
         else:
             units.extend((run[i:i + 2], start + i, start + i + 2) for i in range(len(run) - 1))
     return units
@@ -115,7 +116,7 @@ def _zh_prepare(text: str) -> str:
     parts: list[str] = []
     for match in _ZH_RUNS.finditer(text):
         run = match.group()
-        if match.group(1) is None or len(run) == 1:
+        if len(run) == 1:
             parts.append(run)
         else:
             parts.append(" ".join(map("".join, zip(run, run[1:], strict=False))))

@@ -32,7 +32,7 @@ FACET_SIZES = {"body": 30, "year": 100, "session": 50, "type": 30, "language": 6
                "subject": 30}
 TITLE_BOOST = 2.0
 SYMBOL_BOOST = 3.0
-PHRASE_BOOST = 2.0
+PHRASE_SCORE = 1000.0
 _YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-)\s*(\d{1,4})?$")
 
 
@@ -126,10 +126,7 @@ class _Compiler:
             q = self.compile(child.children[0] if negated else child,
                              positive and not negated)
             if q is None:
-                if not negated:
-                    # a word that is in no field can match nothing: so neither can AND
-                    return tantivy.Query.empty_query()
-                continue
+                continue  # punctuation or signs only: nothing to look for
             clauses.append((tantivy.Occur.MustNot if negated else tantivy.Occur.Must, q))
         if not clauses:
             return None
@@ -140,7 +137,7 @@ class _Compiler:
             clauses.append((tantivy.Occur.Should, phrase))
         return tantivy.Query.boolean_query(clauses)
 
-    # plain words side by side: documents with them as a phrase come first
+    # plain words side by side: documents that have them as a phrase come first
     def phrase_boost(self, tree: Node) -> tantivy.Query | None:
         leaves = tree.children
         if len(leaves) < 2 or not all(
@@ -152,13 +149,17 @@ class _Compiler:
         subs = []
         for lang in self.langs:
             toks = terms(lang, text)
+            if lang == "zh":
+                toks = _zh_trim(toks)
             if len(toks) >= 2:
                 subs.append(tantivy.Query.phrase_query(self.schema, text_field(lang), toks))
                 subs.append(tantivy.Query.phrase_query(self.schema, title_field(lang), toks))
         if not subs:
             return None
-        return tantivy.Query.boost_query(
-            tantivy.Query.disjunction_max_query(subs), PHRASE_BOOST)
+        # a constant well above any sum of word scores: phrase matches rank first, and
+        # among them the words' own scores decide
+        return tantivy.Query.const_score_query(
+            tantivy.Query.disjunction_max_query(subs), PHRASE_SCORE)
 
     def text_query(self, fname: str, lang: str, leaf: Leaf, positive: bool,
                    ) -> tantivy.Query | None:
@@ -169,10 +170,27 @@ class _Compiler:
             if positive:
                 self.matchers[lang].terms.update(toks[:-1])
                 self.matchers[lang].prefixes.add(toks[-1])
-            if len(toks) == 1:
-                return tantivy.Query.regex_query(self.schema, fname, re.escape(toks[0]) + ".*")
-            return tantivy.Query.phrase_prefix_query(self.schema, fname, toks)
+            if len(toks) > 1:
+                return tantivy.Query.phrase_prefix_query(self.schema, fname, toks)
+            regex = tantivy.Query.regex_query(self.schema, fname, re.escape(toks[0]) + ".*")
+            stemmed = terms(lang, leaf.text)
+            if len(stemmed) != 1 or stemmed[0].startswith(toks[0]):
+                return regex
+            # the typed prefix may be longer than the stem the index holds (годов* -> год)
+            if positive:
+                self.matchers[lang].terms.add(stemmed[0])
+            exact = tantivy.Query.term_query(self.schema, fname, stemmed[0])
+            return tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, regex), (tantivy.Occur.Should, exact)])
         toks = terms(lang, leaf.text)
+        if lang == "zh":
+            toks = _zh_trim(toks)
+            if len(toks) == 1 and len(toks[0]) == 1:
+                # one character: the index holds it inside bigrams (or alone)
+                if positive:
+                    self.matchers[lang].prefixes.add(toks[0])
+                char = re.escape(toks[0])
+                return tantivy.Query.regex_query(self.schema, fname, f"{char}.?|.{char}")
         if not toks:
             return None
         if positive:
@@ -253,6 +271,16 @@ class _Compiler:
                 return tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, exact), (tantivy.Occur.Should, label)])
         return exact
+
+
+def _zh_trim(units: list[str]) -> list[str]:
+    """Drop a lone character cut off at either end of a Chinese query: in the text it
+    was half of a bigram (“家、国家” taken from “国家、国家”)."""
+    if len(units) > 1 and len(units[0]) == 1:
+        units = units[1:]
+    if len(units) > 1 and len(units[-1]) == 1:
+        units = units[:-1]
+    return units
 
 
 def _year_query(schema: tantivy.Schema, value: str) -> tantivy.Query:
