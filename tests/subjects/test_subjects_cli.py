@@ -1,0 +1,75 @@
+"""``hemicycle subjects``: vocab, list, suggest, train, eval through the real command."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from hemicycle.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_train_suggest_eval_round(data_dir, tmp_path, arch_dir):
+    assert run("subjects", "vocab", "yso", str(arch_dir / "yso-archaeology.ttl")).exit_code == 0
+    lines = (arch_dir / "documents.tsv").read_text(encoding="utf-8").splitlines()
+    train, test = tmp_path / "train.tsv", tmp_path / "test.tsv"
+    train.write_text("\n".join(lines[:500]) + "\n", encoding="utf-8")
+    test.write_text("\n".join(lines[-150:]) + "\n", encoding="utf-8")
+
+    trained = run("subjects", "train", "--vocab", "yso", "--lang", "fi", str(train), "--json")
+    assert trained.exit_code == 0, trained.output
+    summary = json.loads(trained.stdout)
+    assert summary["backends"] == ["ensemble", "lexical", "tfidf"]
+    assert summary["documents"] == 500
+
+    listed = json.loads(run("subjects", "list", "--json").stdout)
+    assert listed == [{"vocab": "yso", "trained": ["ensemble", "lexical", "tfidf"]}]
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text(lines[-2].split("\t")[0], encoding="utf-8")
+    suggested = run("subjects", "suggest", str(doc), "--vocab", "yso", "--lang", "fi",
+                    "--limit", "3", "--json")
+    assert suggested.exit_code == 0, suggested.output
+    result = json.loads(suggested.stdout)
+    assert result["backend"] == "ensemble" and 0 < len(result["suggestions"]) <= 3
+
+    evaluated = run("subjects", "eval", str(test), "--vocab", "yso", "--lang", "fi",
+                    "--backend", "tfidf", "--json")
+    assert evaluated.exit_code == 0, evaluated.output
+    scores = json.loads(evaluated.stdout)
+    assert scores["documents"] == 150 and 0 < scores["F1@5"] < 1
+
+    folder = run("subjects", "eval", str(arch_dir / "fulltext"), "--vocab", "yso", "--lang", "fi")
+    assert folder.exit_code == 0 and "nDCG@10" in folder.stdout
+
+
+def test_bad_input_exits_non_zero_with_a_message(data_dir, tmp_path, arch_dir):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("kaivaukset", encoding="utf-8")
+    unknown = run("subjects", "suggest", str(doc), "--vocab", "nope")
+    assert unknown.exit_code == 1 and "unknown vocabulary 'nope'" in unknown.output
+    assert run("subjects", "vocab", "yso", str(arch_dir / "yso-archaeology.ttl")).exit_code == 0
+    missing = run("subjects", "suggest", str(tmp_path / "absent.txt"), "--vocab", "yso")
+    assert missing.exit_code == 1 and "no such file" in missing.output
+    nodoc = run("subjects", "suggest", "S/RES/99999 (2099)", "--vocab", "yso")
+    assert nodoc.exit_code == 1 and "no document with that symbol" in nodoc.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert "empty text" in run("subjects", "suggest", str(empty), "--vocab", "yso").output
+    broken = tmp_path / "broken.tsv"
+    broken.write_text("no tab on this line\n", encoding="utf-8")
+    bad = run("subjects", "train", "--vocab", "yso", str(broken))
+    assert bad.exit_code == 1 and "line 1: no TAB" in bad.output
+    assert run("subjects", "train", "--vocab", "yso", "--backend", "nope",
+               str(broken)).exit_code == 1
+    nothing = run("subjects", "train", "--vocab", "yso")  # empty catalogue
+    assert nothing.exit_code == 1 and "no training documents" in nothing.output
+    stdin = run("subjects", "suggest", "-", "--vocab", "yso", "--lang", "fi", "--json",
+                input="Arkeologiset kaivaukset Turussa")
+    assert stdin.exit_code == 0 and json.loads(stdin.stdout)["backend"] == "lexical"
