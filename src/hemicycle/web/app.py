@@ -27,6 +27,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.interop",
     "hemicycle.web.routes.subjects",
     "hemicycle.web.routes.search",
+    "hemicycle.web.routes.thesaurus",
 )
 
 log = logging.getLogger(__name__)
