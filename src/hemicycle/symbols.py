@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
 from hemicycle.languages import UnknownLanguage, normalise_language
@@ -121,6 +122,12 @@ _BAD_CHAR = re.compile(r"[^A-Za-z0-9/.\-_() ]")
 _BARE_RESOLUTION = re.compile(r"(\d+)\s*([A-Z]?)\s*\(\s*((?:E?S-)?[IVXLC]+)\s*\)", re.I)
 _UNDERSCORE_BRACKET = re.compile(r"(.*?\d)_{1,2}([a-z0-9].*)_", re.I)
 _TOKEN = re.compile(r"[A-Z]+|[0-9]+")
+_PART = re.compile(r"([^()]*?)\s*(?:\(([^()]*)\))?")
+_INNER_SPACE = re.compile(r"[A-Z0-9] [A-Z0-9]")
+_LETTERED = re.compile(r"\d+ [A-Z]")
+_MISPLACED = re.compile(r"[.\-]{2,}|^[.\-]|[.\-]$")
+_SPACES = re.compile(r"\s+")
+_SLASH = re.compile(r"\s*/\s*")
 
 
 # --- the parsed symbol ------------------------------------------------------------------
@@ -167,6 +174,11 @@ def parse_symbol(text: str) -> Symbol:
     """Parse any accepted spelling of a symbol; raise SymbolError saying why not."""
     if not isinstance(text, str):
         raise SymbolError(f"expected text, got {type(text).__name__}")
+    return _parse(text)
+
+
+@lru_cache(maxsize=16384)  # the same symbols come back often (manifests, joins, lookups)
+def _parse(text: str) -> Symbol:
     cleaned = _prepare(text)
     bare = _BARE_RESOLUTION.fullmatch(cleaned)
     if bare:
@@ -301,9 +313,9 @@ def expand_symbol_list(text: str) -> list[str]:
 
 def _prepare(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
-    s = re.sub(r"\s+", " ", s)
+    s = _SPACES.sub(" ", s)
     s = s.rstrip("*").strip()  # "A/69/L.63*": a reissue mark, not part of the symbol
-    s = re.sub(r"\s*/\s*", "/", s)
+    s = _SLASH.sub("/", s)
     if not s:
         raise SymbolError("empty symbol")
     if len(s) > _MAX_LENGTH:
@@ -360,16 +372,16 @@ def _split_parts(s: str) -> list[str]:
 
 
 def _parse_part(raw: str, index: int) -> _Part:
-    m = re.fullmatch(r"([^()]*?)\s*(?:\(([^()]*)\))?", raw.strip())
+    m = _PART.fullmatch(raw.strip())
     if m is None:
         raise SymbolError(f"part {raw!r}: text after a bracket")
     main, bracket = m.group(1).strip(), m.group(2)
     if not main:
         raise SymbolError(f"part {raw!r} has a bracket but nothing before it")
     upper = main.upper()
-    if re.search(r"[A-Z0-9] [A-Z0-9]", upper) and not re.fullmatch(r"\d+ [A-Z]", upper):
+    if " " in upper and _INNER_SPACE.search(upper) and not _LETTERED.fullmatch(upper):
         raise SymbolError(f"space inside part {main!r}")
-    if re.search(r"[.\-]{2,}|^[.\-]|[.\-]$", upper.replace(" ", "")):
+    if _MISPLACED.search(upper.replace(" ", "")):
         raise SymbolError(f"part {main!r}: misplaced '.' or '-'")
     tokens = _TOKEN.findall(upper)
     part = _Part(tokens=tokens, text="")
@@ -629,7 +641,7 @@ def _year(parts: list[_Part]) -> int | None:
     # A year-part is always followed by the document's own number (S/2015/305); a bare
     # final number is the document number itself (old A/2087, S/1946).
     for p in parts[1:-1]:
-        if len(p.tokens) == 1 and re.fullmatch(r"\d{4}", p.tokens[0]):
+        if len(p.tokens) == 1 and len(p.tokens[0]) == 4 and p.tokens[0].isdigit():
             y = int(p.tokens[0])
             if _MIN_YEAR <= y <= _MAX_YEAR:
                 return y
