@@ -57,7 +57,6 @@ _MASTHEAD = {  # lines that are only masthead
 # a line holding one of these is part of the masthead, not the title
 _MASTHEAD_WORDS = ("UNITED NATIONS —", "NATIONS UNIES", "NACIONES UNIDAS", "ORIGINAL:",
                    "ORIGINAL :", "DISTR", "UN LIBRARY", "ASSEMBLEE", "ASSEMBLÉE",
-                   "GENERAL ASSEMBLY", "SECURITY COUNCIL",
                    "ОРГАНИЗАЦИЯ ОБЪЕДИНЕННЫХ", "الأمم المتحدة", "联合国")
 
 
@@ -134,21 +133,36 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def find_distribution(text: str) -> dict | None:
-    lines = [line.strip() for line in text.splitlines()[:HEADER_LINES]]
-    marked = any(_DISTR_LINE.search(line) for line in lines)
-    for line in lines:
-        upper = line.upper()
-        if len(upper.split()) > 5:  # the marking stands alone, not inside a sentence
-            continue
-        for code, words in _DISTRIBUTION.items():
-            for word in words:
-                if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", upper):
-                    # "GENERAL" alone is also the start of "GENERAL ASSEMBLY"
-                    if code == "GEN" and re.search(r"GENERAL\s+ASSEMBLY|ASSEMBL", upper):
-                        continue
-                    return _field(code, 0.9 if marked else 0.6)
+def _marking(line: str) -> str | None:
+    upper = line.upper()
+    for code, words in _DISTRIBUTION.items():
+        for word in words:
+            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", upper):
+                return code
     return None
+
+
+def find_distribution(text: str) -> dict | None:
+    """GEN/LTD/RES from the "Distr." block; a lone LIMITED/RESTRICTED line is less sure."""
+    lines = [line.strip() for line in text.splitlines()[:HEADER_LINES]]
+    for number, line in enumerate(lines):
+        match = _DISTR_LINE.search(line)
+        if not match:
+            continue
+        # the marking follows "Distr." on the same line or on one of the next two
+        for following in [line[match.start():], *lines[number + 1:number + 3]]:
+            code = _marking(following)
+            if code:
+                return _field(code, 0.9)
+    for line in lines:
+        # without "Distr.", GENERAL is too often the start of "GENERAL ASSEMBLY"
+        if len(line.split()) <= 3 and (code := _marking(line)) in ("LTD", "RES"):
+            return _field(code, 0.5)
+    return None
+
+
+def _is_masthead(upper: str) -> bool:
+    return re.sub(r"[^\w ]", "", upper).strip() in _MASTHEAD
 
 
 def guess_title(text: str) -> dict | None:
@@ -160,14 +174,16 @@ def guess_title(text: str) -> dict | None:
         if len(letters) < 12 or _SYMBOL_CANDIDATE.search(line) or find_date(line):
             continue
         upper = line.upper()
-        if any(re.search(rf"(?<!\w){re.escape(m)}(?!\w)", upper) for m in _MASTHEAD_WORDS):
+        if _is_masthead(upper) or any(re.search(rf"(?<!\w){re.escape(m)}(?!\w)", upper)
+                                      for m in _MASTHEAD_WORDS):
             continue
         caps = sum(c.isupper() for c in letters) / len(letters)
         if caps > 0.8:
             title = line
             for following in lines[number + 1:number + 3]:  # titles run over lines
                 fl = [c for c in following if c.isalpha()]
-                if fl and sum(c.isupper() for c in fl) / len(fl) > 0.8 and len(fl) > 3:
+                if (fl and sum(c.isupper() for c in fl) / len(fl) > 0.8 and len(fl) > 3
+                        and not _is_masthead(following.upper())):
                     title += " " + following
                 else:
                     break

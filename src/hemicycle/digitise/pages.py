@@ -62,10 +62,14 @@ def _page_pdf(page: PageImage, task: PageTask, changed: bool, text_pdf: bytes) -
     # A PDF's own page is not reused: it may carry an old text layer, unembedded fonts or
     # JPEG 2000 that PDF/A refuses; the original file is kept beside the PDF/A anyway.
     layout = img2pdf.get_fixed_dpi_layout_fun((page.dpi, page.dpi))
-    data = page.original if (page.original and not changed) else image_bytes(page.image)
-    try:
-        out = pikepdf.open(io.BytesIO(img2pdf.convert(data, layout_fun=layout)))
-    except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError):
+    out = None
+    if page.original and not changed:
+        kept = img2pdf.get_fixed_dpi_layout_fun((page.original_dpi, page.original_dpi))
+        try:
+            out = pikepdf.open(io.BytesIO(img2pdf.convert(page.original, layout_fun=kept)))
+        except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError):
+            out = None  # e.g. a PNG with transparency: PDF/A wants it flattened
+    if out is None:
         out = pikepdf.open(io.BytesIO(
             img2pdf.convert(image_bytes(page.image), layout_fun=layout)))
     with pikepdf.open(io.BytesIO(text_pdf)) as text:
@@ -131,7 +135,8 @@ def process_page(task: PageTask, engine: OcrEngine | None = None) -> dict:
         if ocr.confidence < LOW_CONFIDENCE and not rotated:
             osd = engine.orientation(work / f"{task.stem}.pnm", page.dpi)
             if osd is not None and osd.rotate % 360 and osd.confidence >= 1.5:
-                turned = PageImage(rotate_quarter(page.image, osd.rotate), page.dpi, None)
+                turned = PageImage(rotate_quarter(page.image, osd.rotate), page.dpi, None,
+                                   page.dpi)
                 second = _recognise(engine, turned, languages, work, task.stem + "-r")
                 if second.confidence > ocr.confidence:
                     page, ocr, rotated, changed = turned, second, osd.rotate, True

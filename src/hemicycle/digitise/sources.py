@@ -22,6 +22,7 @@ MAX_PIXELS = 150_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 DEFAULT_DPI = 300
+MIN_OCR_DPI = 200
 SUFFIXES = {".tif": "tiff", ".tiff": "tiff", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
             ".pdf": "pdf"}
 MEDIA_TYPES = {"tiff": "image/tiff", "png": "image/png", "jpeg": "image/jpeg",
@@ -119,6 +120,7 @@ class PageImage:
     image: Image.Image
     dpi: int
     original: bytes | None  # the untouched encoded image, for a lossless PDF page
+    original_dpi: int = DEFAULT_DPI  # the resolution ``original`` is laid out at
 
 
 def _pdf_page(path: Path, index: int, dpi: int) -> PageImage:
@@ -176,14 +178,21 @@ def load_page(path: Path, fmt: str, index: int, dpi: int = DEFAULT_DPI) -> PageI
         page_dpi = round(float(resolution[0]))
     except (TypeError, ValueError, IndexError):
         page_dpi = 0
-    # images that do not say their resolution (or say 72/96, a screen default) are scans
-    # at the archive's usual resolution
-    if page_dpi < 100:
-        page_dpi = DEFAULT_DPI
     original = None
     if frames == 1 and fmt in ("png", "jpeg"):
         original = path.read_bytes()
-    return PageImage(image=image, dpi=page_dpi, original=original)
+    if page_dpi <= 0:  # no resolution given: scans are made at the archive's usual one
+        return PageImage(image=image, dpi=DEFAULT_DPI, original=original)
+    source_dpi = page_dpi
+    if page_dpi < MIN_OCR_DPI:
+        # Tesseract reads small type badly: low-resolution scans are enlarged first
+        # (measured on the SC 777 crop at 88 dpi: CER 0.090 as is, 0.039 enlarged 3x)
+        factor = min(3, round(DEFAULT_DPI / page_dpi))
+        image = image.resize((image.width * factor, image.height * factor),
+                             Image.Resampling.LANCZOS if image.mode != "1"
+                             else Image.Resampling.NEAREST)
+        page_dpi *= factor
+    return PageImage(image=image, dpi=page_dpi, original=original, original_dpi=source_dpi)
 
 
 def image_bytes(image: Image.Image) -> bytes:

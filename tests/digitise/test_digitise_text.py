@@ -1,0 +1,87 @@
+"""Text-level parts of digitisation: script fixes, error rates, metadata, language choice."""
+
+from __future__ import annotations
+
+import pytest
+from digitise_helpers import DATA, unpc
+
+from hemicycle.digitise.detection import latin_language, script_language
+from hemicycle.digitise.evaluate import bag_of_words_error, cer, edit_distance, normalise, wer
+from hemicycle.digitise.extract import extract_metadata, find_date, find_distribution
+from hemicycle.digitise.textorder import arabic_is_reversed, fix_text, join_cjk
+
+
+def test_chinese_spaces_between_characters_are_removed_latin_words_kept():
+    assert join_cjk("安 全 理 事 会 第 7439 次 会 议") == "安全理事会第 7439 次会议"
+    assert join_cjk("联 合 国 UN Security Council 大 会") == "联合国 UN Security Council 大会"
+
+
+def test_arabic_in_visual_order_is_put_back_in_logical_order():
+    line = unpc("ar", 1, 1)[0]
+    assert not arabic_is_reversed(line)
+    assert fix_text(line, ["ar"]) == line
+    reversed_line = line[::-1]
+    assert arabic_is_reversed(reversed_line)
+    assert fix_text(reversed_line, ["ar"]) == line
+
+
+def test_edit_distance_matches_the_definition():
+    assert edit_distance(list("kitten"), list("sitting")) == 3
+    assert edit_distance([], list("abc")) == 3
+    assert edit_distance(list("flaw"), list("lawn")) == 2
+    assert edit_distance(["a", "b"], ["a", "b"]) == 0
+
+
+def test_error_rates_normalise_space_and_quotes_and_count_chinese_by_character():
+    assert cer("The  Security\nCouncil", "The Security Council", "en") == 0
+    assert cer("“quoted” – text", '"quoted" - text', "en") == 0
+    assert cer("安 全 理 事 会", "安全理事会", "zh") == 0
+    assert cer("Tne Security Council", "The Security Council", "en") == pytest.approx(1 / 20)
+    assert wer("Tne Security Council", "The Security Council", "en") == pytest.approx(1 / 3)
+    assert wer("安全理事会", "安全理事会", "zh") == 0
+    assert normalise("a\u00a0b", "en") == "a b"
+    # order-blind word error: same words, other order
+    assert bag_of_words_error("Council Security The", "The Security Council", "en") == 0
+    assert wer("Council Security The", "The Security Council", "en") > 0
+
+
+def test_metadata_from_the_hand_transcribed_first_page_of_A_L_632():
+    text = (DATA / "1971-09-29_A_L.632-EN.gt.txt").read_text(encoding="utf-8")
+    fields = extract_metadata(text, "en", 1.0, 90.0)
+    assert fields["symbols"]["value"] == ["A/L.632"]
+    assert fields["date"]["value"] == "1971-09-29"
+    assert fields["distribution"]["value"] == "LTD"
+    assert fields["title"]["value"].startswith("RESTORATION OF THE LAWFUL RIGHTS")
+    assert fields["language"] == {"value": "en", "confidence": 1.0}
+    for field in fields.values():
+        assert 0 < field["confidence"] <= 1
+
+
+def test_metadata_in_other_languages_and_absent_fields():
+    assert find_date("Distr. GÉNÉRALE\n3 septembre 2015")["value"] == "2015-09-03"
+    assert find_date("12 de mayo de 2015")["value"] == "2015-05-12"
+    assert find_date("11 мая 2015 года")["value"] == "2015-05-11"
+    assert find_date("2015年5月11日")["value"] == "2015-05-11"
+    assert find_date("11 أيار/مايو 2015")["value"] == "2015-05-11"
+    assert find_date("31 February 2015") is None
+    assert find_distribution("Distr.\nLIMITADA")["value"] == "LTD"
+    assert find_distribution("GENERAL ASSEMBLY\nForty-seventh session") is None
+    fields = extract_metadata("nothing that looks like a masthead here", "fr", 0.5, 40.0)
+    assert "symbols" not in fields and "date" not in fields
+    assert fields["language"]["confidence"] == 0.5
+
+
+def test_symbol_candidates_are_parsed_by_the_symbols_module():
+    fields = extract_metadata("Distr.: General\nS/2015/305\n29 April 2015\nUN/SA stamp",
+                              "en", 1.0, 95.0)
+    assert fields["symbols"]["value"] == ["S/2015/305"]
+
+
+def test_latin_language_is_chosen_by_function_words():
+    for language in ("en", "fr", "es"):
+        chosen, share = latin_language(" ".join(unpc(language, 0, 6)))
+        assert chosen == language and share > 0.5
+    assert latin_language("Xyz 123") == (None, 0.0)
+    assert script_language("Cyrillic") == (True, "ru")
+    assert script_language("Latin") == (True, None)
+    assert script_language("Greek") == (False, None)
