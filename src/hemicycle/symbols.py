@@ -128,6 +128,7 @@ _LETTERED = re.compile(r"\d+ [A-Z]")
 _MISPLACED = re.compile(r"[.\-]{2,}|^[.\-]|[.\-]$")
 _SPACES = re.compile(r"\s+")
 _SLASH = re.compile(r"\s*/\s*")
+_NATURAL_TOKEN = re.compile(r"\d+|[^\d\s/.\-()]+")
 
 
 # --- the parsed symbol ------------------------------------------------------------------
@@ -272,6 +273,9 @@ def expand_symbol_list(text: str) -> list[str]:
     out: list[str] = []
     anchor: Symbol | None = None
     for fragment in fragments:
+        if len(fragment) > _MAX_LENGTH:
+            raise SymbolError(f"{fragment[:40]!r}...: too long for a symbol or a range "
+                              f"({len(fragment)} characters, at most {_MAX_LENGTH})")
         suffix = re.fullmatch(
             r"(add|corr|rev|amend)\.?\s*(\d+)(?:\s*(?:-|to)\s*(\d+))?((?:/[A-Za-z]+\.?\s*\d+)*)",
             fragment.translate(_DASHES), re.I)
@@ -674,8 +678,15 @@ def _ga_session(parts: list[_Part]) -> str | None:
 
 
 def _natural(text: str) -> tuple:
-    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t)
-                 for t in re.findall(r"\d+|[^\d\s/.\-()]+", text))
+    """Numbers compare by value (length, then digits: no int() of a 100,000-digit run)."""
+    out = []
+    for t in _NATURAL_TOKEN.findall(text):
+        if t.isdigit():
+            digits = t.lstrip("0") or "0"
+            out.append((0, len(digits), digits))
+        else:
+            out.append((1, 0, t))
+    return tuple(out)
 
 
 def _range(fragment: str, start: str, end: str | None) -> range:

@@ -97,3 +97,16 @@ def test_symbols_from_filename_rejects_names_without_a_symbol(name):
     with pytest.raises(SymbolError) as caught:
         symbol_from_filename(name)
     assert name in str(caught.value) or "no symbol" in str(caught.value)
+
+
+def test_symbols_hostile_input_fails_fast_and_clearly():
+    huge = "A/" + "7" * 100_000
+    with pytest.raises(SymbolError, match="too long"):
+        expand_symbol_list(huge + "-9")
+    with pytest.raises(SymbolError, match="too long"):
+        expand_symbol_list("A/72/5 and " + "Add." * 30_000)
+    with pytest.raises(SymbolError, match="too long"):
+        symbol_from_filename("A_" + "1_" * 50_000 + "-EN.pdf")
+    assert symbol_sort_key(huge)[0] == 1  # not a symbol: sorts after symbols, no error
+    many = ", ".join(f"S/PV.{n}" for n in range(7000, 7400))
+    assert len(expand_symbol_list(many)) == 400
