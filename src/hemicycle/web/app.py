@@ -24,6 +24,7 @@ from hemicycle.web.templating import render
 ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.auth",
     "hemicycle.web.routes.documents",
+    "hemicycle.web.routes.storage",
     "hemicycle.web.routes.interop",
     "hemicycle.web.routes.subjects",
     "hemicycle.web.routes.search",
