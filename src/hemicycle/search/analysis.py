@@ -4,7 +4,7 @@ The same functions serve indexing, query parsing and highlighting, so that a wor
 typed in a query becomes exactly the terms the index holds:
 
 * en, fr, es, ru: Tantivy's tokenizer, lower-casing, the Snowball stemmer; French and
-  Spanish then fold accents (``resolucion`` finds ``resolución``); Russian folds ё to е.
+  Spanish fold accents first (``resolucion`` finds ``resolución``); Russian folds ё to е.
 * ar: Arabic normalisation first (alef and hamza forms, ta marbuta, alef maksura,
   diacritics, tatweel, Arabic-Indic digits), then the Snowball Arabic stemmer.
 * zh: overlapping character bigrams over each run of letters and digits (Han, Latin
@@ -51,11 +51,12 @@ def _build(lang: str, stem: bool) -> tantivy.TextAnalyzer:
     builder = builder.filter(tantivy.Filter.remove_long(MAX_TERM_CHARS)).filter(
         tantivy.Filter.lowercase()
     )
+    if lang in ("fr", "es"):
+        # folded before stemming, so that a word typed without its accents stems alike
+        builder = builder.filter(tantivy.Filter.ascii_fold())
     stemmer = BY_CODE[lang].stemmer
     if stem and stemmer:
         builder = builder.filter(tantivy.Filter.stemmer(stemmer))
-    if lang in ("fr", "es"):
-        builder = builder.filter(tantivy.Filter.ascii_fold())
     return builder.build()
 
 
