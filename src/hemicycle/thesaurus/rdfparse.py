@@ -88,6 +88,11 @@ def read_triples(path: Path, fmt: ox.RdfFormat | None = None,
 
 
 def parse_bytes(data: bytes, fmt: ox.RdfFormat, name: str, base_iri: str) -> Iterator[Triple]:
+    if fmt == ox.RdfFormat.RDF_XML:
+        # pyoxigraph accepts a truncated document (unclosed elements): check the XML first
+        line, column, problem = _xml_problem(data)
+        if problem:
+            raise RdfError(name, f"not well-formed XML: {problem}", line, column)
     try:
         quads = ox.parse(data, format=fmt, base_iri=base_iri)
         for quad in quads:
@@ -104,7 +109,7 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, name: str, base_iri: str) -> Ite
             message = message[len(prefix):]
         line, column = exc.lineno, exc.offset
         if line is None and fmt == ox.RdfFormat.RDF_XML:
-            line, column = _xml_position(data)
+            line, column, _problem = _xml_problem(data)
         raise RdfError(name, message, line, column) from None
     except (ValueError, OSError) as exc:
         if isinstance(exc, RdfError):
@@ -112,12 +117,14 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, name: str, base_iri: str) -> Ite
         raise RdfError(name, str(exc)) from None
 
 
-def _xml_position(data: bytes) -> tuple[int | None, int | None]:
-    """Where an XML reader stops, for RDF/XML errors that come without a position."""
+def _xml_problem(data: bytes) -> tuple[int | None, int | None, str | None]:
+    """Where and why an XML reader stops (None when the XML is well formed)."""
     from lxml import etree
 
     try:
-        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
+                                               huge_tree=False))
     except etree.XMLSyntaxError as exc:
-        return exc.position
-    return None, None
+        line, column = exc.position
+        return line, column, exc.msg
+    return None, None, None
