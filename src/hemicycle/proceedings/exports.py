@@ -84,7 +84,11 @@ def as_csv(rows: Iterator[dict], fields: tuple[str, ...]) -> Iterator[str]:
 
 def as_json(rows: Iterator[dict]) -> Iterator[str]:
     """A JSON array in pieces, one object per row."""
-    yield "["
+    parts = ["["]
     for n, row in enumerate(rows):
-        yield ("," if n else "") + "\n" + json.dumps(row, ensure_ascii=False)
-    yield "\n]\n"
+        parts.append(("," if n else "") + "\n" + json.dumps(row, ensure_ascii=False))
+        if len(parts) >= 2000:
+            yield "".join(parts)
+            parts = []
+    parts.append("\n]\n")
+    yield "".join(parts)

@@ -28,6 +28,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.interop",
     "hemicycle.web.routes.subjects",
     "hemicycle.web.routes.search",
+    "hemicycle.web.routes.proceedings",
     "hemicycle.web.routes.thesaurus",
 )
 
