@@ -125,6 +125,7 @@ _TOKEN = re.compile(r"[A-Z]+|[0-9]+")
 _PART = re.compile(r"([^()]*?)\s*(?:\(([^()]*)\))?")
 _INNER_SPACE = re.compile(r"[A-Z0-9] [A-Z0-9]")
 _LETTERED = re.compile(r"\d+ [A-Z]")
+_DIGIT_DASH_LETTER = re.compile(r"\d\s*-\s*[A-Z]")
 _MISPLACED = re.compile(r"[.\-]{2,}|^[.\-]|[.\-]$")
 _SPACES = re.compile(r"\s+")
 _SLASH = re.compile(r"\s*/\s*")
@@ -261,7 +262,8 @@ def expand_symbol_list(text: str) -> list[str]:
     """Canonical symbols named by free text: ``A/72/5 and Add.1-3``, ``S/2015/10/Corr.1, 2``.
 
     Fragments are separated by commas, semicolons, "and" or "&". A fragment is a whole
-    symbol (which may end in a range ``Add.1-3`` or ``L.31-44``), a suffix (``Add.1``,
+    symbol (which may end in a range ``Add.1-3`` or ``L.31-44``, or be the masthead of a
+    joint document, ``A/ES-10/738-S/2017/14``, which gives both symbols), a suffix (``Add.1``,
     ``Corr.1-2``; it belongs to the last whole symbol written, replacing that symbol's
     last suffix when it is of the same kind) or a bare number or range continuing the
     previous one (``Corr.1, 2``).
@@ -387,6 +389,9 @@ def _parse_part(raw: str, index: int) -> _Part:
         raise SymbolError(f"space inside part {main!r}")
     if _MISPLACED.search(upper.replace(" ", "")):
         raise SymbolError(f"part {main!r}: misplaced '.' or '-'")
+    if _DIGIT_DASH_LETTER.search(upper):
+        raise SymbolError(f"part {main!r}: '-' between a number and a letter (two symbols of a "
+                          "joint document? expand_symbol_list splits them)")
     tokens = _TOKEN.findall(upper)
     part = _Part(tokens=tokens, text="")
     word = tokens[0]
@@ -705,6 +710,9 @@ def _whole_fragment(fragment: str) -> tuple[Symbol, list[str]]:
         return sym, [sym.canonical]
     except SymbolError as exc:
         cleaned = fragment.translate(_DASHES)
+        joint = _joint_symbols(cleaned)
+        if joint:
+            return joint[-1], [j.canonical for j in joint]
         m = re.fullmatch(r"(.*[A-Za-z]\.?\s*)(\d+)\s*(?:-|to)\s*(\d+)", cleaned, re.I)
         if m is None:
             raise SymbolError(f"{fragment!r}: {exc}") from None
@@ -712,6 +720,24 @@ def _whole_fragment(fragment: str) -> tuple[Symbol, list[str]]:
         expanded = [normalise_symbol(m.group(1) + str(n))
                     for n in _range(fragment, m.group(2), m.group(3))]
         return first, expanded
+
+
+def _joint_symbols(text: str) -> list[Symbol]:
+    """A joint document's masthead symbol, ``A/72/565-S/2017/922``: split at the dash that
+    leaves a symbol on both sides (``A/ES-10/738-S/2017/14`` has another dash inside)."""
+    for m in re.finditer(r"\s*-\s*(?=[A-Za-z]+[/.])", text):
+        left, right = text[: m.start()], text[m.end():]
+        try:
+            first = parse_symbol(left)
+        except SymbolError:
+            continue
+        try:
+            return [first, parse_symbol(right)]
+        except SymbolError:
+            rest = _joint_symbols(right)
+            if rest:
+                return [first, *rest]
+    return []
 
 
 def _language_code(tag: str, strict: bool) -> str | None:

@@ -51,6 +51,10 @@ def test_symbols_sort_treats_variants_alike_and_puts_junk_last():
      ["A/C.5/69/L.31", "A/C.5/69/L.32", "A/C.5/69/L.33", "S/PV.7439", "S/PV.7440"]),
     ("s/res/2213__2015_ & S/RES/2213 (2015)", ["S/RES/2213 (2015)"]),
     ("CEDAW/C/ARE/Q/2-3", ["CEDAW/C/ARE/Q/2-3"]),  # a hyphen inside a symbol is not a range
+    # joint documents: the masthead joins their symbols with a dash
+    ("A/ES-10/738\u2013S/2017/14", ["A/ES-10/738", "S/2017/14"]),
+    ("A/72/565-S/2017/922 and Corr.1", ["A/72/565", "S/2017/922", "S/2017/922/Corr.1"]),
+    ("A/ES-10/738 - S/2017/14 - E/2017/3", ["A/ES-10/738", "S/2017/14", "E/2017/3"]),
 ])
 def test_symbols_expand_free_text(text, expected):
     assert expand_symbol_list(text) == expected

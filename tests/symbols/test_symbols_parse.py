@@ -185,6 +185,7 @@ INVALID = [
     ("A/74/5;", "unexpected character ';'"),
     ("A/74/5\u00e9", "unexpected character"),
     ("A/74..5/1", "misplaced"),
+    ("A/72/565-S/2017/922", "between a number and a letter"),
     ("A/" + "1/" * 150 + "1", "too long"),
 ]
 
