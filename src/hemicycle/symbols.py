@@ -118,6 +118,10 @@ _MAX_LENGTH = 200
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_SESSION = re.compile(r"(?:(ES|S)-)?([IVXLCDM]+)")
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
+# Marks copied along with a symbol from Arabic or web text: direction marks, byte-order mark,
+# zero-width spaces. They are invisible and never part of a symbol.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
+                                    "\u202e\u2066\u2067\u2068\u2069\ufeff\u061c"), None)
 _BAD_CHAR = re.compile(r"[^A-Za-z0-9/.\-_() ]")
 _BARE_RESOLUTION = re.compile(r"(\d+)\s*([A-Z]?)\s*\(\s*((?:E?S-)?[IVXLC]+)\s*\)", re.I)
 _UNDERSCORE_BRACKET = re.compile(r"(.*?\d)_{1,2}([a-z0-9].*)_", re.I)
@@ -318,7 +322,7 @@ def expand_symbol_list(text: str) -> list[str]:
 # --- parsing ----------------------------------------------------------------------------
 
 def _prepare(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
+    s = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_INVISIBLE).strip()
     s = _SPACES.sub(" ", s)
     s = s.rstrip("*").strip()  # "A/69/L.63*": a reissue mark, not part of the symbol
     s = _SLASH.sub("/", s)
