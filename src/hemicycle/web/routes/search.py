@@ -8,9 +8,10 @@ document's symbol goes straight to the document (303).
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -21,6 +22,7 @@ from hemicycle.web.templating import render
 
 router = APIRouter()
 PER_PAGE = 20
+Many = Annotated[list[str] | None, Query(description="Facet filter; repeat for several values")]
 
 
 class HitOut(BaseModel):
@@ -160,9 +162,8 @@ def search_page(request: Request):
 @router.get("/api/search", response_model=SearchOut, tags=["search"],
             responses={400: {"description": "The query or a parameter cannot be read"}})
 def api_search(request: Request, q: str = "", lang: str | None = None,
-               body: list[str] | None = None, year: list[str] | None = None,
-               session: list[str] | None = None, type: list[str] | None = None,
-               language: list[str] | None = None, subject: list[str] | None = None,
+               body: Many = None, year: Many = None, session: Many = None, type: Many = None,
+               language: Many = None, subject: Many = None,
                sort: str = "relevance", page: str = "1") -> SearchOut:
     """Search documents in any of the six languages; same parameters as /search.
 
