@@ -40,3 +40,8 @@ def small_split(archaeology: Corpus) -> tuple[Corpus, Corpus]:
 @pytest.fixture(scope="session")
 def arch_dir() -> Path:
     return ARCH
+
+
+@pytest.fixture(scope="session")
+def unbis13_path() -> Path:
+    return UNBIS13

@@ -55,16 +55,30 @@ def register(app: typer.Typer) -> None:
     @sub.command("vocab")
     def vocab_cmd(
         name: str,
-        path: Annotated[Path, typer.Argument(help="SKOS file (.ttl, .rdf, ...) or TSV table.")],
+        path: Annotated[Path | None, typer.Argument(
+            help="SKOS file (.ttl, .rdf, ...) or TSV table; left out: the thesaurus "
+                 "package's copy of NAME in the catalogue.")] = None,
         lang: LangOption = None,
     ) -> None:
-        """Load (or replace) a vocabulary for subject indexing."""
+        """Load (or refresh) a vocabulary for subject indexing."""
         from hemicycle.subjects.errors import SubjectError
-        from hemicycle.subjects.vocabulary import check_name, install_vocabulary, read_vocabulary
+        from hemicycle.subjects.vocabulary import (
+            check_name,
+            install_vocabulary,
+            read_vocabulary,
+            vocabulary_from_catalogue,
+        )
 
+        s = settings()
         try:
-            vocab = read_vocabulary(check_name(name), path, lang)
-            install_vocabulary(settings(), vocab)
+            if path is None:
+                vocab = vocabulary_from_catalogue(s, check_name(name))
+                if vocab is None:
+                    fail(f"the catalogue holds no thesaurus called {name!r} "
+                         f"(load it with `hemicycle thesaurus load`, or give a FILE)")
+            else:
+                vocab = read_vocabulary(check_name(name), path, lang)
+            install_vocabulary(s, vocab)
         except SubjectError as exc:
             fail(str(exc))
         console.print(f"vocabulary {name}: {len(vocab)} concepts, "

@@ -222,24 +222,94 @@ def install_vocabulary(settings: Settings, vocab: Vocabulary) -> Path:
     return path
 
 
-def vocabulary_names(settings: Settings) -> list[str]:
-    root = subjects_dir(settings)
-    if not root.is_dir():
+def _catalogue_names(settings: Settings) -> list[str]:
+    """Vocabularies the thesaurus package keeps in the catalogue (none if it has no tables)."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        from hemicycle.catalogue.db import session_scope
+        from hemicycle.thesaurus.models import Vocabulary as VocabRow
+
+        with session_scope(settings.database_url) as db:
+            return list(db.scalars(select(VocabRow.name).order_by(VocabRow.name)))
+    except (ImportError, SQLAlchemyError):
         return []
-    return sorted(p.parent.name for p in root.glob("*/vocabulary.json"))
+
+
+def vocabulary_from_catalogue(settings: Settings, name: str) -> Vocabulary | None:
+    """The thesaurus package's copy of ``name`` (concepts with labels, not deprecated;
+    hidden labels count as alternative ones), or None when the catalogue does not hold it."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        from hemicycle.catalogue.db import session_scope
+        from hemicycle.thesaurus.models import Concept as ConceptRow
+        from hemicycle.thesaurus.models import Label, Relation
+        from hemicycle.thesaurus.models import Vocabulary as VocabRow
+    except ImportError:
+        return None
+    try:
+        with session_scope(settings.database_url) as db:
+            row = db.scalar(select(VocabRow).where(VocabRow.name == name))
+            if row is None:
+                return None
+            concepts: dict[str, Concept] = {}
+            by_id: dict[int, Concept] = {}
+            for cid, uri in db.execute(
+                    select(ConceptRow.id, ConceptRow.uri).where(
+                        ConceptRow.vocab_id == row.id, ConceptRow.kind == "concept",
+                        ConceptRow.deprecated.is_(False)).order_by(ConceptRow.uri)):
+                by_id[cid] = concepts[uri] = Concept(uri)
+            for cid, lang, kind, text in db.execute(
+                    select(Label.concept_id, Label.lang, Label.kind, Label.text).where(
+                        Label.vocab_id == row.id).order_by(Label.id)):
+                concept = by_id.get(cid)
+                if concept is None:
+                    continue
+                if kind == "pref" and lang not in concept.labels:
+                    concept.labels[lang] = text
+                else:
+                    _add_alt(concept, lang, text)
+            for cid, target in db.execute(
+                    select(Relation.source_id, Relation.target_uri).where(
+                        Relation.vocab_id == row.id, Relation.kind == "broader")):
+                if cid in by_id:
+                    by_id[cid].broader.append(target)
+    except SQLAlchemyError:
+        return None
+    # concepts only named by links from elsewhere have no labels: nothing to match or show
+    concepts = {uri: c for uri, c in concepts.items() if c.labels}
+    return Vocabulary(name, concepts) if concepts else None
+
+
+def vocabulary_names(settings: Settings) -> list[str]:
+    """Loaded here with `subjects vocab`, or kept by the thesaurus package."""
+    root = subjects_dir(settings)
+    here = [p.parent.name for p in root.glob("*/vocabulary.json")] if root.is_dir() else []
+    return sorted(set(here) | set(_catalogue_names(settings)))
 
 
 _cache: dict[tuple[str, str], tuple[float, Vocabulary]] = {}
 
 
 def load_vocabulary(settings: Settings, name: str) -> Vocabulary:
-    """The vocabulary called ``name``, or UnknownVocabulary naming the ones there are."""
+    """The vocabulary called ``name``: the one loaded with `subjects vocab`, else the
+    thesaurus package's copy in the catalogue; UnknownVocabulary naming those there are."""
     path = vocabulary_path(settings, name)
     if not path.is_file():
+        vocab = vocabulary_from_catalogue(settings, name)
+        if vocab is not None:
+            # kept as a file so that later calls need no queries; after the thesaurus
+            # is reloaded, `hemicycle subjects vocab NAME` refreshes this copy
+            install_vocabulary(settings, vocab)
+            return vocab
         known = vocabulary_names(settings)
         raise UnknownVocabulary(
             f"unknown vocabulary {name!r}; loaded: {', '.join(known) or 'none'} "
-            f"(load one with `hemicycle subjects vocab NAME FILE`)")
+            f"(load one with `hemicycle subjects vocab NAME FILE` or `hemicycle thesaurus "
+            f"load`)")
     mtime = path.stat().st_mtime
     key = (str(settings.data_dir), name)
     cached = _cache.get(key)
