@@ -21,22 +21,29 @@ def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
     return group
 
 
+QUERY_HELP = "Documents: a search query, * for all. Votes/speeches: *, BODY or BODY:SESSION."
+RECORDS_HELP = "documents, votes (voting records) or speeches."
+
+
 def register(app: typer.Typer) -> None:
     export = _group(app, "export", "Export catalogue records in library formats.")
     importer = _group(app, "import", "Import records from library formats.")
 
     @export.command("marc")
-    def export_marc(query: Annotated[str, typer.Argument(help="Search query; * for all.")] = "*",
-                    output: Annotated[Path | None, typer.Option("-o", "--output")] = None) -> None:
-        """Documents matching QUERY as MARC21 (ISO 2709, UTF-8)."""
-        _export(query, "marc", output)
+    def export_marc(query: Annotated[str, typer.Argument(help=QUERY_HELP)] = "*",
+                    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+                    records: Annotated[str, typer.Option(help=RECORDS_HELP)] = "documents"
+                    ) -> None:
+        """Records matching QUERY as MARC21 (ISO 2709, UTF-8)."""
+        _export(query, "marc", output, records)
 
     @export.command("marcxml")
-    def export_marcxml(query: Annotated[str, typer.Argument(help="Search query; * for all.")] = "*",
-                       output: Annotated[Path | None, typer.Option("-o", "--output")] = None
+    def export_marcxml(query: Annotated[str, typer.Argument(help=QUERY_HELP)] = "*",
+                       output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+                       records: Annotated[str, typer.Option(help=RECORDS_HELP)] = "documents"
                        ) -> None:
-        """Documents matching QUERY as a MARCXML collection."""
-        _export(query, "marcxml", output)
+        """Records matching QUERY as a MARCXML collection."""
+        _export(query, "marcxml", output, records)
 
     @export.command("dc")
     def export_dc(query: Annotated[str, typer.Argument(help="Search query; * for all.")] = "*",
@@ -73,8 +80,15 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _export(query: str, fmt: str, output: Path | None) -> None:
-    from hemicycle.interop.export import ExportError, export_documents
+def _export(query: str, fmt: str, output: Path | None, records: str = "documents") -> None:
+    from hemicycle.interop.export import ExportError, export_documents, export_proceedings
+
+    if records == "documents":
+        def export(s, query, fmt, out, progress):
+            return export_documents(s, query, fmt, out, progress)
+    else:
+        def export(s, query, fmt, out, progress):
+            return export_proceedings(s, records, query, fmt, out, progress)
 
     s = settings()
     target = output.with_name(output.name + ".part") if output else None
@@ -82,15 +96,18 @@ def _export(query: str, fmt: str, output: Path | None) -> None:
         with progress_bar() as bar:
             task = bar.add_task(f"export {fmt}", total=None, rate="")
             if target is None:
-                count = export_documents(s, query, fmt, sys.stdout.buffer,
-                                         progress=lambda: bar.advance(task))
+                count = export(s, query, fmt, sys.stdout.buffer,
+                               progress=lambda: bar.advance(task))
             else:
                 with target.open("wb") as fh:
-                    count = export_documents(s, query, fmt, fh,
-                                             progress=lambda: bar.advance(task))
+                    count = export(s, query, fmt, fh, progress=lambda: bar.advance(task))
                 target.replace(output)
     except ExportError as exc:
         if target is not None:
             target.unlink(missing_ok=True)
         fail(str(exc))
+    except BaseException:
+        if target is not None:
+            target.unlink(missing_ok=True)  # never leave half a file behind
+        raise
     console.print(f"exported {count} records as {fmt}" + (f" to {output}" if output else ""))

@@ -1,4 +1,5 @@
-"""Exporting documents chosen by a search as MARC21 (ISO 2709), MARCXML or Dublin Core XML.
+"""Exporting documents chosen by a search as MARC21 (ISO 2709), MARCXML or Dublin Core XML,
+and voting records or speeches as MARC21/MARCXML.
 
 ``*`` (or an empty query) exports every published document straight from the
 catalogue; any other query is run by ``hemicycle.search.query.search`` (date order)
@@ -86,6 +87,30 @@ def export_documents(settings: Settings, query: str, fmt: str, out: BinaryIO,
     if fmt == "marcxml":
         return marc_io.write_xml((marc.document_to_record(d) for d in documents()), out)
     return write_dc(settings, documents(), out)
+
+
+def export_proceedings(settings: Settings, kind: str, query: str, fmt: str, out: BinaryIO,
+                       progress: Callable[[], None] | None = None) -> int:
+    """Voting records (``votes``) or ``speeches`` as MARC or MARCXML; query '*', 'GA', 'GA:74'."""
+    from hemicycle.interop.marc import MappingError
+    from hemicycle.interop.marc_proceedings import proceedings_records
+
+    if kind not in ("votes", "speeches"):
+        raise ExportError(f"unknown record kind {kind!r}: expected documents, votes or speeches")
+    if fmt not in ("marc", "marcxml"):
+        raise ExportError(f"{kind} are exported as marc or marcxml, not {fmt!r}")
+
+    def records():
+        try:
+            for record in proceedings_records(settings, kind, query):
+                if progress:
+                    progress()
+                yield record
+        except MappingError as exc:
+            raise ExportError(str(exc)) from None
+
+    writer = marc_io.write_binary if fmt == "marc" else marc_io.write_xml
+    return writer(records(), out)
 
 
 def write_dc(settings: Settings, docs, out: BinaryIO) -> int:

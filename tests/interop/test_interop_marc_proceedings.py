@@ -1,0 +1,106 @@
+"""Voting records and speeches as DHL MARC (791, 952, 967, 996, 591; 700, 710, 791, 991):
+exported from the proceedings tables, read back, and compared with the tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from hemicycle.catalogue.db import get_engine, session_scope
+from hemicycle.cli import app
+from hemicycle.interop.marc import MappingError
+from hemicycle.interop.marc_io import read_marc
+from hemicycle.interop.marc_proceedings import speech_fields, voting_fields
+from hemicycle.proceedings import codes
+from hemicycle.proceedings.models import Meeting, MemberState, Speech, Vote, VotingRecord
+from hemicycle.proceedings.states import ensure_states
+
+runner = CliRunner()
+VOTES = {"FRA": codes.YES, "USA": codes.NO, "CHN": codes.ABSTAIN, "RUS": codes.YES,
+         "GBR": codes.NON_VOTING, "BRA": codes.ABSENT, "DEU": codes.NOT_MEMBER}
+
+
+def _proceedings(settings) -> None:
+    with get_engine(settings.database_url).begin() as conn:
+        ensure_states(conn)
+    with session_scope(settings.database_url) as db:
+        ids = dict(db.execute(select(MemberState.iso3, MemberState.id)).all())
+        meeting = Meeting(body="SC", number="7853", date=dt.date(2016, 12, 23),
+                          symbol="S/PV.7853", symbol_key="S/PV.7853")
+        vr = VotingRecord(source="test", source_id="2334", body="SC", session_no=71,
+                          date=dt.date(2016, 12, 23), resolution_symbol="S/RES/2334 (2016)",
+                          draft_symbol="S/2016/1085", meeting=meeting, outcome="recorded",
+                          agenda_item="The situation in the Middle East",
+                          title="Resolution 2334 (2016)", yes=2, no=1, abstain=1, non_voting=1,
+                          absent=1)
+        db.add(vr)
+        db.flush()
+        for iso3, vote in VOTES.items():
+            db.add(Vote(record_id=vr.id, state_id=ids[iso3], vote=vote))
+        db.add(VotingRecord(source="test", source_id="2335", body="SC", session_no=71,
+                            date=dt.date(2016, 12, 24), resolution_symbol="S/RES/2335 (2016)",
+                            outcome="without_vote"))
+        db.add(Speech(source="test", source_id="sp1", body="SC", session_no=71,
+                      date=dt.date(2016, 12, 23), meeting=meeting, state_id=ids["FRA"],
+                      speaker="M. Delattre", speaker_title="Représentant permanent",
+                      agenda_item="The situation in the Middle East", language="fr"))
+
+
+def test_interop_votes_and_speeches_as_marc(settings, tmp_path, marc_schema):
+    _proceedings(settings)
+    out = tmp_path / "votes.xml"
+    result = runner.invoke(app, ["--data", str(settings.data_dir), "export", "marcxml", "SC:71",
+                                 "--records", "votes", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert marc_schema.validate(etree.parse(str(out))), marc_schema.error_log.last_error
+    items = list(read_marc(out))
+    assert all(i.ok for i in items) and len(items) == 2
+    first = voting_fields(items[0].record)
+    assert first["resolution_symbol"] == "S/RES/2334 (2016)"
+    assert first["meeting_symbol"] == "S/PV.7853" and first["draft_symbol"] == "S/2016/1085"
+    assert first["outcome"] == "recorded" and first["date"] == dt.date(2016, 12, 23)
+    listed = {k: v for k, v in VOTES.items() if v != codes.NOT_MEMBER}
+    assert first["votes"] == listed
+    assert (first["yes"], first["no"], first["abstain"], first["non_voting"]) == (2, 1, 1, 1)
+    names = {f["c"]: f["e"] for f in items[0].record.get_fields("967")}
+    assert names["FRA"] == "France" and "DEU" not in names
+    second = voting_fields(items[1].record)
+    assert second["outcome"] == "without_vote" and second["votes"] == {}
+
+    binary = tmp_path / "speeches.mrc"
+    result = runner.invoke(app, ["--data", str(settings.data_dir), "export", "marc", "*",
+                                 "--records", "speeches", "-o", str(binary)])
+    assert result.exit_code == 0, result.output
+    (speech,) = list(read_marc(binary))
+    assert speech.ok
+    fields = speech_fields(speech.record)
+    assert fields == {"speaker": "M. Delattre", "speaker_title": "Représentant permanent",
+                      "state": "FRA", "name": "France", "meeting_symbol": "S/PV.7853",
+                      "body": "SC", "session_no": 71,
+                      "agenda_item": "The situation in the Middle East",
+                      "date": dt.date(2016, 12, 23)}
+    empty = runner.invoke(app, ["--data", str(settings.data_dir), "export", "marcxml", "GA:x",
+                                "--records", "votes", "-o", str(tmp_path / "x.xml")])
+    assert empty.exit_code == 1 and not (tmp_path / "x.xml").exists()
+    bad = runner.invoke(app, ["--data", str(settings.data_dir), "export", "dc", "*",
+                              "--records", "votes"])
+    assert bad.exit_code != 0
+
+
+def test_interop_vote_tallies_must_match_the_votes(settings, tmp_path):
+    _proceedings(settings)
+    out = tmp_path / "votes.xml"
+    runner.invoke(app, ["--data", str(settings.data_dir), "export", "marcxml", "*",
+                        "--records", "votes", "-o", str(out)])
+    tree = etree.parse(str(out))
+    ns = {"m": "http://www.loc.gov/MARC21/slim"}
+    yes = tree.find(".//m:datafield[@tag='996']/m:subfield[@code='b']", ns)
+    yes.text = "3"
+    tree.write(str(out))
+    record = next(iter(read_marc(out))).record
+    with pytest.raises(MappingError, match=r"996 tallies .*'yes': 3"):
+        voting_fields(record)
