@@ -212,6 +212,7 @@ class AzPage:
     entries: list[Hit]
     page: int
     more: bool
+    present: list[str] = field(default_factory=list)  # letters that have entries
 
 
 def az(session: Session, vocab: Vocabulary, lang: str, letter: str | None = None,
@@ -220,16 +221,20 @@ def az(session: Session, vocab: Vocabulary, lang: str, letter: str | None = None
     stroke = order == "stroke" and lang == "zh"
     order = "stroke" if stroke else "default"
     buckets = letters(lang, order)
-    letter = letter if letter in buckets else buckets[0]
     per_page = max(1, min(per_page, MAX_LIMIT))
     page = max(1, page)
     letter_col, key_col = ((Label.letter_alt, Label.sort_key_alt) if stroke
                            else (Label.letter, Label.sort_key))
+    have = set(session.scalars(select(letter_col).where(
+        Label.vocab_id == vocab.id, Label.lang == lang, Label.kind != "hidden").distinct()))
+    present = [b for b in buckets if b in have]
+    if letter not in buckets:
+        letter = present[0] if present else buckets[0]
     rows = session.execute(
         _label_query(vocab, lang).where(letter_col == letter)
         .order_by(key_col, Label.id).offset((page - 1) * per_page).limit(per_page + 1)).all()
     entries = _hits(session, vocab, rows[:per_page], lang)
-    return AzPage(lang, order, letter, buckets, entries, page, len(rows) > per_page)
+    return AzPage(lang, order, letter, buckets, entries, page, len(rows) > per_page, present)
 
 
 def _links(session: Session, concept: Concept) -> dict[str, list[str]]:

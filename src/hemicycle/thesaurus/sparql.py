@@ -113,8 +113,8 @@ def run_query(settings: Settings, query: str, accept: str = "",
         raise SparqlError(f"query stopped after the time limit of {time_limit:g} s", 503) \
             from None
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SparqlError(message[-1] if message else "query failed")
+        message = " ".join(done.stderr.decode("utf-8", "replace").split())
+        raise SparqlError(message[:500] or "query failed")
     head, _, body = done.stdout.partition(b"\n")
     meta = json.loads(head)
     return SparqlResult(meta["media_type"], body, meta["truncated"])

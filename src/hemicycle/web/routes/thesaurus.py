@@ -333,7 +333,7 @@ def api_az(request: Request, vocab: str, lang: str | None = None, letter: str | 
         v = _vocab(db, vocab)
         r = lookup.az(db, v, _lang(lang, request), letter, order, page, per_page)
     return {"vocab": vocab, "lang": r.lang, "order": r.order, "letter": r.letter,
-            "letters": r.letters, "page": r.page, "more": r.more,
+            "letters": r.letters, "present": r.present, "page": r.page, "more": r.more,
             "entries": [h.as_dict() for h in r.entries]}
 
 
