@@ -176,3 +176,22 @@ def test_interop_export_dc_validates(settings, tmp_path):
         assert schema.validate(dc), schema.error_log.last_error
     bad = runner.invoke(app, ["--data", str(settings.data_dir), "export", "mods", "*"])
     assert bad.exit_code != 0
+
+
+@pytest.mark.parametrize("fmt", ["marc", "marcxml"])
+def test_interop_import_into_sqlite_and_postgresql(catalogue_settings, tmp_path, fmt):
+    """A file exported from one catalogue imports the same records into SQLite and PostgreSQL."""
+    import dataclasses
+
+    from hemicycle.interop.export import export_documents
+
+    source = dataclasses.replace(catalogue_settings, data_dir=tmp_path / "source",
+                                 database_url=f"sqlite:///{tmp_path / 'source.sqlite3'}")
+    make_catalogue(source)
+    out = tmp_path / f"export.{fmt}"
+    with out.open("wb") as fh:
+        assert export_documents(source, "*", fmt, fh) == 4
+    report = import_marc(catalogue_settings, out)
+    assert (report.created, report.rejected) == (4, [])
+    before = {k: v for k, v in _snapshot(source).items() if v["status"] == "published"}
+    assert _snapshot(catalogue_settings) == before
