@@ -109,3 +109,26 @@ def test_interop_dublin_core_and_jsonld(settings):
                                                           "https://schema.org/"}}),
                                  format="json-ld")
     assert len(graph) > 10
+
+
+def test_interop_export_by_search_query(settings, tmp_path):
+    from typer.testing import CliRunner
+
+    from hemicycle.cli import app
+    from hemicycle.interop.marc_io import read_marc
+    from hemicycle.search.index import rebuild_index
+    from hemicycle.search.query import search
+
+    make_catalogue(settings)
+    rebuild_index(settings)
+    expected = [h.symbol for h in search(settings, "plenary OR scale", sort="date").hits]
+    assert len(expected) == 2
+    out = tmp_path / "hits.mrc"
+    result = CliRunner().invoke(app, ["--data", str(settings.data_dir), "export", "marc",
+                                      "plenary OR scale", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [i.record.get("191")["a"] for i in read_marc(out)] == expected
+    bad = CliRunner().invoke(app, ["--data", str(settings.data_dir), "export", "marc",
+                                   "x" * 5000, "-o", str(tmp_path / "bad.mrc")])
+    assert bad.exit_code == 1 and not (tmp_path / "bad.mrc").exists()
+    assert "invalid search" in " ".join(bad.output.split())

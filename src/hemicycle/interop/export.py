@@ -55,7 +55,10 @@ def matching_documents(settings: Settings, query: str) -> Iterator[Document]:
                           "use '*' to export everything") from None
     page = 1
     while True:
-        results = search(settings, query, sort="date", page=page, per_page=MAX_PER_PAGE)
+        try:
+            results = search(settings, query, sort="date", page=page, per_page=MAX_PER_PAGE)
+        except ValueError as exc:  # QueryError: a query the search cannot run
+            raise ExportError(f"invalid search {query[:80]!r}: {exc}") from None
         if results.total > MAX_RESULTS_REACHABLE:
             raise ExportError(f"{query!r} matches {results.total} documents, more than the "
                               f"{MAX_RESULTS_REACHABLE} a search can page through: narrow the "
