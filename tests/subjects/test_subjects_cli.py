@@ -73,3 +73,30 @@ def test_bad_input_exits_non_zero_with_a_message(data_dir, tmp_path, arch_dir):
     stdin = run("subjects", "suggest", "-", "--vocab", "yso", "--lang", "fi", "--json",
                 input="Arkeologiset kaivaukset Turussa")
     assert stdin.exit_code == 0 and json.loads(stdin.stdout)["backend"] == "lexical"
+
+
+def test_index_stores_suggestions_and_resumes(settings, unbis13):
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.catalogue.models import Document, DocumentSymbol, LanguageVersion
+    from hemicycle.subjects.service import review_items
+    from hemicycle.subjects.vocabulary import install_vocabulary
+
+    install_vocabulary(settings, unbis13)
+    ids = []
+    with session_scope(settings.database_url) as db:
+        for n, text in enumerate(("Oil spills at sea.", "Разливы нефти.", "Nothing here.")):
+            doc = Document(symbol=f"S/2015/{n}", status="draft" if n < 2 else "published")
+            doc.symbols.append(DocumentSymbol(symbol=doc.symbol, key=doc.symbol, position=0))
+            doc.versions.append(LanguageVersion(language="en" if n != 1 else "ru", text=text))
+            db.add(doc)
+            db.flush()
+            ids.append(doc.id)
+    first = run("subjects", "index", "--vocab", "unbis13")
+    assert first.exit_code == 0 and "for 2 documents" in first.output
+    assert [i.status for i in review_items(settings, ids[1], "unbis13")][:1] == ["pending"]
+    assert review_items(settings, ids[2], "unbis13") == []  # published: not asked for
+    assert "for 0 documents" in run("subjects", "index", "--vocab", "unbis13").output
+    again = run("subjects", "index", "--vocab", "unbis13", "--again", "--status", "draft",
+                "--status", "published")
+    assert "for 3 documents" in again.output
+    assert run("subjects", "index", "--vocab", "nope").exit_code == 1

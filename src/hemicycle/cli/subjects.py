@@ -134,6 +134,38 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         _print_suggestions(result, as_json)
 
+    @sub.command("index")
+    def index_cmd(
+        vocab: VocabOption,
+        status: Annotated[list[str] | None, typer.Option(
+            "--status", help="Document status to cover (repeatable; default: draft).")] = None,
+        again: Annotated[bool, typer.Option(help="Redo documents that have suggestions.")] = False,
+        limit: Annotated[int, typer.Option("--limit", "-k")] = 10,
+        backend: BackendOption = None,
+    ) -> None:
+        """Store suggestions for every catalogue document that has none yet (resumable)."""
+        from hemicycle.subjects.errors import SubjectError
+        from hemicycle.subjects.service import (
+            check_limit,
+            documents_to_suggest,
+            load_backend,
+            suggest_for_document,
+        )
+
+        s = settings()
+        try:
+            load_backend(s, vocab, backend)
+            check_limit(limit)
+            ids = documents_to_suggest(s, vocab, status or ["draft"], again)
+            with progress_bar() as bar:
+                task = bar.add_task(f"suggest {vocab}", total=len(ids), rate="")
+                for doc_id in ids:
+                    suggest_for_document(s, doc_id, vocab, limit, backend)
+                    bar.advance(task)
+        except SubjectError as exc:
+            fail(str(exc))
+        console.print(f"suggestions stored for {len(ids)} documents")
+
     @sub.command("train")
     def train_cmd(
         vocab: VocabOption,

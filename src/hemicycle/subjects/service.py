@@ -247,6 +247,18 @@ def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unb
     return result
 
 
+def documents_to_suggest(settings: Settings, vocab: str, statuses: Sequence[str],
+                         again: bool = False) -> list[int]:
+    """Documents in ``statuses`` that have no stored suggestions for ``vocab`` yet (all of
+    them with ``again``): a batch run resumes where an interrupted one stopped."""
+    with session_scope(settings.database_url) as db:
+        query = select(Document.id).where(Document.status.in_(list(statuses)))
+        if not again:
+            done = select(SubjectSuggestion.document_id).where(SubjectSuggestion.vocab == vocab)
+            query = query.where(Document.id.not_in(done))
+        return list(db.scalars(query.order_by(Document.id)))
+
+
 @dataclass
 class ReviewItem:
     uri: str
