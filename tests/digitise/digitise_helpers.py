@@ -11,7 +11,7 @@ from PIL import Image
 from hemicycle.digitise.synthetic import Defects, render_page
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "digitise"
-SMALL = (1400, 700)
+SMALL = (1400, 1000)
 
 
 def unpc(language: str, start: int = 0, count: int = 3) -> list[str]:

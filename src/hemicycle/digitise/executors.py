@@ -64,8 +64,9 @@ class LocalPool:
 class DaskCluster:
     """The same tasks on a Dask distributed scheduler at ``address``."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, timeout: str = "20s") -> None:
         self.address = address
+        self.timeout = timeout
 
     def describe(self) -> str:
         return f"Dask cluster at {self.address}"
@@ -73,7 +74,7 @@ class DaskCluster:
     def run(self, tasks: Iterable[PageTask]) -> Iterator[tuple[PageTask, dict]]:
         from distributed import Client, as_completed
 
-        with Client(self.address, timeout="20s") as client:
+        with Client(self.address, timeout=self.timeout) as client:
             futures = {}
             for task in tasks:
                 future = client.submit(run_page, task, pure=False)

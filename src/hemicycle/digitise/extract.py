@@ -16,6 +16,7 @@ HEADER_LINES = 20  # the masthead is in the first lines of the page
 
 _SYMBOL_CANDIDATE = re.compile(
     r"(?<![\w/])([A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.\-]+){1,7}(?:\s*\((?:19|20)\d\d\))?)")
+_S_MISREAD = re.compile(r"(?<![\w/])[§$]/(?=\d|[A-Z])")
 
 _MONTHS = {
     # en, fr, es, ru (genitive) month names -> number
@@ -68,6 +69,8 @@ def symbol_candidates(text: str) -> list[tuple[str, int]]:
     """Symbol-like strings with the line they are on, in reading order."""
     found = []
     for number, line in enumerate(text.splitlines()):
+        # OCR reads the Security Council's "S/" as "§/" or "$/" often enough to undo it
+        line = _S_MISREAD.sub("S/", line)
         for match in _SYMBOL_CANDIDATE.finditer(line):
             found.append((re.sub(r"\s+", " ", match.group(1)).rstrip(".-"), number))
     return found
