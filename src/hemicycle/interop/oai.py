@@ -58,6 +58,7 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _SET_SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
 _SET_SAFE = re.compile(r"[A-Za-z0-9\-_.!*'()]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _REPO_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+$")
 
 
@@ -260,6 +261,8 @@ def parse_arguments(pairs: Sequence[tuple[str, str]]) -> OAIRequest:
             raise OAIError("badArgument", f"the argument {key!r} is repeated")
         if value == "":
             raise OAIError("badArgument", f"the argument {key!r} is empty")
+        if _NOT_XML.search(value):
+            raise OAIError("badArgument", f"the argument {key!r} holds characters XML cannot carry")
         args[key] = value
     if exclusive and exclusive in args:
         if len(args) > 1:
