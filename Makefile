@@ -26,6 +26,8 @@ demo-data: setup
 	$(BIN)/hemicycle ingest corpus/documents/ungdc
 	$(BIN)/hemicycle thesaurus load corpus/thesaurus/unbis-domain13/unbis-domain13.ttl corpus/thesaurus/unbis-domain13/tcode_to_metadata_un_org.tsv corpus/thesaurus/unbis-labels/unbis_concepts_uri_6lang_joined.tsv corpus/thesaurus/unbis-labels/unbis_domains_microthesauri_2016.tsv --vocab unbis
 	$(BIN)/hemicycle thesaurus load corpus/thesaurus/yso-archaeology/yso-archaeology.ttl --vocab yso-archaeology --languages fi,sv,en
+	$(BIN)/hemicycle subjects vocab unbis
+	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
 
 demo: demo-data
 	$(BIN)/hemicycle serve --host 127.0.0.1 --port 8000
