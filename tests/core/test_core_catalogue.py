@@ -36,7 +36,7 @@ def test_joint_documents_and_subject_provenance(catalogue_settings):
     with session_scope(catalogue_settings.database_url) as db:
         doc = db.scalar(select(Document))
         assert [s.symbol for s in doc.symbols] == ["A/ES-10/738", "S/2017/14"]
-        assert doc.body == "GA" and doc.session == "ES-10"
+        assert doc.body == "GA" and doc.session == "ES-10" and doc.year == 2017
         subject = doc.subjects[0]
         assert (subject.origin, subject.backend, subject.score) == ("machine", "mllm", 0.8)
         # the change was queued for the search index in the same transaction, then indexed

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from core_pdfs import corrupt_pdf, encrypted_pdf, text_pdf
 from sqlalchemy import func, select
 
 from hemicycle.catalogue.db import session_scope
@@ -24,8 +25,6 @@ from hemicycle.ingest.records import (
     save_document,
 )
 from hemicycle.ingest.run import ingest_folder
-
-from .pdfs import corrupt_pdf, encrypted_pdf, text_pdf
 
 HEMICYCLE = str(Path(sys.executable).with_name("hemicycle"))
 

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from core_pdfs import encrypted_pdf, text_pdf
 from fastapi.testclient import TestClient
 
 from hemicycle.accounts import add_user
@@ -15,8 +16,6 @@ from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, sav
 from hemicycle.languages import CODES
 from hemicycle.web.app import create_app
 from hemicycle.web.i18n import messages
-
-from .pdfs import encrypted_pdf, text_pdf
 
 TEXT = "The Security Council, recalling its previous resolutions, " * 40
 

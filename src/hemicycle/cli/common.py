@@ -17,7 +17,7 @@ from rich.progress import (
 
 from hemicycle.config import Settings, load_settings
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:

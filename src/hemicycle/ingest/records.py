@@ -178,7 +178,7 @@ def check_input(doc: DocumentInput) -> _Checked:
         symbols=symbols,
         body=doc.body or (first.body if first else None),
         session=doc.session or (first.session if first else None),
-        year=doc.year or (first.year if first else None) or (
+        year=doc.year or next((p.year for p in parsed if p.year), None) or (
             (doc.action_date or doc.publication_date).year
             if (doc.action_date or doc.publication_date) else None),
         doc_type=doc.doc_type or (first.doc_type if first else None),
@@ -216,12 +216,19 @@ def _apply(db: Session, doc: Document, data: DocumentInput, checked: _Checked,
     conflicts: list[str] = []
     changed = False
     for name, value in (
-        ("doc_type", checked.doc_type), ("body", checked.body), ("session", checked.session),
-        ("year", checked.year), ("distribution", data.distribution),
+        ("doc_type", data.doc_type), ("body", data.body), ("session", data.session),
+        ("year", data.year), ("distribution", data.distribution),
         ("publication_date", data.publication_date), ("action_date", data.action_date),
         ("source", data.source),
     ):
         changed |= _merge_scalar(doc, name, value, replace, conflicts)
+    # Values derived from a symbol only fill gaps: a joint document's second symbol
+    # (S/2017/14 beside A/ES-10/738) must not contradict what its first one says.
+    for name in ("doc_type", "body", "session", "year"):
+        derived = getattr(checked, name)
+        if derived is not None and getattr(doc, name) is None:
+            setattr(doc, name, derived)
+            changed = True
     if data.status != doc.status and (doc.id is None or replace or doc.status == "draft"):
         doc.status = data.status
         changed = True

@@ -151,7 +151,7 @@ def document_page(request: Request, uid: str):
         raise HTTPException(410, f"document {doc.symbol} was withdrawn")
     versions = sorted(doc.versions, key=lambda v: CODES.index(v.language))
     lang = request.state.lang
-    shown = doc.version(lang) or (versions[0] if versions else None)
+    shown = doc.version(lang) or doc.version("en") or (versions[0] if versions else None)
     return render(request, "documents/document.html", {
         "doc": doc, "versions": versions, "shown": shown, "related_uids": related,
         "files_by_lang": {c: [f for f in doc.files if f.language == c] for c in CODES},
