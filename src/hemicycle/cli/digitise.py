@@ -136,8 +136,8 @@ def register(app: typer.Typer) -> None:
             return
         from rich.table import Table
 
-        table = Table("set", "item", "lang", "CER", "WER", "chars")
+        table = Table("set", "item", "lang", "CER", "WER", "words missed", "chars")
         for r in results:
             table.add_row(r.set, r.item, r.language, f"{r.cer:.4f}", f"{r.wer:.4f}",
-                          str(r.chars))
+                          f"{r.bow:.4f}", str(r.chars))
         console.print(table)
