@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 import numpy as np
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from hemicycle.catalogue.models import Document, DocumentSymbol
@@ -173,10 +173,14 @@ def sessions(session: Session, body: str = "GA") -> list[tuple[int, int]]:
 def state_history(session: Session, state_id: int, *, session_no: int | None = None,
                   issue: str | None = None, vote: str | None = None,
                   include_not_member: bool = False) -> list[dict]:
-    """Every vote of one state, oldest first, filtered by session, issue or vote cast."""
-    query = (select(VotingRecord.id, VotingRecord.session_no, VotingRecord.date,
-                    VotingRecord.resolution_symbol, VotingRecord.source_ref,
-                    VotingRecord.title, Vote.vote)
+    """Every vote of one state, oldest first, filtered by session, issue or vote cast.
+
+    Importers insert records in date order, so record id order is date order and the
+    covering index (state_id, record_id, vote) delivers the rows already sorted.
+    """
+    query = (select(VotingRecord.id, VotingRecord.session_no,
+                    cast(VotingRecord.date, String), VotingRecord.resolution_symbol,
+                    VotingRecord.source_ref, VotingRecord.title, Vote.vote)
              .join(Vote, Vote.record_id == VotingRecord.id)
              .where(Vote.state_id == state_id))
     if session_no is not None:
@@ -189,10 +193,10 @@ def state_history(session: Session, state_id: int, *, session_no: int | None = N
         query = query.where(Vote.vote == (code if code is not None else -1))
     elif not include_not_member:
         query = query.where(Vote.vote != 9)
-    rows = session.execute(query.order_by(VotingRecord.date, VotingRecord.id)).all()
-    return [{"record": rid, "session": s, "date": d.isoformat() if d else None,
-             "resolution": sym, "source_ref": ref, "title": title, "vote": VOTES[v][0],
-             "code": VOTES[v][1]} for rid, s, d, sym, ref, title, v in rows]
+    rows = session.execute(query.order_by(Vote.record_id)).all()
+    return [{"record": rid, "session": s, "date": d, "resolution": sym, "source_ref": ref,
+             "title": title, "vote": VOTES[v][0], "code": VOTES[v][1]}
+            for rid, s, d, sym, ref, title, v in rows]
 
 
 def agreement_over_time(session: Session, a: int, b: int) -> list[dict]:

@@ -239,7 +239,9 @@ def load_ga(files: GAFiles):
         for (rcid, _state), value in votes.items():
             tallies[rcid][value] += 1
         rows = []
-        for rcid, rec in records.items():
+        # in date order, so that record ids run in date order (state histories read them so)
+        for rcid, rec in sorted(records.items(),
+                                key=lambda kv: (kv[1]["date"] or dt.date.max, kv[0])):
             t = tallies[rcid]
             for stated, counted, label in ((rec["stated_yes"], t[1], "yes"),
                                            (rec["stated_no"], t[3], "no"),
