@@ -18,9 +18,9 @@ from hemicycle.storage import store_files
 from hemicycle.storage.objects import OcflRoot
 from hemicycle.storage.validation import validate_path
 
-TRIALS = 12
-UPDATED = 12  # objects that exist before the ingest and get a new version
-CREATED = 12  # objects the ingest creates
+TRIALS = 10
+UPDATED = 8  # objects that exist before the ingest and get a new version
+CREATED = 8  # objects the ingest creates
 
 INGEST = """
 import sys

@@ -112,7 +112,7 @@ def record_commit(settings: Settings, commit, agent: str = "hemicycle",
 
     inv = commit.inventory
     if not commit.changed:
-        if sources and not _has_event(settings, commit.object_id, "ingestion", inv.head):
+        if sources and not _has_event(settings, commit.object_id, inv.head):
             commit = type(commit)(commit.object_id, inv, True, tuple(sorted(inv.state())))
         else:
             return
@@ -145,10 +145,12 @@ def record_commit(settings: Settings, commit, agent: str = "hemicycle",
     record_events(settings, events)
 
 
-def _has_event(settings: Settings, object_id: str, event_type: str, version: str) -> bool:
+def _has_event(settings: Settings, object_id: str, version: str) -> bool:
+    """Whether the change that made ``version`` was recorded (ingestion or deletion)."""
     with session_scope(settings.database_url) as db:
         return db.scalar(select(StorageEvent.id).where(
-            StorageEvent.object_id == object_id, StorageEvent.event_type == event_type,
+            StorageEvent.object_id == object_id,
+            StorageEvent.event_type.in_(("ingestion", "deletion")),
             StorageEvent.version == version).limit(1)) is not None
 
 
