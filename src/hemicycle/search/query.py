@@ -21,7 +21,7 @@ from hemicycle.search import location
 from hemicycle.search.analysis import folded_analyzer, prefix_terms, terms
 from hemicycle.search.querylang import Leaf, Node, QueryError, Tree, check_length, parse_query
 from hemicycle.search.schema import FACETS, text_field, title_field
-from hemicycle.search.snippets import Matcher, match_count, snippet_html
+from hemicycle.search.snippets import Matcher, snippet_html
 
 __all__ = ["Hit", "QueryError", "SearchResults", "search"]
 
@@ -105,9 +105,11 @@ def _looks_like_symbol(text: str) -> bool:
 class _Compiler:
     """Turns a query tree into a Tantivy query; collects what to highlight per language."""
 
-    def __init__(self, schema: tantivy.Schema, langs: list[str]) -> None:
+    def __init__(self, schema: tantivy.Schema, langs: list[str],
+                 with_symbols: bool = True) -> None:
         self.schema = schema
         self.langs = langs
+        self.with_symbols = with_symbols
         self.matchers: dict[str, Matcher] = {lang: Matcher() for lang in CODES}
 
     def compile(self, tree: Tree, positive: bool = True) -> tantivy.Query | None:
@@ -213,7 +215,7 @@ class _Compiler:
                     q = self.text_query(text_field(lang), lang, leaf, positive)
                     if q is not None:
                         subs.append(q)
-            if leaf.field is None:
+            if leaf.field is None and self.with_symbols:
                 q = self.symbol_text_query(leaf)
                 if q is not None:
                     subs.append(tantivy.Query.boost_query(q, SYMBOL_BOOST))
@@ -365,23 +367,44 @@ def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]
     return clean
 
 
-def _pick_language(payload: dict, langs: list[str], matchers: dict[str, Matcher],
+def _language_scores(searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Tree | None,
+                     langs: list[str], addresses: list) -> dict[tuple[int, int], dict[str, float]]:
+    """How well each hit matches in each language: the query run once per language,
+    restricted to the hits (cheap), so that a hit is shown in the language it matched."""
+    scores: dict[tuple[int, int], dict[str, float]] = {}
+    if tree is None or len(langs) == 1 or not addresses:
+        return scores
+    ids = searcher.fast_field_values("doc_id", addresses)
+    only_hits = tantivy.Query.term_set_query(schema, "doc_id", [i for i in ids if i is not None])
+    for lang in langs:
+        compiled = _Compiler(schema, [lang], with_symbols=False).compile(tree)
+        if compiled is None:
+            continue
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, compiled), (tantivy.Occur.Must, only_hits)])
+        for score, address in searcher.search(query, len(addresses), count=False).hits:
+            key = (address.segment_ord, address.doc)
+            scores.setdefault(key, {})[lang] = score
+    return scores
+
+
+def _pick_language(payload: dict, langs: list[str], scores: dict[str, float],
                    ui_lang: str | None) -> str | None:
     have = [c for c in CODES if c in payload["texts"] or c in payload["titles"]]
     candidates = [c for c in langs if c in have] or have
     if not candidates:
         return None
-    best, best_score = None, 0
-    for lang in candidates:
-        m = matchers[lang]
-        if not m:
-            continue
-        score = (match_count(lang, payload["titles"].get(lang, ""), m)
-                 + match_count(lang, payload["texts"].get(lang, ""), m))
-        if score > best_score or (score == best_score and score and lang == ui_lang):
-            best, best_score = lang, score
-    if best is not None:
-        return best
+    if len(candidates) == 1:
+        return candidates[0]
+    matched = {lang: score for lang, score in scores.items() if lang in candidates}
+    if len(set(matched.values())) == 1 and len(matched) > 1:
+        candidates = list(matched)  # metadata only: every language matches alike
+        matched = {}
+    if matched:
+        best = max(matched.values())
+        if ui_lang in matched and matched[ui_lang] >= best * 0.999:
+            return ui_lang
+        return max(matched, key=lambda lang: (matched[lang], -CODES.index(lang)))
     for preferred in (ui_lang, "en"):
         if preferred in candidates:
             return preferred
@@ -478,9 +501,12 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
     else:
         found = searcher.search(full, per_page, offset=offset)
     hits = []
+    by_language = _language_scores(searcher, schema, tree, langs,
+                                   [address for _, address in found.hits])
     for score, address in found.hits:
         payload = json.loads(searcher.doc(address)["payload"][0])
-        shown = _pick_language(payload, langs, compiler.matchers, ui_lang)
+        shown = _pick_language(payload, langs,
+                               by_language.get((address.segment_ord, address.doc), {}), ui_lang)
         hits.append(_hit(payload, score, shown, compiler.matchers))
     facets = _facet_counts(searcher, schema, text_query, filter_queries)
     return SearchResults(query=q, total=found.count, hits=hits, facets=facets,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from hemicycle.search.analysis import analyzer, prepare, term_spans
+from hemicycle.search.analysis import term_spans
 
 WIDTH = {"zh": 120}
 DEFAULT_WIDTH = 240
@@ -28,15 +28,9 @@ class Matcher:
         return bool(self.terms or self.prefixes)
 
     def matches(self, term: str) -> bool:
-        return term in self.terms or any(term.startswith(p) for p in self.prefixes)
-
-
-def match_count(lang: str, text: str, matcher: Matcher) -> int:
-    """How many distinct query terms occur in ``text``: picks the language to show."""
-    if not matcher or not text:
-        return 0
-    found = {t for t in analyzer(lang).analyze(prepare(lang, text)) if matcher.matches(t)}
-    return len(found)
+        if term in self.terms:
+            return True
+        return bool(self.prefixes) and term.startswith(tuple(self.prefixes))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,227 @@
+"""Search latency: Hemicycle's Tantivy index against SQLite FTS5 over the same records.
+
+Builds both over the synthetic corpus of ``search_generate.py`` (default 100,000
+documents; ``--docs 1000000`` for the full size where time allows), then runs the same
+sampled queries against each in a fresh process (so that its peak memory is the memory
+a server answering them needs): term, phrase and faceted (term + body filter). Ours is
+the whole ``hemicycle.search.query.search`` call a page makes: all six languages, top 20,
+total, six facet counts and snippets. FTS5 does top 20 by bm25 with snippets, the total
+and four facet counts (body, year, session, type) with ``GROUP BY``; its tokenizer is
+``porter unicode61 remove_diacritics 2`` (no Arabic/Russian/French stemming, Chinese
+runs as whole tokens), so queries are drawn from ar, en, fr, ru and es text only.
+
+    .venv/bin/python bench/search_latency.py [--docs N] [--queries Q] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hemicycle.config import Settings  # noqa: E402
+from search_generate import LANGS, parallel_lines, records  # noqa: E402
+
+KINDS = ("term", "phrase", "faceted")
+QUERY_LANGS = ("ar", "en", "fr", "ru", "es")
+
+
+def bench_settings(workdir: Path) -> Settings:
+    data = workdir / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    return Settings(data_dir=data, database_url=f"sqlite:///{data / 'unused.sqlite3'}",
+                    secret_key="bench")
+
+
+def build(workdir: Path, n: int) -> dict:
+    from hemicycle.search import location
+    from hemicycle.search.index import to_index_document
+
+    settings = bench_settings(workdir)
+    path = location.new_generation(settings)
+    index = location.create_index(path)
+    writer = index.writer(300_000_000, 0)
+    db = sqlite3.connect(workdir / "fts5.sqlite3")
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, symbol TEXT, body TEXT, year INT, "
+               "session TEXT, type TEXT, date TEXT)")
+    cols = ", ".join(f"title_{lang}, text_{lang}" for lang in LANGS)
+    db.execute(f"CREATE VIRTUAL TABLE fts USING fts5({cols}, "
+               "tokenize='porter unicode61 remove_diacritics 2')")
+    ours = fts = gen = 0.0
+    batch_docs, batch_fts = [], []
+    t = time.perf_counter()
+    for i, record in enumerate(records(n), start=1):
+        t1 = time.perf_counter()
+        gen += t1 - t
+        writer.add_document(to_index_document(record))
+        t2 = time.perf_counter()
+        ours += t2 - t1
+        batch_docs.append((record.id, record.symbol, record.body, record.year,
+                           record.session_label(), record.doc_type, record.date.isoformat()))
+        row = [record.id]
+        for lang in LANGS:
+            row += [record.titles.get(lang), record.texts.get(lang)]
+        batch_fts.append(row)
+        if len(batch_docs) == 5000 or i == n:
+            db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?)", batch_docs)
+            db.executemany(f"INSERT INTO fts(rowid, {cols}) VALUES ({','.join('?' * 13)})",
+                           batch_fts)
+            batch_docs, batch_fts = [], []
+            print(f"  {i:,} documents", file=sys.stderr, flush=True)
+        t = time.perf_counter()
+        fts += t - t2
+    t1 = time.perf_counter()
+    writer.commit()
+    writer.wait_merging_threads()
+    location.swap_current(settings, path)
+    t2 = time.perf_counter()
+    db.execute("CREATE INDEX docs_body ON docs(body)")
+    db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+    db.commit()
+    db.close()
+    t3 = time.perf_counter()
+    return {"generate_s": gen, "ours_build_s": ours + (t2 - t1), "fts5_build_s": fts + (t3 - t2),
+            "ours_bytes": sum(f.stat().st_size for f in path.rglob("*") if f.is_file()),
+            "fts5_bytes": (workdir / "fts5.sqlite3").stat().st_size}
+
+
+def sample_queries(count: int, seed: int = 7) -> dict[str, list[str]]:
+    rng = random.Random(seed)
+    lines = parallel_lines()
+    out: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    while min(len(v) for v in out.values()) < count:
+        lang = rng.choice(QUERY_LANGS)
+        words = re.findall(r"[^\W\d_]{4,}", rng.choice(lines[lang]))
+        if len(words) < 3:
+            continue
+        kind = KINDS[sum(len(v) for v in out.values()) % 3]
+        if len(out[kind]) >= count:
+            continue
+        if kind == "phrase":
+            start = rng.randrange(len(words) - 1)
+            out[kind].append(" ".join(words[start:start + 2]))
+        else:
+            out[kind].append(rng.choice(words))
+    return out
+
+
+def run_ours(workdir: Path, queries: dict[str, list[str]]) -> dict:
+    from hemicycle.search.query import search
+
+    settings = bench_settings(workdir)
+    search(settings, "warm up")
+    timings: dict[str, list[float]] = {}
+    totals = {}
+    for kind, qs in queries.items():
+        times = []
+        total = 0
+        for q in qs:
+            text = f'"{q}"' if kind == "phrase" else q
+            filters = {"body": ["SC"]} if kind == "faceted" else None
+            t = time.perf_counter()
+            result = search(settings, text, filters=filters)
+            times.append(time.perf_counter() - t)
+            total += result.total
+        timings[kind] = times
+        totals[kind] = total
+    return {"timings": timings, "totals": totals,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run_fts5(workdir: Path, queries: dict[str, list[str]]) -> dict:
+    db = sqlite3.connect(workdir / "fts5.sqlite3")
+    timings: dict[str, list[float]] = {}
+    totals = {}
+    for kind, qs in queries.items():
+        times = []
+        total = 0
+        for q in qs:
+            match = '"' + q.replace('"', "") + '"'
+            where = "fts MATCH ?" + (" AND d.body = 'SC'" if kind == "faceted" else "")
+            t = time.perf_counter()
+            db.execute(
+                "SELECT d.id, d.symbol, snippet(fts, -1, '<mark>', '</mark>', '…', 24) "
+                f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE {where} "
+                "ORDER BY bm25(fts) LIMIT 20", (match,)).fetchall()
+            count = db.execute(f"SELECT count(*) FROM fts JOIN docs d ON d.id = fts.rowid "
+                               f"WHERE {where}", (match,)).fetchone()[0]
+            for facet in ("body", "year", "session", "type"):
+                db.execute(f"SELECT d.{facet}, count(*) FROM fts JOIN docs d ON d.id = fts.rowid "
+                           f"WHERE {where} GROUP BY d.{facet} ORDER BY 2 DESC LIMIT 30",
+                           (match,)).fetchall()
+            times.append(time.perf_counter() - t)
+            total += count
+        timings[kind] = times
+        totals[kind] = total
+    return {"timings": timings, "totals": totals,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200, help="per kind")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/hemicycle-search-bench"))
+    parser.add_argument("--phase", choices=("all", "ours", "fts5"), default="all")
+    parser.add_argument("--reuse", action="store_true", help="keep an index of the same size")
+    args = parser.parse_args()
+    queries = sample_queries(args.queries)
+    if args.phase != "all":
+        result = (run_ours if args.phase == "ours" else run_fts5)(args.workdir, queries)
+        print(json.dumps(result))
+        return
+
+    marker = args.workdir / "size"
+    if not (args.reuse and marker.is_file() and marker.read_text() == str(args.docs)):
+        shutil.rmtree(args.workdir, ignore_errors=True)
+        args.workdir.mkdir(parents=True)
+        print(f"building both over {args.docs:,} synthetic documents ...", file=sys.stderr)
+        built = build(args.workdir, args.docs)
+        marker.write_text(str(args.docs))
+        (args.workdir / "build.json").write_text(json.dumps(built))
+    built = json.loads((args.workdir / "build.json").read_text())
+    results = {}
+    for phase in ("ours", "fts5"):
+        out = subprocess.run([sys.executable, __file__, "--phase", phase, "--workdir",
+                              str(args.workdir), "--queries", str(args.queries)],
+                             check=True, capture_output=True, text=True)
+        results[phase] = json.loads(out.stdout)
+    print(f"{args.docs:,} documents; {args.queries} queries per kind; "
+          f"generate {built['generate_s']:.0f} s, build ours {built['ours_build_s']:.0f} s "
+          f"({built['ours_bytes'] / 2**20:,.0f} MiB), FTS5 {built['fts5_build_s']:.0f} s "
+          f"({built['fts5_bytes'] / 2**20:,.0f} MiB)")
+    print(f"{'kind':8} {'ours p50':>9} {'ours p99':>9} {'FTS5 p50':>9} {'FTS5 p99':>9} "
+          f"{'p50 ratio':>9}  matches ours/FTS5")
+    for kind in KINDS:
+        o, f = results["ours"]["timings"][kind], results["fts5"]["timings"][kind]
+        o50, o99, f50, f99 = (percentile(o, 50), percentile(o, 99), percentile(f, 50),
+                              percentile(f, 99))
+        print(f"{kind:8} {o50 * 1000:8.1f}ms {o99 * 1000:8.1f}ms {f50 * 1000:8.1f}ms "
+              f"{f99 * 1000:8.1f}ms {f50 / o50:8.1f}x  "
+              f"{results['ours']['totals'][kind]:,}/{results['fts5']['totals'][kind]:,}")
+        print(f"{'':8} mean ours {statistics.mean(o) * 1000:.1f}ms, FTS5 "
+              f"{statistics.mean(f) * 1000:.1f}ms")
+    print(f"peak memory (RSS) of the answering process: ours "
+          f"{results['ours']['maxrss_mb']:,.0f} MiB, FTS5 {results['fts5']['maxrss_mb']:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
