@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hemicycle.catalogue import outbox
 from hemicycle.catalogue.db import session_scope
@@ -323,6 +323,11 @@ def _apply(db: Session, doc: Document, data: DocumentInput, checked: _Checked,
     return changed
 
 
+_ALL_RELATIONS = tuple(
+    selectinload(rel) for rel in (Document.symbols, Document.versions, Document.files,
+                                  Document.subjects, Document.agenda_items, Document.related))
+
+
 def _logical_path(f: FileInput) -> str:
     return f"{f.language}/{f.filename}"
 
@@ -343,8 +348,8 @@ def save_document(settings: Settings, data: DocumentInput, replace: bool = False
         # bytes first: a crash after this leaves stored bytes and no record, never the reverse
         sources = {_logical_path(f): f.path for f, _, _ in checked.files}
         locations = store_files(settings, uid, sources, message=f"ingest {checked.primary}")
-    with session_scope(settings.database_url) as db:
-        doc = db.scalar(select(Document).where(Document.uid == uid))
+    with session_scope(settings.database_url) as db, db.no_autoflush:
+        doc = db.scalar(select(Document).options(*_ALL_RELATIONS).where(Document.uid == uid))
         created = doc is None
         if created:
             doc = Document(uid=uid, symbol=checked.primary, status=data.status, extra={})
