@@ -150,3 +150,46 @@ def test_bag_cli(settings, tmp_path):
     ok = runner.invoke(app, ["bag", "import", str(SUITE / "v1.0/valid/basicBag"),
                              "--object", "basic"])
     assert ok.exit_code == 0 and "basic:" in ok.stdout
+
+
+def test_documents_round_trip_through_a_bag(settings, tmp_path):
+    from sqlalchemy import select
+
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.catalogue.models import Document
+    from hemicycle.config import load_settings
+    from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+
+    pdf = tmp_path / "res.pdf"
+    pdf.write_bytes(b"%PDF-1.4 resolution 2334")
+    uid = save_document(settings, DocumentInput(
+        symbols=["S/RES/2334 (2016)"], versions={"en": VersionInput(title="Resolution 2334")},
+        files=[FileInput("en", "pdf", pdf)])).uid
+    out = CliRunner().invoke(app, ["bag", "export", str(tmp_path / "bag"), "--body", "SC",
+                                   "--year", "2016"])
+    assert out.exit_code == 0 and "bag of 1 objects" in out.stdout, out.output
+    bag = tmp_path / "bag"
+    assert (bag / "hemicycle" / uid / "document.json").is_file()
+    empty = CliRunner().invoke(app, ["bag", "export", str(tmp_path / "none"), "--year", "1900"])
+    assert empty.exit_code == 1 and "nothing to export" in empty.stderr
+
+    other = load_settings(tmp_path / "other")
+    result = import_bag(other, bag)
+    new_uid = result.documents[uid]
+    with session_scope(other.database_url) as db:
+        doc = db.scalar(select(Document).where(Document.uid == new_uid))
+        assert doc.symbol == "S/RES/2334 (2016)" and doc.version("en").title == "Resolution 2334"
+        [f] = doc.files
+        location = f.location
+    from hemicycle.storage import open_location
+
+    assert open_location(other, location).read_bytes() == b"%PDF-1.4 resolution 2334"
+
+    # a record whose file path tries to leave the bag is refused, and so is the bag
+    record = bag / "hemicycle" / uid / "document.json"
+    record.write_text(record.read_text().replace('"path": "en/', '"path": "../../en/'))
+    with pytest.raises(BagRefused):
+        import_bag(load_settings(tmp_path / "third"), bag)  # tag manifest no longer matches
+    bagit.Bag(str(bag)).save()  # re-sign the tampered record: now our own check refuses it
+    with pytest.raises(BagRefused, match="refused"):
+        import_bag(load_settings(tmp_path / "fourth"), bag)

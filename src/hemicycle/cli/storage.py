@@ -182,17 +182,34 @@ def register(app: typer.Typer) -> None:
         dest: Annotated[Path, typer.Argument(help="New directory for the bag.")],
         document: Annotated[list[str] | None, typer.Option(
             "--document", "-d", help="Document uid or symbol (repeatable).")] = None,
+        body: Annotated[str | None, typer.Option(help="Every document of this body.")] = None,
+        year: Annotated[int | None, typer.Option(help="Every document of this year.")] = None,
         all_: Annotated[bool, typer.Option("--all", help="Every stored object.")] = False,
     ) -> None:
-        """Export documents (or everything) as one BagIt bag with sha512 manifests."""
+        """Export documents (or a set, or everything) as one BagIt bag with sha512 manifests."""
+        from sqlalchemy import select
+
+        from hemicycle.catalogue.db import session_scope
+        from hemicycle.catalogue.models import Document
         from hemicycle.storage.bags import BagRefused, export_bag
         from hemicycle.storage.objects import OcflRoot
 
         s = settings()
+        root = OcflRoot(s.storage_root)
         if all_:
-            ids = sorted(OcflRoot(s.storage_root).object_ids())
+            ids = sorted(root.object_ids())
         else:
             ids = _resolve_documents(document or [])
+        if body or year:
+            query = select(Document.uid).where(Document.status == "published")
+            if body:
+                query = query.where(Document.body == body)
+            if year:
+                query = query.where(Document.year == year)
+            with session_scope(s.database_url) as db:
+                chosen = [uid for uid in db.scalars(query.order_by(Document.symbol))
+                          if root.inventory(uid) is not None]
+            ids = sorted(set(ids) | set(chosen))
         try:
             export_bag(s, ids, dest)
         except BagRefused as exc:

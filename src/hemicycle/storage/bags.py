@@ -21,6 +21,7 @@ from pathlib import Path
 import bagit
 
 from hemicycle.config import Settings
+from hemicycle.storage.bag_records import RECORD, save_record, write_record
 from hemicycle.storage.objects import OcflRoot
 from hemicycle.storage.paths import OBJECT_ID_PATTERN, PathRefused, normalise_logical_path
 
@@ -38,6 +39,7 @@ class BagRefused(ValueError):
 @dataclass
 class BagImport:
     objects: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> logical -> loc
+    documents: dict[str, str] = field(default_factory=dict)  # bag's object id -> document uid
     warnings: list[str] = field(default_factory=list)
 
 
@@ -75,6 +77,7 @@ def export_bag(settings: Settings, object_ids: list[str], dest: Path,
             tag_dir = work / "hemicycle" / object_id
             tag_dir.mkdir(parents=True)
             (tag_dir / "premis.xml").write_bytes(premis_xml(settings, object_id))
+            write_record(settings, object_id, tag_dir)
         bag.save(manifests=False)
         bagit.Bag(str(work)).validate()
         os.rename(work, dest)
@@ -142,9 +145,13 @@ def check_bag(path: Path) -> tuple[bagit.Bag, list[str]]:
 
 
 def import_bag(settings: Settings, path: Path, *, object_id: str | None = None,
-               agent: str = "hemicycle") -> BagImport:
+               agent: str = "hemicycle", catalogue: bool = True) -> BagImport:
     """Store a valid bag's payload: one object per top directory of a Hemicycle bag,
-    or the whole payload as one object (``object_id``, or one made from the bag's name)."""
+    or the whole payload as one object (``object_id``, or one made from the bag's name).
+
+    A Hemicycle bag's objects that carry a catalogue record (``document.json``) are
+    saved as documents (``catalogue`` True), which stores their files too.
+    """
     from hemicycle.storage import StorageError, store_files
 
     path = Path(path)
@@ -167,6 +174,14 @@ def import_bag(settings: Settings, path: Path, *, object_id: str | None = None,
         raise BagRefused("the bag has no payload files")
     result = BagImport(warnings=warnings)
     for oid, entries in files.items():
+        record = path / "hemicycle" / oid / RECORD
+        if ours and catalogue and record.is_file():
+            try:
+                uid = save_record(settings, record, path / "data" / oid, entries)
+            except (ValueError, StorageError) as exc:
+                raise BagRefused(f"hemicycle/{oid}/{RECORD}: {exc}") from None
+            result.documents[oid] = uid
+            continue
         try:
             result.objects[oid] = store_files(settings, oid, entries, agent=agent,
                                               message=f"imported from the bag {path.name}")
