@@ -136,3 +136,25 @@ def test_audit_resumes_and_samples(settings, tmp_path):
     assert checks and all(e.outcome == "success" for e in checks)
     out = CliRunner().invoke(app, ["audit", "--sample", "0"])
     assert out.exit_code == 1 and "--sample" in out.stderr
+
+
+def test_repair_never_rolls_back_unreplicated_versions(settings, tmp_path):
+    src = tmp_path / "a"
+    src.write_bytes(b"first")
+    store_files(settings, "doc", {"en/a.txt": src})
+    run_replicate(settings)
+    src.write_bytes(b"second")
+    store_files(settings, "doc", {"en/a.txt": src})  # v2, not replicated yet
+    obj = OcflRoot(settings.storage_root).object_dir("doc")
+    (obj / "inventory.json").write_text("{broken")
+    result = run_repair(settings)
+    assert not result.repaired and result.unrepaired
+    assert "replicate" in result.unrepaired[0][1]
+    assert (obj / "v2" / "content" / "en" / "a.txt").read_bytes() == b"second"
+
+
+def test_empty_store_refused(settings):
+    from hemicycle.storage import StorageError
+
+    with pytest.raises(StorageError, match="no files"):
+        store_files(settings, "nothing", {})

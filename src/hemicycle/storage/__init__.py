@@ -34,8 +34,10 @@ def parse_location(loc: str) -> tuple[str, str]:
     """(object id, logical path) of an ``ocfl:<object id>/<logical path>`` location."""
     if not loc.startswith(LOCATION_SCHEME) or "/" not in loc:
         raise StorageError(f"not a storage location: {loc!r}")
+    import unicodedata
+
     object_id, _, logical = loc[len(LOCATION_SCHEME):].partition("/")
-    return object_id, logical
+    return object_id, unicodedata.normalize("NFC", logical)
 
 
 def store_files(settings: Settings, object_id: str, files: dict[str, Path],

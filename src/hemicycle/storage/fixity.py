@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from hemicycle.storage import durable
 from hemicycle.storage.inventory import HASH_CHUNK, InventoryError, read_inventory, sidecar_name
@@ -119,7 +120,7 @@ def _check_inventory(obj: Path, rel: str, object_id: str) -> tuple[list[Problem]
 def audit_object(obj: Path, limit: RateLimit | None = None,
                  pool: ThreadPoolExecutor | None = None) -> tuple[list[Problem], int, int]:
     """(problems, files checked, bytes read) for the object at ``obj``."""
-    object_id = obj.name
+    object_id = object_id_from_ocfl(unquote(obj.name))  # until an inventory says
     problems, root_inv = _check_inventory(obj, "", object_id)
     root_ok = root_inv is not None and not problems
     versions = sorted((p.name for p in obj.iterdir() if p.is_dir() and p.name[:1] == "v"),
@@ -218,7 +219,8 @@ def audit(root: OcflRoot, *, sample: int | None = None, rate: float | None = Non
             if obj.is_dir():
                 found, files, nbytes = audit_object(obj, limit, pool)
             else:
-                found, files, nbytes = [Problem(Path(rel).name, "", "missing",
+                found, files, nbytes = [Problem(object_id_from_ocfl(unquote(Path(rel).name)), "",
+                                            "missing",
                                                 "object directory is missing")], 0, 0
             result.problems.extend(found)
             state["problems"].extend(asdict(p) for p in found)

@@ -203,6 +203,8 @@ class OcflRoot:
             raise ObjectError(str(exc)) from None
         for logical, source in cleaned.items():
             _regular_file(source, logical)
+        if not cleaned and self.inventory(object_id) is None:
+            raise ObjectError(f"no files given for the new object {object_id!r}")
         digests = {logical: durable_digest(source) for logical, source in cleaned.items()}
         self.ensure()
         with self._locked(_key(identifier)):
@@ -302,7 +304,9 @@ class OcflRoot:
                                         agent, stage)
         except OSError as exc:
             reason = ("no space left on device" if exc.errno == errno.ENOSPC else
-                      "disk quota exceeded" if exc.errno == errno.EDQUOT else str(exc))
+                      "disk quota exceeded" if exc.errno == errno.EDQUOT else
+                      f"the workspace {self.workspace} must be on the same filesystem as the "
+                      "storage root" if exc.errno == errno.EXDEV else str(exc))
             raise ObjectError(f"could not write object {identifier!r}: {reason}; "
                               "the storage root was not changed") from exc
         finally:

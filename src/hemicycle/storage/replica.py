@@ -155,9 +155,13 @@ def _repair_object(primary: OcflRoot, obj: Path, source: Path, problems: list[Pr
         return
     good = _inventory_ok(obj) or _inventory_ok(source)
     replica_inv = _inventory_ok(source)
-    if good is None or replica_inv is None or replica_inv.head != good.head:
-        why = ("the replica has no intact copy of this object at the same version"
-               if source.exists() else "the replica does not hold this object")
+    newest_here = max((int(p.name[1:]) for p in obj.iterdir()
+                       if p.is_dir() and p.name[:1] == "v" and p.name[1:].isdigit()), default=0)
+    if good is None or replica_inv is None or replica_inv.head != good.head \
+            or newest_here > replica_inv.head_number:
+        why = ("the replica has no intact copy of this object at the same version "
+               "(replicate after each change)" if source.exists()
+               else "the replica does not hold this object")
         result.unrepaired.extend((p, why) for p in fixable)
         return
     expected = good.digest_of_content_path()
@@ -190,7 +194,7 @@ def _repair_object(primary: OcflRoot, obj: Path, source: Path, problems: list[Pr
 
     try:
         primary.install(object_id, build)
-    except (ObjectError, OSError) as exc:
+    except (ObjectError, OSError, ValueError) as exc:
         result.unrepaired.extend((p, str(exc)) for p in fixable)
         return
     result.repaired.extend(fixable)
