@@ -77,6 +77,16 @@ def register(app: typer.Typer) -> None:
         files = SCFiles(records, voting, years)
         _importing(lambda p: import_sc(settings(), files, p, force))
 
+    @imp.command("csv")
+    def import_csv_cmd(
+        path: Annotated[Path, typer.Argument(help="CSV in the shape of `votes export`")],
+        force: Annotated[bool, typer.Option(help="Import even if unchanged.")] = False,
+    ) -> None:
+        """Votes in the DHL dataset shape (state, vote Y/N/A/X, resolution, meeting...)."""
+        from hemicycle.proceedings.importers.dhl import import_votes_csv
+
+        _importing(lambda p: import_votes_csv(settings(), path, p, force))
+
     @votes.command("show")
     def show(symbol: str,
              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
@@ -154,7 +164,10 @@ def register(app: typer.Typer) -> None:
             for f in rep["findings"]:
                 print(f"  {f['code']:<16} {f['file']}:{f['row'] or '-'}  {f['message']}")
 
-    @speeches.command("import")
+    simp = typer.Typer(help="Import speech records from one source.", no_args_is_help=True)
+    speeches.add_typer(simp, name="import")
+
+    @simp.command("gdc")
     def import_speeches(
         speakers: Annotated[Path, typer.Option(help="Speakers_by_session.xlsx")],
         texts: Annotated[Path | None, typer.Option(help="Folder of ISO3_ss_yyyy.txt")] = None,
@@ -165,6 +178,16 @@ def register(app: typer.Typer) -> None:
 
         files = GDCFiles(speakers, texts)
         _importing(lambda p: import_gdc(settings(), files, p, force))
+
+    @simp.command("csv")
+    def import_speeches_csv_cmd(
+        path: Annotated[Path, typer.Argument(help="CSV in the shape of `speeches export`")],
+        force: Annotated[bool, typer.Option(help="Import even if unchanged.")] = False,
+    ) -> None:
+        """Speeches with speaker, state, meeting record, agenda item and text."""
+        from hemicycle.proceedings.importers.dhl import import_speeches_csv
+
+        _importing(lambda p: import_speeches_csv(settings(), path, p, force))
 
     @speeches.command("export")
     def export_speeches(
