@@ -1,0 +1,87 @@
+"""Thesaurus pages in real headless Chromium: autocomplete as you type, and the same
+search working with JavaScript switched off; Arabic A-Z right to left."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import threading
+import time
+
+import pytest
+from playwright.sync_api import sync_playwright
+from thesaurus_helpers import DOMAIN13
+
+from hemicycle.thesaurus.store import load_vocabulary
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def base_url(settings):
+    import uvicorn
+
+    from hemicycle.web.app import create_app
+
+    load_vocabulary(settings, "unbis", DOMAIN13)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    server = uvicorn.Server(uvicorn.Config(create_app(dataclasses.replace(settings, base_url=base)),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_autocomplete_fills_suggestions_and_search_works(base_url, browser) -> None:
+    page = browser.new_context(locale="fr-FR").new_page()
+    page.goto(base_url + "/thesaurus/unbis?ui=fr")
+    page.select_option("select[name=lang]", "fr")
+    page.type("#thq", "réfug", delay=30)
+    page.wait_for_function("document.querySelectorAll('#thq-suggestions option').length > 0")
+    values = page.eval_on_selector_all("#thq-suggestions option", "els => els.map(e => e.value)")
+    assert values and all(v.upper().startswith("REFUGI") for v in values)
+    page.press("#thq", "Enter")
+    page.wait_for_load_state()
+    assert "/thesaurus/unbis/search" in page.url
+    first = page.locator("ul.hits a").first
+    assert first.inner_text().upper().startswith("REFUGI")
+    first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().upper().startswith("REFUGI")
+
+
+def test_search_without_javascript_and_arabic_az(base_url, browser) -> None:
+    page = browser.new_context(java_script_enabled=False, locale="ar").new_page()
+    page.goto(base_url + "/thesaurus/unbis?ui=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.select_option("select[name=lang]", "en")
+    page.fill("#thq", "refugees")
+    page.press("#thq", "Enter")
+    page.wait_for_load_state()
+    assert page.locator("ul.hits a").count() > 0
+    page.goto(base_url + "/thesaurus/unbis/az?lang=ar&ui=ar")
+    letters = page.locator("nav.az-letters a")
+    assert letters.count() > 0
+    entries = page.locator("ul.az li")
+    assert entries.count() > 0
+    assert page.locator("ul.az").get_attribute("dir") == "rtl"
