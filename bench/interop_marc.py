@@ -6,7 +6,7 @@ Export: N_EXPORT synthetic documents (titles in two languages, a subject, an age
 item, a related document) written as ISO 2709 and as MARCXML through
 ``hemicycle.interop.export``; baseline: pymarc writing already-built records (no
 catalogue reads, no mapping). Import: the first N_IMPORT exported records read, mapped
-and saved one transaction each through ``save_document`` (search indexing left out);
+and saved one transaction each through ``save_document`` (the search index updated at the end);
 baseline: pymarc reading the same file without mapping or saving.
 """
 
