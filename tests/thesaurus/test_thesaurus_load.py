@@ -166,3 +166,41 @@ def test_autocomplete_accents_and_arabic_letters(settings) -> None:
         typed = arabic.text.replace("ة", "ه").replace("أ", "ا").replace("إ", "ا")
         assert arabic.uri in {h.uri for h in lookup.autocomplete(db, vocab, typed, "ar")}
         assert lookup.autocomplete(db, vocab, "", "en") == []
+
+
+def _statements(db, vocab_name: str) -> tuple[set, set]:
+    from hemicycle.thesaurus.models import Relation, Vocabulary
+
+    vid = select(Vocabulary.id).where(Vocabulary.name == vocab_name).scalar_subquery()
+    labels = set(db.execute(select(Concept.uri, Label.kind, Label.tag, Label.text).join(
+        Label, Label.concept_id == Concept.id).where(Concept.vocab_id == vid)).all())
+    links = set(db.execute(select(Concept.uri, Relation.kind, Relation.target_uri).join(
+        Relation, Relation.source_id == Concept.id).where(Concept.vocab_id == vid)).all())
+    return labels, links
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "json", "xml", "nt"])
+def test_export_then_load_round_trip(settings, fmt) -> None:
+    from hemicycle.thesaurus.export import vocab_dump_path
+
+    load_vocabulary(settings, "yso", [YSO], required=("fi", "sv", "en"))
+    with session_scope(settings.database_url) as db:
+        dump = vocab_dump_path(settings, db, lookup.vocabulary(db, "yso"), fmt)
+    copy = load_vocabulary(settings, "copy", [dump], required=("fi", "sv", "en"))
+    with session_scope(settings.database_url) as db:
+        original = _statements(db, "yso")
+        assert _statements(db, "copy") == original
+        assert copy.concepts == lookup.vocabulary(db, "yso").concept_count
+        assert len(original[0]) > 300 and any(k == "broader" for _u, k, _t in original[1])
+
+
+def test_hidden_labels_are_found_but_not_listed(settings, tmp_path) -> None:
+    path = _vocab(tmp_path, "v.ttl", {"a": SIX}, {"a": 'skos:hiddenLabel "watter"@en'})
+    load_vocabulary(settings, "t", [path])
+    with session_scope(settings.database_url) as db:
+        vocab = lookup.vocabulary(db, "t")
+        hits = lookup.autocomplete(db, vocab, "watt", "en")
+        assert [(h.id, h.kind, h.pref) for h in hits] == [("a", "hidden", "water")]
+        assert resolve_subject(db, "Watter", "t") == "http://example.org/t/a"
+        listed = [e.label for e in lookup.az(db, vocab, "en", "W").entries]
+        assert listed == ["water"]

@@ -121,8 +121,9 @@ def register(app: typer.Typer) -> None:
                                         ensure_ascii=False) + "\n")
             return
         for hit in hits:
-            see = f"  -> {hit.pref}" if hit.kind != "pref" else ""
-            print(f"{hit.label}{see}\t{hit.uri}")
+            shown = hit.pref if hit.kind == "hidden" else hit.label
+            see = f"  -> {hit.pref}" if hit.kind == "alt" else ""
+            print(f"{shown}{see}\t{hit.uri}")
 
     @thes.command("show")
     def show(

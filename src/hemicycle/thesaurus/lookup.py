@@ -145,11 +145,14 @@ def _hits(session: Session, vocab: Vocabulary, rows, lang: str) -> list[Hit]:
             for r in rows]
 
 
-def _label_query(vocab: Vocabulary, lang: str):
-    return (select(Label.concept_id, Label.text, Label.kind, Concept.uri, Concept.local_id)
+def _label_query(vocab: Vocabulary, lang: str, hidden: bool = True):
+    """Labels of current concepts in ``lang``; hidden labels (misspellings, old forms)
+    are matched by search and autocomplete but never listed in A-Z."""
+    stmt = (select(Label.concept_id, Label.text, Label.kind, Concept.uri, Concept.local_id)
             .join(Concept, Concept.id == Label.concept_id)
-            .where(Label.vocab_id == vocab.id, Label.lang == lang, Label.kind != "hidden",
+            .where(Label.vocab_id == vocab.id, Label.lang == lang,
                    Concept.deprecated.is_(False)))
+    return stmt if hidden else stmt.where(Label.kind != "hidden")
 
 
 def autocomplete(session: Session, vocab: Vocabulary, text: str, lang: str,
@@ -231,7 +234,7 @@ def az(session: Session, vocab: Vocabulary, lang: str, letter: str | None = None
     if letter not in buckets:
         letter = present[0] if present else buckets[0]
     rows = session.execute(
-        _label_query(vocab, lang).where(letter_col == letter)
+        _label_query(vocab, lang, hidden=False).where(letter_col == letter)
         .order_by(key_col, Label.id).offset((page - 1) * per_page).limit(per_page + 1)).all()
     entries = _hits(session, vocab, rows[:per_page], lang)
     return AzPage(lang, order, letter, buckets, entries, page, len(rows) > per_page, present)
