@@ -27,13 +27,12 @@ FOLDED = "hemicycle_folded"  # subject labels: lower-cased, accents folded, no s
 
 _ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 _ARABIC_DELETE = re.compile(f"[{_ARABIC_MARKS}]")
-_ARABIC_MAP = str.maketrans({
+_ARABIC_MAP = {
     "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
     "\u0649": "\u064a", "\u0629": "\u0647",
     **{chr(0x0660 + i): str(i) for i in range(10)},
     **{chr(0x06f0 + i): str(i) for i in range(10)},
-})
-_RUSSIAN_MAP = str.maketrans({"ё": "е", "Ё": "Е"})
+}
 # runs of letters and digits (Han or not): Chinese text often glues numbers and Latin
 # names to Han characters ("2015年3月", "Benbouli和Achour"), so everything is bigrammed
 _ZH_RUNS = re.compile(r"[^\W_]+")
@@ -98,7 +97,12 @@ def register_analyzers(index: tantivy.Index) -> None:
 
 
 def normalise_arabic(text: str) -> str:
-    return _ARABIC_DELETE.sub("", text).translate(_ARABIC_MAP)
+    # chained str.replace: an order of magnitude faster than str.translate with a dict
+    text = _ARABIC_DELETE.sub("", text)
+    for old, new in _ARABIC_MAP.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def zh_units(text: str) -> list[tuple[str, int, int]]:
@@ -115,12 +119,9 @@ def zh_units(text: str) -> list[tuple[str, int, int]]:
 
 def _zh_prepare(text: str) -> str:
     parts: list[str] = []
-    for match in _ZH_RUNS.finditer(text):
-        run = match.group()
-        if len(run) == 1:
-            parts.append(run)
-        else:
-            parts.append(" ".join(map("".join, zip(run, run[1:], strict=False))))
+    for run in _ZH_RUNS.findall(text):
+        n = len(run)
+        parts.append(run if n == 1 else " ".join([run[i:i + 2] for i in range(n - 1)]))
     return " ".join(parts)
 
 
@@ -129,7 +130,7 @@ def prepare(lang: str, text: str) -> str:
     if lang == "ar":
         return normalise_arabic(text)
     if lang == "ru":
-        return text.translate(_RUSSIAN_MAP)
+        return text.replace("ё", "е").replace("Ё", "Е")
     if lang == "zh":
         return _zh_prepare(text)
     return text

@@ -21,7 +21,7 @@ from hemicycle.config import Settings
 from hemicycle.search import location
 from hemicycle.search.analysis import prepare
 from hemicycle.search.records import IndexRecord, read_records
-from hemicycle.search.schema import text_field, title_field
+from hemicycle.search.schema import stored_text_field, text_field, title_field
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -32,6 +32,8 @@ def to_index_document(record: IndexRecord) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_integer("doc_id", record.id)
     doc.add_bytes("payload", record.payload())
+    for lang, data in record.snippet_sources().items():
+        doc.add_bytes(stored_text_field(lang), data)
     for lang, title in record.titles.items():
         doc.add_text(title_field(lang), prepare(lang, title))
     for lang, text in record.texts.items():

@@ -20,7 +20,7 @@ from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.search import location
 from hemicycle.search.analysis import folded_analyzer, prefix_terms, terms
 from hemicycle.search.querylang import Leaf, Node, QueryError, Tree, check_length, parse_query
-from hemicycle.search.schema import FACETS, text_field, title_field
+from hemicycle.search.schema import FACETS, stored_text_field, text_field, title_field
 from hemicycle.search.snippets import Matcher, snippet_html
 
 __all__ = ["Hit", "QueryError", "SearchResults", "search"]
@@ -367,6 +367,17 @@ def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]
     return clean
 
 
+def _payload(doc: tantivy.Document) -> dict:
+    payload = json.loads(doc.get_first("payload"))
+    texts = {}
+    for lang in payload.get("languages", []):
+        data = doc.get_first(stored_text_field(lang))
+        if data:
+            texts[lang] = data.decode("utf-8")
+    payload["texts"] = texts
+    return payload
+
+
 def _language_scores(searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Tree | None,
                      langs: list[str], addresses: list) -> dict[tuple[int, int], dict[str, float]]:
     """How well each hit matches in each language: the query run once per language,
@@ -441,7 +452,7 @@ def _redirect(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> str
     found = searcher.search(tantivy.Query.term_query(schema, "symbol", key), 1)
     if not found.hits:
         return None
-    return json.loads(searcher.doc(found.hits[0][1])["payload"][0])["uid"]
+    return _payload(searcher.doc(found.hits[0][1]))["uid"]
 
 
 def search(settings: Settings, q: str, *, lang: str | None = None,
@@ -504,7 +515,7 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
     by_language = _language_scores(searcher, schema, tree, langs,
                                    [address for _, address in found.hits])
     for score, address in found.hits:
-        payload = json.loads(searcher.doc(address)["payload"][0])
+        payload = _payload(searcher.doc(address))
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
         hits.append(_hit(payload, score, shown, compiler.matchers))

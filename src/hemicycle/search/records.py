@@ -76,8 +76,12 @@ class IndexRecord:
             "year": self.year,
             "date": self.date.isoformat() if self.date else None,
             "titles": self.titles,
-            "texts": {k: v[:SNIPPET_SOURCE_CHARS] for k, v in self.texts.items()},
+            "languages": self.languages,
         }, ensure_ascii=False).encode("utf-8")
+
+    def snippet_sources(self) -> dict[str, bytes]:
+        """Each language's text as stored for snippets (the start of a very long one)."""
+        return {k: v[:SNIPPET_SOURCE_CHARS].encode("utf-8") for k, v in self.texts.items()}
 
 
 def read_records(settings: Settings, ids: list[int]) -> list[IndexRecord]:

@@ -12,7 +12,7 @@ import tantivy
 from hemicycle.languages import CODES
 from hemicycle.search.analysis import FOLDED, KEYWORD, analyzer_name
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # name a query may use -> what it means (see hemicycle.search.querylang)
 FACETS: tuple[str, ...] = ("body", "year", "session", "type", "language", "subject")
@@ -27,11 +27,17 @@ def text_field(lang: str) -> str:
     return f"text_{lang}"
 
 
+def stored_text_field(lang: str) -> str:
+    """The text as written (for snippets), UTF-8, kept apart from the JSON payload."""
+    return f"stored_text_{lang}"
+
+
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("doc_id", indexed=True, fast=True)
     builder.add_bytes_field("payload", stored=True)
     for lang in CODES:
+        builder.add_bytes_field(stored_text_field(lang), stored=True)
         builder.add_text_field(title_field(lang), tokenizer_name=analyzer_name(lang))
         builder.add_text_field(text_field(lang), tokenizer_name=analyzer_name(lang))
     builder.add_text_field("symbol", tokenizer_name=KEYWORD, index_option="basic")

@@ -1,0 +1,140 @@
+"""Rebuilding the search index from the catalogue, in documents per second.
+
+Fills a fresh SQLite catalogue (through the real migrations) with the synthetic corpus of
+``search_generate.py`` (default 20,000 documents), then times ``rebuild_index``, the
+code ``hemicycle reindex`` runs: reading the catalogue in batches, analysing six
+languages, writing a new index generation and swapping it in. The baseline, in the same
+run, fills an SQLite FTS5 table from the same catalogue rows.
+
+    .venv/bin/python bench/search_reindex.py [--docs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from hemicycle.catalogue.db import session_scope  # noqa: E402
+from hemicycle.catalogue.models import (  # noqa: E402
+    Document,
+    DocumentSubject,
+    DocumentSymbol,
+    LanguageVersion,
+    utcnow,
+)
+from hemicycle.config import Settings  # noqa: E402
+from search_generate import LANGS, records  # noqa: E402
+
+
+def fill_catalogue(settings: Settings, n: int) -> int:
+    seen: set[str] = set()
+    now = utcnow()
+    docs, symbols, versions, subjects = [], [], [], []
+    for record in records(n):
+        if record.symbol_keys[0] in seen:
+            continue  # a redrawn symbol that came out twice
+        seen.add(record.symbol_keys[0])
+        docs.append({"id": record.id, "uid": record.uid, "symbol": record.symbol,
+                     "doc_type": record.doc_type, "body": record.body,
+                     "session": record.session, "year": record.year,
+                     "publication_date": record.date, "status": "published", "extra": {},
+                     "created_at": now, "updated_at": now})
+        symbols.append({"document_id": record.id, "symbol": record.symbol,
+                        "key": record.symbol_keys[0], "position": 0})
+        for lang in LANGS:
+            if lang in record.texts:
+                versions.append({"document_id": record.id, "language": lang,
+                                 "title": record.titles.get(lang), "text": record.texts[lang],
+                                 "text_source": "born-digital"})
+        for label in record.subjects:
+            subjects.append({"document_id": record.id, "vocab": "unbis", "concept": label,
+                             "label": label, "origin": "human", "assigned_at": now})
+    with session_scope(settings.database_url) as db:
+        for model, rows in ((Document, docs), (DocumentSymbol, symbols),
+                            (LanguageVersion, versions), (DocumentSubject, subjects)):
+            for start in range(0, len(rows), 5000):
+                db.execute(insert(model.__table__), rows[start:start + 5000])
+    return len(docs)
+
+
+def fts5_from_catalogue(settings: Settings, path: Path) -> int:
+    db = sqlite3.connect(path)
+    cols = ", ".join(f"title_{lang}, text_{lang}" for lang in LANGS)
+    db.execute(f"CREATE VIRTUAL TABLE fts USING fts5({cols}, body UNINDEXED, year UNINDEXED, "
+               "tokenize='porter unicode61 remove_diacritics 2')")
+    d, v = Document.__table__, LanguageVersion.__table__
+    count = 0
+    with session_scope(settings.database_url) as session:
+        ids = list(session.scalars(select(d.c.id).where(d.c.status == "published")
+                                   .order_by(d.c.id)))
+        for start in range(0, len(ids), 2000):
+            batch = ids[start:start + 2000]
+            rows = {r.id: {"body": r.body, "year": r.year} for r in session.execute(
+                select(d.c.id, d.c.body, d.c.year).where(d.c.id.in_(batch)))}
+            for r in session.execute(select(v.c.document_id, v.c.language, v.c.title, v.c.text)
+                                     .where(v.c.document_id.in_(batch))):
+                rows[r.document_id][f"title_{r.language}"] = r.title
+                rows[r.document_id][f"text_{r.language}"] = r.text
+            names = [f"{kind}_{lang}" for lang in LANGS for kind in ("title", "text")]
+            db.executemany(
+                f"INSERT INTO fts(rowid, {cols}, body, year) VALUES "
+                f"({','.join('?' * (len(names) + 3))})",
+                [(i, *(row.get(name) for name in names), row["body"], row["year"])
+                 for i, row in rows.items()])
+            count += len(rows)
+    db.commit()
+    db.close()
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=20_000)
+    args = parser.parse_args()
+    from hemicycle.search.index import rebuild_index
+
+    work = Path(tempfile.mkdtemp(prefix="hemicycle-reindex-"))
+    try:
+        settings = Settings(data_dir=work, database_url=f"sqlite:///{work / 'cat.sqlite3'}",
+                            secret_key="bench")
+        t = time.perf_counter()
+        n = fill_catalogue(settings, args.docs)
+        print(f"catalogue: {n:,} documents in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+
+        t, c = time.perf_counter(), time.process_time()
+        base = fts5_from_catalogue(settings, work / "fts5.sqlite3")
+        base_wall, base_cpu = time.perf_counter() - t, time.process_time() - c
+
+        t, c = time.perf_counter(), time.process_time()
+        ours = rebuild_index(settings)
+        ours_wall, ours_cpu = time.perf_counter() - t, time.process_time() - c
+        assert ours == base == n, (ours, base, n)
+        result = {
+            "documents": n,
+            "ours_docs_per_s": n / ours_wall, "ours_docs_per_cpu_s": n / ours_cpu,
+            "fts5_docs_per_s": n / base_wall, "fts5_docs_per_cpu_s": n / base_cpu,
+        }
+        print(f"{n:,} documents from the catalogue")
+        print(f"baseline, SQLite FTS5 fill:  {result['fts5_docs_per_s']:8,.0f} docs/s "
+              f"({base_wall:.1f} s wall, {result['fts5_docs_per_cpu_s']:,.0f} docs per CPU-s)")
+        print(f"ours, rebuild_index:         {result['ours_docs_per_s']:8,.0f} docs/s "
+              f"({ours_wall:.1f} s wall, {result['ours_docs_per_cpu_s']:,.0f} docs per CPU-s)")
+        ratio = result['ours_docs_per_s'] / result['fts5_docs_per_s']
+        print(f"ratio ours/baseline (wall): {ratio:.2f}")
+        print(json.dumps(result))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
