@@ -87,7 +87,9 @@ def test_reload_logs_added_changed_deprecated(catalogue_settings, tmp_path) -> N
         assert [h.id for h in lookup.autocomplete(db, vocab, "la", "en")] == []
     # reloading the same version changes nothing
     third = load_vocabulary(catalogue_settings, "t", [v2])
-    assert (third.added, third.changed, third.deprecated) == ([], [], [])
+    assert (third.version, third.added, third.changed, third.deprecated) == (2, [], [], [])
+    with session_scope(catalogue_settings.database_url) as db:
+        assert lookup.vocabulary(db, "t").version == 2
 
 
 def test_bad_input_loads_nothing(catalogue_settings, tmp_path) -> None:

@@ -212,6 +212,8 @@ def store_vocabulary(session: Session, name: str, data: VocabData, source: str,
     for rows in _chunks([{"vocab_id": vid, "version": version, "uri": u, "change": c}
                          for c, u in changes]):
         session.execute(insert(Change), rows)
+    if vocab.version and not changes:
+        version = result.version = vocab.version  # the same content: no new version
     scheme_uri, title = _vocab_title(data, name)
     langs = {primary_language(tag) for r in data.resources.values() for _k, tag, _t in r.labels}
     langs.discard("")
