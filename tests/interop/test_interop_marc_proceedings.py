@@ -104,3 +104,60 @@ def test_interop_vote_tallies_must_match_the_votes(settings, tmp_path):
     record = next(iter(read_marc(out))).record
     with pytest.raises(MappingError, match=r"996 tallies .*'yes': 3"):
         voting_fields(record)
+
+
+@pytest.mark.parametrize("fmt", ["marc", "marcxml"])
+def test_interop_votes_and_speeches_round_trip(settings, tmp_path, fmt):
+    """Export then import into an empty catalogue, then export again: the same MARC."""
+    from hemicycle.config import load_settings
+    from hemicycle.interop.marc_import import import_marc
+
+    _proceedings(settings)
+    other = load_settings(tmp_path / "other")
+    for records in ("votes", "speeches"):
+        out = tmp_path / f"{records}.{fmt}"
+        result = runner.invoke(app, ["--data", str(settings.data_dir), "export", fmt, "*",
+                                     "--records", records, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        report = import_marc(other, out)
+        assert report.rejected == [] and report.created == len(list(read_marc(out)))
+        again = tmp_path / f"again-{records}.{fmt}"
+        result = runner.invoke(app, ["--data", str(other.data_dir), "export", fmt, "*",
+                                     "--records", records, "-o", str(again)])
+        assert result.exit_code == 0, result.output
+        first = [i.record.as_marc() for i in read_marc(out)]
+        second = [i.record.as_marc() for i in read_marc(again)]
+        assert first == second
+        rerun = import_marc(other, out)
+        assert (rerun.created, rerun.unchanged, rerun.rejected) == (0, len(first), [])
+
+
+def test_interop_vote_import_rejects_bad_records(settings, tmp_path):
+    from hemicycle.interop.marc_import import import_marc
+
+    _proceedings(settings)
+    out = tmp_path / "votes.xml"
+    runner.invoke(app, ["--data", str(settings.data_dir), "export", "marcxml", "*",
+                        "--records", "votes", "-o", str(out)])
+    text = out.read_text(encoding="utf-8")
+    broken = text.replace('code="c">CHN<', 'code="c">XXX<', 1)
+    target = tmp_path / "broken.xml"
+    target.write_text(broken, encoding="utf-8")
+    other_dir = tmp_path / "other"
+    from hemicycle.config import load_settings
+
+    other = load_settings(other_dir)
+    report = import_marc(other, target)
+    assert [p.number for p in report.rejected] == [1]
+    assert "no member-state authority for XXX" in report.rejected[0].reason
+    assert report.created == 1
+    with session_scope(other.database_url) as db:
+        assert db.scalar(select(VotingRecord).where(VotingRecord.source_id == "2334")) is None
+    # the good record again, changed, without --replace: a conflict, nothing written
+    changed = text.replace(">Resolution 2334 (2016)<", ">Another title<", 1)
+    target.write_text(changed, encoding="utf-8")
+    import_marc(other, out)
+    report = import_marc(other, target)
+    assert "exists with other values" in report.rejected[0].reason
+    report = import_marc(other, target, replace=True)
+    assert report.updated == 1 and report.rejected == []

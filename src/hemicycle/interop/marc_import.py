@@ -1,7 +1,9 @@
 """Importing a MARC21 file into the catalogue, all or nothing per record.
 
 Each readable record is mapped (``marc.record_to_fields``) and saved through
-``hemicycle.ingest.records.save_document`` in its own transaction; a broken or
+``hemicycle.ingest.records.save_document`` in its own transaction (voting records and
+speeches, told apart by 089 $b, go to the proceedings tables through
+``marc_proceedings_import``); a broken or
 unmappable record is reported with its number, position and reason and the rest
 are kept. Saving the same record again changes nothing, so an interrupted import
 is resumed by running it again.
@@ -77,6 +79,15 @@ def document_input(item: MarcItem):
     )
 
 
+def _record_kind(item: MarcItem) -> str:
+    """Documents, or (089 $b) voting records and speeches when proceedings is installed."""
+    try:
+        from hemicycle.interop.marc_proceedings_import import record_kind
+    except ImportError:
+        return "documents"
+    return record_kind(item.record)
+
+
 def _is_symbol(text: str) -> bool:
     from hemicycle.symbols import parse_symbol
 
@@ -93,6 +104,7 @@ def import_marc(settings: Settings, path: Path, replace: bool = False,
     from hemicycle.ingest.records import save_document
 
     report = ImportReport(Path(path))
+    authorities_checked = False
     for item in read_marc(Path(path)):
         if progress:
             progress(item.number)
@@ -101,16 +113,25 @@ def import_marc(settings: Settings, path: Path, replace: bool = False,
                                                  _summary(item.problems)))
             continue
         try:
-            result = save_document(settings, document_input(item), replace=replace, index=False)
+            kind = _record_kind(item)
+            if kind == "documents":
+                result = save_document(settings, document_input(item), replace=replace,
+                                       index=False)
+                outcome = ("created" if result.created else
+                           "updated" if result.changed else "unchanged")
+            else:
+                from hemicycle.interop import marc_proceedings_import as proceedings
+
+                if not authorities_checked:
+                    proceedings.ensure_authorities(settings)
+                    authorities_checked = True
+                save = (proceedings.save_voting_record if kind == "votes"
+                        else proceedings.save_speech)
+                outcome = save(settings, item.record, replace=replace)
         except ValueError as exc:  # MappingError, RecordError, DocumentConflict, SymbolError
             report.rejected.append(RecordProblem(item.number, item.where, str(exc)))
             continue
-        if result.created:
-            report.created += 1
-        elif result.changed:
-            report.updated += 1
-        else:
-            report.unchanged += 1
+        setattr(report, outcome, getattr(report, outcome) + 1)
     _index(settings)
     return report
 
