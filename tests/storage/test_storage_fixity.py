@@ -132,6 +132,14 @@ def test_audit_resumes_and_samples(settings, tmp_path):
     assert resumed.resumed and resumed.objects == 6 and seen == [4, 5, 6]
     fresh = run_audit(settings, sample=2, rate_mb_s=50)
     assert not fresh.resumed and fresh.objects == 2 and fresh.files == 6
+    # repeated samples take the objects checked longest ago: three samples cover all six
+    counts = {f"doc{i:03d}": 0 for i in range(6)}
+    for _ in range(2):
+        run_audit(settings, sample=2)
+    for i in range(6):
+        counts[f"doc{i:03d}"] = sum(e.event_type == "fixity check"
+                                    for e in events_for(settings, f"doc{i:03d}"))
+    assert set(counts.values()) == {2}, counts  # one full pass, then 3 samples of 2
     checks = [e for e in events_for(settings, "doc000") if e.event_type == "fixity check"]
     assert checks and all(e.outcome == "success" for e in checks)
     out = CliRunner().invoke(app, ["audit", "--sample", "0"])

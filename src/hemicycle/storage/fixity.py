@@ -186,12 +186,14 @@ def _save_state(root: OcflRoot, state: dict) -> None:
 
 def audit(root: OcflRoot, *, sample: int | None = None, rate: float | None = None,
           resume: bool = True, workers: int | None = None,
+          order: Callable[[list[str]], list[str]] | None = None,
           on_object: Callable[[str, list[Problem]], None] | None = None,
           progress: Callable[[int, int], None] | None = None) -> AuditResult:
     """Check all objects (or ``sample`` random ones) of ``root``; ``rate`` in bytes/s.
 
-    ``on_object(object_id, problems)`` is called after each object (to record events);
-    ``progress(done, total)`` after each object too.
+    ``order`` ranks object paths for a sample (most in need of a check first; random
+    when absent). ``on_object(object_id, problems)`` is called after each object (to
+    record events); ``progress(done, total)`` after each object too.
     """
     result = AuditResult()
     state_file = _state_path(root)
@@ -205,7 +207,10 @@ def audit(root: OcflRoot, *, sample: int | None = None, rate: float | None = Non
     if state is None:
         targets = [p.relative_to(root.path).as_posix() for p in root.object_dirs()]
         if sample is not None and sample < len(targets):
-            targets = sorted(random.sample(targets, sample))
+            if order is not None:
+                targets = sorted(order(targets)[:sample])
+            else:
+                targets = sorted(random.sample(targets, sample))
         state = {"run": uuid.uuid4().hex, "targets": targets, "done": 0, "problems": [],
                  "files": 0, "bytes": 0}
         _save_state(root, state)
@@ -239,6 +244,11 @@ def audit(root: OcflRoot, *, sample: int | None = None, rate: float | None = Non
     result.complete = True
     state_file.unlink(missing_ok=True)
     return result
+
+
+def object_id_of_path(rel: str) -> str:
+    """The object id that an object directory's name encodes (layout 0003)."""
+    return object_id_from_ocfl(unquote(Path(rel).name))
 
 
 def _object_id(obj: Path) -> str:

@@ -6,10 +6,15 @@ The CLI and the web layer call these; the mechanics live in ``fixity`` and
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
-from hemicycle.storage.fixity import AuditResult, Problem, audit
+from hemicycle.storage.fixity import AuditResult, Problem, audit, object_id_of_path
+from hemicycle.storage.models import StorageEvent
 from hemicycle.storage.objects import OcflRoot
 from hemicycle.storage.premis import record_event, record_events
 from hemicycle.storage.replica import (
@@ -34,7 +39,11 @@ def replica_root(settings: Settings, path: Path | None = None) -> OcflRoot:
 def run_audit(settings: Settings, *, sample: int | None = None, rate_mb_s: float | None = None,
               resume: bool = True, root: Path | None = None, agent: str = "hemicycle.audit",
               progress=None) -> AuditResult:
-    """Audit the storage root, recording a fixity-check event per object."""
+    """Audit the storage root, recording a fixity-check event per object.
+
+    A sample takes the objects checked longest ago (never-checked ones first), so
+    that repeated sampled audits cover the whole root.
+    """
     target = OcflRoot(root) if root else primary_root(settings)
     batch: list[dict] = []
 
@@ -49,12 +58,28 @@ def run_audit(settings: Settings, *, sample: int | None = None, rate_mb_s: float
             record_events(settings, batch)
             batch.clear()
 
+    def least_recently_checked(paths: list[str]) -> list[str]:
+        last = last_fixity_checks(settings)
+        never = (dt.datetime.min, 0)
+        return sorted(paths, key=lambda rel: (*last.get(object_id_of_path(rel), never), rel))
+
     try:
         return audit(target, sample=sample, rate=rate_mb_s * 1e6 if rate_mb_s else None,
-                     resume=resume, on_object=on_object, progress=progress)
+                     resume=resume, on_object=on_object, progress=progress,
+                     order=least_recently_checked)
     finally:
         if batch:
             record_events(settings, batch)
+
+
+def last_fixity_checks(settings: Settings) -> dict[str, tuple[dt.datetime, int]]:
+    """object id -> (time of its latest fixity check, number of checks)."""
+    with session_scope(settings.database_url) as db:
+        rows = db.execute(select(StorageEvent.object_id, func.max(StorageEvent.occurred_at),
+                                 func.count(StorageEvent.id))
+                          .where(StorageEvent.event_type == "fixity check")
+                          .group_by(StorageEvent.object_id)).all()
+    return {oid: (when, n) for oid, when, n in rows}
 
 
 def run_replicate(settings: Settings, to: Path | None = None, agent: str = "hemicycle.replica",
