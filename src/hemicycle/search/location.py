@@ -59,6 +59,9 @@ def open_index(path: Path) -> tantivy.Index:
         if index is None:
             index = tantivy.Index.open(key)
             register_analyzers(index)
+            # a newer generation replaces the older ones of the same index directory
+            for old in [k for k in _opened if Path(k).parent == path.parent]:
+                del _opened[old]
             _opened[key] = index
         return index
 
