@@ -72,8 +72,10 @@ def generate(url: str, n: int) -> None:
     print(file=sys.stderr)
 
 
-def keyset_harvest(settings) -> tuple[int, list[float]]:
-    args = [("verb", "ListRecords"), ("metadataPrefix", "oai_dc")]
+def keyset_harvest(settings, verb: str = "ListRecords", set_spec: str | None = None
+                   ) -> tuple[int, list[float]]:
+    args = [("verb", verb), ("metadataPrefix", "oai_dc")] + (
+        [("set", set_spec)] if set_spec else [])
     times: list[float] = []
     records = 0
     started = time.perf_counter()
@@ -82,7 +84,7 @@ def keyset_harvest(settings) -> tuple[int, list[float]]:
         body = oai.handle_request(settings, args)
         times.append(time.perf_counter() - t0)
         root = etree.fromstring(body)
-        records += len(root.findall(f".//{{{oai.OAI_NS}}}record"))
+        records += len(root.findall(f".//{{{oai.OAI_NS}}}header"))
         token = root.find(f".//{{{oai.OAI_NS}}}resumptionToken")
         if len(times) % 200 == 0:
             elapsed = time.perf_counter() - started
@@ -90,7 +92,7 @@ def keyset_harvest(settings) -> tuple[int, list[float]]:
                   f"({records / elapsed:,.0f} records/s)", end="", file=sys.stderr, flush=True)
         if token is None or not token.text:
             break
-        args = [("verb", "ListRecords"), ("resumptionToken", token.text)]
+        args = [("verb", verb), ("resumptionToken", token.text)]
     print(file=sys.stderr)
     return records, times
 
@@ -123,6 +125,8 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=1_000_000)
     parser.add_argument("--sample-pages", type=int, default=20)
     parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--sets-only", action="store_true",
+                        help="only the selective ListIdentifiers harvests")
     opts = parser.parse_args()
     data = opts.data or Path(tempfile.mkdtemp(prefix="hemicycle-oai-bench-"))
     settings = load_settings(data)
@@ -135,6 +139,16 @@ def main() -> None:
         generate(settings.database_url, opts.n)
     gen_s = time.perf_counter() - t0
     print(f"catalogue: {opts.n:,} documents in {data} (generated in {gen_s:.0f} s)")
+    for spec in ("body:SC", "session:GA:41"):
+        t0 = time.perf_counter()
+        count, times = keyset_harvest(settings, "ListIdentifiers", spec)
+        took = time.perf_counter() - t0
+        edge = max(5, len(times) // 10)
+        print(f"ListIdentifiers set={spec}: {count:,} headers in {len(times):,} pages, "
+              f"{took:.1f} s; page p95 first 10% {p95(times[:edge]) * 1000:.1f} ms, "
+              f"last 10% {p95(times[-edge:]) * 1000:.1f} ms")
+    if opts.sets_only:
+        return
 
     t0 = time.perf_counter()
     records, times = keyset_harvest(settings)
