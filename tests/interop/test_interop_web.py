@@ -132,3 +132,29 @@ def test_interop_export_by_search_query(settings, tmp_path):
                                    "x" * 5000, "-o", str(tmp_path / "bad.mrc")])
     assert bad.exit_code == 1 and not (tmp_path / "bad.mrc").exists()
     assert "invalid search" in " ".join(bad.output.split())
+
+
+def test_interop_sitemap_pages_on_both_databases(catalogue_settings, monkeypatch):
+    monkeypatch.setattr(sitemap, "PAGE_SIZE", 2)
+    uids = make_catalogue(catalogue_settings)
+    index = etree.fromstring(sitemap.sitemap(catalogue_settings))
+    pages = [loc.text.rsplit("/", 1)[1] for loc in index.iterfind("s:sitemap/s:loc", SM)]
+    assert pages == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+    seen = []
+    for n in (1, 2, 3):
+        page = etree.fromstring(sitemap.sitemap_page(catalogue_settings, n))
+        seen += [loc.text.rsplit("/", 1)[1] for loc in page.iterfind("s:url/s:loc", SM)]
+    assert seen == [u for u, d in zip(uids, DOCUMENTS, strict=True) if d[4] == "published"]
+
+
+def test_interop_atom_feed_filters(live_server):
+    from hemicycle.search.index import rebuild_index
+
+    make_catalogue(live_server)
+    rebuild_index(live_server)
+    url = live_server.base_url + "/feeds/search.atom"
+    feed = etree.fromstring(httpx.get(url, params={"body": "SC"}).content)
+    titles = [e.findtext("a:title", namespaces=ATOM) for e in feed.findall("a:entry", ATOM)]
+    assert titles == ["S/RES/2334 (2016): Resolution 2334 (2016)"]
+    self_link = feed.find("a:link[@rel='self']", ATOM).get("href")
+    assert "body=SC" in self_link
