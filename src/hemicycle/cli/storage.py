@@ -107,7 +107,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("audit")
     def audit(
-        sample: Annotated[int | None, typer.Option(help="Check N random objects.")] = None,
+        sample: Annotated[int | None, typer.Option(
+            help="Check N objects, those checked longest ago first.")] = None,
         rate: Annotated[float | None, typer.Option(help="Read at most this many MB/s.")] = None,
         restart: Annotated[bool, typer.Option("--restart", help="Start over instead of "
                                               "resuming an interrupted audit.")] = False,

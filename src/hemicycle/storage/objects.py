@@ -111,6 +111,10 @@ class OcflRoot:
         with self._locked("root"):
             if self.exists():
                 return
+            ours = {"extensions", "ocfl_layout.json"}  # what a cut-short creation leaves
+            if self.path.exists() and {p.name for p in self.path.iterdir()} <= ours:
+                shutil.rmtree(self.path / "extensions", ignore_errors=True)
+                (self.path / "ocfl_layout.json").unlink(missing_ok=True)
             if self.path.exists() and any(self.path.iterdir()):
                 raise ObjectError(f"{self.path} exists, is not empty and is not an OCFL "
                                   "storage root; refusing to write into it")
@@ -294,6 +298,8 @@ class OcflRoot:
             os.rename(old, target)  # a swap without renameat2 was cut in half: undo it
             self._sync_dir(target.parent)
         shutil.rmtree(stage, ignore_errors=True)
+        if not target.exists() and target.parent.exists():
+            self._prune_empty_parents(target.parent)  # a purge cut short
 
     def _commit(self, identifier: str, inv: Inventory | None, state: dict[str, str],
                 sources: dict[str, Path], digests: dict[str, str], message: str,
