@@ -264,6 +264,10 @@ def test_interop_every_bad_request_gets_the_right_error(live_server, oai_schema,
 def test_interop_empty_repository_errors(live_server, oai_schema):
     check = _validator(oai_schema)
     url = live_server.base_url + "/oai"
+    # arguments must be form-encoded: a POST body of another type carries no verb
+    root = check(httpx.post(url, content=b"verb=Identify",
+                            headers={"content-type": "text/plain"}).content)
+    assert _error_code(root) == "badVerb"
     root = check(httpx.get(url, params={"verb": "ListSets"}).content)
     assert _error_code(root) == "noSetHierarchy"
     root = check(httpx.get(url, params={"verb": "ListRecords", "metadataPrefix": "oai_dc",
