@@ -101,3 +101,23 @@ def test_lost_ingestion_event_is_recorded_on_rerun(settings, tmp_path):
     assert OcflRoot(settings.storage_root).inventory("crashy").head == "v1"
     store_files(settings, "crashy", src)  # and only once
     assert len(events_for(settings, "crashy")) == 2
+
+
+def test_purge_leaves_no_empty_directories(settings, tmp_path):
+    from hemicycle.storage import layout
+
+    # two objects whose paths share their first tuple directory
+    first = layout.object_path("urn:hemicycle:p0").split("/")[0]
+    twin = next(f"p{i}" for i in range(1, 100000)
+                if layout.object_path(f"urn:hemicycle:p{i}").split("/")[0] == first)
+    src = _src(tmp_path, "a", b"x")
+    store_files(settings, "p0", {"a": src})
+    store_files(settings, twin, {"a": src})
+    root = OcflRoot(settings.storage_root)
+    root.purge("p0")
+    assert root.inventory(twin) is not None and (settings.storage_root / first).is_dir()
+    assert validate_path(settings.storage_root).valid
+    root.purge(twin)
+    assert not (settings.storage_root / first).exists()
+    report = validate_path(settings.storage_root)
+    assert report.valid and report.objects == 0

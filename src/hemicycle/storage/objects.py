@@ -258,9 +258,14 @@ class OcflRoot:
             if not target.exists():
                 return False
             stage = self._stage(identifier)
-            os.rename(target, stage / "purged")
-            self._sync_dir(target.parent)
-            self._prune_empty_parents(target.parent)
+            with self._locked("tree"):
+                # move out the highest directory that holds nothing but this object, so
+                # that no empty directory is left behind even for an instant
+                top = target
+                while top.parent != self.path and len(os.listdir(top.parent)) == 1:
+                    top = top.parent
+                os.rename(top, stage / "purged")
+                self._sync_dir(top.parent)
             shutil.rmtree(stage, ignore_errors=True)
             return True
 
@@ -367,6 +372,10 @@ class OcflRoot:
             self._sync_dir(target.parent)
             return
         # new object: move in the highest missing directory so no empty one is ever left
+        with self._locked("tree"):
+            self._place_new(identifier, target, staged, stage)
+
+    def _place_new(self, identifier: str, target: Path, staged: Path, stage: Path) -> None:
         for _attempt in range(20):
             missing = target
             while not missing.parent.exists():
