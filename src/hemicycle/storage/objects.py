@@ -299,9 +299,14 @@ class OcflRoot:
         target = self.path / layout.object_path(identifier)
         old = stage / "old"
         if not target.exists() and old.is_dir():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(old, target)  # a swap without renameat2 was cut in half: undo it
-            self._sync_dir(target.parent)
+            # a swap without renameat2 was cut in half: put the old object back
+            top_file = stage / "top"
+            top = self.path / top_file.read_text() if top_file.is_file() else target
+            source = old / target.relative_to(top) if top != target else old
+            with self._locked("tree"):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(source, target)
+                self._sync_dir(target.parent)
         shutil.rmtree(stage, ignore_errors=True)
         if not target.exists() and target.parent.exists():
             self._prune_empty_parents(target.parent)  # a purge cut short
@@ -366,14 +371,33 @@ class OcflRoot:
     def _swap_in(self, identifier: str, staged: Path, stage: Path) -> None:
         target = self.path / layout.object_path(identifier)
         if target.exists():
-            if not durable.exchange(staged, target):
-                os.rename(target, stage / "old")
-                os.rename(staged, target)
-            self._sync_dir(target.parent)
+            if durable.exchange(staged, target):
+                self._sync_dir(target.parent)
+            else:
+                with self._locked("tree"):
+                    self._two_rename_swap(target, staged, stage)
             return
         # new object: move in the highest missing directory so no empty one is ever left
         with self._locked("tree"):
             self._place_new(identifier, target, staged, stage)
+
+    def _two_rename_swap(self, target: Path, staged: Path, stage: Path) -> None:
+        """Swap without RENAME_EXCHANGE: for an instant the object is absent (never half
+        there), and no empty directory is left, because the highest directory holding
+        only this object is what moves. ``_recover`` undoes a swap cut in half."""
+        top = target
+        while top.parent != self.path and len(os.listdir(top.parent)) == 1:
+            top = top.parent
+        inner = stage / "chain" / top.name / target.relative_to(top)
+        inner.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staged, inner)
+        durable.write_bytes(stage / "top", top.relative_to(self.path).as_posix().encode(),
+                            sync=self.sync)
+        if self.sync:
+            durable.fsync_path(stage)
+        os.rename(top, stage / "old")
+        os.rename(stage / "chain" / top.name, top)
+        self._sync_dir(top.parent)
 
     def _place_new(self, identifier: str, target: Path, staged: Path, stage: Path) -> None:
         for _attempt in range(20):
