@@ -29,6 +29,7 @@ from hemicycle.storage.inventory import (
     Inventory,
     InventoryError,
     add_version,
+    file_digest,
     new_inventory,
     read_inventory,
     sidecar_bytes,
@@ -209,7 +210,7 @@ class OcflRoot:
             _regular_file(source, logical)
         if not cleaned and self.inventory(object_id) is None:
             raise ObjectError(f"no files given for the new object {object_id!r}")
-        digests = {logical: durable_digest(source) for logical, source in cleaned.items()}
+        digests = {logical: file_digest(source) for logical, source in cleaned.items()}
         self.ensure()
         with self._locked(_key(identifier)):
             self._recover(identifier)
@@ -434,12 +435,6 @@ class OcflRoot:
     def _sync_dir(self, directory: Path) -> None:
         if self.sync:
             durable.fsync_path(directory)
-
-
-def durable_digest(path: Path) -> str:
-    from hemicycle.storage.inventory import file_digest
-
-    return file_digest(path)
 
 
 def _link_tree(source: Path, target: Path, sync: bool) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote
 
 OBJECT_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
 OCFL_ID_PREFIX = "urn:hemicycle:"
@@ -83,12 +82,3 @@ def check_no_collisions(paths: list[str]) -> None:
     for p in paths:
         if p in as_dirs:
             raise PathRefused(f"logical path {p!r} is both a file and a directory")
-
-
-def content_name(logical: str) -> str:
-    """The path used on disk for a logical path: the same, as OCFL recommends."""
-    return logical
-
-
-def percent_encode(text: str) -> str:
-    return quote(text, safe="")
