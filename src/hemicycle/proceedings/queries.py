@@ -8,7 +8,10 @@ Agreement between two states is the share of roll calls on which both cast a vot
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from sqlalchemy import String, and_, case, cast, func, or_, select
@@ -26,6 +29,24 @@ from hemicycle.proceedings.models import (
     VotingRecord,
 )
 from hemicycle.proceedings.refs import key_of, resolution_ref
+
+
+@contextmanager
+def _no_gc_pause() -> Iterator[None]:
+    """Build a large result without the cyclic collector interrupting it.
+
+    A state's history is thousands of fresh dicts and rows; they form no cycles, but
+    allocating them sets off collections of the whole heap, which cost more than the query
+    (p95 about 200 ms instead of 30 ms on the full GA data). Reference counting still frees
+    everything; the collector simply runs after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _names(session: Session) -> dict[int, list[tuple[str, dt.date | None, dt.date | None]]]:
@@ -193,10 +214,12 @@ def state_history(session: Session, state_id: int, *, session_no: int | None = N
         query = query.where(Vote.vote == (code if code is not None else -1))
     elif not include_not_member:
         query = query.where(Vote.vote != 9)
-    rows = session.execute(query.order_by(Vote.record_id)).all()
-    return [{"record": rid, "session": s, "date": d, "resolution": sym, "source_ref": ref,
-             "title": title, "vote": VOTES[v][0], "code": VOTES[v][1]}
-            for rid, s, d, sym, ref, title, v in rows]
+    with _no_gc_pause():
+        # through the Core connection: the ORM layer adds nothing here but time per row
+        rows = session.connection().execute(query.order_by(Vote.record_id)).all()
+        return [{"record": rid, "session": s, "date": d, "resolution": sym,
+                 "source_ref": ref, "title": title, "vote": VOTES[v][0], "code": VOTES[v][1]}
+                for rid, s, d, sym, ref, title, v in rows]
 
 
 def agreement_over_time(session: Session, a: int, b: int) -> list[dict]:
