@@ -60,6 +60,10 @@ def test_document_page_shows_every_language_and_marks_missing(site, settings):
     # French interface, no French version: the English title is shown and marked as such
     assert "[English]" in page.text
     assert "S/PV.7853" in page.text
+    # described for harvesters and search engines in the page head
+    assert '<meta name="DC.identifier"' in page.text
+    assert '<script type="application/ld+json">' in page.text
+    assert f'href="/documents/{uid}/preservation"' in page.text
 
 
 def test_symbol_variants_lead_to_the_document(site, settings):

@@ -27,8 +27,12 @@ from hemicycle.ingest.records import (
     save_document,
 )
 from hemicycle.ingest.text import TextError, extract_text
+from hemicycle.interop.dublin_core import dc_meta
+from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
 from hemicycle.storage import StorageError, open_location
+from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, require_admin, require_cataloguer
 from hemicycle.web.templating import render
 
@@ -144,6 +148,20 @@ def home(request: Request):
     return render(request, "documents/home.html", {"counts": c})
 
 
+def _links(request: Request, doc: Document) -> dict:
+    """What other parts of Hemicycle hold about this document: votes, speeches, labels."""
+    with session_scope(request.app.state.settings.database_url) as db:
+        record = next((r for s in doc.symbols
+                       if (r := voting_record_for_symbol(db, s.symbol)) is not None), None)
+        speeches = [sp for s in doc.symbols for sp in speeches_for_meeting(db, s.symbol)]
+        labels = concept_labels(db, [s.concept for s in doc.subjects], request.state.lang)
+    return {
+        "voting_record_url": f"/votes/records/{record.id}" if record else None,
+        "speech_count": len(speeches),
+        "subject_labels": labels,
+    }
+
+
 @router.get("/documents/{uid}", include_in_schema=False)
 def document_page(request: Request, uid: str):
     doc, related = _load(request, uid)
@@ -156,6 +174,9 @@ def document_page(request: Request, uid: str):
         "doc": doc, "versions": versions, "shown": shown, "related_uids": related,
         "files_by_lang": {c: [f for f in doc.files if f.language == c] for c in CODES},
         "missing": [c for c in CODES if c not in doc.languages],
+        "dc_meta": dc_meta(doc),
+        "jsonld": document_jsonld(doc, request.app.state.settings.base_url),
+        **_links(request, doc),
     })
 
 
