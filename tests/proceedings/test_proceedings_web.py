@@ -84,8 +84,9 @@ def test_arabic_page_is_rtl_and_chart_mirrored(site):
 
 
 def test_every_message_has_six_languages():
-    ours = json.loads((__import__("pathlib").Path(__file__).resolve().parents[2] / "src" /
-                       "hemicycle" / "web" / "i18n" / "proceedings.json").read_text("utf-8"))
+    from hemicycle.web.i18n import I18N_DIR
+
+    ours = json.loads((I18N_DIR / "proceedings.json").read_text("utf-8"))
     merged = messages()
     for key in ours:
         assert set(merged[key]) == {"ar", "zh", "en", "fr", "ru", "es"}, key
