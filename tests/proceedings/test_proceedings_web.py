@@ -108,6 +108,10 @@ def test_state_history_filters_and_api(site):
     bad = client.get("/api/votes/states/USA?issue=zz")
     assert bad.status_code == 400 and "unknown issue" in bad.json()["error"]["detail"]
     assert client.get("/votes/states/USA?session=x").status_code == 400
+    recorded = client.get("/api/votes/states/USA?outcome=recorded").json()["votes"]
+    assert recorded == api["votes"]  # every GA roll call is a recorded vote
+    assert client.get("/api/votes/states/USA?outcome=without_vote").json()["votes"] == []
+    assert client.get("/api/votes/states/USA?outcome=maybe").status_code == 400
 
 
 def test_agreement_matches_the_source_file(site):

@@ -193,8 +193,8 @@ def sessions(session: Session, body: str = "GA") -> list[tuple[int, int]]:
 
 def state_history(session: Session, state_id: int, *, session_no: int | None = None,
                   issue: str | None = None, vote: str | None = None,
-                  include_not_member: bool = False) -> list[dict]:
-    """Every vote of one state, oldest first, filtered by session, issue or vote cast.
+                  outcome: str | None = None, include_not_member: bool = False) -> list[dict]:
+    """Every vote of one state, oldest first, filtered by session, issue, outcome or vote.
 
     Importers insert records in date order, so record id order is date order and the
     covering index (state_id, record_id, vote) delivers the rows already sorted.
@@ -209,6 +209,8 @@ def state_history(session: Session, state_id: int, *, session_no: int | None = N
     if issue:
         query = query.where(VotingRecord.id.in_(
             select(RecordIssue.record_id).where(RecordIssue.issue == issue)))
+    if outcome:
+        query = query.where(VotingRecord.outcome == outcome)
     if vote:
         code = next((c for c, (name, _l) in VOTES.items() if name == vote), None)
         query = query.where(Vote.vote == (code if code is not None else -1))

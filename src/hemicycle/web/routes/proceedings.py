@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 from hemicycle.catalogue.db import session_scope
 from hemicycle.proceedings import exports, queries
 from hemicycle.proceedings.charts import agreement_line, tally_bar
-from hemicycle.proceedings.codes import ISSUES, VOTES
+from hemicycle.proceedings.codes import ISSUES, OUTCOMES, VOTES
 from hemicycle.proceedings.models import Speech, VotingRecord
 from hemicycle.proceedings.quality import report_json
 from hemicycle.web.templating import render
@@ -29,7 +29,10 @@ def _check_page(page: int) -> None:
 
 
 def _check_filters(issue: str | None = None, vote: str | None = None,
-                   body: str | None = None) -> None:
+                   body: str | None = None, outcome: str | None = None) -> None:
+    if outcome and outcome not in OUTCOMES:
+        raise HTTPException(400, f"unknown outcome {outcome!r}: expected one of "
+                                 f"{', '.join(OUTCOMES)}")
     if issue and issue not in ISSUES:
         raise HTTPException(400, f"unknown issue {issue!r}: expected one of "
                                  f"{', '.join(ISSUES)}")
@@ -116,13 +119,14 @@ def resolution_page(request: Request, symbol: str):
 
 @router.get("/votes/states/{iso3}", include_in_schema=False)
 def state_page(request: Request, iso3: str, session: int | None = None,
-               issue: str | None = None, vote: str | None = None):
-    _check_filters(issue=issue, vote=vote)
+               issue: str | None = None, vote: str | None = None,
+               outcome: str | None = None):
+    _check_filters(issue=issue, vote=vote, outcome=outcome)
     with _db(request) as db:
         found = _state_or_404(db, iso3)
         info = queries.state_summary(db, found)
         history = queries.state_history(db, found.id, session_no=session, issue=issue,
-                                        vote=vote)
+                                        vote=vote, outcome=outcome)
         sessions = queries.sessions(db, "GA")
     counts: dict[str, int] = {}
     for h in history:
@@ -130,7 +134,7 @@ def state_page(request: Request, iso3: str, session: int | None = None,
     return render(request, "proceedings/state.html",
                   {"s": info, "history": history, "counts": counts, "session": session,
                    "issue": issue, "vote": vote, "issues": ISSUES, "sessions": sessions,
-                   "vote_names": VOTE_NAMES})
+                   "vote_names": VOTE_NAMES, "outcome": outcome, "outcomes": OUTCOMES})
 
 
 @router.get("/votes/agreement", include_in_schema=False)
@@ -248,14 +252,16 @@ def api_states(request: Request):
 
 @router.get("/api/votes/states/{iso3}", tags=["votes"])
 def api_state(request: Request, iso3: str, session: int | None = None,
-              issue: str | None = None, vote: str | None = None):
-    """A state's authority record and its voting history (filters: session, issue, vote)."""
-    _check_filters(issue=issue, vote=vote)
+              issue: str | None = None, vote: str | None = None,
+              outcome: str | None = None):
+    """A state's authority record and its voting history (filters: session, issue, outcome,
+    vote cast)."""
+    _check_filters(issue=issue, vote=vote, outcome=outcome)
     with _db(request) as db:
         found = _state_or_404(db, iso3)
         return {"state": queries.state_summary(db, found),
                 "votes": queries.state_history(db, found.id, session_no=session,
-                                               issue=issue, vote=vote)}
+                                               issue=issue, vote=vote, outcome=outcome)}
 
 
 @router.get("/api/votes/agreement", tags=["votes"])
