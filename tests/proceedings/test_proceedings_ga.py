@@ -190,3 +190,26 @@ def test_unreadable_file_fails_whole_and_writes_nothing(catalogue_settings, tmp_
 def test_missing_file_is_a_clear_error(settings, tmp_path):
     with pytest.raises(ImportFailed, match="no such file"):
         import_ga(settings, GAFiles(tmp_path / "nope.csv", VOTES70))
+
+
+def test_vote_sheets_print_the_name_of_the_day(catalogue_settings, tmp_path):
+    rolls = write_csv(tmp_path / "rolls.csv", ROLL_HEADER, [
+        [9101, "35", 0, "1980-12-01", "R/35/1", "", "", "", ""],
+        [9102, "70", 0, "2015-12-01", "R/70/1", "", "", "", ""],
+    ])
+    votes = write_csv(tmp_path / "votes.csv", VOTE_HEADER, [
+        [rcid, name, code, "yes"] for rcid in (9101, 9102)
+        for name, code in (("Russia", "RU"), ("Congo - Kinshasa", "CD"), ("Turkey", "TR"))])
+    import_ga(catalogue_settings, GAFiles(rolls, votes))
+    with session_scope(catalogue_settings.database_url) as db:
+        old = queries.record_detail(db, queries.voting_record_for_symbol(db, "A/RES/35/1"))
+        new = queries.record_detail(db, queries.voting_record_for_symbol(db, "A/RES/70/1"))
+        assert {v["state"]: v["name"] for v in old["votes"]} == {
+            "RUS": "Union of Soviet Socialist Republics", "COD": "Zaire", "TUR": "Turkey"}
+        assert {v["state"]: v["name"] for v in new["votes"]} == {
+            "RUS": "Russian Federation", "COD": "Democratic Republic of the Congo",
+            "TUR": "Turkey"}
+        russia = queries.state_summary(db, queries.state(db, "RUS"))
+        assert russia["name"] == "Russian Federation" and russia["admitted"] == "1945-10-24"
+        assert [n["name"] for n in russia["names"]] == [
+            "Union of Soviet Socialist Republics", "Russian Federation"]
