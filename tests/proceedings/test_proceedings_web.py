@@ -42,6 +42,9 @@ def site(tmp_path_factory):
     save_document(settings, DocumentInput(
         symbols=["A/RES/70/5"], doc_type="resolution",
         versions={"en": VersionInput(title="Necessity of ending the embargo against Cuba")}))
+    save_document(settings, DocumentInput(
+        symbols=[], identifier="UNGDC/75/NZL", doc_type="speech",
+        versions={"en": VersionInput(title="General Debate, session 75: New Zealand")}))
     if old is not None:
         os.environ["HEMICYCLE_DATABASE_URL"] = old
     return settings, TestClient(create_app(settings))
@@ -172,8 +175,11 @@ def test_speeches_search_pages_and_api(site):
     assert "NZL" in [s["state"] for s in found["speeches"]]
     page = client.get(f"/speeches?q={word}&ui=zh")
     assert page.status_code == 200 and "<mark" not in page.text and word in page.text
-    sid = found["speeches"][0]["id"]
-    assert client.get(f"/speeches/{sid}").status_code == 200
+    sid = next(s["id"] for s in found["speeches"] if s["state"] == "NZL")
+    shown = client.get(f"/speeches/{sid}")
+    assert shown.status_code == 200
+    uid = client.get(f"/api/speeches/{sid}").json()["document_uid"]
+    assert uid and f'href="/documents/{uid}"' in shown.text
     assert client.get("/api/speeches/999999").status_code == 404
     assert client.get("/speeches?page=0").status_code == 400
     assert client.get("/api/speeches?q=" + "x" * 400).status_code == 400

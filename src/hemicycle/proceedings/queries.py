@@ -317,6 +317,21 @@ def speech_summary(sp: Speech, with_text: bool = False) -> dict:
     return out
 
 
+def speech_document_uid(session: Session, sp: Speech) -> str | None:
+    """The catalogue document holding this speech's text, if the library has one.
+
+    General Debate statements are catalogued without a UN symbol, under the local
+    identifier ``UNGDC/<session>/<ISO3>`` (corpus/documents/ungdc); that identifier is the
+    join, and through the document the speech is in the main search.
+    """
+    if sp.source != "ungdc" or sp.session_no is None:
+        return None
+    code = sp.source_id.split("_", 1)[0]
+    return session.scalar(select(Document.uid).join(DocumentSymbol).where(
+        DocumentSymbol.key == f"UNGDC/{sp.session_no}/{code}".upper(),
+        Document.status == "published"))
+
+
 def search_speeches(session: Session, *, q: str | None = None, state: str | None = None,
                     speaker: str | None = None, session_no: int | None = None,
                     page: int = 1, per_page: int = 50) -> tuple[int, list[dict]]:

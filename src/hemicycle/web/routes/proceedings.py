@@ -208,6 +208,7 @@ def speech_page(request: Request, speech_id: int):
         if sp is None:
             raise HTTPException(404, f"no speech {speech_id}")
         detail = queries.speech_summary(sp, with_text=True)
+        detail["document_uid"] = queries.speech_document_uid(db, sp)
     return render(request, "proceedings/speech.html", {"sp": detail})
 
 
@@ -357,4 +358,5 @@ def api_speech(request: Request, speech_id: int):
         sp = db.get(Speech, speech_id)
         if sp is None:
             raise HTTPException(404, f"no speech {speech_id}")
-        return queries.speech_summary(sp, with_text=True)
+        return {**queries.speech_summary(sp, with_text=True),
+                "document_uid": queries.speech_document_uid(db, sp)}
