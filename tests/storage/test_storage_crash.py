@@ -54,8 +54,8 @@ def _prepare(data: Path, src: Path):
     return settings
 
 
-def _ingest(data: Path, src: Path) -> subprocess.Popen:
-    env = dict(os.environ, HEMICYCLE_DATA=str(data))
+def _ingest(data: Path, src: Path, policy: str = "fsync") -> subprocess.Popen:
+    env = dict(os.environ, HEMICYCLE_DATA=str(data), HEMICYCLE_FSYNC=policy)
     return subprocess.Popen([sys.executable, "-c", INGEST, str(data), str(src),
                              str(UPDATED + CREATED)], stdout=subprocess.PIPE, text=True, env=env)
 
@@ -89,7 +89,7 @@ def test_kill_minus_nine_at_random_moments(tmp_path, monkeypatch):
     for trial in range(TRIALS):
         data = tmp_path / f"trial{trial}"
         settings = _prepare(data, src)
-        proc = _ingest(data, src)
+        proc = _ingest(data, src, ("fsync", "syncfs")[trial % 2])  # both durable policies
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0, duration))
         proc.send_signal(signal.SIGKILL)

@@ -42,3 +42,23 @@ def test_two_rename_fallback_and_recovery(tmp_path, monkeypatch):
     report = validate_path(root.path)
     assert report.valid and report.codes == set()
     assert not stage.exists()
+
+
+def test_fsync_policies(tmp_path, monkeypatch):
+    import pytest
+
+    from hemicycle.storage.objects import ObjectError
+
+    a = tmp_path / "a"
+    a.write_bytes(b"one")
+    for policy in ("fsync", "syncfs", "off"):
+        root = OcflRoot(tmp_path / policy, policy=policy)
+        root.store("doc", {"x.txt": a})
+        root.store("doc", {"y.txt": a})
+        root.purge("doc")
+        root.store("doc", {"x.txt": a})
+        report = validate_path(root.path)
+        assert report.valid and report.codes == set() and report.objects == 1
+    monkeypatch.setenv("HEMICYCLE_FSYNC", "sometimes")
+    with pytest.raises(ObjectError, match="fsync policy"):
+        OcflRoot(tmp_path / "x")

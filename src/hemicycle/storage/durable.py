@@ -19,11 +19,13 @@ CHUNK = 4 * 1024 * 1024
 
 try:
     _libc = ctypes.CDLL(None, use_errno=True)
+    _syncfs = getattr(_libc, "syncfs", None)
     _renameat2 = _libc.renameat2
     _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
                            ctypes.c_uint]
 except (OSError, AttributeError):  # not Linux/glibc: fall back to two renames
     _renameat2 = None
+    _syncfs = None
 
 
 def fsync_path(path: Path) -> None:
@@ -41,6 +43,21 @@ def fsync_tree(top: Path) -> None:
         for name in files:
             fsync_path(Path(dirpath, name))
         fsync_path(Path(dirpath))
+
+
+def sync_filesystem(path: Path) -> None:
+    """Flush everything written to ``path``'s filesystem (one journal commit instead of
+    one per file); per-file fsync where syncfs(2) is not available."""
+    if _syncfs is None:
+        fsync_tree(path)
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if _syncfs(fd) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), str(path))
+    finally:
+        os.close(fd)
 
 
 def copy_file(source: Path, target: Path, *, sync: bool = True) -> None:

@@ -92,13 +92,37 @@ def _copy_and_hash(source: Path, target: Path, sync: bool) -> str:
     return h.hexdigest()
 
 
-class OcflRoot:
-    """A storage root on disk; ``sync`` False skips fsync (tests of speed only)."""
+FSYNC_POLICIES = ("fsync", "syncfs", "off")
 
-    def __init__(self, path: Path, *, sync: bool = True, workspace: Path | None = None):
+
+class OcflRoot:
+    """A storage root on disk.
+
+    ``policy`` says how writes reach stable storage before a change is swapped in:
+    ``fsync`` (default) each new file and directory; ``syncfs`` one flush of the whole
+    filesystem per change (far fewer journal commits for many small files); ``off``
+    none (speed tests only). ``sync=False`` is the same as ``policy="off"``.
+    """
+
+    def __init__(self, path: Path, *, sync: bool = True, workspace: Path | None = None,
+                 policy: str | None = None):
         self.path = Path(path)
-        self.sync = sync
+        self.policy = policy or os.environ.get("HEMICYCLE_FSYNC") or "fsync"
+        if not sync:
+            self.policy = "off"
+        if self.policy not in FSYNC_POLICIES:
+            raise ObjectError(f"fsync policy {self.policy!r} is not one of "
+                              f"{', '.join(FSYNC_POLICIES)}")
+        self.sync = self.policy == "fsync"  # fsync each file and directory as written
         self.workspace = workspace or self.path.parent / f".{self.path.name}-work"
+
+    def _flush(self, staged: Path) -> None:
+        """Make a staged change durable before it is swapped in."""
+        if self.policy == "fsync":
+            for dirpath, _dirs, _files in os.walk(staged, topdown=False):
+                durable.fsync_path(Path(dirpath))
+        elif self.policy == "syncfs":
+            durable.sync_filesystem(staged)
 
     # -- the root itself -------------------------------------------------------------
     def exists(self) -> bool:
@@ -128,8 +152,7 @@ class OcflRoot:
             durable.write_bytes(stage / "ocfl_layout.json", layout.layout_file(), sync=self.sync)
             durable.write_bytes(stage / layout.ROOT_DECLARATION,
                                 layout.ROOT_DECLARATION_TEXT.encode(), sync=self.sync)
-            if self.sync:
-                durable.fsync_tree(stage)
+            self._flush(stage)
             if self.path.exists():  # an empty directory (a mount point): fill it in place
                 for entry in ("extensions", "ocfl_layout.json", layout.ROOT_DECLARATION):
                     os.rename(stage / entry, self.path / entry)
@@ -137,9 +160,8 @@ class OcflRoot:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(stage, self.path)
-            if self.sync:
-                durable.fsync_path(self.path)
-                durable.fsync_path(self.path.parent)
+            self._sync_dir(self.path)
+            self._sync_dir(self.path.parent)
 
     @contextmanager
     def _locked(self, name: str) -> Iterator[None]:
@@ -282,6 +304,8 @@ class OcflRoot:
                 build(staged)
                 if self.sync:
                     durable.fsync_tree(staged)
+                elif self.policy == "syncfs":
+                    durable.sync_filesystem(staged)
                 self._swap_in(identifier, staged, stage)
             finally:
                 shutil.rmtree(stage, ignore_errors=True)
@@ -363,9 +387,7 @@ class OcflRoot:
         for where in (vdir, staged):
             durable.write_bytes(where / "inventory.json", body, sync=self.sync)
             durable.write_bytes(where / sidecar_name(), side, sync=self.sync)
-        if self.sync:
-            for dirpath, _dirs, _files in os.walk(staged, topdown=False):
-                durable.fsync_path(Path(dirpath))
+        self._flush(staged)
         self._swap_in(identifier, staged, stage)
         return new_inv
 
@@ -393,9 +415,8 @@ class OcflRoot:
         inner.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staged, inner)
         durable.write_bytes(stage / "top", top.relative_to(self.path).as_posix().encode(),
-                            sync=self.sync)
-        if self.sync:
-            durable.fsync_path(stage)
+                            sync=self.policy != "off")
+        self._sync_dir(stage)
         os.rename(top, stage / "old")
         os.rename(stage / "chain" / top.name, top)
         self._sync_dir(top.parent)
@@ -433,7 +454,7 @@ class OcflRoot:
             directory = directory.parent
 
     def _sync_dir(self, directory: Path) -> None:
-        if self.sync:
+        if self.policy != "off":
             durable.fsync_path(directory)
 
 
