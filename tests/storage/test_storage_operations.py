@@ -121,3 +121,18 @@ def test_purge_leaves_no_empty_directories(settings, tmp_path):
     assert not (settings.storage_root / first).exists()
     report = validate_path(settings.storage_root)
     assert report.valid and report.objects == 0
+
+
+def test_events_wait_in_a_journal_while_the_catalogue_is_down(settings, tmp_path):
+    from dataclasses import replace
+
+    down = replace(settings, database_url="postgresql://nobody:x@127.0.0.1:1/none")
+    src = {"en/a.txt": _src(tmp_path, "a", b"alpha")}
+    store_files(down, "offline", src)  # bytes kept
+    store_files(down, "offline", src)  # a no-op store does not need the catalogue either
+    journal = settings.data_dir / "premis-pending.jsonl"
+    assert journal.is_file() and len(journal.read_text().splitlines()) == 2
+    record_event(settings, "offline", "fixity check", "first event once it is back")
+    assert not journal.exists()
+    assert [e.event_type for e in events_for(settings, "offline")] == [
+        "ingestion", "format identification", "fixity check"]

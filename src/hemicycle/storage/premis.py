@@ -8,8 +8,10 @@ format identification, fixity check, replication, repair, deletion, migration).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,23 +83,29 @@ def record_events(settings: Settings, events: list[dict]) -> None:
         ev.setdefault("occurred_at", dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
                       .isoformat())
     pending = _pending_file(settings)
-    backlog: list[dict] = []
-    if pending.exists():
-        backlog = [json.loads(line) for line in pending.read_text().splitlines() if line]
-    try:
-        with session_scope(settings.database_url) as db:
-            for ev in backlog + events:
-                row = dict(ev)
-                row["occurred_at"] = dt.datetime.fromisoformat(row["occurred_at"])
-                db.add(StorageEvent(**row))
-    except OperationalError as exc:
-        log.warning("catalogue busy (%s); %d PREMIS events kept in %s", exc, len(events), pending)
-        with open(pending, "a") as fh:
-            for ev in events:
-                fh.write(json.dumps(ev) + "\n")
-        return
-    if backlog:
-        pending.unlink(missing_ok=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(pending.with_suffix(".lock"), "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # one process at a time owns the journal
+        backlog: list[dict] = []
+        if pending.exists():
+            backlog = [json.loads(line) for line in pending.read_text().splitlines() if line]
+        try:
+            with session_scope(settings.database_url) as db:
+                for ev in backlog + events:
+                    row = dict(ev)
+                    row["occurred_at"] = dt.datetime.fromisoformat(row["occurred_at"])
+                    db.add(StorageEvent(**row))
+        except OperationalError as exc:
+            log.warning("catalogue unavailable (%s); %d PREMIS events kept in %s",
+                        str(exc).splitlines()[0], len(events), pending)
+            with open(pending, "a") as fh:
+                for ev in events:
+                    fh.write(json.dumps(ev) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            return
+        if backlog:
+            pending.unlink(missing_ok=True)
 
 
 def record_commit(settings: Settings, commit, agent: str = "hemicycle",
@@ -146,12 +154,18 @@ def record_commit(settings: Settings, commit, agent: str = "hemicycle",
 
 
 def _has_event(settings: Settings, object_id: str, version: str) -> bool:
-    """Whether the change that made ``version`` was recorded (ingestion or deletion)."""
-    with session_scope(settings.database_url) as db:
-        return db.scalar(select(StorageEvent.id).where(
-            StorageEvent.object_id == object_id,
-            StorageEvent.event_type.in_(("ingestion", "deletion")),
-            StorageEvent.version == version).limit(1)) is not None
+    """Whether the change that made ``version`` was recorded (ingestion or deletion).
+
+    With the catalogue unreachable the answer is "yes": the backfill waits for later.
+    """
+    try:
+        with session_scope(settings.database_url) as db:
+            return db.scalar(select(StorageEvent.id).where(
+                StorageEvent.object_id == object_id,
+                StorageEvent.event_type.in_(("ingestion", "deletion")),
+                StorageEvent.version == version).limit(1)) is not None
+    except OperationalError:
+        return True
 
 
 def events_for(settings: Settings, object_id: str) -> list[Event]:
