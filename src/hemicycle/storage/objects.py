@@ -15,6 +15,7 @@ import hashlib
 import os
 import shutil
 import stat
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -263,7 +264,8 @@ class OcflRoot:
             if inv is None:
                 raise ObjectError(f"no object {object_id!r} in {self.path}")
             state = inv.state()
-            gone = tuple(sorted(p for p in logical_paths if p in state))
+            wanted = {unicodedata.normalize("NFC", p) for p in logical_paths}
+            gone = tuple(sorted(p for p in wanted if p in state))
             if not gone:
                 return Commit(object_id, inv, changed=False)
             for p in gone:
