@@ -35,8 +35,11 @@ class LocalPool:
             for task in tasks:
                 yield task, run_page(task)
             return
-        # spawn, not fork: the parent holds database connections and a progress thread
-        context = multiprocessing.get_context("spawn")
+        # not a plain fork (the parent holds database connections and a progress thread):
+        # a fork server that has imported the page code once, so workers start warm
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["hemicycle.digitise.pages", "img2pdf", "pikepdf",
+                                        "numpy", "PIL.Image"])
         with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
             queue = iter(tasks)
             running: dict[Future, PageTask] = {}
