@@ -29,6 +29,7 @@ from hemicycle.storage.objects import OcflRoot
 from hemicycle.storage.paths import object_id_from_ocfl
 
 STATE_FILE = "audit-state.json"
+TARGETS_FILE = "audit-plan.json"
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _check_inventory(obj: Path, rel: str, object_id: str) -> tuple[list[Problem]
 def audit_object(obj: Path, limit: RateLimit | None = None,
                  pool: ThreadPoolExecutor | None = None) -> tuple[list[Problem], int, int]:
     """(problems, files checked, bytes read) for the object at ``obj``."""
-    object_id = object_id_from_ocfl(unquote(obj.name))  # until an inventory says
+    object_id = object_id_of_path(obj.name)  # until an inventory says
     problems, root_inv = _check_inventory(obj, "", object_id)
     root_ok = root_inv is not None and not problems
     versions = sorted((p.name for p in obj.iterdir() if p.is_dir() and p.name[:1] == "v"),
@@ -174,14 +175,25 @@ def audit_object(obj: Path, limit: RateLimit | None = None,
     return problems, len(items), total
 
 
-def _state_path(root: OcflRoot) -> Path:
-    return root.workspace / STATE_FILE
+def _state_path(root: OcflRoot, name: str = STATE_FILE) -> Path:
+    return root.workspace / name
 
 
-def _save_state(root: OcflRoot, state: dict) -> None:
+def _save(root: OcflRoot, name: str, data: dict) -> None:
     root.workspace.mkdir(parents=True, exist_ok=True)
-    durable.replace_file(_state_path(root), json.dumps(state).encode(), root.workspace,
+    durable.replace_file(_state_path(root, name), json.dumps(data).encode(), root.workspace,
                          sync=False)
+
+
+def _load_run(root: OcflRoot) -> tuple[dict, list[str]] | None:
+    try:
+        state = json.loads(_state_path(root).read_text())
+        plan = json.loads(_state_path(root, TARGETS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    if state.get("run") != plan.get("run"):
+        return None
+    return state, plan["targets"]
 
 
 def audit(root: OcflRoot, *, sample: int | None = None, rate: float | None = None,
@@ -189,60 +201,62 @@ def audit(root: OcflRoot, *, sample: int | None = None, rate: float | None = Non
           order: Callable[[list[str]], list[str]] | None = None,
           on_object: Callable[[str, list[Problem]], None] | None = None,
           progress: Callable[[int, int], None] | None = None) -> AuditResult:
-    """Check all objects (or ``sample`` random ones) of ``root``; ``rate`` in bytes/s.
+    """Check all objects (or ``sample`` of them) of ``root``; ``rate`` in bytes/s.
 
-    ``order`` ranks object paths for a sample (most in need of a check first; random
-    when absent). ``on_object(object_id, problems)`` is called after each object (to
-    record events); ``progress(done, total)`` after each object too.
+    Several objects are hashed at once (``workers`` threads), and their results are
+    taken in order, so the saved progress is always a prefix of the plan. ``order``
+    ranks object paths for a sample (most in need of a check first; random when
+    absent). ``on_object(object_id, problems)`` and ``progress(done, total)`` are
+    called after each object.
     """
     result = AuditResult()
-    state_file = _state_path(root)
-    state = None
-    if resume and state_file.exists():
-        try:
-            state = json.loads(state_file.read_text())
-            result.resumed = True
-        except ValueError:
-            state = None
-    if state is None:
+    loaded = _load_run(root) if resume else None
+    if loaded is not None:
+        state, targets = loaded
+        result.resumed = True
+    else:
         targets = [p.relative_to(root.path).as_posix() for p in root.object_dirs()]
         if sample is not None and sample < len(targets):
             if order is not None:
                 targets = sorted(order(targets)[:sample])
             else:
                 targets = sorted(random.sample(targets, sample))
-        state = {"run": uuid.uuid4().hex, "targets": targets, "done": 0, "problems": [],
-                 "files": 0, "bytes": 0}
-        _save_state(root, state)
+        run = uuid.uuid4().hex
+        _save(root, TARGETS_FILE, {"run": run, "targets": targets})
+        state = {"run": run, "done": 0, "problems": [], "files": 0, "bytes": 0}
+        _save(root, STATE_FILE, state)
     result.problems = [Problem(**p) for p in state["problems"]]
     limit = RateLimit(rate)
-    targets = state["targets"]
-    with ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 2)) as pool:
+    threads = workers or min(8, os.cpu_count() or 2)
+
+    def check(rel: str) -> tuple[str, list[Problem], int, int]:
+        obj = root.path / rel
+        if not obj.is_dir():
+            return (object_id_of_path(rel), [Problem(object_id_of_path(rel), "", "missing",
+                                                     "object directory is missing")], 0, 0)
+        found, files, nbytes = audit_object(obj, limit)
+        return (found[0].object_id if found else _object_id(obj)), found, files, nbytes
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         while state["done"] < len(targets):
-            rel = targets[state["done"]]
-            obj = root.path / rel
-            if obj.is_dir():
-                found, files, nbytes = audit_object(obj, limit, pool)
-            else:
-                found, files, nbytes = [Problem(object_id_from_ocfl(unquote(Path(rel).name)), "",
-                                            "missing",
-                                                "object directory is missing")], 0, 0
-            result.problems.extend(found)
-            state["problems"].extend(asdict(p) for p in found)
-            state["done"] += 1
-            state["files"] += files
-            state["bytes"] += nbytes
-            _save_state(root, state)
-            if on_object is not None:
-                oid = found[0].object_id if found else _object_id(obj)
-                on_object(oid, found)
-            if progress is not None:
-                progress(state["done"], len(targets))
+            window = targets[state["done"]: state["done"] + threads * 4]
+            for object_id, found, files, nbytes in pool.map(check, window):
+                result.problems.extend(found)
+                state["problems"].extend(asdict(p) for p in found)
+                state["done"] += 1
+                state["files"] += files
+                state["bytes"] += nbytes
+                _save(root, STATE_FILE, state)
+                if on_object is not None:
+                    on_object(object_id, found)
+                if progress is not None:
+                    progress(state["done"], len(targets))
     result.objects = len(targets)
     result.files = state["files"]
     result.bytes = state["bytes"]
     result.complete = True
-    state_file.unlink(missing_ok=True)
+    _state_path(root).unlink(missing_ok=True)
+    _state_path(root, TARGETS_FILE).unlink(missing_ok=True)
     return result
 
 
