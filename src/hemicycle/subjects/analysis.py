@@ -66,11 +66,14 @@ def normalise(text: str, lang: str) -> str:
 
 def tokens(text: str, lang: str) -> list[str]:
     """The analysed tokens of ``text`` read as language ``lang`` (stemmed where we can)."""
+    return list(_analysed(text, lang))
+
+
+@lru_cache(maxsize=16)  # an ensemble's backends analyse the same text one after the other
+def _analysed(text: str, lang: str) -> tuple[str, ...]:
     words = _TOKEN.findall(normalise(text, lang))
     stemmer = _stemmer(lang)
-    if stemmer is None:
-        return words
-    return stemmer.stemWords(words)
+    return tuple(words if stemmer is None else stemmer.stemWords(words))
 
 
 @lru_cache(maxsize=100_000)

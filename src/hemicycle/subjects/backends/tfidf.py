@@ -10,6 +10,7 @@ product however many concepts the thesaurus has.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,48 @@ class WordAnalyzer:
         return words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
 
 
+def _tfidf_row(ids: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Sublinear tf times idf, L2-normalised: what the fitted TfidfVectorizer computes."""
+    weights = (1.0 + np.log(counts)) * idf[ids]
+    norm = np.sqrt((weights ** 2).sum())
+    return weights / norm if norm > 0 else weights
+
+
+def _csr(rows: list[tuple[np.ndarray, np.ndarray]], width: int):
+    if not rows:
+        return sparse.csr_matrix((0, width), dtype=np.float32)
+    indptr = np.cumsum([0] + [len(ids) for ids, _ in rows])
+    ids = np.concatenate([ids for ids, _ in rows]) if indptr[-1] else np.zeros(0, np.int64)
+    vals = np.concatenate([v for _, v in rows]) if indptr[-1] else np.zeros(0)
+    return sparse.csr_matrix((vals.astype(np.float32), ids, indptr), shape=(len(rows), width))
+
+
+class FastWordTransform:
+    """The fitted word TfidfVectorizer's ``transform``, counting features with Counter
+    first so that the Python loop runs over distinct features, not every occurrence."""
+
+    def __init__(self, vectorizer) -> None:
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.idf = vectorizer.idf_.astype(np.float64)
+        self.analyzer = WordAnalyzer()
+
+    def transform(self, items: Sequence[tuple[str, str]]):
+        rows = []
+        vocab = self.vocabulary
+        for item in items:
+            found = [(vocab[f], n) for f, n in Counter(self.analyzer(item)).items() if f in vocab]
+            found.sort()
+            ids = np.array([i for i, _ in found], dtype=np.int64)
+            counts = np.array([n for _, n in found], dtype=np.float64)
+            rows.append((ids, _tfidf_row(ids, counts, self.idf)))
+        return _csr(rows, len(self.idf))
+
+
+def word_grams(word: str) -> list[str]:
+    padded = f" {word} "
+    return [padded[i:i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+
+
 class CharAnalyzer:
     """Character 3- to 5-grams inside each word, padded with spaces."""
 
@@ -37,10 +80,45 @@ class CharAnalyzer:
         text, lang = item
         grams: list[str] = []
         for word in normalise(text, lang).split():
-            word = f" {word} "
-            for n in (3, 4, 5):
-                grams.extend(word[i:i + n] for i in range(len(word) - n + 1))
+            grams.extend(word_grams(word))
         return grams
+
+
+class FastCharTransform:
+    """What the fitted character TfidfVectorizer's ``transform`` returns, computed per
+    distinct word with the word's feature ids remembered: a long document repeats its
+    words, and sklearn's per-gram Python loop was most of the suggestion time."""
+
+    def __init__(self, vectorizer) -> None:
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.idf = vectorizer.idf_.astype(np.float64)
+        self.width = len(self.idf)
+        self._ids: dict[str, np.ndarray] = {}
+
+    def _word_ids(self, word: str) -> np.ndarray:
+        ids = self._ids.get(word)
+        if ids is None:
+            vocab = self.vocabulary
+            ids = np.array([vocab[g] for g in word_grams(word) if g in vocab], dtype=np.int64)
+            if len(self._ids) < 500_000:
+                self._ids[word] = ids
+        return ids
+
+    def transform(self, items: Sequence[tuple[str, str]]):
+        rows = []
+        for text, lang in items:
+            words = Counter(normalise(text, lang).split())
+            parts = [self._word_ids(w) for w in words]
+            if not parts:
+                rows.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
+                continue
+            ids = np.concatenate(parts)
+            per_id = np.repeat(np.fromiter(words.values(), dtype=np.float64, count=len(words)),
+                               [len(p) for p in parts])
+            uniq, inverse = np.unique(ids, return_inverse=True)
+            counts = np.bincount(inverse, weights=per_id, minlength=len(uniq))
+            rows.append((uniq, _tfidf_row(uniq, counts, self.idf)))
+        return _csr(rows, self.width)
 
 
 @register
@@ -52,6 +130,8 @@ class TfidfBackend(Backend):
         self.words = None
         self.chars = None
         self.uris: list[str] = []
+        self.fast_words: FastWordTransform | None = None
+        self.fast_chars: FastCharTransform | None = None
         self.coef = None  # sparse (features x concepts)
         self.intercept: np.ndarray | None = None
 
@@ -66,9 +146,13 @@ class TfidfBackend(Backend):
             self.chars = TfidfVectorizer(analyzer=CharAnalyzer(), sublinear_tf=True, min_df=2,
                                          max_features=self.params.get("max_features", 200_000),
                                          dtype=np.float32)
-            return sparse.hstack([self.words.fit_transform(items),
-                                  self.chars.fit_transform(items)]).tocsr()
-        return sparse.hstack([self.words.transform(items), self.chars.transform(items)]).tocsr()
+            x = sparse.hstack([self.words.fit_transform(items),
+                               self.chars.fit_transform(items)]).tocsr()
+            self.fast_words = FastWordTransform(self.words)
+            self.fast_chars = FastCharTransform(self.chars)
+            return x
+        return sparse.hstack([self.fast_words.transform(items),
+                              self.fast_chars.transform(items)]).tocsr()
 
     def train(self, corpus: Corpus, progress: Progress | None = None) -> None:
         from sklearn.linear_model import LogisticRegression
@@ -90,7 +174,7 @@ class TfidfBackend(Backend):
         columns, intercepts = [], []
         for done, uri in enumerate(uris, 1):
             y = np.fromiter((uri in d.subjects for d in docs), dtype=bool, count=len(docs))
-            model = LogisticRegression(C=c, solver="liblinear", class_weight=None)
+            model = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=1000)
             model.fit(x, y)
             w = model.coef_[0].astype(np.float32)
             w[np.abs(w) < 0.02 * np.abs(w).max()] = 0.0  # prune: small weights change nothing
