@@ -328,19 +328,25 @@ def _and(queries: list[tantivy.Query]) -> tantivy.Query:
 
 
 def _facet_counts(searcher: tantivy.Searcher, schema: tantivy.Schema, text: tantivy.Query,
-                  filters: dict[str, tantivy.Query]) -> dict[str, list[tuple[str, int]]]:
-    """Counts per facet; a facet's own filter is left out of its counts (multi-select)."""
+                  filters: dict[str, tantivy.Query],
+                  ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """The number of matches and the counts per facet, a facet's own filter left out of
+    its counts (multi-select). The total comes from the same pass over the matches, so
+    the top hits can be found without counting them all."""
     facets: dict[str, list[tuple[str, int]]] = {}
     plain = [name for name in FACETS if name not in filters]
-    groups: list[tuple[list[str], tantivy.Query]] = []
-    if plain:
-        groups.append((plain, _and([text, *filters.values()])))
+    groups: list[tuple[list[str], tantivy.Query]] = [(plain, _and([text, *filters.values()]))]
     for name in filters:
         others = [q for other, q in filters.items() if other != name]
         groups.append(([name], _and([text, *others])))
-    for names, query in groups:
+    total = 0
+    for i, (names, query) in enumerate(groups):
         spec = {name: {"terms": {"field": name, "size": FACET_SIZES[name]}} for name in names}
+        if i == 0:
+            spec["_total"] = {"value_count": {"field": "doc_id"}}
         result = searcher.aggregate(query, spec)
+        if i == 0:
+            total = int(result["_total"]["value"] or 0)
         for name in names:
             buckets = result.get(name, {}).get("buckets", [])
             pairs = [(str(b["key"]), int(b["doc_count"])) for b in buckets if b["doc_count"]]
@@ -349,7 +355,7 @@ def _facet_counts(searcher: tantivy.Searcher, schema: tantivy.Schema, text: tant
             if name == "language":
                 pairs.sort(key=lambda p: CODES.index(p[0]) if p[0] in CODES else 99)
             facets[name] = pairs
-    return facets
+    return total, facets
 
 
 def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
@@ -507,10 +513,10 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
 
     offset = (page - 1) * per_page
     if sort == "date":
-        found = searcher.search(full, per_page, order_by_field="date", offset=offset,
-                                order=tantivy.Order.Desc)
+        found = searcher.search(full, per_page, count=False, order_by_field="date",
+                                offset=offset, order=tantivy.Order.Desc)
     else:
-        found = searcher.search(full, per_page, offset=offset)
+        found = searcher.search(full, per_page, count=False, offset=offset)
     hits = []
     by_language = _language_scores(searcher, schema, tree, langs,
                                    [address for _, address in found.hits])
@@ -519,7 +525,7 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
         hits.append(_hit(payload, score, shown, compiler.matchers))
-    facets = _facet_counts(searcher, schema, text_query, filter_queries)
-    return SearchResults(query=q, total=found.count, hits=hits, facets=facets,
+    total, facets = _facet_counts(searcher, schema, text_query, filter_queries)
+    return SearchResults(query=q, total=total, hits=hits, facets=facets,
                          redirect_uid=redirect, page=page, per_page=per_page, sort=sort,
                          lang=lang, filters=clean)
