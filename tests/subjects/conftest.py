@@ -34,7 +34,7 @@ def archaeology(yso: Vocabulary) -> Corpus:
 def small_split(archaeology: Corpus) -> tuple[Corpus, Corpus]:
     """A small train/test split, enough to tell a trained model from a guess."""
     docs = archaeology.documents
-    return Corpus(docs[:1200]), Corpus(docs[-300:])
+    return Corpus(docs[:800]), Corpus(docs[-300:])
 
 
 @pytest.fixture(scope="session")

@@ -83,3 +83,16 @@ def test_lexical_finds_the_same_concept_in_six_languages(unbis13, lang, text):
 
 def test_lexical_without_a_label_match_is_empty(unbis13):
     assert backend_class("lexical")(unbis13).suggest("Nothing relevant at all.", "en") == []
+
+
+def test_fast_transforms_equal_sklearn(trained, small_split):
+    import numpy as np
+
+    tfidf = trained.sources["tfidf"]
+    _train, test = small_split
+    items = [(d.text, "fi") for d in test.documents[:100]] + [("", "fi"), ("??", "fi")]
+    items.append((" ".join(d.text for d in test.documents), "fi"))  # a long one
+    for slow, fast in ((tfidf.words, tfidf.fast_words), (tfidf.chars, tfidf.fast_chars)):
+        expected = slow.transform(items).toarray()
+        assert np.allclose(fast.transform(items).toarray(), expected, atol=1e-6)
+        assert np.allclose(fast.transform(items).toarray(), expected, atol=1e-6)  # cached
