@@ -166,3 +166,20 @@ def test_empty_store_refused(settings):
 
     with pytest.raises(StorageError, match="no files"):
         store_files(settings, "nothing", {})
+
+
+def test_symlinked_content_found_and_repaired(settings, tmp_path):
+    import os
+
+    src = tmp_path / "a"
+    src.write_bytes(b"genuine")
+    store_files(settings, "doc", {"en/a.txt": src})
+    run_replicate(settings)
+    content = OcflRoot(settings.storage_root).object_dir("doc") / "v1/content/en/a.txt"
+    content.unlink()
+    os.symlink(src, content)  # same bytes, but no longer inside the object
+    problems = run_audit(settings).problems
+    assert [(p.path, p.kind) for p in problems] == [("v1/content/en/a.txt", "symlink")]
+    assert not run_repair(settings).unrepaired
+    assert not content.is_symlink() and content.read_bytes() == b"genuine"
+    assert run_audit(settings).problems == []

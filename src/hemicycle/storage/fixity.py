@@ -38,7 +38,7 @@ class Problem:
 
     object_id: str
     path: str  # relative to the object root
-    kind: str  # missing | digest mismatch | inventory | unreadable | unexpected file
+    kind: str  # missing | digest mismatch | symlink | inventory | unreadable | unexpected file
     detail: str
 
 
@@ -143,6 +143,9 @@ def audit_object(obj: Path, limit: RateLimit | None = None,
     def check(item: tuple[str, str]) -> tuple[Problem | None, int]:
         rel, digest = item
         path = obj / rel
+        if path.is_symlink():
+            return Problem(object_id, rel, "symlink", "content file was replaced by a "
+                           "symbolic link"), 0
         if not path.is_file():
             return Problem(object_id, rel, "missing", "content file is missing"), 0
         try:
