@@ -18,7 +18,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $@
 
-# Every loader is idempotent: running demo-data twice changes nothing.
+# Every loader is idempotent: running demo-data twice changes nothing. The bulk load
+# flushes storage once per OCFL version (syncfs) instead of once per file.
+demo-data: export HEMICYCLE_FSYNC ?= syncfs
 demo-data: setup
 	$(BIN)/hemicycle migrate
 	$(BIN)/hemicycle ingest corpus/documents/cr-unsc
