@@ -170,7 +170,8 @@ class TfidfBackend(Backend):
                 if uri in self.vocab:
                     counts[uri] = counts.get(uri, 0) + 1
         uris = sorted(u for u, n in counts.items() if n >= min_docs and n < len(docs))
-        c = float(self.params.get("C", 12.0))
+        # C chosen among 2, 4, 12 on the archaeology training data (4,000 train, 1,000 check)
+        c = float(self.params.get("C", 4.0))
         columns, intercepts = [], []
         for done, uri in enumerate(uris, 1):
             y = np.fromiter((uri in d.subjects for d in docs), dtype=bool, count=len(docs))
