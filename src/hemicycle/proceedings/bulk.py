@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
@@ -26,3 +26,18 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str],
         cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
     finally:
         cur.close()
+
+
+TABLES = ("votes", "voting_records", "voting_record_issues", "speeches", "meetings")
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk load, let the planner see the new sizes (and PostgreSQL its visibility
+    map, so a state's history is an index-only scan); outside the load's transaction."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in TABLES:
+                conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
+    else:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from hemicycle.catalogue.db import get_engine
 from hemicycle.config import Settings
+from hemicycle.proceedings.bulk import refresh_statistics
 from hemicycle.proceedings.models import ImportRun, QualityIssue
 from hemicycle.proceedings.quality import QualityReport, store_findings
 from hemicycle.proceedings.states import ensure_states
@@ -95,8 +96,9 @@ def run_import(settings: Settings, importer: str, paths: list[Path], load: Loade
             rows=loaded.rows, loaded=loaded.loaded, problems=len(report), current=True,
         )).inserted_primary_key[0]
         store_findings(conn, run_id, report)
-        return ImportResult(importer, False, loaded.rows, loaded.loaded, report.counts(),
-                            loaded.extra)
+    refresh_statistics(engine)
+    return ImportResult(importer, False, loaded.rows, loaded.loaded, report.counts(),
+                        loaded.extra)
 
 
 def open_text(path: Path):
