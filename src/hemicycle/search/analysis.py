@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 import tantivy
@@ -150,29 +151,32 @@ def word_terms(lang: str, word: str) -> tuple[str, ...]:
     return tuple(terms(lang, word))
 
 
-def term_spans(lang: str, text: str) -> list[tuple[str, int, int]]:
-    """Every term of ``text`` with its (start, end) in ``text`` itself: for highlighting."""
+def term_spans(lang: str, text: str,
+               keep: Callable[[str], bool] | None = None) -> list[tuple[str, int, int]]:
+    """The terms of ``text`` (those ``keep`` accepts) with their (start, end) in ``text``
+    itself: for highlighting."""
     if lang == "zh":
-        return [(unit.lower(), start, end) for unit, start, end in zh_units(text)]
-    if lang == "ar":
-        # normalisation deletes marks; map offsets in the normalised text back
-        deleted = [m.start() for m in _ARABIC_DELETE.finditer(text)]
-        prepared = normalise_arabic(text)
-
-        def back(pos: int) -> int:
-            # the original offset whose normalised offset is pos
-            lo, hi = pos, pos + len(deleted)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if mid - bisect_right(deleted, mid - 1) < pos:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            return lo
-
-        tokens = analyzer(lang).pre_tokenize(prepared).tokens
-        if not deleted:
-            return [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
-        return [(t.text, back(t.char_offset_from), back(t.char_offset_to)) for t in tokens]
+        units = ((unit.lower(), start, end) for unit, start, end in zh_units(text))
+        return [u for u in units if keep is None or keep(u[0])]
     tokens = analyzer(lang).pre_tokenize(prepare(lang, text)).tokens
-    return [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
+    spans = [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens
+             if keep is None or keep(t.text)]
+    if lang != "ar":
+        return spans
+    # Arabic normalisation deletes marks: map offsets in the normalised text back
+    deleted = [m.start() for m in _ARABIC_DELETE.finditer(text)]
+    if not deleted:
+        return spans
+
+    def back(pos: int) -> int:
+        # the smallest original offset that is pos in the normalised text
+        lo, hi = pos, pos + len(deleted)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if mid - bisect_right(deleted, mid - 1) < pos:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    return [(term, back(start), back(end)) for term, start, end in spans]

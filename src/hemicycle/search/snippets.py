@@ -70,7 +70,7 @@ def snippet_html(lang: str, text: str, matcher: Matcher) -> str:
     width = WIDTH.get(lang, DEFAULT_WIDTH)
     spans = []
     if matcher:
-        spans = _merge([(s, e) for term, s, e in term_spans(lang, text) if matcher.matches(term)])
+        spans = _merge([(s, e) for _, s, e in term_spans(lang, text, matcher.matches)])
     start, end = _window(text, spans, width)
     parts = ["…" if start > 0 else ""]
     cursor = start
