@@ -100,3 +100,31 @@ def test_index_stores_suggestions_and_resumes(settings, unbis13):
                 "--status", "published")
     assert "for 3 documents" in again.output
     assert run("subjects", "index", "--vocab", "nope").exit_code == 1
+
+
+def _pdf_with_text(path, text: str):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+    stream = pdf.make_stream(f"BT /F 11 Tf 50 700 Td ({text}) Tj ET".encode("latin-1"))
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, 595, 842], Contents=stream,
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F=font)))))
+    pdf.save(path)
+    return path
+
+
+def test_suggest_from_pdf_and_broken_pdf(settings, unbis13, tmp_path):
+    from hemicycle.subjects.vocabulary import install_vocabulary
+
+    install_vocabulary(settings, unbis13)
+    pdf = _pdf_with_text(tmp_path / "doc.pdf", "Oil spills along the coast")
+    found = run("subjects", "suggest", str(pdf), "--vocab", "unbis13", "--json")
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.stdout)["suggestions"][0]["label"] == "OIL SPILLS"
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\nnot really a pdf\n")
+    bad = run("subjects", "suggest", str(broken), "--vocab", "unbis13")
+    assert bad.exit_code == 1 and "not a readable PDF" in bad.output

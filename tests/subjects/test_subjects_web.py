@@ -118,6 +118,16 @@ def test_api_decisions_with_basic_auth(site):
     assert site.get("/api/documents/nope/subjects").status_code == 404
 
 
+def test_drafts_are_for_signed_in_staff_only(site, settings):
+    with session_scope(settings.database_url) as db:
+        doc = db.scalar(select(Document).where(Document.uid == site.uid))
+        doc.status = "draft"
+    assert site.get(f"/documents/{site.uid}/subjects").status_code == 404
+    assert site.get(f"/api/documents/{site.uid}/subjects").status_code == 404
+    sign_in(site)
+    assert site.get(f"/documents/{site.uid}/subjects").status_code == 200
+
+
 def test_interface_text_in_six_languages():
     path = Path(__file__).resolve().parents[2] / "src/hemicycle/web/i18n/subjects.json"
     for key, texts in json.loads(path.read_text(encoding="utf-8")).items():

@@ -30,7 +30,16 @@ def _read_text(path: Path) -> str:
             pdf = pypdfium2.PdfDocument(str(path))
         except pypdfium2.PdfiumError as exc:
             fail(f"{path}: not a readable PDF ({exc})")
-        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+        from hemicycle.subjects.service import MAX_CHARS
+
+        parts: list[str] = []
+        size = 0
+        for page in pdf:  # only as many pages as suggesting will read
+            parts.append(page.get_textpage().get_text_range())
+            size += len(parts[-1])
+            if size > MAX_CHARS:
+                break
+        return "\n".join(parts)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

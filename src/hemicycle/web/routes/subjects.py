@@ -44,10 +44,13 @@ def _http_error(exc: SubjectError) -> HTTPException:
 
 
 def _document(request: Request, uid: str) -> Document:
+    """The document, drafts only for signed-in staff (as on the document page)."""
     with session_scope(request.app.state.settings.database_url) as db:
         doc = db.scalar(select(Document).where(Document.uid == uid))
         if doc is None or doc.status == "deleted":
             raise HTTPException(404, f"no document with id {uid}")
+        if doc.status == "draft" and current_user(request) is None:
+            raise HTTPException(404, f"document {uid} is a draft awaiting review")
         _ = doc.versions, doc.symbols
         return doc
 
