@@ -62,10 +62,12 @@ class LexicalBackend(Backend):
         return state
 
     # --- index of labels -------------------------------------------------------------
-    def _label_index(self) -> dict[str, dict[str, list[_Label]]]:
+    def _label_index(self) -> dict[str, dict[str, list[tuple[int, dict]]]]:
+        """language -> first token -> [(label length, {token tuple: [labels]})]: a text
+        position is tried once per label length, not once per label (Chinese labels
+        share first characters by the hundred)."""
         if self._index is not None:
             return self._index
-        index: dict[str, dict[str, list[_Label]]] = defaultdict(lambda: defaultdict(list))
         owners: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
         labels: list[tuple[str, _Label]] = []
         for concept in self.vocab.concepts.values():
@@ -75,6 +77,8 @@ class LexicalBackend(Backend):
                     continue
                 owners[(lang, toks)].add(concept.uri)
                 labels.append((lang, _Label(toks, concept.uri, pref)))
+        grouped: dict[str, dict[str, dict[int, dict[tuple[str, ...], list[_Label]]]]] = (
+            defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(list)))))
         seen: set[tuple[str, tuple[str, ...], str]] = set()
         for lang, label in labels:
             key = (lang, label.tokens, label.uri)
@@ -82,8 +86,11 @@ class LexicalBackend(Backend):
                 continue
             seen.add(key)
             label.ambiguity = len(owners[(lang, label.tokens)])
-            index[lang][label.tokens[0]].append(label)
-        self._index = {lang: dict(firsts) for lang, firsts in index.items()}
+            grouped[lang][label.tokens[0]][len(label.tokens)][label.tokens].append(label)
+        self._index = {
+            lang: {first: sorted((n, dict(table)) for n, table in by_len.items())
+                   for first, by_len in firsts.items()}
+            for lang, firsts in grouped.items()}
         self._broader = {c.uri: c.broader for c in self.vocab.concepts.values() if c.broader}
         return self._index
 
@@ -92,9 +99,8 @@ class LexicalBackend(Backend):
         toks = tokens(text, lang)
         found = _Matches()
         for i, tok in enumerate(toks):
-            for label in index.get(tok, ()):
-                n = len(label.tokens)
-                if n == 1 or tuple(toks[i:i + n]) == label.tokens:
+            for n, table in index.get(tok, ()):
+                for label in table.get(tuple(toks[i:i + n]), ()):
                     found.positions[label.uri].append(i)
                     found.pref[label.uri] |= label.pref
                     found.length[label.uri] = max(found.length[label.uri], n)
