@@ -16,6 +16,7 @@ from hemicycle.thesaurus.keys import fold, letters, prefix_upper_bound
 from hemicycle.thesaurus.models import Concept, Label, Note, Relation, TCode, Vocabulary
 
 MAX_LIMIT = 200
+AUTOCOMPLETE_WINDOW = 300
 
 
 class NotFound(LookupError):
@@ -162,11 +163,13 @@ def autocomplete(session: Session, vocab: Vocabulary, text: str, lang: str,
     if not key:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
+    # the first labels in key order (the prefix itself comes first), shortest of those first:
+    # a bounded index range scan however common the prefix is
     rows = session.execute(
-        _label_query(vocab, lang).where(Label.folded >= key,
-                                        Label.folded < prefix_upper_bound(key))
-        .order_by(func.length(Label.folded), Label.folded, Label.kind.desc())
-        .limit(limit * 3)).all()
+        _label_query(vocab, lang).add_columns(Label.folded)
+        .where(Label.folded >= key, Label.folded < prefix_upper_bound(key))
+        .order_by(Label.folded).limit(AUTOCOMPLETE_WINDOW)).all()
+    rows.sort(key=lambda r: (len(r.folded), r.folded, r.kind != "pref"))
     seen: set[int] = set()
     out = []
     for row in rows:  # one suggestion per concept
@@ -228,9 +231,9 @@ def az(session: Session, vocab: Vocabulary, lang: str, letter: str | None = None
     page = max(1, page)
     letter_col, key_col = ((Label.letter_alt, Label.sort_key_alt) if stroke
                            else (Label.letter, Label.sort_key))
-    have = set(session.scalars(select(letter_col).where(
-        Label.vocab_id == vocab.id, Label.lang == lang, Label.kind != "hidden").distinct()))
-    present = [b for b in buckets if b in have]
+    present = [b for b in buckets if session.scalar(
+        select(Label.id).where(Label.vocab_id == vocab.id, Label.lang == lang,
+                               letter_col == b).limit(1)) is not None]
     if letter not in buckets:
         letter = present[0] if present else buckets[0]
     rows = session.execute(
