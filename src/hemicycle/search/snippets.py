@@ -52,7 +52,8 @@ def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, i
             j += 1
         if j - i > best_count:
             best, best_count = i, j - i
-    start = max(0, spans[best][0] - width // 5)
+    # some context before the first match, and a full window where the text allows
+    start = max(0, min(spans[best][0] - width // 5, len(text) - width))
     if start > 0:
         space = text.rfind(" ", max(0, start - 20), start)
         start = space + 1 if space >= 0 else start
