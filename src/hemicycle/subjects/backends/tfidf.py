@@ -70,7 +70,8 @@ class FastWordTransform:
 
 def word_grams(word: str) -> list[str]:
     padded = f" {word} "
-    return [padded[i:i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+    size = len(padded)
+    return [padded[i:i + n] for n in (3, 4, 5) for i in range(size - n + 1)]
 
 
 class CharAnalyzer:
@@ -93,13 +94,12 @@ class FastCharTransform:
         self.vocabulary: dict[str, int] = vectorizer.vocabulary_
         self.idf = vectorizer.idf_.astype(np.float64)
         self.width = len(self.idf)
-        self._ids: dict[str, np.ndarray] = {}
+        self._ids: dict[str, list[int]] = {}
 
-    def _word_ids(self, word: str) -> np.ndarray:
+    def _word_ids(self, word: str) -> list[int]:
         ids = self._ids.get(word)
         if ids is None:
-            vocab = self.vocabulary
-            ids = np.array([vocab[g] for g in word_grams(word) if g in vocab], dtype=np.int64)
+            ids = [i for i in map(self.vocabulary.get, word_grams(word)) if i is not None]
             if len(self._ids) < 500_000:
                 self._ids[word] = ids
         return ids
@@ -107,16 +107,18 @@ class FastCharTransform:
     def transform(self, items: Sequence[tuple[str, str]]):
         rows = []
         for text, lang in items:
-            words = Counter(normalise(text, lang).split())
-            parts = [self._word_ids(w) for w in words]
-            if not parts:
+            ids: list[int] = []
+            per_id: list[float] = []
+            for word, n in Counter(normalise(text, lang).split()).items():
+                found = self._word_ids(word)
+                ids.extend(found)
+                per_id.extend([n] * len(found))
+            if not ids:
                 rows.append((np.zeros(0, dtype=np.int64), np.zeros(0)))
                 continue
-            ids = np.concatenate(parts)
-            per_id = np.repeat(np.fromiter(words.values(), dtype=np.float64, count=len(words)),
-                               [len(p) for p in parts])
-            uniq, inverse = np.unique(ids, return_inverse=True)
-            counts = np.bincount(inverse, weights=per_id, minlength=len(uniq))
+            uniq, inverse = np.unique(np.array(ids, dtype=np.int64), return_inverse=True)
+            counts = np.bincount(inverse, weights=np.array(per_id, dtype=np.float64),
+                                 minlength=len(uniq))
             rows.append((uniq, _tfidf_row(uniq, counts, self.idf)))
         return _csr(rows, self.width)
 
