@@ -213,3 +213,17 @@ def test_vote_sheets_print_the_name_of_the_day(catalogue_settings, tmp_path):
         assert russia["name"] == "Russian Federation" and russia["admitted"] == "1945-10-24"
         assert [n["name"] for n in russia["names"]] == [
             "Union of Soviet Socialist Republics", "Russian Federation"]
+
+
+def test_record_search_does_not_match_records_without_symbol(catalogue_settings, tmp_path):
+    rolls = write_csv(tmp_path / "rolls.csv", ROLL_HEADER, [
+        [9201, "5", 0, "1950-10-01", "", "", "", "ELECTIONS", "to elect a member"],
+        [9202, "5", 0, "1950-10-02", "R/5/377", "", "", "PEACE", "uniting for peace"],
+    ])
+    votes = write_csv(tmp_path / "votes.csv", VOTE_HEADER, [[9201, "Canada", "CA", "yes"]])
+    import_ga(catalogue_settings, GAFiles(rolls, votes))
+    with session_scope(catalogue_settings.database_url) as db:
+        total, rows = queries.list_records(db, q="uniting")
+        assert total == 1 and rows[0]["resolution"] == "A/RES/377 (V)"
+        assert queries.list_records(db, q="nothing like this")[0] == 0
+        assert queries.list_records(db, q="A/RES/377(V)")[1][0]["source_ref"] == "R/5/377"

@@ -136,6 +136,20 @@ def test_agreement_matches_the_source_file(site):
     assert page.status_code == 200 and "<svg" in page.text and "<path" in page.text
 
 
+def test_record_list_finds_by_symbol_variant_and_words(site):
+    _settings, client = site
+    by_symbol = client.get("/api/votes/records?q=a/res/70/5").json()
+    assert [r["resolution"] for r in by_symbol["records"]] == ["A/RES/70/5"]
+    rolls = read_csv(ROLL_CALLS70)
+    word = "embargo"
+    expected = sum(1 for r in rolls if word in r["descr"].lower())
+    by_words = client.get(f"/api/votes/records?q={word}&session=70").json()
+    assert by_words["total"] == expected > 0
+    assert client.get("/api/votes/records?q=zzzqqq").json()["total"] == 0
+    page = client.get("/votes/records?q=A/RES/70/5&ui=zh")
+    assert page.status_code == 200 and "A/RES/70/5" in page.text
+
+
 def test_session_matrix_page_and_api(site):
     _settings, client = site
     rolls = read_csv(ROLL_CALLS70)

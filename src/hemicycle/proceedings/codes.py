@@ -46,5 +46,4 @@ QUALITY: dict[str, str] = {
     "invalid_vote": "a vote value outside yes/no/abstain (or 1/2/3/8/9)",
     "missing_text": "a speech listed by the speakers table whose text file is missing",
     "unlisted_speech": "a speech text file that the speakers table does not list",
-    "missing_file": "an input file that does not exist or cannot be opened",
 }

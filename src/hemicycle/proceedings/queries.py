@@ -172,12 +172,13 @@ def list_records(session: Session, *, body: str | None = None, session_no: int |
         query = query.where(VotingRecord.id.in_(
             select(RecordIssue.record_id).where(RecordIssue.issue == issue)))
     if q:
-        key = resolution_ref(q)[1]
+        key = resolution_ref(q)[1] or key_of(q)
         like = f"%{q.strip()}%"
-        query = query.where(or_(VotingRecord.resolution_key == key,
-                                VotingRecord.title.ilike(like),
-                                VotingRecord.description.ilike(like),
-                                VotingRecord.source_ref.ilike(like)))
+        found = [VotingRecord.title.ilike(like), VotingRecord.description.ilike(like),
+                 VotingRecord.source_ref.ilike(like)]
+        if key is not None:  # "== None" would match every record without a symbol
+            found.append(VotingRecord.resolution_key == key)
+        query = query.where(or_(*found))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(VotingRecord.date, VotingRecord.id)
                            .offset((page - 1) * per_page).limit(per_page))
