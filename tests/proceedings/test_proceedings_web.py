@@ -96,6 +96,18 @@ def test_every_message_has_six_languages():
         assert all(merged[key].values()), key
 
 
+def test_every_code_and_importer_has_a_label():
+    from hemicycle.proceedings.codes import ISSUES, OUTCOMES, QUALITY, VOTES
+
+    merged = messages()
+    keys = ([f"quality.{c}" for c in QUALITY] + [f"votes.outcome.{o}" for o in OUTCOMES]
+            + [f"votes.issue.{i}" for i in ISSUES]
+            + [f"votes.vote.{name}" for name, _l in VOTES.values()]
+            + [f"votes.importer.{i}" for i in ("ga", "sc", "gdc", "dhl-votes",
+                                                "dhl-speeches")])
+    assert [k for k in keys if k not in merged] == []
+
+
 def test_state_history_filters_and_api(site):
     _settings, client = site
     votes = [v for v in read_csv(VOTES70) if v["country_code"] == "US"]
@@ -177,6 +189,7 @@ def test_exports_have_the_dhl_shape(site):
     js = client.get("/api/votes/export?format=json&session=70&state=CUB").json()
     assert all(r["state"] == "CUB" for r in js) and js
     assert client.get("/api/votes/export?format=xml").status_code == 400
+    assert client.get("/api/votes/export?body=<script>").status_code == 400
     sp = client.get("/api/speeches/export?format=json&state=FRA&session=75").json()
     assert len(sp) == 1 and sp[0]["text"]
 

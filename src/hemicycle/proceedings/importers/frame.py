@@ -104,11 +104,7 @@ def run_import(settings: Settings, importer: str, paths: list[Path], load: Loade
 def open_text(path: Path):
     """A text handle on a plain or gzip-compressed UTF-8 file (BOM tolerated)."""
     try:
-        if path.suffix == ".gz":
-            raw = gzip.open(path, "rb")
-            raw.peek(1) if hasattr(raw, "peek") else None
-        else:
-            raw = path.open("rb")
+        raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot open ({exc})") from exc
     return codecs.getreader("utf-8-sig")(raw, errors="strict")

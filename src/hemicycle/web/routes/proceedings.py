@@ -39,8 +39,8 @@ def _check_filters(issue: str | None = None, vote: str | None = None,
     if vote and vote not in VOTE_NAMES:
         raise HTTPException(400, f"unknown vote {vote!r}: expected one of "
                                  f"{', '.join(VOTE_NAMES)}")
-    if body and body not in ("GA", "SC"):
-        raise HTTPException(400, f"unknown body {body!r}: expected GA or SC")
+    if body and not (body.isascii() and body.isalpha() and body.isupper() and len(body) <= 20):
+        raise HTTPException(400, f"invalid body {body!r}: expected a body code such as GA or SC")
 
 
 def _state_or_404(db, iso3: str):
