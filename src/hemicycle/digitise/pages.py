@@ -21,7 +21,7 @@ from pathlib import Path
 from hemicycle.digitise.detection import LATIN, latin_language, script_language
 from hemicycle.digitise.engines import OcrEngine, OcrOutput, get_engine
 from hemicycle.digitise.errors import DigitiseError
-from hemicycle.digitise.geometry import deskew, estimate_skew, rotate_quarter
+from hemicycle.digitise.geometry import MIN_CORRECTION, deskew, estimate_skew, rotate_quarter
 from hemicycle.digitise.sources import DEFAULT_DPI, PageImage, image_bytes, load_page
 from hemicycle.digitise.textorder import fix_text
 
@@ -72,8 +72,8 @@ def _page_pdf(page: PageImage, task: PageTask, changed: bool, text_pdf: bytes) -
         except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, ValueError):
             out = None  # e.g. a PNG with transparency: PDF/A wants it flattened
     if out is None:
-        out = pikepdf.open(io.BytesIO(
-            img2pdf.convert(image_bytes(page.image), layout_fun=layout)))
+        data = image_bytes(page.image, bilevel_check=task.format == "pdf")
+        out = pikepdf.open(io.BytesIO(img2pdf.convert(data, layout_fun=layout)))
     with pikepdf.open(io.BytesIO(text_pdf)) as text:
         target = out.pages[0]
         target.add_overlay(text.pages[0], pikepdf.Rectangle(*target.mediabox))
@@ -123,7 +123,7 @@ def process_page(task: PageTask, engine: OcrEngine | None = None) -> dict:
     changed = False
     rotated = 0
     skew = estimate_skew(page.image)
-    if abs(skew) >= 0.3:
+    if abs(skew) >= MIN_CORRECTION:
         page.image = deskew(page.image, skew)
         changed = True
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as tmp:

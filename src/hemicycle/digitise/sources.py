@@ -195,10 +195,14 @@ def load_page(path: Path, fmt: str, index: int, dpi: int = DEFAULT_DPI) -> PageI
     return PageImage(image=image, dpi=page_dpi, original=original, original_dpi=source_dpi)
 
 
-def image_bytes(image: Image.Image) -> bytes:
-    """Encode pixels for a PDF page: 1-bit as CCITT G4, others as high-quality JPEG."""
+def image_bytes(image: Image.Image, bilevel_check: bool = False) -> bytes:
+    """Encode pixels for a PDF page: 1-bit as CCITT G4, others as high-quality JPEG.
+
+    ``bilevel_check``: a grey rendering of a PDF page may really be a black-and-white
+    scan (classic UN ODS files are CCITT); those go back to 1-bit.
+    """
     buf = io.BytesIO()
-    if image.mode == "L":
+    if bilevel_check and image.mode == "L":
         histogram = image.histogram()
         if histogram[0] + histogram[255] >= 0.995 * image.width * image.height:
             image = image.convert("1", dither=Image.Dither.NONE)  # a bilevel scan
