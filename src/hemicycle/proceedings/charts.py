@@ -1,6 +1,8 @@
 """Charts as inline SVG, drawn on the server so that they work without JavaScript.
 
 Charts take ``rtl``: in Arabic the horizontal axis runs right to left, as the page does.
+The mirroring is done here, in coordinates, and the SVG itself is laid out left to right
+(``direction="ltr"``) so that the page's direction does not flip text anchors a second time.
 Labels are passed in already translated; the SVG carries a <title> for screen readers.
 """
 
@@ -27,24 +29,25 @@ def tally_bar(tallies: dict[str, int], labels: dict[str, str], title: str,
             parts.append(f'<rect x="{left:.1f}" y="0" width="{w:.1f}" height="28" '
                          f'fill="{COLOURS[key]}"><title>{escape(labels[key])}: {n}</title>'
                          "</rect>")
-        lx = width - 10 - i * 120 if rtl else 10 + i * 120
+        lx = width - 4 - i * 120 if rtl else 4 + i * 120
         anchor = "end" if rtl else "start"
         legend.append(f'<text x="{lx}" y="48" font-size="12" text-anchor="{anchor}" '
                       f'fill="{COLOURS[key]}">{escape(labels[key])} {n}</text>')
         x += w
     return (f'<svg class="chart tally" role="img" viewBox="0 0 {width} 56" width="100%" '
-            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+            f'direction="ltr" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
             + "".join(parts) + "".join(legend) + "</svg>")
 
 
 def agreement_line(points: list[tuple[int, float | None]], title: str, x_label: str,
                    rtl: bool = False, width: int = 640, height: int = 240) -> str:
     """Agreement (0-1) per session as a line with dots; gaps where nobody voted."""
-    pad_l, pad_r, pad_t, pad_b = 40, 16, 12, 36
+    pad_l, pad_r, pad_t, pad_b = (16, 40, 12, 36) if rtl else (40, 16, 12, 36)
     pts = [(s, v) for s, v in points if v is not None]
     if not pts:
         return (f'<svg class="chart agreement" role="img" viewBox="0 0 {width} 40" '
-                f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title></svg>')
+                f'direction="ltr" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}'
+                "</title></svg>")
     lo, hi = min(s for s, _ in pts), max(s for s, _ in pts)
     span = max(1, hi - lo)
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
@@ -57,11 +60,13 @@ def agreement_line(points: list[tuple[int, float | None]], title: str, x_label: 
         return pad_t + plot_h * (1 - v)
 
     grid = []
+    # the percentage axis stands at the start of the time axis: left, or right in rtl
+    label_x, label_anchor = (width - pad_r + 4, "start") if rtl else (pad_l - 4, "end")
     for v in (0, 0.25, 0.5, 0.75, 1):
         grid.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{py(v):.1f}" '
                     f'y2="{py(v):.1f}" stroke="#ddd"/>'
-                    f'<text x="{pad_l - 4}" y="{py(v) + 4:.1f}" font-size="10" '
-                    f'text-anchor="end">{int(v * 100)}%</text>')
+                    f'<text x="{label_x}" y="{py(v) + 4:.1f}" font-size="10" '
+                    f'text-anchor="{label_anchor}">{int(v * 100)}%</text>')
     ticks = []
     step = max(1, span // 8)
     for s in range(lo, hi + 1, step):
@@ -72,7 +77,8 @@ def agreement_line(points: list[tuple[int, float | None]], title: str, x_label: 
     dots = "".join(f'<circle cx="{px(s):.1f}" cy="{py(v):.1f}" r="2.5" fill="#1565c0">'
                    f"<title>{s}: {v * 100:.0f}%</title></circle>" for s, v in pts)
     return (f'<svg class="chart agreement" role="img" viewBox="0 0 {width} {height}" '
-            f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+            f'width="100%" direction="ltr" xmlns="http://www.w3.org/2000/svg">'
+            f"<title>{escape(title)}</title>"
             + "".join(grid) + "".join(ticks)
             + f'<path d="{path}" fill="none" stroke="#1565c0" stroke-width="1.5"/>' + dots
             + f'<text x="{width / 2}" y="{height - 4}" font-size="11" text-anchor="middle">'
