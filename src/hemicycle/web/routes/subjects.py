@@ -207,30 +207,35 @@ def api_decide(request: Request, uid: str, body: DecisionIn) -> dict:
 
 # ---- pages -------------------------------------------------------------------------
 
-@router.get("/documents/{uid}/subjects", include_in_schema=False)
-def review_page(request: Request, uid: str, vocab: str | None = None,
-                fragment: bool = False):
+def panel_context(request: Request, doc: Document, vocab: str | None = None) -> dict:
+    """What ``subjects/panel.html`` needs; the document page can include the panel with
+    ``{% include "subjects/panel.html" %}`` after adding this to its context."""
     from hemicycle.subjects.service import review_items
     from hemicycle.subjects.vocabulary import vocabulary_names
 
-    doc = _document(request, uid)
     vocab = _default_vocab(request, vocab)
-    items = review_items(request.app.state.settings, doc.id, vocab, request.state.lang)
     user = current_user(request)
-    context = {"doc": doc, "vocab": vocab, "items": items,
-               "vocabularies": vocabulary_names(request.app.state.settings),
-               "can_decide": user is not None and user.role in ("cataloguer", "admin"),
-               "error": request.query_params.get("error")}
+    return {"doc": doc, "vocab": vocab,
+            "items": review_items(request.app.state.settings, doc.id, vocab, request.state.lang),
+            "vocabularies": vocabulary_names(request.app.state.settings),
+            "can_decide": user is not None and user.role in ("cataloguer", "admin")}
+
+
+@router.get("/documents/{uid}/subjects", include_in_schema=False)
+def review_page(request: Request, uid: str, vocab: str | None = None,
+                fragment: bool = False):
+    doc = _document(request, uid)
+    context = panel_context(request, doc, vocab)
     is_fragment = fragment or request.headers.get("hx-request") == "true"
     template = "subjects/panel.html" if is_fragment else "subjects/review.html"
     return render(request, template, context)
 
 
-def _back(uid: str, vocab: str, error: str | None = None) -> RedirectResponse:
+def _back(uid: str, vocab: str) -> RedirectResponse:
     from urllib.parse import urlencode
 
-    query = {"vocab": vocab, **({"error": error} if error else {})}
-    return RedirectResponse(f"/documents/{uid}/subjects?{urlencode(query)}", status_code=303)
+    return RedirectResponse(f"/documents/{uid}/subjects?{urlencode({'vocab': vocab})}",
+                            status_code=303)
 
 
 @router.post("/documents/{uid}/subjects", include_in_schema=False)
