@@ -5,7 +5,7 @@ is checked in. Why derived: the unvotes file names states by ISO2 (some by name 
 Voeten's raw file by Correlates-of-War code, and neither gives admission dates. We
 match each COW code to the unvotes state whose recorded votes agree with it most
 (share of identical votes), take ISO3 codes from ICU, and take the first roll call at
-which Voeten marks a state as a member as its admission date where no curated date
+which Voeten codes a state present or absent as its admission date where no curated date
 exists (founding members and the well-known changes are curated in CURATED below).
 """
 
@@ -63,7 +63,9 @@ def main() -> None:
             cow = int(row["ccode"])
             if row["vote"] in ("1", "2", "3"):
                 votes[cow][int(float(row["rcid"]))] = row["vote"]
-            if row["member"] == "1" and row["date"]:
+            # a member is present (1, 2, 3) or absent (8); Voeten's "member" flag is also
+            # set on some "not a member" (9) rows, so the vote code decides
+            if row["vote"] in ("1", "2", "3", "8") and row["date"]:
                 day = dt.datetime.strptime(row["date"], "%m/%d/%Y").date()
                 if cow not in first_member or day < first_member[cow]:
                     first_member[cow] = day
