@@ -32,3 +32,21 @@ def test_language_and_script_detection():
     assert detect_language("Совет Безопасности") == "ru"
     assert dominant_script("ελληνικά κείμενα") == "Other"
     assert detect_language("12345 ...") is None
+
+
+def test_arabic_joined_particles_are_dropped():
+    assert tokens("والمساعدة", "ar") == tokens("المساعدة", "ar")
+    assert tokens("بالأمن", "ar") == tokens("الأمن", "ar")
+
+
+def test_one_word_labels_that_analyse_to_a_common_word_are_not_matched():
+    from hemicycle.subjects.analysis import stop_tokens
+    from hemicycle.subjects.backends import backend_class
+    from hemicycle.subjects.vocabulary import Concept, Vocabulary
+
+    assert "las" in stop_tokens("es")
+    vocab = Vocabulary("v", {"http://x/lasers": Concept("http://x/lasers",
+                                                        {"es": "láseres", "en": "lasers"})})
+    lexical = backend_class("lexical")(vocab)
+    assert lexical.suggest("Las leyes de las naciones", "es") == []
+    assert lexical.suggest("Lasers for the nations", "en")[0].uri == "http://x/lasers"

@@ -69,9 +69,25 @@ def tokens(text: str, lang: str) -> list[str]:
     return list(_analysed(text, lang))
 
 
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+
+def _arabic_proclitics(word: str) -> str:
+    """Drop "and", "with", "as", "so", "for" joined to the article ("والمساعدة" ->
+    "مساعدة"), which Snowball leaves on; labels lose them the same way."""
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            return word[len(prefix):]
+    if word.startswith("و") and len(word) > 4:
+        return word[1:]
+    return word
+
+
 @lru_cache(maxsize=16)  # an ensemble's backends analyse the same text one after the other
 def _analysed(text: str, lang: str) -> tuple[str, ...]:
     words = _TOKEN.findall(normalise(text, lang))
+    if lang == "ar":
+        words = [_arabic_proclitics(w) for w in words]
     stemmer = _stemmer(lang)
     return tuple(words if stemmer is None else stemmer.stemWords(words))
 
@@ -89,9 +105,19 @@ _STOPWORDS = {
     "en": "the of and to in is that for on with as by are this be it from which at".split(),
     "fr": "le la les de des du et en un une est que pour dans par sur au aux qui".split(),
     "es": "el la los las de del y en un una es que por para con se al su".split(),
+    "ru": "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по "
+          "от из о об для при".split(),
+    "ar": "في من على إلى عن أن إن هذا هذه التي الذي مع كان و أو ما لا".split(),
     "fi": "ja on ei se että oli kuin mutta tai myös ovat joka sekä kun".split(),
     "sv": "och att det som en är på för med till av den har de inte om".split(),
 }
+
+
+@lru_cache(maxsize=64)
+def stop_tokens(lang: str) -> frozenset[str]:
+    """The analysed forms of the language's commonest words: a one-word label that
+    analyses to one of them ("las" for a Spanish "láseres") would match every text."""
+    return frozenset(t for word in _STOPWORDS.get(lang, ()) for t in tokens(word, lang))
 
 
 def script_counts(text: str, sample: int = 200_000) -> Counter[str]:

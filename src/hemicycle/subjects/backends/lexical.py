@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hemicycle.subjects.analysis import label_tokens, tokens
+from hemicycle.subjects.analysis import label_tokens, stop_tokens, tokens
 from hemicycle.subjects.backends.base import Backend, Progress, Suggestion, register, top
 from hemicycle.subjects.corpus import Corpus
 
@@ -73,7 +73,7 @@ class LexicalBackend(Backend):
         for concept in self.vocab.concepts.values():
             for lang, text, pref in concept.all_labels():
                 toks = label_tokens(text, lang)
-                if not toks:
+                if not toks or (len(toks) == 1 and toks[0] in stop_tokens(lang)):
                     continue
                 owners[(lang, toks)].add(concept.uri)
                 labels.append((lang, _Label(toks, concept.uri, pref)))
