@@ -119,6 +119,10 @@ def test_state_history_filters_and_api(site):
     assert len(no) == sum(1 for v in votes if v["vote"] == "no")
     page = client.get("/votes/states/USA?vote=no&ui=fr")
     assert page.status_code == 200 and "Contre" in page.text
+    assert page.text.count('<svg class="chart sessions"') == 1
+    # one session, only "no" votes: one red bar as tall as the plot, titled with the count
+    assert re.search(rf'fill="#c62828"><title>70: Pour 0, Contre {len(no)}, Abstention 0<',
+                     page.text)
     assert client.get("/api/votes/states/QQQ").status_code == 404
     bad = client.get("/api/votes/states/USA?issue=zz")
     assert bad.status_code == 400 and "unknown issue" in bad.json()["error"]["detail"]

@@ -83,3 +83,37 @@ def agreement_line(points: list[tuple[int, float | None]], title: str, x_label: 
             + f'<path d="{path}" fill="none" stroke="#1565c0" stroke-width="1.5"/>' + dots
             + f'<text x="{width / 2}" y="{height - 4}" font-size="11" text-anchor="middle">'
             f"{escape(x_label)}</text></svg>")
+
+
+def session_bars(rows: list[tuple[int, dict[str, int]]], labels: dict[str, str], title: str,
+                 x_label: str, rtl: bool = False, width: int = 640, height: int = 200) -> str:
+    """A state's votes per session as stacked bars of yes / no / abstain shares."""
+    keys = ("yes", "no", "abstain")
+    rows = [(s, c) for s, c in rows if sum(c.get(k, 0) for k in keys)]
+    if not rows:
+        return ""
+    pad_l, pad_r, pad_t, pad_b = 8, 8, 8, 30
+    plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
+    step = plot_w / len(rows)
+    bars = []
+    for i, (session, counts) in enumerate(rows):
+        total = sum(counts.get(k, 0) for k in keys)
+        slot = len(rows) - 1 - i if rtl else i
+        x = pad_l + slot * step
+        y = pad_t + plot_h
+        tip = ", ".join(f"{labels[k]} {counts.get(k, 0)}" for k in keys)
+        for k in keys:
+            h = plot_h * counts.get(k, 0) / total
+            y -= h
+            if h:
+                bars.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(step - 1, 1):.1f}" '
+                            f'height="{h:.1f}" fill="{COLOURS[k]}"><title>{session}: '
+                            f"{escape(tip)}</title></rect>")
+        if len(rows) <= 12 or i % max(1, len(rows) // 10) == 0:
+            bars.append(f'<text x="{x + step / 2:.1f}" y="{height - pad_b + 12}" '
+                        f'font-size="10" text-anchor="middle">{session}</text>')
+    return (f'<svg class="chart sessions" role="img" viewBox="0 0 {width} {height}" '
+            f'width="100%" direction="ltr" xmlns="http://www.w3.org/2000/svg">'
+            f"<title>{escape(title)}</title>" + "".join(bars)
+            + f'<text x="{width / 2}" y="{height - 4}" font-size="11" text-anchor="middle">'
+            f"{escape(x_label)}</text></svg>")

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.proceedings import exports, queries
-from hemicycle.proceedings.charts import agreement_line, tally_bar
+from hemicycle.proceedings.charts import agreement_line, session_bars, tally_bar
 from hemicycle.proceedings.codes import ISSUES, OUTCOMES, VOTES
 from hemicycle.proceedings.models import Speech, VotingRecord
 from hemicycle.proceedings.quality import report_json
@@ -128,13 +128,24 @@ def state_page(request: Request, iso3: str, session: int | None = None,
         history = queries.state_history(db, found.id, session_no=session, issue=issue,
                                         vote=vote, outcome=outcome)
         sessions = queries.sessions(db, "GA")
+    from hemicycle.web.i18n import translate
+
     counts: dict[str, int] = {}
+    per_session: dict[int, dict[str, int]] = {}
     for h in history:
         counts[h["vote"]] = counts.get(h["vote"], 0) + 1
+        if h["session"] is not None:
+            bucket = per_session.setdefault(h["session"], {})
+            bucket[h["vote"]] = bucket.get(h["vote"], 0) + 1
+    lang = request.state.lang
+    chart = session_bars(sorted(per_session.items()), _tally_labels(request),
+                         translate("votes.history", lang) + f" · {info['name']}",
+                         translate("votes.session", lang), _rtl(request))
     return render(request, "proceedings/state.html",
                   {"s": info, "history": history, "counts": counts, "session": session,
                    "issue": issue, "vote": vote, "issues": ISSUES, "sessions": sessions,
-                   "vote_names": VOTE_NAMES, "outcome": outcome, "outcomes": OUTCOMES})
+                   "vote_names": VOTE_NAMES, "outcome": outcome, "outcomes": OUTCOMES,
+                   "chart": chart})
 
 
 @router.get("/votes/agreement", include_in_schema=False)
