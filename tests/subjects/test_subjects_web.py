@@ -68,6 +68,21 @@ def test_api_eval_and_train_need_valid_corpus_and_rights(site, tmp_path: Path):
                        files={"corpus": ("c.tsv", b"no tab\n")})
     assert broken.status_code == 400 and "line 1" in broken.json()["error"]["detail"]
     assert site.post("/api/subjects/unbis13/train", data={"backend": "tfidf"}).status_code == 401
+    assert site.post("/api/subjects/unbis13/train", data={"backend": "tfidf"},
+                     auth=("cat", "cataloguer-pw")).status_code == 403
+    add_user(site.app.state.settings.database_url, "boss", "administrator-pw", "admin")
+    boss = ("boss", "administrator-pw")
+    empty = site.post("/api/subjects/unbis13/train", data={"backend": "tfidf"}, auth=boss)
+    assert empty.status_code == 400 and "no training documents" in empty.json()["error"]["detail"]
+    flood = "http://example.org/unbis-2015/T0005736"
+    lines = [f"Oil spills at sea number {i}\t<{OIL}>" for i in range(4)]
+    lines += [f"Floods in the valley number {i}\t<{flood}>" for i in range(4)]
+    trained = site.post("/api/subjects/unbis13/train", data={"backend": "tfidf", "lang": "en"},
+                        files={"corpus": ("c.tsv", "\n".join(lines).encode())}, auth=boss)
+    assert trained.status_code == 200 and trained.json()["documents"] == 8
+    assert site.get("/api/subjects").json() == [{"vocab": "unbis13", "trained": ["tfidf"]}]
+    unknown = site.post("/api/subjects/unbis13/train", data={"backend": "nope"}, auth=boss)
+    assert unknown.status_code == 404
 
 
 def test_review_page_accept_with_provenance(site, settings):
