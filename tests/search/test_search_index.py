@@ -151,3 +151,15 @@ def test_an_interrupted_rebuild_leaves_the_index_as_it_was(settings):
     rebuild_index(settings)  # and the next rebuild completes and tidies up
     assert location.current_path(settings) != before
     assert len(list(settings.index_dir.glob("gen-*"))) <= 2
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_whole_on_update(settings):
+    from hemicycle.search.schema import SCHEMA_VERSION
+
+    ids = catalogue(settings, small(4))
+    rebuild_index(settings)
+    old = location.current_path(settings)
+    (old / "hemicycle-schema").write_text(str(SCHEMA_VERSION - 1))
+    update_documents(settings, [next(iter(ids.values()))])
+    assert location.current_path(settings) != old
+    assert search(settings, "").total == 4

@@ -142,9 +142,12 @@ def update_documents(settings: Settings, document_ids: list[int]) -> None:
     """Re-derive these documents from the catalogue (drafts and deleted ones go out)."""
     if not document_ids:
         return
-    path = location.ensure_current(settings)
+    if not location.is_usable(location.current_path(settings)):
+        # no index yet (or one of an older schema): build it whole, these included
+        rebuild_index(settings)
+        return
     with location.write_lock(settings):
-        path = location.current_path(settings) or path
+        path = location.current_path(settings)
         _update(settings, path, sorted(set(document_ids)))
 
 
