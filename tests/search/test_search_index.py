@@ -163,3 +163,11 @@ def test_an_index_of_an_older_schema_is_rebuilt_whole_on_update(settings):
     update_documents(settings, [next(iter(ids.values()))])
     assert location.current_path(settings) != old
     assert search(settings, "").total == 4
+
+
+def test_searching_before_any_index_finds_nothing_and_builds_nothing(settings):
+    ids = catalogue(settings, small(3))
+    assert search(settings, "Council").total == 0
+    assert location.current_path(settings) is None
+    update_documents(settings, [next(iter(ids.values()))])  # the first update builds it whole
+    assert search(settings, "").total == 3

@@ -26,6 +26,7 @@ from hemicycle.search.schema import SCHEMA_VERSION, build_schema
 CURRENT = "current"
 _opened: dict[str, tantivy.Index] = {}
 _opened_lock = threading.Lock()
+_empty: tantivy.Index | None = None
 
 
 def current_path(settings: Settings) -> Path | None:
@@ -66,6 +67,21 @@ def open_index(path: Path) -> tantivy.Index:
         return index
 
 
+def searchable_index(settings: Settings) -> tantivy.Index:
+    """The current index, or an empty one in memory when none is built yet (searching
+    never creates an index: an empty one on disk would hide the catalogue from the next
+    ``update_documents``, which builds the whole index when there is none)."""
+    path = current_path(settings)
+    if is_usable(path):
+        return open_index(path)
+    global _empty
+    with _opened_lock:
+        if _empty is None:
+            _empty = tantivy.Index(build_schema())
+            register_analyzers(_empty)
+        return _empty
+
+
 def swap_current(settings: Settings, path: Path) -> None:
     """Point ``current`` at ``path`` in one rename, then drop all but the last two."""
     link = settings.index_dir / CURRENT
@@ -86,21 +102,6 @@ def is_usable(path: Path | None) -> bool:
         return False
     marker = path / "hemicycle-schema"
     return marker.is_file() and marker.read_text().strip() == str(SCHEMA_VERSION)
-
-
-def ensure_current(settings: Settings) -> Path:
-    """The current generation, created empty if there is none (or an old schema)."""
-    path = current_path(settings)
-    if is_usable(path):
-        return path
-    with write_lock(settings):
-        path = current_path(settings)
-        if is_usable(path):
-            return path
-        path = new_generation(settings)
-        create_index(path).writer(15_000_000, 1).commit()
-        swap_current(settings, path)
-        return path
 
 
 @contextmanager

@@ -486,7 +486,7 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
     langs = [lang] if lang else list(CODES)
     clean = _clean_filters(filters)
 
-    index = location.open_index(location.ensure_current(settings))
+    index = location.searchable_index(settings)
     searcher = index.searcher()
     schema = index.schema
     redirect = _redirect(searcher, schema, q) if q.strip() else None
