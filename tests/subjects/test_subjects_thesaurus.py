@@ -26,3 +26,19 @@ def test_catalogue_thesaurus_is_a_vocabulary(catalogue_settings, unbis13, unbis1
     assert sorted(oil.broader) == unbis13.concepts[oil.uri].broader
     result = suggest_text(catalogue_settings, "unbis", "Разливы нефти у побережья", "ru", 3)
     assert result.suggestions[0].uri == oil.uri
+
+
+def test_copy_follows_a_thesaurus_reload(settings, unbis13_path, arch_dir, monkeypatch):
+    import hemicycle.subjects.vocabulary as vocabulary
+
+    store.load_vocabulary(settings, "unbis", [unbis13_path])
+    first = load_vocabulary(settings, "unbis")
+    assert "http://example.org/unbis-2015/T0001209" in first.concepts
+    store.load_vocabulary(settings, "unbis", [arch_dir / "yso-archaeology.ttl"],
+                          required=("en",))
+    assert load_vocabulary(settings, "unbis") is first  # not asked again within RECHECK_S
+    monkeypatch.setattr(vocabulary, "RECHECK_S", 0.0)
+    second = load_vocabulary(settings, "unbis")
+    assert second.thesaurus_version == first.thesaurus_version + 1
+    assert "http://www.yso.fi/onto/yso/p2557" in second.concepts
+    assert "http://example.org/unbis-2015/T0001209" not in second.concepts  # deprecated now

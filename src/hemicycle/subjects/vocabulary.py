@@ -12,6 +12,7 @@ import csv
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,8 @@ class Concept:
 class Vocabulary:
     name: str
     concepts: dict[str, Concept]
+    # the thesaurus package's version number when copied from the catalogue, else None
+    thesaurus_version: int | None = None
 
     @property
     def languages(self) -> list[str]:
@@ -77,7 +80,7 @@ class Vocabulary:
             (None, label.strip().casefold()))
 
     def to_json(self) -> dict:
-        return {"name": self.name, "concepts": [
+        return {"name": self.name, "thesaurus_version": self.thesaurus_version, "concepts": [
             {"uri": c.uri, "labels": c.labels, "alt_labels": c.alt_labels, "broader": c.broader}
             for c in self.concepts.values()]}
 
@@ -88,7 +91,7 @@ class Vocabulary:
             concepts[item["uri"]] = Concept(item["uri"], dict(item["labels"]),
                                             {k: list(v) for k, v in item["alt_labels"].items()},
                                             list(item["broader"]))
-        return cls(data["name"], concepts)
+        return cls(data["name"], concepts, data.get("thesaurus_version"))
 
 
 def _add_alt(concept: Concept, lang: str, label: str) -> None:
@@ -255,6 +258,7 @@ def vocabulary_from_catalogue(settings: Settings, name: str) -> Vocabulary | Non
             row = db.scalar(select(VocabRow).where(VocabRow.name == name))
             if row is None:
                 return None
+            version = row.version
             concepts: dict[str, Concept] = {}
             by_id: dict[int, Concept] = {}
             for cid, uri in db.execute(
@@ -281,7 +285,7 @@ def vocabulary_from_catalogue(settings: Settings, name: str) -> Vocabulary | Non
         return None
     # concepts only named by links from elsewhere have no labels: nothing to match or show
     concepts = {uri: c for uri, c in concepts.items() if c.labels}
-    return Vocabulary(name, concepts) if concepts else None
+    return Vocabulary(name, concepts, version) if concepts else None
 
 
 def vocabulary_names(settings: Settings) -> list[str]:
@@ -292,29 +296,55 @@ def vocabulary_names(settings: Settings) -> list[str]:
 
 
 _cache: dict[tuple[str, str], tuple[float, Vocabulary]] = {}
+_checked: dict[tuple[str, str], float] = {}
+RECHECK_S = 30.0  # how often a thesaurus copy asks whether the thesaurus was reloaded
+
+
+def _thesaurus_version(settings: Settings, name: str) -> int | None:
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        from hemicycle.catalogue.db import session_scope
+        from hemicycle.thesaurus.models import Vocabulary as VocabRow
+
+        with session_scope(settings.database_url) as db:
+            return db.scalar(select(VocabRow.version).where(VocabRow.name == name))
+    except (ImportError, SQLAlchemyError):
+        return None
 
 
 def load_vocabulary(settings: Settings, name: str) -> Vocabulary:
     """The vocabulary called ``name``: the one loaded with `subjects vocab`, else the
-    thesaurus package's copy in the catalogue; UnknownVocabulary naming those there are."""
+    thesaurus package's copy in the catalogue (kept as a file, refreshed when the thesaurus
+    is reloaded); UnknownVocabulary naming those there are."""
     path = vocabulary_path(settings, name)
+    key = (str(settings.data_dir), name)
     if not path.is_file():
         vocab = vocabulary_from_catalogue(settings, name)
         if vocab is not None:
-            # kept as a file so that later calls need no queries; after the thesaurus
-            # is reloaded, `hemicycle subjects vocab NAME` refreshes this copy
             install_vocabulary(settings, vocab)
-            return vocab
+            _checked[key] = time.monotonic()
+            return load_vocabulary(settings, name)
         known = vocabulary_names(settings)
         raise UnknownVocabulary(
             f"unknown vocabulary {name!r}; loaded: {', '.join(known) or 'none'} "
             f"(load one with `hemicycle subjects vocab NAME FILE` or `hemicycle thesaurus "
             f"load`)")
     mtime = path.stat().st_mtime
-    key = (str(settings.data_dir), name)
     cached = _cache.get(key)
     if cached and cached[0] == mtime:
-        return cached[1]
-    vocab = Vocabulary.from_json(json.loads(path.read_text(encoding="utf-8")))
-    _cache[key] = (mtime, vocab)
+        vocab = cached[1]
+    else:
+        vocab = Vocabulary.from_json(json.loads(path.read_text(encoding="utf-8")))
+        _cache[key] = (mtime, vocab)
+    if vocab.thesaurus_version is not None and (
+            time.monotonic() - _checked.get(key, 0.0) > RECHECK_S):
+        _checked[key] = time.monotonic()
+        current = _thesaurus_version(settings, name)
+        if current is not None and current != vocab.thesaurus_version:
+            fresh = vocabulary_from_catalogue(settings, name)
+            if fresh is not None:
+                install_vocabulary(settings, fresh)
+                return load_vocabulary(settings, name)
     return vocab
