@@ -104,6 +104,9 @@ def test_api_returns_the_same_as_the_page_and_is_described(client):
     assert set(body["facets"]) == {"body", "year", "session", "type", "language", "subject"}
     hit = body["hits"][0]
     assert hit["url"] == f"/documents/{hit['uid']}"
+    five = client.get("/api/search", params={"q": "Council", "per_page": "5"}).json()
+    assert len(five["hits"]) == 5 and five["pages"] == -(-five["total"] // 5)
+    assert client.get("/api/search", params={"q": "a", "per_page": "1000"}).status_code == 400
     spec = client.get("/api/openapi.json").json()
     op = spec["paths"]["/api/search"]["get"]
     assert "200" in op["responses"] and "400" in op["responses"]

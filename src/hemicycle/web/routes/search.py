@@ -68,11 +68,15 @@ def _params(request: Request) -> dict:
     page_text = qp.get("page") or "1"
     if not page_text.isdigit():
         raise QueryError(f"page {page_text!r} is not a page number")
+    per_page_text = qp.get("per_page") or str(PER_PAGE)
+    if not per_page_text.isdigit():
+        raise QueryError(f"per_page {per_page_text!r} is not a number")
     return {
         "q": qp.get("q") or "",
         "lang": qp.get("lang") or None,
         "sort": qp.get("sort") or "relevance",
         "page": int(page_text),
+        "per_page": int(per_page_text),
         "filters": {name: qp.getlist(name) for name in FACETS if qp.getlist(name)},
     }
 
@@ -80,7 +84,7 @@ def _params(request: Request) -> dict:
 def _run(request: Request, params: dict) -> SearchResults:
     return search(request.app.state.settings, params["q"], lang=params["lang"],
                   filters=params["filters"], sort=params["sort"], page=params["page"],
-                  per_page=PER_PAGE, ui_lang=getattr(request.state, "lang", None))
+                  per_page=params["per_page"], ui_lang=getattr(request.state, "lang", None))
 
 
 def _url(params: dict, **changes) -> str:
@@ -95,6 +99,8 @@ def _url(params: dict, **changes) -> str:
         pairs.extend((name, v) for v in values)
     if merged.get("sort") and merged["sort"] != "relevance":
         pairs.append(("sort", merged["sort"]))
+    if merged.get("per_page", PER_PAGE) != PER_PAGE:
+        pairs.append(("per_page", str(merged["per_page"])))
     if merged.get("page", 1) != 1:
         pairs.append(("page", str(merged["page"])))
     return "/search" + ("?" + urlencode(pairs) if pairs else "")
@@ -126,7 +132,8 @@ def search_page(request: Request):
     except QueryError as exc:
         qp = request.query_params
         params = {"q": qp.get("q") or "", "lang": qp.get("lang") if qp.get("lang") in CODES
-                  else None, "sort": "relevance", "page": 1, "filters": {}}
+                  else None, "sort": "relevance", "page": 1, "per_page": PER_PAGE,
+                  "filters": {}}
         return render(request, "search/results.html",
                       {"params": params, "error": str(exc), "results": None},
                       status_code=400)
@@ -164,12 +171,13 @@ def search_page(request: Request):
 def api_search(request: Request, q: str = "", lang: str | None = None,
                body: Many = None, year: Many = None, session: Many = None, type: Many = None,
                language: Many = None, subject: Many = None,
-               sort: str = "relevance", page: str = "1") -> SearchOut:
+               sort: str = "relevance", page: str = "1",
+               per_page: str = str(PER_PAGE)) -> SearchOut:
     """Search documents in any of the six languages; same parameters as /search.
 
     ``q`` takes words, "phrases", AND/OR/NOT (or +/-), parentheses, field:value
     (symbol, title, text, body, year, lang, type, subject, session) and prefixes
-    (climat*). Filters may repeat (body=SC&body=GA).
+    (climat*). Filters may repeat (body=SC&body=GA). ``per_page`` is 1 to 100.
     """
     try:
         params = _params(request)
