@@ -132,3 +132,11 @@ def test_awkward_texts(settings, unbis13):
         service.suggest_text(settings, "unbis13", "oil", "en", limit=0)
     with pytest.raises(SubjectError, match="unknown language"):
         service.suggest_text(settings, "unbis13", "oil", "xx-yy")
+
+
+def test_backends_are_kept_between_calls(settings, unbis13):
+    install_vocabulary(settings, unbis13)
+    first = service.load_backend(settings, "unbis13")
+    assert service.load_backend(settings, "unbis13") is first  # untrained lexical, too
+    install_vocabulary(settings, unbis13)  # a new copy of the vocabulary: a new backend
+    assert service.load_backend(settings, "unbis13") is not first

@@ -79,13 +79,19 @@ def load_backend(settings: Settings, vocab_name: str, name: str | None = None) -
     cls = backend_class(name)
     folder = model_dir(settings, vocab_name, name)
     path = folder / "model.pkl"
+    key = (str(path), vocab_name)
     if not path.is_file():
         if cls.needs_training:
             raise NotTrained(f"the {name} backend for vocabulary {vocab_name!r} is not trained "
                              f"(run `hemicycle subjects train --vocab {vocab_name} "
                              f"--backend {name}`)")
-        return cls(vocab)
-    key = (str(path), vocab_name)
+        with _models_lock:  # kept too: its label index takes a second or two to build
+            cached = _models.get(key)
+            if cached and cached[0] == -1.0 and cached[1].vocab is vocab:
+                return cached[1]
+            backend = cls(vocab)
+            _models[key] = (-1.0, backend)
+            return backend
     mtime = path.stat().st_mtime
     with _models_lock:
         cached = _models.get(key)
