@@ -126,6 +126,11 @@ def test_boolean_operators(corpus):
     assert not_b.total == a.total - both.total
     assert symbols_of(everything(settings, "+refugees -children", lang="en")) == symbols_of(not_b)
     assert everything(settings, "refugees children", lang="en").total == both.total
+    everyone = everything(settings, "").total
+    assert everything(settings, "NOT refugees", lang="en").total == everyone - a.total
+    assert everything(settings, "NOT NOT refugees", lang="en").total == a.total
+    assert everything(settings, "children OR NOT refugees", lang="en").total == (
+        everyone - a.total + both.total)
     grouped = everything(settings, "(refugees OR children) AND Syria", lang="en")
     assert 0 < grouped.total <= everything(settings, "Syria", lang="en").total
 

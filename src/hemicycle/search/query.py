@@ -116,7 +116,11 @@ class _Compiler:
         if isinstance(tree, Leaf):
             return self.leaf(tree, positive)
         if tree.op == "not":
-            return self.compile(tree.children[0], not positive)
+            inner = self.compile(tree.children[0], not positive)
+            if inner is None:
+                return None
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                                (tantivy.Occur.MustNot, inner)])
         if tree.op == "or":
             subs = [q for q in (self.compile(c, positive) for c in tree.children) if q]
             if not subs:
