@@ -57,9 +57,11 @@ def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, i
     if start > 0:
         space = text.rfind(" ", max(0, start - 20), start)
         start = space + 1 if space >= 0 else start
-    end = min(len(text), start + width)
+    # never cut off the last match of the chosen cluster
+    last = spans[best + best_count - 1][1]
+    end = min(len(text), max(start + width, last))
     if end < len(text):
-        space = text.find(" ", end - 20, end)
+        space = text.find(" ", max(end - 20, last), end)
         end = space if space > start else end
     return start, end
 
