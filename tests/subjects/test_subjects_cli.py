@@ -92,13 +92,14 @@ def test_index_stores_suggestions_and_resumes(settings, unbis13):
             db.flush()
             ids.append(doc.id)
     first = run("subjects", "index", "--vocab", "unbis13")
-    assert first.exit_code == 0 and "for 2 documents" in first.output
+    assert first.exit_code == 0
+    assert "2 documents looked at; suggestions stored for 2" in first.output
     assert [i.status for i in review_items(settings, ids[1], "unbis13")][:1] == ["pending"]
     assert review_items(settings, ids[2], "unbis13") == []  # published: not asked for
-    assert "for 0 documents" in run("subjects", "index", "--vocab", "unbis13").output
+    assert "0 documents looked at" in run("subjects", "index", "--vocab", "unbis13").output
     again = run("subjects", "index", "--vocab", "unbis13", "--again", "--status", "draft",
                 "--status", "published")
-    assert "for 3 documents" in again.output
+    assert "3 documents looked at; suggestions stored for 2" in again.output
     assert run("subjects", "index", "--vocab", "nope").exit_code == 1
 
 

@@ -166,14 +166,16 @@ def register(app: typer.Typer) -> None:
             load_backend(s, vocab, backend)
             check_limit(limit)
             ids = documents_to_suggest(s, vocab, status or ["draft"], again)
+            stored = 0
             with progress_bar() as bar:
                 task = bar.add_task(f"suggest {vocab}", total=len(ids), rate="")
                 for doc_id in ids:
-                    suggest_for_document(s, doc_id, vocab, limit, backend)
+                    stored += bool(suggest_for_document(s, doc_id, vocab, limit, backend))
                     bar.advance(task)
         except SubjectError as exc:
             fail(str(exc))
-        console.print(f"suggestions stored for {len(ids)} documents")
+        # documents that got nothing (no text, no label found) are looked at again next time
+        console.print(f"{len(ids)} documents looked at; suggestions stored for {stored}")
 
     @sub.command("train")
     def train_cmd(
