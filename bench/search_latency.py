@@ -44,7 +44,7 @@ def bench_settings(workdir: Path) -> Settings:
                     secret_key="bench")
 
 
-def build(workdir: Path, n: int) -> dict:
+def build(workdir: Path, n: int, baseline: bool = True) -> dict:
     from hemicycle.search import location
     from hemicycle.search.index import to_index_document
 
@@ -69,6 +69,11 @@ def build(workdir: Path, n: int) -> dict:
         writer.add_document(to_index_document(record))
         t2 = time.perf_counter()
         ours += t2 - t1
+        if not baseline:
+            if i % 50_000 == 0:
+                print(f"  {i:,} documents", file=sys.stderr, flush=True)
+            t = time.perf_counter()
+            continue
         batch_docs.append((record.id, record.symbol, record.body, record.year,
                            record.session_label(), record.doc_type, record.date.isoformat()))
         row = [record.id]
@@ -186,6 +191,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def report_ours_only(args, ours: dict) -> None:
+    print(f"{args.docs:,} documents, ours only (no baseline in this run)")
+    for kind in KINDS:
+        o, c = ours["timings"][kind], ours["cpu"][kind]
+        print(f"{kind:8} p50 {percentile(o, 50) * 1000:.1f}ms p99 {percentile(o, 99) * 1000:.1f}ms"
+              f"  (CPU p50 {percentile(c, 50) * 1000:.1f}ms p99 {percentile(c, 99) * 1000:.1f}ms)"
+              f"  matches {ours['totals'][kind]:,}")
+    print(f"peak memory (RSS) of the answering process: {ours['maxrss_mb']:,.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
@@ -193,6 +208,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/hemicycle-search-bench"))
     parser.add_argument("--phase", choices=("all", "ours", "fts5"), default="all")
     parser.add_argument("--reuse", action="store_true", help="keep an index of the same size")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="ours only, to see how it scales (no FTS5: not a comparison)")
     args = parser.parse_args()
     queries = sample_queries(args.queries)
     if args.phase != "all":
@@ -205,12 +222,15 @@ def main() -> None:
         shutil.rmtree(args.workdir, ignore_errors=True)
         args.workdir.mkdir(parents=True)
         print(f"building both over {args.docs:,} synthetic documents ...", file=sys.stderr)
-        built = build(args.workdir, args.docs)
+        built = build(args.workdir, args.docs, baseline=not args.no_baseline)
         marker.write_text(str(args.docs))
         (args.workdir / "build.json").write_text(json.dumps(built))
     built = json.loads((args.workdir / "build.json").read_text())
     results = {}
-    for phase in ("ours", "fts5"):
+    phases = ("ours",) if args.no_baseline else ("ours", "fts5")
+    if args.no_baseline:
+        results["fts5"] = None
+    for phase in phases:
         out = subprocess.run([sys.executable, __file__, "--phase", phase, "--workdir",
                               str(args.workdir), "--queries", str(args.queries)],
                              check=True, capture_output=True, text=True)
@@ -219,6 +239,9 @@ def main() -> None:
           f"generate {built['generate_s']:.0f} s, build ours {built['ours_build_s']:.0f} s "
           f"({built['ours_bytes'] / 2**20:,.0f} MiB), FTS5 {built['fts5_build_s']:.0f} s "
           f"({built['fts5_bytes'] / 2**20:,.0f} MiB)")
+    if args.no_baseline:
+        report_ours_only(args, results["ours"])
+        return
     print(f"{'kind':8} {'ours p50':>9} {'ours p99':>9} {'FTS5 p50':>9} {'FTS5 p99':>9} "
           f"{'p50 ratio':>9}  matches ours/FTS5")
     for kind in KINDS:
