@@ -133,6 +133,26 @@ def test_api_decisions_with_basic_auth(site):
     assert site.get("/api/documents/nope/subjects").status_code == 404
 
 
+def test_api_vocabulary_and_index(site, settings, unbis13_path):
+    add_user(settings.database_url, "boss", "administrator-pw", "admin")
+    boss = ("boss", "administrator-pw")
+    assert site.post("/api/subjects/u2/vocabulary", auth=("cat", "cataloguer-pw"),
+                     files={"file": ("v.ttl", unbis13_path.read_bytes())}).status_code == 403
+    loaded = site.post("/api/subjects/u2/vocabulary", auth=boss,
+                       files={"file": ("v.ttl", unbis13_path.read_bytes())})
+    assert loaded.status_code == 200 and loaded.json()["concepts"] == 142
+    bad = site.post("/api/subjects/u3/vocabulary", auth=boss,
+                    files={"file": ("v.tsv", b"not-a-uri\tlabel\n")})
+    assert bad.status_code == 400 and "line 1" in bad.json()["error"]["detail"]
+    assert site.post("/api/subjects/u4/vocabulary", auth=boss).status_code == 404
+    assert site.post("/api/subjects/Bad Name/vocabulary", auth=boss).status_code == 404
+    done = site.post("/api/subjects/u2/index?status=published", auth=boss)
+    assert done.status_code == 200 and done.json() == {"vocab": "u2", "looked_at": 1,
+                                                       "stored": 1}
+    assert site.post("/api/subjects/u2/index?status=published",
+                     auth=boss).json()["looked_at"] == 0
+
+
 def test_drafts_are_for_signed_in_staff_only(site, settings):
     with session_scope(settings.database_url) as db:
         doc = db.scalar(select(Document).where(Document.uid == site.uid))

@@ -4,6 +4,8 @@ cataloguer's review page, where machine suggestions are accepted or rejected.
 | URL | does |
 |---|---|
 | GET  /api/subjects | vocabularies and their trained backends (``subjects list``) |
+| POST /api/subjects/{vocab}/vocabulary | load or refresh a vocabulary (``subjects vocab``, admin) |
+| POST /api/subjects/{vocab}/index | suggestions for documents without (``subjects index``, admin) |
 | POST /api/subjects/{vocab}/suggest | suggest for a text (``subjects suggest FILE``) |
 | POST /api/subjects/{vocab}/train | train from the catalogue or a TSV corpus (admin) |
 | POST /api/subjects/{vocab}/eval | evaluate on an uploaded corpus (``subjects eval``) |
@@ -21,7 +23,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -82,6 +84,62 @@ def api_vocabularies(request: Request) -> list[dict]:
     return [{"vocab": n, "trained": trained_backends(s, n)} for n in vocabulary_names(s)]
 
 
+@router.post("/api/subjects/{vocab}/vocabulary", tags=["subjects"])
+def api_load_vocabulary(request: Request, vocab: str, file: UploadFile | None = File(None),
+                        lang: str | None = Form(None), csrf: str = Form("")) -> dict:
+    """Load a vocabulary from an uploaded SKOS file or TSV table, or (no file) refresh it
+    from the thesaurus package's copy (``subjects vocab``); administrators only."""
+    require_admin(request)
+    check_csrf(request, csrf)
+    from hemicycle.subjects.vocabulary import (
+        check_name,
+        install_vocabulary,
+        read_vocabulary,
+        vocabulary_from_catalogue,
+    )
+
+    s = request.app.state.settings
+    try:
+        check_name(vocab)
+        if file is not None and file.filename:
+            suffix = Path(file.filename).suffix.lower() or ".ttl"
+            with tempfile.TemporaryDirectory() as tmp:
+                path = _save_upload(file, Path(tmp) / f"upload{suffix}", s.max_upload_bytes)
+                loaded = read_vocabulary(vocab, path, lang)
+        else:
+            loaded = vocabulary_from_catalogue(s, vocab)
+            if loaded is None:
+                raise UnknownVocabulary(f"the catalogue holds no thesaurus called {vocab!r}")
+        install_vocabulary(s, loaded)
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    return {"vocab": vocab, "concepts": len(loaded), "languages": loaded.languages}
+
+
+@router.post("/api/subjects/{vocab}/index", tags=["subjects"])
+def api_index(request: Request, vocab: str, status: list[str] | None = Query(None),
+              again: bool = False, limit: int = 10, csrf: str = Form("")) -> dict:
+    """Store suggestions for documents without them (``subjects index``); administrators."""
+    require_admin(request)
+    check_csrf(request, csrf)
+    from hemicycle.subjects.service import (
+        check_limit,
+        documents_to_suggest,
+        load_backend,
+        suggest_for_document,
+    )
+
+    s = request.app.state.settings
+    try:
+        load_backend(s, vocab)
+        check_limit(limit)
+        ids = documents_to_suggest(s, vocab, status or ["draft"], again)
+        stored = sum(bool(suggest_for_document(s, doc_id, vocab, limit)) for doc_id in ids)
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    return {"vocab": vocab, "looked_at": len(ids), "stored": stored}
+
+
 @router.post("/api/subjects/{vocab}/suggest", tags=["subjects"])
 def api_suggest(request: Request, vocab: str, body: SuggestIn) -> dict:
     from hemicycle.subjects.service import suggest_text
@@ -93,8 +151,7 @@ def api_suggest(request: Request, vocab: str, body: SuggestIn) -> dict:
         raise _http_error(exc) from None
 
 
-def _upload_corpus(upload: UploadFile, folder: Path, limit: int) -> Path:
-    path = folder / "corpus.tsv"
+def _save_upload(upload: UploadFile, path: Path, limit: int) -> Path:
     size = 0
     with path.open("wb") as fh:
         while chunk := upload.file.read(1 << 20):
@@ -125,10 +182,12 @@ def api_train(request: Request, vocab: str, backend: str = Form("all"),
                 raise UnknownBackend(f"unknown backend {name!r}")
         code = check_lang(lang)
         voc = load_vocabulary(s, vocab)
-        with tempfile.TemporaryDirectory() as tmp:
-            docs = (read_tsv_corpus(_upload_corpus(corpus, Path(tmp), s.max_upload_bytes),
-                                    voc, code)
-                    if corpus is not None and corpus.filename else catalogue_corpus(s, vocab))
+        if corpus is not None and corpus.filename:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = _save_upload(corpus, Path(tmp) / "corpus.tsv", s.max_upload_bytes)
+                docs = read_tsv_corpus(path, voc, code)
+        else:
+            docs = catalogue_corpus(s, vocab)
         if not docs.documents:
             raise SubjectError(f"no training documents for vocabulary {vocab!r}")
         trained = train(s, vocab, docs, names, {"lang": code or "en"})
@@ -150,8 +209,8 @@ def api_eval(request: Request, vocab: str, corpus: UploadFile = File(...),
         model = load_backend(s, vocab, backend)
         code = check_lang(lang)
         with tempfile.TemporaryDirectory() as tmp:
-            docs = read_tsv_corpus(_upload_corpus(corpus, Path(tmp), s.max_upload_bytes),
-                                   model.vocab, code)
+            path = _save_upload(corpus, Path(tmp) / "corpus.tsv", s.max_upload_bytes)
+            docs = read_tsv_corpus(path, model.vocab, code)
         return {"vocab": vocab, "backend": model.name, **evaluate_backend(model, docs, code)}
     except SubjectError as exc:
         raise _http_error(exc) from None
