@@ -15,6 +15,9 @@ from hemicycle.search.analysis import term_spans
 
 WIDTH = {"zh": 120}
 DEFAULT_WIDTH = 240
+CHUNK = 3000  # characters analysed at a time while looking for the first match
+MAX_CHUNKS = 8  # a match only further on (or only in the title) shows the beginning
+MAX_SPANS = 500
 
 
 @dataclass
@@ -66,14 +69,51 @@ def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, i
     return start, end
 
 
+def _zh_spans(text: str, matcher: Matcher) -> list[tuple[int, int]] | None:
+    """Chinese units are the text's own character pairs: find them directly (fast)."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        return None  # a character whose lower case is longer: take the general way
+    spans = []
+    for term in (*matcher.terms, *matcher.prefixes):
+        start = lower.find(term)
+        while start != -1 and len(spans) < MAX_SPANS:
+            spans.append((start, start + len(term)))
+            start = lower.find(term, start + 1)
+    return spans
+
+
+def _chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
+    """``text`` in pieces of about ``size`` characters, cut at white space."""
+    out, start = [], 0
+    while start < len(text):
+        end = text.find(" ", start + size) if start + size < len(text) else -1
+        end = len(text) if end == -1 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def _spans(lang: str, text: str, matcher: Matcher) -> list[tuple[int, int]]:
+    """Where the query's terms occur, looking no further than the first piece of text
+    that has any (a long document is not analysed whole for one extract)."""
+    if lang == "zh":
+        spans = _zh_spans(text, matcher)
+        if spans is not None:
+            return _merge(spans)
+    for offset, chunk in _chunks(text)[:MAX_CHUNKS]:
+        spans = [(offset + s, offset + e) for _, s, e in term_spans(lang, chunk, matcher.matches)]
+        if spans:
+            return _merge(spans)
+    return []
+
+
 def snippet_html(lang: str, text: str, matcher: Matcher) -> str:
     """An extract of ``text`` around the densest matches, escaped, matches in <mark>."""
     if not text:
         return ""
     width = WIDTH.get(lang, DEFAULT_WIDTH)
-    spans = []
-    if matcher:
-        spans = _merge([(s, e) for _, s, e in term_spans(lang, text, matcher.matches)])
+    spans = _spans(lang, text, matcher) if matcher else []
     start, end = _window(text, spans, width)
     parts = ["…" if start > 0 else ""]
     cursor = start
