@@ -376,10 +376,16 @@ def api_report(request: Request, vocab: str):
                 "counts": report.counts, "issues": report.issues}
 
 
-@router.api_route("/api/thesaurus/sparql", methods=["GET", "POST"], tags=["thesaurus"])
+@router.get("/api/thesaurus/sparql", tags=["thesaurus"])
 async def api_sparql(request: Request):
-    """Read-only SPARQL 1.1 query (GET ?query=, POST form or application/sparql-query)."""
-    if request.method == "GET" and "query" not in request.query_params:
+    """Read-only SPARQL 1.1 query in ?query= (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
+    if "query" not in request.query_params:
         raise HTTPException(400, "query: give a SPARQL query in ?query=")
+    return await sparql_page(request)
+
+
+@router.post("/api/thesaurus/sparql", tags=["thesaurus"])
+async def api_sparql_post(request: Request):
+    """Read-only SPARQL 1.1 query as a form field or an application/sparql-query body."""
     return await sparql_page(request)
 
