@@ -37,6 +37,8 @@ def test_digitise_rejects_bad_arguments(settings, tmp_path):
     assert bad_lang.exit_code == 1 and "unknown language 'klingon'" in bad_lang.stderr
     workers = runner.invoke(app, ["digitise", str(tmp_path), "--workers", "0"])
     assert workers.exit_code == 1 and "--workers" in workers.stderr
+    batch = runner.invoke(app, ["digitise", str(tmp_path), "--batch", "../x"])
+    assert batch.exit_code == 1 and "batch name '../x'" in batch.stderr
 
 
 def test_ocr_eval_beats_the_embedded_ocr_layer_of_A_L_632(settings):

@@ -76,6 +76,8 @@ def register(app: typer.Typer) -> None:
                                    batch=batch, dpi=dpi, retry=retry_failed, progress=progress)
             except OSError as exc:
                 fail(f"{path}: {exc}")
+            except ValueError as exc:
+                fail(str(exc))
         counts = batch_counts(s, report.batch)
         failed = document_jobs(s, report.batch, state="failed")
         summary = {

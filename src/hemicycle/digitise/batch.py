@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -94,8 +95,11 @@ def finish_documents(settings: Settings, batch: str, report: BatchReport,
     """Assemble and catalogue each pending document (or ``only`` that one) that is complete."""
     from hemicycle.digitise.record import save_draft
 
+    unfinished = jobs.documents_with_pending_pages(settings, batch) if only is None else set()
     for job in jobs.document_jobs(settings, batch, state="pending", doc_id=only):
         doc_id = job.key.rsplit("/", 1)[1]
+        if doc_id in unfinished:
+            continue
         pages = jobs.page_jobs(settings, batch, doc_id)
         if any(p.state == "pending" for p in pages):
             continue
@@ -140,6 +144,9 @@ def run_batch(settings: Settings, root: Path, *, executor, languages: list[str] 
     """Digitise every scan under ``root``; resumable; returns what happened in this run."""
     started = time.monotonic()
     batch = batch or batch_name(root)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", batch):
+        raise ValueError(f"batch name {batch!r}: use letters, digits, '.', '_' or '-' "
+                         "(at most 64)")
     report = BatchReport(batch=batch)
     if retry:
         jobs.retry_failed(settings, batch)

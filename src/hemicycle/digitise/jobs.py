@@ -77,6 +77,14 @@ def pending_pages(settings: Settings, batch: str) -> list[tuple[str, int]]:
         return [(r.payload["doc"], r.payload["index"]) for r in rows]
 
 
+def documents_with_pending_pages(settings: Settings, batch: str) -> set[str]:
+    """The documents of ``batch`` that still have a page to do (one query, not one per doc)."""
+    with session_scope(settings.database_url) as db:
+        keys = db.scalars(select(Job.key).where(Job.kind == PAGE, Job.batch == batch,
+                                                Job.state == "pending"))
+        return {key.split("/")[1] for key in keys}
+
+
 def finish_page(settings: Settings, batch: str, doc_id: str, index: int,
                 outcome: dict) -> None:
     """Commit one page's outcome: done with its summary, or failed with its reason."""
