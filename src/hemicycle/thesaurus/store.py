@@ -250,8 +250,12 @@ def load_vocabulary(settings: Settings, name: str, paths: list[Path], fmt: str |
     """Read, validate and store ``paths`` as vocabulary ``name``; raises LoadRefused when
     a fatal problem (or, with ``strict``, any SKOS error) is found; nothing is written then
     except the report."""
+    if progress:
+        progress("reading and validating", 0, len(paths))
     read = read_sources(paths, fmt, required)
     report = read.report
+    if progress:
+        progress("storing", len(paths), len(paths))
     if report.fatal or (strict and report.has("error")):
         save_report(settings, name, report, None)
         worst = report.sorted_issues()[0]
