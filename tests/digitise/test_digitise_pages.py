@@ -147,3 +147,12 @@ def test_bad_scans_fail_with_their_reason(tmp_path):
         assert info.value.code == code, (path, info.value)
         assert path.name in str(info.value)
     assert not list((tmp_path / "out").glob("page-*")) if (tmp_path / "out").exists() else True
+
+
+def test_language_of_a_real_low_resolution_scan_is_detected(tmp_path):
+    # OSD alone calls this small 1971 print crop Cyrillic; the better read must win
+    scan = DATA / "1971-10-25_UN_GA_Resolution_2758_en.png"
+    summary = _run(scan, tmp_path / "out", languages=None)
+    assert summary["language"] == "en" and summary["confidence"] > 80
+    text = (tmp_path / "out" / "page-0001.txt").read_text(encoding="utf-8")
+    assert "Restoration of the lawful rights" in text

@@ -27,6 +27,8 @@ from hemicycle.digitise.textorder import fix_text
 
 # below this mean word confidence a page may be on its side: ask OSD
 LOW_CONFIDENCE = 50.0
+# below this a detected language is doubtful enough to try the other alphabet
+DOUBTFUL = 70.0
 OUTPUTS = ("txt", "hocr", "pdf", "json")
 
 
@@ -91,6 +93,13 @@ def _recognise(engine: OcrEngine, page: PageImage, languages: list[str],
     return engine.recognise(path, languages, page.dpi, work)
 
 
+def _read_latin(engine: OcrEngine, page: PageImage, work: Path, name: str):
+    """Read with the English, French and Spanish models; choose by function words."""
+    ocr = _recognise(engine, page, LATIN, work, name)
+    chosen, share = latin_language(ocr.text)
+    return ocr, [chosen or "en"], share
+
+
 def _detect(engine: OcrEngine, page: PageImage, work: Path, where: str):
     """(languages, confidence, orientation) of a page whose language nobody gave."""
     path = work / "osd.bmp"
@@ -136,13 +145,16 @@ def process_page(task: PageTask, engine: OcrEngine | None = None) -> dict:
             if osd.rotate % 360 and osd.confidence >= 1.5:
                 page.image, rotated, changed = rotate_quarter(page.image, osd.rotate), \
                     osd.rotate, True
+        detected = not task.languages
         if languages is None:  # Latin script: read with all three, then choose
-            ocr = _recognise(engine, page, LATIN, work, task.stem)
-            chosen, share = latin_language(ocr.text)
-            languages = [chosen or "en"]
-            language_confidence = share
+            ocr, languages, language_confidence = _read_latin(engine, page, work, task.stem)
         else:
             ocr = _recognise(engine, page, languages, work, task.stem)
+        if detected and languages == ["ru"] and ocr.confidence < DOUBTFUL:
+            # OSD confuses Cyrillic and Latin on small or faint type: let the better read win
+            latin, chosen, share = _read_latin(engine, page, work, task.stem + "-l")
+            if latin.confidence > ocr.confidence:
+                ocr, languages, language_confidence = latin, chosen, share
         if ocr.confidence < LOW_CONFIDENCE and not rotated:
             osd = engine.orientation(work / f"{task.stem}.bmp", page.dpi)
             if osd is not None and osd.rotate % 360 and osd.confidence >= 1.5:
