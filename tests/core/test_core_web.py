@@ -106,6 +106,13 @@ def test_error_pages_explain_in_the_interface_language(site):
     assert 'dir="rtl"' in page.text and "لم يتم العثور" in page.text
 
 
+def test_staff_see_subject_review_on_the_document_page(site, settings):
+    uid = uid_of(settings, "S/RES/2334 (2016)")
+    assert 'class="subjects-review"' not in site.get(f"/documents/{uid}").text
+    staff = site.get(f"/documents/{uid}", auth=("cat", "cataloguer-pw"))
+    assert staff.status_code == 200 and 'class="subjects-review"' in staff.text
+
+
 def test_writes_need_the_right_role(site, settings, tmp_path):
     pdf = text_pdf(tmp_path / "new.pdf", ["A new report"])
     form = {"symbol": "A/74/100", "language": "en", "title": "A report"}

@@ -33,7 +33,8 @@ from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
 from hemicycle.storage import StorageError, open_location
 from hemicycle.thesaurus import concept_labels
-from hemicycle.web.auth import SignedIn, require_admin, require_cataloguer
+from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
+from hemicycle.web.routes.subjects import panel_context
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -170,7 +171,10 @@ def document_page(request: Request, uid: str):
     versions = sorted(doc.versions, key=lambda v: CODES.index(v.language))
     lang = request.state.lang
     shown = doc.version(lang) or doc.version("en") or (versions[0] if versions else None)
+    # staff review machine-suggested subjects on the page itself (the cataloguer in the loop)
+    review = panel_context(request, doc) if current_user(request) else {}
     return render(request, "documents/document.html", {
+        **review,
         "doc": doc, "versions": versions, "shown": shown, "related_uids": related,
         "files_by_lang": {c: [f for f in doc.files if f.language == c] for c in CODES},
         "missing": [c for c in CODES if c not in doc.languages],
