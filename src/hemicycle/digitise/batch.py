@@ -14,7 +14,7 @@ import json
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,31 +153,40 @@ def run_batch(settings: Settings, root: Path, *, executor, languages: list[str] 
     for doc_id, error in plan(settings, root, batch, languages, dpi):
         report.documents_failed.append({"doc": doc_id, "error": error})
     counts = jobs.batch_counts(settings, batch)
-    total, finished = counts.pages_total, counts.pages_finished
-    payloads = {j.key.rsplit("/", 1)[1]: j.payload for j in jobs.document_jobs(settings, batch)}
-    tasks = []
-    for doc_id, index in jobs.pending_pages(settings, batch):
-        task = _task(settings, batch, payloads[doc_id], doc_id, index)
-        summary = output_paths(Path(task.out_dir), index)["json"]
-        if summary.exists():  # finished before a crash, not yet recorded: adopt it
-            outcome = {"ok": True, **json.loads(summary.read_text(encoding="utf-8"))}
-            jobs.finish_page(settings, batch, doc_id, index, outcome)
-            report.pages_adopted += 1
-            finished += 1
-            continue
-        tasks.append((doc_id, task))
+    total = counts.pages_total
+    state = {"finished": counts.pages_finished}
     if progress:
-        progress(finished, total, 0)
+        progress(state["finished"], total, 0)
     finish_documents(settings, batch, report)
-    by_task = {task: doc_id for doc_id, task in tasks}
-    for task, outcome in executor.run(task for _, task in tasks):
-        doc_id = by_task[task]
+
+    def pending_tasks() -> Iterator[PageTask]:
+        """Pages to run, read from the job table a chunk at a time (a batch may be huge)."""
+        after, payload_of = "", {}
+        while rows := jobs.pending_pages(settings, batch, after=after):
+            for _key, doc_id, index in rows:
+                if doc_id not in payload_of:  # pages come grouped by document
+                    payload_of = {doc_id: jobs.document_jobs(settings, batch,
+                                                             doc_id=doc_id)[0].payload}
+                task = _task(settings, batch, payload_of[doc_id], doc_id, index)
+                summary = output_paths(Path(task.out_dir), index)["json"]
+                if summary.exists():  # finished before a crash, not yet recorded: adopt it
+                    outcome = {"ok": True, **json.loads(summary.read_text(encoding="utf-8"))}
+                    jobs.finish_page(settings, batch, doc_id, index, outcome)
+                    report.pages_adopted += 1
+                    state["finished"] += 1
+                    finish_documents(settings, batch, report, only=doc_id)
+                    continue
+                yield task
+            after = rows[-1][0]
+
+    for task, outcome in executor.run(pending_tasks()):
+        doc_id = Path(task.out_dir).parent.name
         jobs.finish_page(settings, batch, doc_id, task.index, outcome)
         report.pages_run += 1
         report.pages_failed += 0 if outcome.get("ok") else 1
-        finished += 1
+        state["finished"] += 1
         if progress:
-            progress(finished, total, report.pages_run)
+            progress(state["finished"], total, report.pages_run)
         finish_documents(settings, batch, report, only=doc_id)
     finish_documents(settings, batch, report)
     report.seconds = round(time.monotonic() - started, 2)

@@ -30,7 +30,6 @@ class LocalPool:
         return f"{self.workers} local worker{'s' if self.workers > 1 else ''}"
 
     def run(self, tasks: Iterable[PageTask]) -> Iterator[tuple[PageTask, dict]]:
-        tasks = list(tasks)
         if self.workers == 1:  # no pool to start: the page runs here
             for task in tasks:
                 yield task, run_page(task)
@@ -78,13 +77,29 @@ class DaskCluster:
         from distributed import Client, as_completed
 
         with Client(self.address, timeout=self.timeout) as client:
+            # a bounded window of submitted pages: the scheduler always has work queued,
+            # and a batch of millions of pages is never held in memory at once
+            window = max(64, 4 * len(client.scheduler_info().get("workers", {})))
+            queue = iter(tasks)
+            running = as_completed()
             futures = {}
-            for task in tasks:
+
+            def submit_next() -> bool:
+                task = next(queue, None)
+                if task is None:
+                    return False
                 future = client.submit(run_page, task, pure=False)
                 futures[future] = task
-            for future in as_completed(futures):
-                task = futures[future]
+                running.add(future)
+                return True
+
+            for _ in range(window):
+                if not submit_next():
+                    break
+            for future in running:
+                task = futures.pop(future)
                 try:
                     yield task, future.result()
                 except Exception as exc:  # KilledWorker and friends
                     yield task, _lost(task, exc)
+                submit_next()

@@ -69,12 +69,14 @@ def record_failed_document(settings: Settings, batch: str, doc_id: str, payload:
             job.attempts = (job.attempts or 0) + 1
 
 
-def pending_pages(settings: Settings, batch: str) -> list[tuple[str, int]]:
-    """(doc_id, index) of every page still to do, in order."""
+def pending_pages(settings: Settings, batch: str, after: str = "",
+                  limit: int = 1000) -> list[tuple[str, str, int]]:
+    """(key, doc_id, index) of the next ``limit`` pages still to do after key ``after``."""
     with session_scope(settings.database_url) as db:
         rows = db.scalars(select(Job).where(Job.kind == PAGE, Job.batch == batch,
-                                            Job.state == "pending").order_by(Job.key)).all()
-        return [(r.payload["doc"], r.payload["index"]) for r in rows]
+                                            Job.state == "pending", Job.key > after)
+                          .order_by(Job.key).limit(limit)).all()
+        return [(r.key, r.payload["doc"], r.payload["index"]) for r in rows]
 
 
 def documents_with_pending_pages(settings: Settings, batch: str) -> set[str]:
