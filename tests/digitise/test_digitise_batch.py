@@ -181,3 +181,16 @@ def jobs_batch(scans: Path) -> str:
     from hemicycle.digitise.batch import batch_name
 
     return batch_name(scans)
+
+
+def test_a_scan_without_a_symbol_becomes_a_draft_under_a_local_identifier(settings, tmp_path):
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    save_png(page_image(unpc("fr", 5, 3), "fr")[0], scans / "lettre.png")
+    report = run_batch(settings, scans, executor=LocalPool(1), languages=None)
+    assert not report.documents_failed
+    [doc] = _drafts(settings)
+    assert doc.symbol.startswith("scan-") and doc.status == "draft"
+    assert "symbols" not in doc.extra["extraction"]
+    assert doc.extra["extraction"]["language"]["value"] == "fr"
+    assert doc.version("fr").text_source == "ocr"
