@@ -57,9 +57,12 @@ def test_autocomplete_fills_suggestions_and_search_works(base_url, browser) -> N
     page.goto(base_url + "/thesaurus/unbis?ui=fr")
     page.select_option("select[name=lang]", "fr")
     page.type("#thq", "réfug", delay=30)
-    page.wait_for_function("document.querySelectorAll('#thq-suggestions option').length > 0")
-    values = page.eval_on_selector_all("#thq-suggestions option", "els => els.map(e => e.value)")
-    assert values and all(v.upper().startswith("REFUGI") for v in values)
+    # the suggestions for the whole word typed (answers to earlier keystrokes are dropped)
+    page.wait_for_function("""() => {
+        const values = [...document.querySelectorAll('#thq-suggestions option')]
+            .map(e => e.value.toUpperCase());
+        return values.length > 0 && values.every(v => v.startsWith('REFUGI'));
+    }""")
     page.press("#thq", "Enter")
     page.wait_for_load_state()
     assert "/thesaurus/unbis/search" in page.url

@@ -225,7 +225,7 @@ def test_sparql_time_limit_and_result_cap(loaded) -> None:
     with pytest.raises(SparqlError) as err:
         run_query(loaded, forever, time_limit=1.5)
     assert err.value.status == 503 and "time limit" in str(err.value)
-    capped = run_query(loaded, "SELECT * WHERE { ?s ?p ?o }", max_results=5)
+    capped = run_query(loaded, "SELECT * WHERE { ?s ?p ?o }", max_results=5, time_limit=60)
     assert capped.truncated
     assert len(json.loads(capped.body)["results"]["bindings"]) == 5
 
