@@ -156,3 +156,16 @@ def test_language_of_a_real_low_resolution_scan_is_detected(tmp_path):
     assert summary["language"] == "en" and summary["confidence"] > 80
     text = (tmp_path / "out" / "page-0001.txt").read_text(encoding="utf-8")
     assert "Restoration of the lawful rights" in text
+
+
+def test_a_jpeg_scan_goes_into_the_pdf_page_untouched(tmp_path):
+    image, truth = page_image(unpc("es", 2, 3), "es")
+    path = tmp_path / "scan.jpg"
+    image.save(path, format="JPEG", quality=90, dpi=(300, 300))
+    summary = _run(path, tmp_path / "out", ["es"], fmt="jpeg")
+    assert summary["skew"] == 0 or abs(summary["skew"]) < 0.5
+    assert cer((tmp_path / "out" / "page-0001.txt").read_text(), truth, "es") < 0.05
+    with pikepdf.open(tmp_path / "out" / "page-0001.pdf") as pdf:
+        [raw] = [img for img in pdf.pages[0].get_images().values()]
+        assert raw.Filter == pikepdf.Name.DCTDecode
+        assert raw.read_raw_bytes() == path.read_bytes()
