@@ -169,3 +169,15 @@ def test_a_jpeg_scan_goes_into_the_pdf_page_untouched(tmp_path):
         [raw] = [img for img in pdf.pages[0].get_images().values()]
         assert raw.Filter == pikepdf.Name.DCTDecode
         assert raw.read_raw_bytes() == path.read_bytes()
+
+
+def test_a_16_bit_grey_scan_is_read(tmp_path):
+    import numpy as np
+
+    image, truth = page_image(unpc("ru", 2, 2), "ru")
+    deep = Image.fromarray(np.asarray(image, dtype=np.uint16) * 257)
+    path = tmp_path / "deep.png"
+    deep.save(path)
+    assert Image.open(path).mode.startswith("I")
+    _run(path, tmp_path / "out", ["ru"])
+    assert cer((tmp_path / "out" / "page-0001.txt").read_text(), truth, "ru") < 0.05

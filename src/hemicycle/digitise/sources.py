@@ -148,8 +148,8 @@ def _normal_mode(image: Image.Image) -> Image.Image:
         image = image.convert("RGBA")
         white = Image.new("RGBA", image.size, "white")
         return Image.alpha_composite(white, image).convert("RGB")
-    if image.mode.startswith("I"):
-        return ImageOps.autocontrast(image.convert("I").point(lambda v: v / 256)).convert("L")
+    if image.mode.startswith("I"):  # 16-bit grey: scale to 8 bits, then use the full range
+        return ImageOps.autocontrast(image.convert("I").point(lambda v: v / 256).convert("L"))
     return image.convert("RGB")
 
 
