@@ -60,6 +60,8 @@ def register(app: typer.Typer) -> None:
         sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
         page: Annotated[int, typer.Option(help="Page of results, from 1.")] = 1,
         per_page: Annotated[int, typer.Option(help="Results per page.")] = 20,
+        narrower: Annotated[bool, typer.Option(
+            help="A subject filter also finds the concepts below it.")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Search the catalogue's documents in any of the six languages."""
@@ -67,7 +69,7 @@ def register(app: typer.Typer) -> None:
 
         try:
             results = search(settings(), query, lang=lang, filters=_parse_filters(filter_ or []),
-                             sort=sort, page=page, per_page=per_page)
+                             sort=sort, page=page, per_page=per_page, narrower=narrower)
         except QueryError as exc:
             fail(f"query {query[:80]!r}: {exc}")
         if as_json:

@@ -45,7 +45,7 @@ def to_index_document(record: IndexRecord) -> tantivy.Document:
     for name, values in record.keywords().items():
         for value in values:
             doc.add_text(name, value)
-    for subject in record.subjects:
+    for subject in record.subjects + record.subject_labels:
         doc.add_text("subject_text", subject)
     if record.year is not None:
         doc.add_integer("year", record.year)

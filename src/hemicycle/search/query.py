@@ -467,11 +467,13 @@ def _redirect(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> str
 
 def search(settings: Settings, q: str, *, lang: str | None = None,
            filters: dict[str, list[str]] | None = None, sort: str = "relevance",
-           page: int = 1, per_page: int = 20, ui_lang: str | None = None) -> SearchResults:
+           page: int = 1, per_page: int = 20, ui_lang: str | None = None,
+           narrower: bool = False) -> SearchResults:
     """Search the index. An empty query lists everything (newest first) with facets.
 
     ``ui_lang`` (the reader's interface language) only breaks ties when choosing
-    which language a hit is shown in.
+    which language a hit is shown in. ``narrower`` widens a subject filter to every
+    concept below the chosen ones in the thesaurus.
     """
     q = q or ""
     check_length(q)
@@ -510,7 +512,10 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
             sort = "date"
     else:
         text_query = compiler.compile(tree) or tantivy.Query.empty_query()
-    filter_queries = {name: _filter_query(schema, name, values) for name, values in clean.items()}
+    wanted = dict(clean)
+    if narrower and "subject" in wanted:
+        wanted["subject"] = subjects_with_narrower(settings, wanted["subject"])
+    filter_queries = {name: _filter_query(schema, name, values) for name, values in wanted.items()}
     scored = [text_query] + [tantivy.Query.const_score_query(f, 0.0)
                              for f in filter_queries.values()]
     full = _and(scored)
@@ -533,3 +538,17 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
     return SearchResults(query=q, total=total, hits=hits, facets=facets,
                          redirect_uid=redirect, page=page, per_page=per_page, sort=sort,
                          lang=lang, filters=clean)
+
+
+def subjects_with_narrower(settings: Settings, values: list[str]) -> list[str]:
+    """The chosen subjects and every thesaurus concept below them (labels resolved to URIs)."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.thesaurus import narrower_closure, resolve_subject
+
+    widened = list(values)
+    with session_scope(settings.database_url) as db:
+        for value in values:
+            uri = resolve_subject(db, value)
+            if uri is not None:
+                widened.extend(sorted(narrower_closure(db, uri)))
+    return list(dict.fromkeys(widened))

@@ -20,6 +20,7 @@ from hemicycle.catalogue.models import (
 )
 from hemicycle.config import Settings
 from hemicycle.languages import CODES
+from hemicycle.thesaurus import concept_labels
 
 SNIPPET_SOURCE_CHARS = 50_000  # stored per language for snippets; all of it is indexed
 
@@ -38,7 +39,8 @@ class IndexRecord:
     symbol_keys: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
-    subjects: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)  # concept URIs (or bare labels)
+    subject_labels: list[str] = field(default_factory=list)  # their labels, every language
 
     @property
     def languages(self) -> list[str]:
@@ -118,12 +120,25 @@ def read_records(settings: Settings, ids: list[int]) -> list[IndexRecord]:
                 record.titles[r.language] = r.title
             if r.text and r.text.strip():
                 record.texts[r.language] = r.text
+        concepts: dict[int, list[str]] = {}
         for r in db.execute(select(sub.c.document_id, sub.c.concept, sub.c.label)
                             .where(sub.c.document_id.in_(wanted))):
             record = records[r.document_id]
-            subject = r.label or r.concept
-            if subject not in record.subjects:
-                record.subjects.append(subject)
+            if r.concept not in record.subjects:
+                record.subjects.append(r.concept)
+                concepts.setdefault(r.document_id, []).append(r.concept)
+            if r.label and r.label not in record.subject_labels:
+                record.subject_labels.append(r.label)
+        # a subject is found by its thesaurus label in any of the six languages
+        uris = sorted({c for cs in concepts.values() for c in cs})
+        labels = {code: concept_labels(db, uris, code) for code in CODES} if uris else {}
+        for document_id, cs in concepts.items():
+            record = records[document_id]
+            for by_uri in labels.values():
+                for concept in cs:
+                    label = by_uri.get(concept)
+                    if label and label not in record.subject_labels:
+                        record.subject_labels.append(label)
     for record in records.values():
         if record.symbol not in record.symbols:
             record.symbols.insert(0, record.symbol)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from hemicycle.languages import CODES
 from hemicycle.search.query import QueryError, SearchResults, search
 from hemicycle.search.schema import FACETS
+from hemicycle.thesaurus import concept_labels
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -78,13 +79,15 @@ def _params(request: Request) -> dict:
         "page": int(page_text),
         "per_page": int(per_page_text),
         "filters": {name: qp.getlist(name) for name in FACETS if qp.getlist(name)},
+        "narrower": qp.get("narrower") in ("1", "true", "on"),
     }
 
 
 def _run(request: Request, params: dict) -> SearchResults:
     return search(request.app.state.settings, params["q"], lang=params["lang"],
                   filters=params["filters"], sort=params["sort"], page=params["page"],
-                  per_page=params["per_page"], ui_lang=getattr(request.state, "lang", None))
+                  per_page=params["per_page"], ui_lang=getattr(request.state, "lang", None),
+                  narrower=params.get("narrower", False))
 
 
 def _url(params: dict, **changes) -> str:
@@ -97,6 +100,8 @@ def _url(params: dict, **changes) -> str:
         pairs.append(("lang", merged["lang"]))
     for name, values in merged.get("filters", {}).items():
         pairs.extend((name, v) for v in values)
+    if merged.get("narrower"):
+        pairs.append(("narrower", "1"))
     if merged.get("sort") and merged["sort"] != "relevance":
         pairs.append(("sort", merged["sort"]))
     if merged.get("per_page", PER_PAGE) != PER_PAGE:
@@ -139,12 +144,16 @@ def search_page(request: Request):
                       status_code=400)
     if results.redirect_uid:
         return RedirectResponse(f"/documents/{results.redirect_uid}", status_code=303)
+    # subject facet values are concept URIs: show their labels in the interface language
+    labels = concept_labels(request.app.state.settings,
+                            [v for v, _ in results.facets.get("subject", [])], ui)
     facets = []
     for name in FACETS:
         values = []
         for value, count in results.facets.get(name, []):
             selected = value in params["filters"].get(name, [])
             values.append({"value": value, "count": count, "selected": selected,
+                           "label": labels.get(value, value) if name == "subject" else value,
                            "url": _toggle(params, name, value)})
         if values:
             facets.append({"name": name, "values": values})
@@ -157,11 +166,13 @@ def search_page(request: Request):
         "next": _url(params, page=results.page + 1) if results.page < results.pages else None,
     }
     sorts = {s: _url(params, sort=s, page=1) for s in ("relevance", "date")}
+    narrower_url = _url(params, narrower=not params.get("narrower"), page=1)
     langs = {code: _url(params, lang=code, page=1) for code in CODES}
     langs[""] = _url(params, lang=None, page=1)
     return render(request, "search/results.html", {
         "params": params, "results": results, "facets": facets, "hits": hits,
         "pager": pager, "sorts": sorts, "lang_urls": langs, "error": None,
+        "narrower_url": narrower_url,
         "searched": bool(params["q"] or params["filters"] or params["lang"]),
     })
 
@@ -170,7 +181,7 @@ def search_page(request: Request):
             responses={400: {"description": "The query or a parameter cannot be read"}})
 def api_search(request: Request, q: str = "", lang: str | None = None,
                body: Many = None, year: Many = None, session: Many = None, type: Many = None,
-               language: Many = None, subject: Many = None,
+               language: Many = None, subject: Many = None, narrower: bool = False,
                sort: str = "relevance", page: str = "1",
                per_page: str = str(PER_PAGE)) -> SearchOut:
     """Search documents in any of the six languages; same parameters as /search.
