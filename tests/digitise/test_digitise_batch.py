@@ -194,3 +194,26 @@ def test_a_scan_without_a_symbol_becomes_a_draft_under_a_local_identifier(settin
     assert "symbols" not in doc.extra["extraction"]
     assert doc.extra["extraction"]["language"]["value"] == "fr"
     assert doc.version("fr").text_source == "ocr"
+
+
+def test_drafts_arrive_with_subject_suggestions(settings, tmp_path):
+    from hemicycle.subjects.models import SubjectSuggestion
+    from hemicycle.thesaurus.store import load_vocabulary
+
+    vocab = tmp_path / "mini.ttl"
+    vocab.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix t: <http://metadata.un.org/thesaurus/> .\n"
+        "t:00 a skos:ConceptScheme .\n"
+        "t:1000009 a skos:Concept ; skos:inScheme t:00 ; skos:prefLabel \"SECRETARY-GENERAL\"@en,"
+        " \"SECRÉTAIRE GÉNÉRAL\"@fr, \"SECRETARIO GENERAL\"@es, \"ГЕНЕРАЛЬНЫЙ СЕКРЕТАРЬ\"@ru,"
+        " \"الأمين العام\"@ar, \"秘书长\"@zh .\n", encoding="utf-8")
+    load_vocabulary(settings, "unbis", [vocab])
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    save_png(_doc_pages("A/70/1", "BRAVO", 1)[0], scans / "one.png")
+    report = run_batch(settings, scans, executor=LocalPool(1), languages=["en"])
+    assert len(report.documents_done) == 1
+    with session_scope(settings.database_url) as db:
+        suggested = db.scalars(select(SubjectSuggestion.concept)).all()
+    assert "http://metadata.un.org/thesaurus/1000009" in suggested

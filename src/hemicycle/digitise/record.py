@@ -94,4 +94,21 @@ def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, bat
                                          text_source="ocr")},
         files=files,
     )
-    return save_document(settings, doc), info
+    result = save_document(settings, doc)
+    if result.changed:
+        suggest_subjects(settings, result.document_id)
+    return result, info
+
+
+def suggest_subjects(settings: Settings, document_id: int) -> None:
+    """Drafts reach the cataloguer with subject suggestions already made.
+
+    Without a loaded vocabulary there is nothing to suggest from; the draft is kept and
+    ``hemicycle subjects index`` makes the suggestions once one is loaded.
+    """
+    from hemicycle.subjects import SubjectError, suggest_for_document
+
+    try:
+        suggest_for_document(settings, document_id)
+    except SubjectError:
+        return
