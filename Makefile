@@ -23,14 +23,14 @@ $(VENV)/.installed: pyproject.toml
 demo-data: export HEMICYCLE_FSYNC ?= syncfs
 demo-data: setup
 	$(BIN)/hemicycle migrate
+	$(BIN)/hemicycle thesaurus load corpus/thesaurus/unbis-domain13/unbis-domain13.ttl corpus/thesaurus/unbis-domain13/tcode_to_metadata_un_org.tsv corpus/thesaurus/unbis-labels/unbis_concepts_uri_6lang_joined.tsv corpus/thesaurus/unbis-labels/unbis_domains_microthesauri_2016.tsv --vocab unbis
+	$(BIN)/hemicycle thesaurus load corpus/thesaurus/yso-archaeology/yso-archaeology.ttl --vocab yso-archaeology --languages fi,sv,en
 	$(BIN)/hemicycle ingest corpus/documents/cr-unsc
 	$(BIN)/hemicycle ingest corpus/documents/unpc
 	$(BIN)/hemicycle ingest corpus/documents/ungdc
 	$(BIN)/hemicycle votes import ga --roll-calls corpus/proceedings/unvotes/un_roll_calls.csv.gz --votes corpus/proceedings/unvotes/un_votes.csv.gz --issues corpus/proceedings/unvotes/un_roll_call_issues.csv --voeten corpus/proceedings/unvotes/voeten_UNVotesPublished_2016.csv.gz
 	$(BIN)/hemicycle votes import sc --records corpus/proceedings/cr-unsc/UNSC_Record-Table_2722.csv --voting corpus/proceedings/cr-unsc/UNSC_Record_Voting_2722.csv --years corpus/proceedings/cr-unsc/resolution_years.csv
-	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/proceedings/ungdc/TXT
-	$(BIN)/hemicycle thesaurus load corpus/thesaurus/unbis-domain13/unbis-domain13.ttl corpus/thesaurus/unbis-domain13/tcode_to_metadata_un_org.tsv corpus/thesaurus/unbis-labels/unbis_concepts_uri_6lang_joined.tsv corpus/thesaurus/unbis-labels/unbis_domains_microthesauri_2016.tsv --vocab unbis
-	$(BIN)/hemicycle thesaurus load corpus/thesaurus/yso-archaeology/yso-archaeology.ttl --vocab yso-archaeology --languages fi,sv,en
+	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files
 	$(BIN)/hemicycle subjects vocab unbis
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
 

@@ -59,6 +59,7 @@ def test_document_page_shows_every_language_and_marks_missing(site, settings):
     assert 'lang="ar" dir="rtl">القرار 2334 (2016)' in page.text
     # French interface, no French version: the English title is shown and marked as such
     assert "[English]" in page.text
+    assert "<td>résolution</td>" in page.text  # the type in the interface language
     assert "S/PV.7853" in page.text
     # described for harvesters and search engines in the page head
     assert '<meta name="DC.identifier"' in page.text

@@ -35,8 +35,16 @@ def page_context(request: Request) -> dict[str, Any]:
                 params[key] = str(value)
         return str(request.url.include_query_params().replace_query_params(**params))
 
+    def type_label(code: str | None) -> str:
+        """A document type in the interface language (unknown codes as they are)."""
+        if not code:
+            return translate("doc.unknown", lang)
+        text = translate(f"type.{code}", lang)
+        return code if text == f"type.{code}" else text
+
     return {
         "request": request,
+        "type_label": type_label,
         "lang": lang,
         "dir": direction(lang),
         "t": t,
