@@ -66,3 +66,57 @@ def catalogue_settings(request: pytest.FixtureRequest, data_dir: Path,
         url = request.getfixturevalue("pg_url")
         monkeypatch.setenv("HEMICYCLE_DATABASE_URL", url)
     return load_settings(data_dir)
+
+
+CHROMIUM = "/usr/bin/chromium"
+# As root, without a sandbox; no background traffic (this machine has no network).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(settings: Settings):
+    """The real app under uvicorn on a free loopback port; yields its Settings (base_url set)."""
+    import dataclasses
+    import threading
+    import time
+
+    import uvicorn
+
+    from hemicycle.web.app import create_app
+
+    port = free_port()
+    live = dataclasses.replace(settings, base_url=f"http://127.0.0.1:{port}")
+    server = uvicorn.Server(uvicorn.Config(create_app(live), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield live
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

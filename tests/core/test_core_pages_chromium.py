@@ -11,22 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 
 from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
 
-CHROMIUM = "/usr/bin/chromium"
 HEMICYCLE = str(Path(sys.executable).with_name("hemicycle"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(settings, tmp_path):
     text = "The Security Council condemns the destruction of cultural heritage in the region."
@@ -39,7 +27,9 @@ def server(settings, tmp_path):
                                      text="إن مجلس الأمن يدين تدمير التراث الثقافي")},
         files=[FileInput("en", "txt", f)],
     ))
-    port = free_port()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     proc = subprocess.Popen([HEMICYCLE, "serve", "--port", str(port)],
                             env={**os.environ, "HEMICYCLE_DATA": str(settings.data_dir)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -57,12 +47,8 @@ def server(settings, tmp_path):
 
 
 @pytest.fixture
-def page(tmp_path):
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(accept_downloads=True, locale="en-US")
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    return browser.new_context(accept_downloads=True, locale="en-US").new_page()
 
 
 def test_search_open_download_and_arabic(server, page, tmp_path):

@@ -3,59 +3,21 @@ the agreement form used as a person would."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
-from playwright.sync_api import sync_playwright
 from proceedings_helpers import ROLL_CALLS70, VOTES70
 
 from hemicycle.proceedings.importers.ga import GAFiles, import_ga
 
-CHROMIUM = "/usr/bin/chromium"
-HEMICYCLE = str(Path(sys.executable).with_name("hemicycle"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
-def server(settings):
+def server(settings, live_server) -> str:
     import_ga(settings, GAFiles(ROLL_CALLS70, VOTES70))
-    port = _port()
-    proc = subprocess.Popen([HEMICYCLE, "serve", "--port", str(port)],
-                            env={**os.environ, "HEMICYCLE_DATA": str(settings.data_dir)},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(base + "/votes", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    return live_server.base_url
 
 
 @pytest.fixture
-def page():
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(java_script_enabled=False, locale="en-US")
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    return browser.new_context(java_script_enabled=False, locale="en-US").new_page()
 
 
 def test_record_chart_and_arabic_mirror(server, page):

@@ -1,16 +1,8 @@
-"""The cataloguer's review in real headless Chromium, against `hemicycle serve`:
+"""The cataloguer's review in real headless Chromium, against the live app:
 sign in, accept one suggestion, reject another, see both recorded; Arabic mirrors."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -20,20 +12,11 @@ from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol
 from hemicycle.subjects.service import suggest_for_document
 from hemicycle.subjects.vocabulary import install_vocabulary
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-HEMICYCLE = str(Path(sys.executable).with_name("hemicycle"))
 OIL = "http://example.org/unbis-2015/T0001209"
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def review_server(settings, unbis13):
+def review_server(settings, unbis13, live_server):
     install_vocabulary(settings, unbis13)
     add_user(settings.database_url, "cat", "cataloguer-pw", "cataloguer")
     with session_scope(settings.database_url) as db:
@@ -45,51 +28,33 @@ def review_server(settings, unbis13):
         db.flush()
         uid, doc_id = doc.uid, doc.id
     suggest_for_document(settings, doc_id, vocab="unbis13")
-    port = _port()
-    proc = subprocess.Popen([HEMICYCLE, "serve", "--port", str(port)],
-                            env={**os.environ, "HEMICYCLE_DATA": str(settings.data_dir)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(base + "/signin", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    yield base, uid
-    proc.terminate()
-    proc.wait(timeout=10)
+    return live_server.base_url, uid
 
 
-def test_cataloguer_accepts_and_rejects_in_chromium(review_server, settings):
+def test_cataloguer_accepts_and_rejects_in_chromium(review_server, settings, browser):
     base, uid = review_server
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_context(locale="en-US").new_page()
-        page.goto(f"{base}/documents/{uid}/subjects?vocab=unbis13")
-        assert "awaiting review" in page.content()  # a draft: not for the public
-        page.goto(f"{base}/signin?next=/documents/{uid}/subjects%3Fvocab%3Dunbis13&ui=en")
-        page.fill("input[name=name]", "cat")
-        page.fill("input[name=password]", "cataloguer-pw")
-        page.click("form[action='/signin'] button[type=submit]")
-        page.wait_for_load_state()
-        rows = page.locator("tr.suggestion")
-        assert rows.count() >= 2
-        first = page.locator(f"tr[data-concept='{OIL}']")
-        first.locator("button[value=accepted]").click()
-        page.wait_for_load_state()
-        assert "Accepted" in page.locator(f"tr[data-concept='{OIL}']").inner_text()
-        other = page.locator("tr.suggestion.pending").first
-        other_uri = other.get_attribute("data-concept")
-        other.locator("button[value=rejected]").click()
-        page.wait_for_load_state()
-        assert "Rejected" in page.locator(f"tr[data-concept='{other_uri}']").inner_text()
-        page.goto(f"{base}/documents/{uid}/subjects?vocab=unbis13&ui=ar")
-        assert page.locator("html").get_attribute("dir") == "rtl"
-        assert "مقبول" in page.locator(f"tr[data-concept='{OIL}']").inner_text()
-        browser.close()
+    page = browser.new_context(locale="en-US").new_page()
+    page.goto(f"{base}/documents/{uid}/subjects?vocab=unbis13")
+    assert "awaiting review" in page.content()  # a draft: not for the public
+    page.goto(f"{base}/signin?next=/documents/{uid}/subjects%3Fvocab%3Dunbis13&ui=en")
+    page.fill("input[name=name]", "cat")
+    page.fill("input[name=password]", "cataloguer-pw")
+    page.click("form[action='/signin'] button[type=submit]")
+    page.wait_for_load_state()
+    rows = page.locator("tr.suggestion")
+    assert rows.count() >= 2
+    first = page.locator(f"tr[data-concept='{OIL}']")
+    first.locator("button[value=accepted]").click()
+    page.wait_for_load_state()
+    assert "Accepted" in page.locator(f"tr[data-concept='{OIL}']").inner_text()
+    other = page.locator("tr.suggestion.pending").first
+    other_uri = other.get_attribute("data-concept")
+    other.locator("button[value=rejected]").click()
+    page.wait_for_load_state()
+    assert "Rejected" in page.locator(f"tr[data-concept='{other_uri}']").inner_text()
+    page.goto(f"{base}/documents/{uid}/subjects?vocab=unbis13&ui=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "مقبول" in page.locator(f"tr[data-concept='{OIL}']").inner_text()
     with session_scope(settings.database_url) as db:
         subjects = {s.concept: s for s in db.scalars(select(DocumentSubject))}
     assert set(subjects) == {OIL}

@@ -3,53 +3,16 @@ search working with JavaScript switched off; Arabic A-Z right to left."""
 
 from __future__ import annotations
 
-import dataclasses
-import socket
-import threading
-import time
-
 import pytest
-from playwright.sync_api import sync_playwright
 from thesaurus_helpers import DOMAIN13
 
 from hemicycle.thesaurus.store import load_vocabulary
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 
 @pytest.fixture
-def base_url(settings):
-    import uvicorn
-
-    from hemicycle.web.app import create_app
-
+def base_url(settings, live_server) -> str:
     load_vocabulary(settings, "unbis", DOMAIN13)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    server = uvicorn.Server(uvicorn.Config(create_app(dataclasses.replace(settings, base_url=base)),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return live_server.base_url
 
 
 def test_autocomplete_fills_suggestions_and_search_works(base_url, browser) -> None:
