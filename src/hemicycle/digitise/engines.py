@@ -1,9 +1,9 @@
 """OCR engines behind one small interface; Tesseract is the one we ship.
 
-An engine reads one page image and returns, from one run, its text, hOCR, an
-invisible-text PDF page and a confidence; it can also say how a page is turned
-and in which script it is written. Adding an engine is adding a class here and
-a line in ENGINES.
+An engine reads one page image and returns, from one run, its text, hOCR and a
+confidence (the PDF text layer is written from the hOCR, see textlayer.py); it
+can also say how a page is turned and in which script it is written. Adding an
+engine is adding a class here and a line in ENGINES.
 """
 
 from __future__ import annotations
@@ -16,21 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hemicycle.digitise.errors import DigitiseError
+from hemicycle.digitise.hocr import HocrPage, parse_hocr
 from hemicycle.languages import BY_CODE
 
 # Tesseract's OpenMP threads make it several times slower when pages already run in
 # parallel, one per core: every engine process is pinned to one thread.
 SINGLE_THREAD_ENV = {"OMP_THREAD_LIMIT": "1"}
-_WCONF = re.compile(r"x_wconf (\d+)")
 
 
 @dataclass(frozen=True)
 class OcrOutput:
     text: str
     hocr: str
-    pdf: bytes  # one page, text only (rendering mode 3), sized to the image at its dpi
     confidence: float  # mean word confidence 0..100; 0 when no word was read
     words: int
+    page: HocrPage | None = None  # the hOCR, parsed: words and boxes for the text layer
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,6 @@ class OcrEngine(ABC):
     @abstractmethod
     def orientation(self, image: Path, dpi: int) -> Orientation | None:
         """How the page is turned and its script; None when there is too little text."""
-
-
-def hocr_confidence(hocr: str) -> tuple[float, int]:
-    """Mean word confidence and number of words in an hOCR page."""
-    values = [int(v) for v in _WCONF.findall(hocr)]
-    if not values:
-        return 0.0, 0
-    return round(sum(values) / len(values), 1), len(values)
 
 
 class TesseractEngine(OcrEngine):
@@ -82,19 +74,20 @@ class TesseractEngine(OcrEngine):
     def recognise(self, image: Path, languages: list[str], dpi: int, workdir: Path) -> OcrOutput:
         models = "+".join(BY_CODE[code].tesseract for code in languages)
         base = workdir / (image.stem + ".ocr")
-        # one run writes all three outputs: reading the page twice would double the cost
-        proc = self._run([str(image), str(base), "-l", models, "--dpi", str(dpi),
-                          "-c", "textonly_pdf=1", "hocr", "txt", "pdf"], str(image))
-        paths = [base.with_suffix(base.suffix + ext) for ext in (".txt", ".hocr", ".pdf")]
-        if proc.returncode != 0 or not all(p.exists() for p in paths):
+        # hOCR only: text, confidence and the PDF layer are derived from it, which costs
+        # less than Tesseract's own text and PDF renderers (~0.1 CPU s per A4 page)
+        proc = self._run([str(image), str(base), "-l", models, "--dpi", str(dpi), "hocr"],
+                         str(image))
+        path = base.with_suffix(base.suffix + ".hocr")
+        if proc.returncode != 0 or not path.exists():
             detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise DigitiseError("ocr-failed", f"{image}: {detail[-1] if detail else 'no output'}")
-        text, hocr = (p.read_text(encoding="utf-8") for p in paths[:2])
-        pdf = paths[2].read_bytes()
-        for p in paths:
-            p.unlink()
-        confidence, words = hocr_confidence(hocr)
-        return OcrOutput(text=text, hocr=hocr, pdf=pdf, confidence=confidence, words=words)
+        hocr = path.read_text(encoding="utf-8")
+        path.unlink()
+        page = parse_hocr(hocr)
+        confidence, words = page.confidence()
+        return OcrOutput(text=page.text(), hocr=hocr, confidence=confidence, words=words,
+                         page=page)
 
     def orientation(self, image: Path, dpi: int) -> Orientation | None:
         proc = self._run([str(image), "-", "--psm", "0", "--dpi", str(dpi)], str(image))

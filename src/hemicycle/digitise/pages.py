@@ -22,7 +22,9 @@ from hemicycle.digitise.detection import LATIN, latin_language, script_language
 from hemicycle.digitise.engines import OcrEngine, OcrOutput, get_engine
 from hemicycle.digitise.errors import DigitiseError
 from hemicycle.digitise.geometry import MIN_CORRECTION, deskew, estimate_skew, rotate_quarter
+from hemicycle.digitise.hocr import parse_hocr
 from hemicycle.digitise.sources import DEFAULT_DPI, PageImage, image_bytes, load_page
+from hemicycle.digitise.textlayer import add_text_layer
 from hemicycle.digitise.textorder import fix_text
 
 # below this mean word confidence a page may be on its side: ask OSD
@@ -58,7 +60,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _page_pdf(page: PageImage, task: PageTask, changed: bool, text_pdf: bytes) -> bytes:
+def _page_pdf(page: PageImage, task: PageTask, changed: bool, ocr: OcrOutput) -> bytes:
     """The page image (untouched PNG/JPEG bytes where possible) with invisible text on top."""
     import img2pdf
     import pikepdf
@@ -76,9 +78,8 @@ def _page_pdf(page: PageImage, task: PageTask, changed: bool, text_pdf: bytes) -
     if out is None:
         data = image_bytes(page.image, bilevel_check=task.format == "pdf")
         out = pikepdf.open(io.BytesIO(img2pdf.convert(data, layout_fun=layout)))
-    with pikepdf.open(io.BytesIO(text_pdf)) as text:
-        target = out.pages[0]
-        target.add_overlay(text.pages[0], pikepdf.Rectangle(*target.mediabox))
+    with out:
+        add_text_layer(out, out.pages[0], ocr.page or parse_hocr(ocr.hocr))
         buf = io.BytesIO()
         out.save(buf)
     return buf.getvalue()
@@ -178,7 +179,7 @@ def process_page(task: PageTask, engine: OcrEngine | None = None) -> dict:
             "dpi": page.dpi,
             "engine": engine.name,
         }
-        pdf = _page_pdf(page, task, changed, ocr.pdf)
+        pdf = _page_pdf(page, task, changed, ocr)
         # what the page cost, Tesseract included: the figures a capacity plan needs
         summary["seconds"] = round(time.perf_counter() - started, 3)
         summary["cpu_seconds"] = round(_cpu_seconds() - cpu_started, 3)

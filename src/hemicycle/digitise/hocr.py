@@ -1,0 +1,127 @@
+"""What Tesseract's hOCR says, read once: its words by line, its plain text, its confidence.
+
+Tesseract writes only hOCR for a page; the plain text and the PDF text layer are
+derived from it here. Asking Tesseract for its text and PDF renderers as well
+costs it about 0.1 CPU second more per A4 page (measured), more than the derivation.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+# an hOCR element Tesseract writes, with its title (bbox, baseline, x_size, x_wconf)
+_ELEMENT = re.compile(
+    r"<(?:div|p|span) class='(ocr_page|ocr_carea|ocr_par|ocr_line|ocr_caption|ocr_header|"
+    r"ocr_textfloat|ocrx_word)'[^>]*?title=(?:'([^']*)'|\"([^\"]*)\")[^>]*>(?:([^<]*)</span>)?"
+)
+_BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
+_BASELINE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
+_XSIZE = re.compile(r"x_size ([\d.]+)")
+_WCONF = re.compile(r"x_wconf (\d+)")
+_CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf"
+                  r"\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _join(words: list[Word]) -> str:
+    """Words with a space between them, none next to a Chinese character (as Tesseract)."""
+    out = words[0].text
+    for word in words[1:]:
+        if not (_CJK.match(out[-1]) or _CJK.match(word.text[0])):
+            out += " "
+        out += word.text
+    return out
+
+
+@dataclass
+class Word:
+    text: str
+    bbox: tuple[int, int, int, int]
+    confidence: int
+
+
+@dataclass
+class Line:
+    bbox: tuple[int, int, int, int]
+    slope: float  # baseline: y = bottom + offset + slope * (x - left), image pixels
+    offset: float
+    size: float  # x_size: the line's font height in pixels
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class Paragraph:
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class HocrPage:
+    width: int
+    height: int
+    paragraphs: list[Paragraph]
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for par in self.paragraphs for line in par.lines]
+
+    def text(self) -> str:
+        """The page's text as Tesseract's text renderer writes it: a line per line, a blank
+        line after each paragraph, words in logical order."""
+        out = []
+        for par in self.paragraphs:
+            for line in par.lines:
+                if line.words:
+                    out.append(_join(line.words) + "\n")
+            if any(line.words for line in par.lines):
+                out.append("\n")
+        return "".join(out)
+
+    def confidence(self) -> tuple[float, int]:
+        """Mean word confidence and the number of words."""
+        values = [w.confidence for line in self.lines for w in line.words]
+        if not values:
+            return 0.0, 0
+        return round(sum(values) / len(values), 1), len(values)
+
+
+def _bbox(title: str) -> tuple[int, int, int, int]:
+    match = _BBOX.search(title)
+    return tuple(int(v) for v in match.groups()) if match else (0, 0, 0, 0)  # type: ignore
+
+
+def parse_hocr(hocr: str) -> HocrPage:
+    """The words of a one-page hOCR from Tesseract, grouped by paragraph and line."""
+    width = height = 0
+    paragraphs: list[Paragraph] = []
+    line: Line | None = None
+    for kind, single, double, content in _ELEMENT.findall(hocr):
+        title = single or double
+        if kind == "ocrx_word":
+            if line is None:
+                line = Line(_bbox(title), 0.0, 0.0, 0.0)
+                (paragraphs[-1] if paragraphs else _new(paragraphs)).lines.append(line)
+            conf = _WCONF.search(title)
+            text = html.unescape(content)
+            if text.strip():
+                line.words.append(Word(text, _bbox(title), int(conf.group(1)) if conf else 0))
+        elif kind == "ocr_page":
+            _x0, _y0, width, height = _bbox(title)
+        elif kind in ("ocr_carea", "ocr_par"):
+            if kind == "ocr_par" or not paragraphs or paragraphs[-1].lines:
+                _new(paragraphs)
+            line = None
+        else:  # a line of some kind
+            base = _BASELINE.search(title)
+            size = _XSIZE.search(title)
+            box = _bbox(title)
+            line = Line(box, float(base.group(1)) if base else 0.0,
+                        float(base.group(2)) if base else 0.0,
+                        float(size.group(1)) if size else float(box[3] - box[1]))
+            (paragraphs[-1] if paragraphs else _new(paragraphs)).lines.append(line)
+    return HocrPage(width, height, [p for p in paragraphs if p.lines])
+
+
+def _new(paragraphs: list[Paragraph]) -> Paragraph:
+    paragraphs.append(Paragraph())
+    return paragraphs[-1]
