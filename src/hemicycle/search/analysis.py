@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache, lru_cache
+from operator import add
 
 import tantivy
 
@@ -119,11 +120,13 @@ def zh_units(text: str) -> list[tuple[str, int, int]]:
 
 
 def _zh_prepare(text: str) -> str:
-    parts: list[str] = []
+    units: list[str] = []
     for run in _ZH_RUNS.findall(text):
-        n = len(run)
-        parts.append(run if n == 1 else " ".join([run[i:i + 2] for i in range(n - 1)]))
-    return " ".join(parts)
+        if len(run) == 1:
+            units.append(run)
+        else:  # each character joined to the next, without indexing in Python
+            units.extend(map(add, run, run[1:]))
+    return " ".join(units)
 
 
 def prepare(lang: str, text: str) -> str:

@@ -93,42 +93,47 @@ def read_records(settings: Settings, ids: list[int]) -> list[IndexRecord]:
     d, s, v, sub = (Document.__table__, DocumentSymbol.__table__, LanguageVersion.__table__,
                     DocumentSubject.__table__)
     with session_scope(settings.database_url) as db:
+        # whole result sets at once, unpacked as tuples: per-row attribute access and
+        # row-by-row fetching cost more than the SQL itself on a full rebuild
         rows = db.execute(
             select(d.c.id, d.c.uid, d.c.symbol, d.c.doc_type, d.c.body, d.c.session,
                    d.c.year, d.c.publication_date, d.c.action_date)
             .where(d.c.id.in_(ids), d.c.status == "published").order_by(d.c.id)
         ).all()
         records = {
-            r.id: IndexRecord(id=r.id, uid=r.uid, symbol=r.symbol, doc_type=r.doc_type,
-                              body=r.body, session=r.session, year=r.year,
-                              date=r.publication_date or r.action_date)
-            for r in rows
+            id_: IndexRecord(id=id_, uid=uid, symbol=symbol, doc_type=doc_type, body=body,
+                             session=session, year=year, date=published or acted)
+            for id_, uid, symbol, doc_type, body, session, year, published, acted in rows
         }
         if not records:
             return []
         wanted = list(records)
-        for r in db.execute(select(s.c.document_id, s.c.symbol, s.c.key)
-                            .where(s.c.document_id.in_(wanted)).order_by(s.c.position)):
-            records[r.document_id].symbols.append(r.symbol)
-            records[r.document_id].symbol_keys.append(r.key)
-        for r in db.execute(select(v.c.document_id, v.c.language, v.c.title, v.c.text)
-                            .where(v.c.document_id.in_(wanted))):
-            record = records[r.document_id]
-            if r.language not in CODES:
+        for document_id, symbol, key in db.execute(
+                select(s.c.document_id, s.c.symbol, s.c.key)
+                .where(s.c.document_id.in_(wanted)).order_by(s.c.position)).all():
+            record = records[document_id]
+            record.symbols.append(symbol)
+            record.symbol_keys.append(key)
+        for document_id, language, title, text in db.execute(
+                select(v.c.document_id, v.c.language, v.c.title, v.c.text)
+                .where(v.c.document_id.in_(wanted))).all():
+            if language not in CODES:
                 continue
-            if r.title and r.title.strip():
-                record.titles[r.language] = r.title
-            if r.text and r.text.strip():
-                record.texts[r.language] = r.text
+            record = records[document_id]
+            if title and not title.isspace():
+                record.titles[language] = title
+            if text and not text.isspace():
+                record.texts[language] = text
         concepts: dict[int, list[str]] = {}
-        for r in db.execute(select(sub.c.document_id, sub.c.concept, sub.c.label)
-                            .where(sub.c.document_id.in_(wanted))):
-            record = records[r.document_id]
-            if r.concept not in record.subjects:
-                record.subjects.append(r.concept)
-                concepts.setdefault(r.document_id, []).append(r.concept)
-            if r.label and r.label not in record.subject_labels:
-                record.subject_labels.append(r.label)
+        for document_id, concept, label in db.execute(
+                select(sub.c.document_id, sub.c.concept, sub.c.label)
+                .where(sub.c.document_id.in_(wanted))).all():
+            record = records[document_id]
+            if concept not in record.subjects:
+                record.subjects.append(concept)
+                concepts.setdefault(document_id, []).append(concept)
+            if label and label not in record.subject_labels:
+                record.subject_labels.append(label)
         # a subject is found by its thesaurus label in any of the six languages
         uris = sorted({c for cs in concepts.values() for c in cs})
         labels = {code: concept_labels(db, uris, code) for code in CODES} if uris else {}
