@@ -16,7 +16,6 @@ _ELEMENT = re.compile(
     r"<(?:div|p|span) class='(ocr_page|ocr_carea|ocr_par|ocr_line|ocr_caption|ocr_header|"
     r"ocr_textfloat|ocrx_word)'[^>]*?title=(?:'([^']*)'|\"([^\"]*)\")[^>]*>(?:([^<]*)</span>)?"
 )
-_BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
 _BASELINE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
 _XSIZE = re.compile(r"x_size ([\d.]+)")
 _WCONF = re.compile(r"x_wconf (\d+)")
@@ -86,8 +85,16 @@ class HocrPage:
 
 
 def _bbox(title: str) -> tuple[int, int, int, int]:
-    match = _BBOX.search(title)
-    return tuple(int(v) for v in match.groups()) if match else (0, 0, 0, 0)  # type: ignore
+    _before, found, after = title.partition("bbox ")
+    if found:
+        parts = after.split(";", 1)[0].split()
+        if len(parts) == 4:
+            try:
+                x0, y0, x1, y1 = map(int, parts)
+                return x0, y0, x1, y1
+            except ValueError:
+                pass
+    return 0, 0, 0, 0
 
 
 def parse_hocr(hocr: str) -> HocrPage:
