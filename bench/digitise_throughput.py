@@ -2,10 +2,11 @@
 
 Baseline: the `tesseract` CLI, text output only, one process per core with
 OMP_THREAD_LIMIT=1, on the very same page images. Ours: `run_batch` end to end on
-multi-page TIFF documents: deskew, OCR with text + hOCR + PDF layer, per-page
-PDFs, PDF/A-2b per document (validated), metadata extraction, storage, catalogue
-draft and search index. Optionally OCRmyPDF (--output-type pdfa, --jobs 1) on one
-document, to show what running it per document would cost.
+multi-page TIFF documents: deskew, OCR to hOCR (text, confidence and PDF text
+layer derived from it), per-page PDFs, PDF/A-2b per document (validated), metadata
+extraction, storage, catalogue draft and search index. Optionally OCRmyPDF
+(--output-type pdfa, --jobs 1) on one document, to show what running it per
+document would cost.
 
     .venv/bin/python bench/digitise_throughput.py [--docs 3] [--pages 4] [--ocrmypdf]
 """
