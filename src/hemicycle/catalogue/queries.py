@@ -58,14 +58,19 @@ def document_by_uid(db: Session, uid: str) -> Document | None:
     return db.scalar(_with_everything(select(Document).where(Document.uid == uid)))
 
 
+def lookup_key(text: str) -> str:
+    """The key a document is found by: the symbol's comparison key, or for a record
+    without a UN symbol (a speech, a scan) its local identifier in upper case."""
+    try:
+        return symbol_key(text)
+    except ValueError:
+        return text.strip().upper()
+
+
 def document_by_symbol(db: Session, symbol: str) -> Document | None:
     """The document carrying ``symbol`` in any variant, or a local identifier."""
-    try:
-        key = symbol_key(symbol)
-    except ValueError:
-        key = symbol.strip().upper()
     return db.scalar(_with_everything(
-        select(Document).join(DocumentSymbol).where(DocumentSymbol.key == key)))
+        select(Document).join(DocumentSymbol).where(DocumentSymbol.key == lookup_key(symbol))))
 
 
 def uids_for_symbols(db: Session, symbols: list[str]) -> dict[str, str]:

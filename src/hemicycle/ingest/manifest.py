@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hemicycle.catalogue.queries import lookup_key
 from hemicycle.ingest.records import (
     AgendaInput,
     DocumentInput,
@@ -211,7 +212,7 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
         session=str(row["session"]) if row.get("session") not in (None, "") else None,
         year=year,
     )
-    key = keys[0] if keys else identifier.upper()
+    key = keys[0] if keys else lookup_key(identifier)
     return key, data
 
 

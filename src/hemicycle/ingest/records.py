@@ -31,10 +31,11 @@ from hemicycle.catalogue.models import (
     new_uid,
     utcnow,
 )
+from hemicycle.catalogue.queries import lookup_key
 from hemicycle.config import Settings
 from hemicycle.languages import normalise_language
 from hemicycle.storage import store_files
-from hemicycle.symbols import parse_symbol, symbol_key
+from hemicycle.symbols import parse_symbol
 
 STATUSES = ("published", "draft", "deleted")
 DISTRIBUTIONS = ("GEN", "LTD", "RES")
@@ -42,6 +43,11 @@ DISTRIBUTIONS = ("GEN", "LTD", "RES")
 
 class RecordError(ValueError):
     """The input for one document is not valid; says which field and why."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
 
 
 class DocumentConflict(RecordError):
@@ -139,25 +145,25 @@ def _sha512(path: Path) -> tuple[int, str]:
 def check_input(doc: DocumentInput) -> _Checked:
     """Validate ``doc`` without touching anything; raise RecordError naming the field."""
     if doc.status not in STATUSES:
-        raise RecordError(f"status: {doc.status!r} is not one of {', '.join(STATUSES)}")
+        raise RecordError("status", f"{doc.status!r} is not one of {', '.join(STATUSES)}")
     if doc.distribution and doc.distribution not in DISTRIBUTIONS:
         raise RecordError(
-            f"distribution: {doc.distribution!r} is not one of {', '.join(DISTRIBUTIONS)}")
+            "distribution", f"{doc.distribution!r} is not one of {', '.join(DISTRIBUTIONS)}")
     symbols: list[tuple[str, str]] = []
     parsed = []
     for raw in doc.symbols:
         try:
             sym = parse_symbol(raw)
         except ValueError as exc:
-            raise RecordError(f"symbol: {raw!r} is not a document symbol ({exc})") from None
+            raise RecordError("symbol", f"{raw!r} is not a document symbol ({exc})") from None
         if sym.key not in {k for _, k in symbols}:
             symbols.append((sym.canonical, sym.key))
             parsed.append(sym)
     if not symbols:
         if not doc.identifier:
-            raise RecordError("symbol: a document needs a symbol (or a local identifier)")
+            raise RecordError("symbol", "a document needs a symbol (or a local identifier)")
         ident = doc.identifier.strip()
-        symbols.append((ident, ident.upper()))
+        symbols.append((ident, lookup_key(ident)))
     first = parsed[0] if parsed else None
     for lang in doc.versions:
         normalise_language(lang)  # raises UnknownLanguage (a ValueError) naming it
@@ -166,10 +172,10 @@ def check_input(doc: DocumentInput) -> _Checked:
         try:
             lang = normalise_language(f.language)
         except ValueError as exc:
-            raise RecordError(f"language: {exc}") from None
+            raise RecordError("language", str(exc)) from None
         path = Path(f.path)
         if not path.is_file():
-            raise RecordError(f"file: {path} does not exist or is not a file")
+            raise RecordError("file", f"{path} does not exist or is not a file")
         size, digest = _sha512(path)
         files.append((FileInput(lang, f.format.lower(), path, f.filename or path.name,
                                 f.media_type), size, digest))
@@ -188,12 +194,8 @@ def check_input(doc: DocumentInput) -> _Checked:
 
 def find_document(db: Session, symbol: str) -> Document | None:
     """The document carrying ``symbol`` in any of its variants (or local identifier)."""
-    try:
-        key = symbol_key(symbol)
-    except ValueError:
-        key = symbol.strip().upper()
     return db.scalar(
-        select(Document).join(DocumentSymbol).where(DocumentSymbol.key == key)
+        select(Document).join(DocumentSymbol).where(DocumentSymbol.key == lookup_key(symbol))
     )
 
 
@@ -309,7 +311,7 @@ def _apply(db: Session, doc: Document, data: DocumentInput, checked: _Checked,
         try:
             canonical = parse_symbol(symbol).canonical
         except ValueError as exc:
-            raise RecordError(f"related: {symbol!r} is not a document symbol ({exc})") from None
+            raise RecordError("related", f"{symbol!r} is not a document symbol ({exc})") from None
         if (canonical, role) not in have_related:
             doc.related.append(RelatedDocument(symbol=canonical, role=role))
             have_related.add((canonical, role))
@@ -317,7 +319,8 @@ def _apply(db: Session, doc: Document, data: DocumentInput, checked: _Checked,
 
     if conflicts:
         raise DocumentConflict(
-            f"{checked.primary}: conflicts with the catalogued record: " + "; ".join(conflicts))
+            "document", f"{checked.primary} conflicts with the catalogued record: "
+            + "; ".join(conflicts))
     if changed and doc.id is not None:
         doc.updated_at = utcnow()
     return changed

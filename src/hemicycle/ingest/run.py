@@ -42,7 +42,7 @@ def ingest_folder(settings: Settings, path: Path, replace: bool = False,
             try:
                 result = save_document(settings, doc.data, replace=replace, index=False)
             except RecordError as exc:
-                summary.errors.append(RowError(manifest, doc.first_line, _field_of(exc), str(exc)))
+                summary.errors.append(RowError(manifest, doc.first_line, exc.field, exc.reason))
             else:
                 if result.created:
                     summary.created += 1
@@ -58,8 +58,3 @@ def ingest_folder(settings: Settings, path: Path, replace: bool = False,
         index_pending(settings)
     return summary
 
-
-def _field_of(exc: RecordError) -> str:
-    text = str(exc)
-    head = text.split(":", 1)[0]
-    return head if head.isidentifier() else "document"

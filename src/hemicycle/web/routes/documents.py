@@ -19,6 +19,7 @@ from hemicycle.catalogue.queries import (
     uids_for_symbols,
 )
 from hemicycle.ingest.records import (
+    DocumentConflict,
     DocumentInput,
     FileInput,
     RecordError,
@@ -276,8 +277,10 @@ def api_upload(
         )
         try:
             result = save_document(settings, data)
+        except DocumentConflict as exc:
+            raise HTTPException(409, str(exc)) from None
         except RecordError as exc:
-            raise HTTPException(409 if "conflict" in str(exc) else 400, str(exc)) from None
+            raise HTTPException(400, str(exc)) from None
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from None
     doc, related = _load(request, result.uid, include_drafts=True)
