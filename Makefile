@@ -15,7 +15,9 @@ system:
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip==25.3
-	$(BIN)/pip install -q -e '.[test]'
+	# tesserocr is compiled against Debian's libtesseract, the engine the `tesseract`
+	# command runs (its PyPI wheel bundles another Tesseract version)
+	$(BIN)/pip install -q --no-binary tesserocr -e '.[test]'
 	@touch $@
 
 # Every loader is idempotent: running demo-data twice changes nothing. The bulk load

@@ -113,10 +113,11 @@ def ours(folder: Path, workers: int, data: Path) -> tuple[float, float]:
     wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     if report.documents_failed:
         raise SystemExit(f"documents failed: {report.documents_failed}")
-    if workers > 1:  # pool workers are children of the fork server, not of this process
-        with session_scope(settings.database_url) as db:
-            cpu += sum(j.result.get("cpu_seconds", 0) for j in db.scalars(
-                select(Job).where(Job.kind == jobs.PAGE, Job.batch == report.batch)))
+    # pool workers are children of the fork server, not of this process: each page
+    # reports the CPU it used (Tesseract included); starting the workers is not counted
+    with session_scope(settings.database_url) as db:
+        cpu += sum(j.result.get("cpu_seconds", 0) for j in db.scalars(
+            select(Job).where(Job.kind == jobs.PAGE, Job.batch == report.batch)))
     return wall, cpu
 
 

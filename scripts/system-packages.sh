@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   tesseract-ocr tesseract-ocr-ara tesseract-ocr-chi-sim tesseract-ocr-eng
   tesseract-ocr-fra tesseract-ocr-rus tesseract-ocr-spa tesseract-ocr-osd
+  libtesseract-dev libleptonica-dev pkg-config g++
   ghostscript qpdf unpaper pngquant poppler-utils
   postgresql-15 postgresql-client-15
   chromium chromium-driver

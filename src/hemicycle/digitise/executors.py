@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
 from hemicycle.digitise.pages import PageTask, run_page
 
@@ -21,7 +22,13 @@ def _lost(task: PageTask, exc: BaseException) -> dict:
 
 
 class LocalPool:
-    """``workers`` processes on this machine (one page each, one Tesseract thread each)."""
+    """``workers`` processes on this machine (one page each, one Tesseract thread each).
+
+    Pages never run in the calling process, one worker or many: the OCR library runs
+    inside the worker, so a page that crashes it takes down only that worker. The
+    pool is then started afresh; the pages that were in flight are tried once more,
+    and a page that brings a worker down twice is failed with that reason.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
@@ -29,38 +36,61 @@ class LocalPool:
     def describe(self) -> str:
         return f"{self.workers} local worker{'s' if self.workers > 1 else ''}"
 
-    def run(self, tasks: Iterable[PageTask]) -> Iterator[tuple[PageTask, dict]]:
-        if self.workers == 1:  # no pool to start: the page runs here
-            for task in tasks:
-                yield task, run_page(task)
-            return
+    def _pool(self) -> ProcessPoolExecutor:
         # not a plain fork (the parent holds database connections and a progress thread):
         # a fork server that has imported the page code once, so workers start warm
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["hemicycle.digitise.pages", "img2pdf", "pikepdf",
                                         "numpy", "PIL.Image"])
-        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
-            queue = iter(tasks)
-            running: dict[Future, PageTask] = {}
+        return ProcessPoolExecutor(self.workers, mp_context=context)
 
-            def top_up() -> None:
-                # a short queue: an interrupted batch leaves few pages started for nothing
-                while len(running) < self.workers * 2:
-                    task = next(queue, None)
-                    if task is None:
-                        return
+    def run(self, tasks: Iterable[PageTask]) -> Iterator[tuple[PageTask, dict]]:
+        queue = iter(tasks)
+        suspects: list[PageTask] = []  # in flight when a worker died: rerun one by one
+        lost_once: set[PageTask] = set()
+        pool = self._pool()
+        running: dict[Future, PageTask] = {}
+
+        def top_up() -> None:
+            if suspects:  # alone, so that a second crash names its page
+                if not running:
+                    task = suspects.pop(0)
                     running[pool.submit(run_page, task)] = task
+                return
+            # a short queue: an interrupted batch leaves few pages started for nothing
+            while len(running) < self.workers * 2:
+                task = next(queue, None)
+                if task is None:
+                    return
+                running[pool.submit(run_page, task)] = task
 
+        try:
             top_up()
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
+                broken: BrokenProcessPool | None = None
                 for future in done:
                     task = running.pop(future)
                     try:
                         yield task, future.result()
-                    except Exception as exc:  # a crashed worker process
+                    except BrokenProcessPool as exc:
+                        broken = exc
+                        running[future] = task  # settled with the others below
+                    except Exception as exc:
                         yield task, _lost(task, exc)
+                if broken is not None:  # a worker died under one of the pages in flight
+                    for task in running.values():
+                        if task in lost_once:
+                            yield task, _lost(task, broken)
+                        else:
+                            lost_once.add(task)
+                            suspects.append(task)
+                    running.clear()
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = self._pool()
                 top_up()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskCluster:

@@ -132,3 +132,23 @@ def parse_hocr(hocr: str) -> HocrPage:
 def _new(paragraphs: list[Paragraph]) -> Paragraph:
     paragraphs.append(Paragraph())
     return paragraphs[-1]
+
+
+_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
+    "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+ <head>
+  <title></title>
+  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>
+  <meta name='ocr-system' content='{system}' />
+  <meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf'/>
+ </head>
+ <body>
+"""
+
+
+def hocr_document(page: str, system: str) -> str:
+    """A whole hOCR file around the one page the library returns, as Tesseract's own
+    hOCR renderer writes it."""
+    return _HEAD.format(system=html.escape(system, quote=True)) + page + " </body>\n</html>\n"

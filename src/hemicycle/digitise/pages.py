@@ -13,7 +13,6 @@ import io
 import json
 import os
 import resource
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -85,27 +84,20 @@ def _page_pdf(page: PageImage, task: PageTask, changed: bool, ocr: OcrOutput) ->
     return buf.getvalue()
 
 
-def _recognise(engine: OcrEngine, page: PageImage, languages: list[str],
-               work: Path, name: str) -> OcrOutput:
-    # uncompressed BMP: nothing to encode here, and the cheapest format for Tesseract
-    # to read (measured: PNM costs it 0.1 s more CPU per A4 page, LZW TIFF 0.01 s more)
-    path = work / f"{name}.bmp"
-    page.image.save(path)
-    return engine.recognise(path, languages, page.dpi, work)
+def _recognise(engine: OcrEngine, page: PageImage, languages: list[str]) -> OcrOutput:
+    return engine.recognise(page.image, languages, page.dpi)
 
 
-def _read_latin(engine: OcrEngine, page: PageImage, work: Path, name: str):
+def _read_latin(engine: OcrEngine, page: PageImage):
     """Read with the English, French and Spanish models; choose by function words."""
-    ocr = _recognise(engine, page, LATIN, work, name)
+    ocr = _recognise(engine, page, LATIN)
     chosen, share = latin_language(ocr.text)
     return ocr, [chosen or "en"], share
 
 
-def _detect(engine: OcrEngine, page: PageImage, work: Path, where: str):
+def _detect(engine: OcrEngine, page: PageImage, where: str):
     """(languages, confidence, orientation) of a page whose language nobody gave."""
-    path = work / "osd.bmp"
-    page.image.save(path)
-    osd = engine.orientation(path, page.dpi)
+    osd = engine.orientation(page.image, page.dpi)
     if osd is None:
         raise DigitiseError("unknown-language",
                             f"{where}: too little text to detect the script")
@@ -136,53 +128,51 @@ def process_page(task: PageTask, engine: OcrEngine | None = None) -> dict:
     if abs(skew) >= MIN_CORRECTION:
         page.image = deskew(page.image, skew)
         changed = True
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as tmp:
-        work = Path(tmp)
-        languages = list(task.languages) if task.languages else None
-        language_confidence = 1.0
-        if languages is None:
-            languages, osd = _detect(engine, page, work, where)
-            language_confidence = round(min(1.0, osd.script_confidence / 10), 2)
-            if osd.rotate % 360 and osd.confidence >= 1.5:
-                page.image, rotated, changed = rotate_quarter(page.image, osd.rotate), \
-                    osd.rotate, True
-        detected = not task.languages
-        if languages is None:  # Latin script: read with all three, then choose
-            ocr, languages, language_confidence = _read_latin(engine, page, work, task.stem)
-        else:
-            ocr = _recognise(engine, page, languages, work, task.stem)
-        if detected and languages == ["ru"] and ocr.confidence < DOUBTFUL:
-            # OSD confuses Cyrillic and Latin on small or faint type: let the better read win
-            latin, chosen, share = _read_latin(engine, page, work, task.stem + "-l")
-            if latin.confidence > ocr.confidence:
-                ocr, languages, language_confidence = latin, chosen, share
-        if ocr.confidence < LOW_CONFIDENCE and not rotated:
-            osd = engine.orientation(work / f"{task.stem}.bmp", page.dpi)
-            if osd is not None and osd.rotate % 360 and osd.confidence >= 1.5:
-                turned = PageImage(rotate_quarter(page.image, osd.rotate), page.dpi, None,
-                                   page.dpi)
-                second = _recognise(engine, turned, languages, work, task.stem + "-r")
-                if second.confidence > ocr.confidence:
-                    page, ocr, rotated, changed = turned, second, osd.rotate, True
-        text = fix_text(ocr.text, languages)
-        summary = {
-            "page": task.index + 1,
-            "languages": languages,
-            "language": languages[0],
-            "language_confidence": language_confidence,
-            "confidence": ocr.confidence,
-            "words": ocr.words,
-            "skew": skew,
-            "rotated": rotated,
-            "width": page.image.width,
-            "height": page.image.height,
-            "dpi": page.dpi,
-            "engine": engine.name,
-        }
-        pdf = _page_pdf(page, task, changed, ocr)
-        # what the page cost, Tesseract included: the figures a capacity plan needs
-        summary["seconds"] = round(time.perf_counter() - started, 3)
-        summary["cpu_seconds"] = round(_cpu_seconds() - cpu_started, 3)
+    languages = list(task.languages) if task.languages else None
+    language_confidence = 1.0
+    if languages is None:
+        languages, osd = _detect(engine, page, where)
+        language_confidence = round(min(1.0, osd.script_confidence / 10), 2)
+        if osd.rotate % 360 and osd.confidence >= 1.5:
+            page.image, rotated, changed = rotate_quarter(page.image, osd.rotate), \
+                osd.rotate, True
+    detected = not task.languages
+    if languages is None:  # Latin script: read with all three, then choose
+        ocr, languages, language_confidence = _read_latin(engine, page)
+    else:
+        ocr = _recognise(engine, page, languages)
+    if detected and languages == ["ru"] and ocr.confidence < DOUBTFUL:
+        # OSD confuses Cyrillic and Latin on small or faint type: let the better read win
+        latin, chosen, share = _read_latin(engine, page)
+        if latin.confidence > ocr.confidence:
+            ocr, languages, language_confidence = latin, chosen, share
+    if ocr.confidence < LOW_CONFIDENCE and not rotated:
+        osd = engine.orientation(page.image, page.dpi)
+        if osd is not None and osd.rotate % 360 and osd.confidence >= 1.5:
+            turned = PageImage(rotate_quarter(page.image, osd.rotate), page.dpi, None,
+                               page.dpi)
+            second = _recognise(engine, turned, languages)
+            if second.confidence > ocr.confidence:
+                page, ocr, rotated, changed = turned, second, osd.rotate, True
+    text = fix_text(ocr.text, languages)
+    summary = {
+        "page": task.index + 1,
+        "languages": languages,
+        "language": languages[0],
+        "language_confidence": language_confidence,
+        "confidence": ocr.confidence,
+        "words": ocr.words,
+        "skew": skew,
+        "rotated": rotated,
+        "width": page.image.width,
+        "height": page.image.height,
+        "dpi": page.dpi,
+        "engine": engine.name,
+    }
+    pdf = _page_pdf(page, task, changed, ocr)
+    # what the page cost, Tesseract included: the figures a capacity plan needs
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    summary["cpu_seconds"] = round(_cpu_seconds() - cpu_started, 3)
     paths = output_paths(out_dir, task.index)
     _write_atomic(paths["txt"], text.encode("utf-8"))
     _write_atomic(paths["hocr"], ocr.hocr.encode("utf-8"))

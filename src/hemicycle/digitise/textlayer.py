@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
 import zlib
 from functools import cache
 from pathlib import Path
@@ -41,16 +40,11 @@ end
 @cache
 def _glyphless_font() -> bytes:
     """Tesseract's own glyph-less TrueType font (pdf.ttf in its tessdata folder)."""
-    candidates = []
+    from hemicycle.digitise.engines import tessdata
+
+    candidates = [Path(tessdata()) / "pdf.ttf"]
     if os.environ.get("TESSDATA_PREFIX"):
-        candidates.append(Path(os.environ["TESSDATA_PREFIX"]) / "pdf.ttf")
-    try:
-        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
-                             check=False).stdout
-        if '"' in out:
-            candidates.append(Path(out.split('"')[1]) / "pdf.ttf")
-    except FileNotFoundError:
-        pass
+        candidates.insert(0, Path(os.environ["TESSDATA_PREFIX"]) / "pdf.ttf")
     for path in candidates:
         if path.is_file():
             return path.read_bytes()
