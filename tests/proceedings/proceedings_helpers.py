@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 UNVOTES = ROOT / "corpus" / "proceedings" / "unvotes"
 CRUNSC = ROOT / "corpus" / "proceedings" / "cr-unsc"
 UNGDC = ROOT / "corpus" / "proceedings" / "ungdc"
+# the General Debate speech texts (ISO3_session_year.txt, sessions 1, 25, 50, 75, 78)
+UNGDC_TEXTS = ROOT / "corpus" / "documents" / "ungdc" / "files"
 VOETEN70 = ROOT / "tests" / "data" / "proceedings" / "voeten_session70.csv"
 ROLL_CALLS70 = UNVOTES / "sample_session70_roll_calls.csv"
 VOTES70 = UNVOTES / "sample_session70_votes.csv"

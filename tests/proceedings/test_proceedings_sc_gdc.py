@@ -7,7 +7,7 @@ import shutil
 
 import openpyxl
 import pytest
-from proceedings_helpers import CRUNSC, UNGDC, read_csv, write_csv
+from proceedings_helpers import CRUNSC, UNGDC, UNGDC_TEXTS, read_csv, write_csv
 from sqlalchemy import func, select
 
 from hemicycle.catalogue.db import session_scope
@@ -88,7 +88,7 @@ def gdc_files(tmp_path):
     texts = tmp_path / "TXT" / "Session 75 - 2020"
     texts.mkdir(parents=True)
     for name in ("FRA_75_2020.txt", "USA_75_2020.txt", "PRT_75_2020.txt"):
-        shutil.copy(UNGDC / "TXT" / "Session 75 - 2020" / name, texts / name)
+        shutil.copy(UNGDC_TEXTS / name, texts / name)
     book = openpyxl.load_workbook(UNGDC / "Speakers_by_session.xlsx", read_only=True)
     real = [list(r[:6]) for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)
             if r[1] == 75 and r[2] in ("FRA", "USA", "DEU")]
@@ -118,8 +118,7 @@ def test_gdc_speeches_with_texts_and_report(catalogue_settings, gdc_files):
         total, rows = queries.search_speeches(db, state="FRA", session_no=75)
         assert total == 1 and rows[0]["speaker"] == france[4].strip()
         sp = db.get(Speech, rows[0]["id"])
-        assert sp.text == (UNGDC / "TXT" / "Session 75 - 2020" / "FRA_75_2020.txt").read_text(
-            encoding="utf-8-sig")
+        assert sp.text == (UNGDC_TEXTS / "FRA_75_2020.txt").read_text(encoding="utf-8-sig")
         word = sp.text.split()[40].strip(".,;:")
         total, rows = queries.search_speeches(db, q=word)
         assert "FRA" in [r["state"] for r in rows]

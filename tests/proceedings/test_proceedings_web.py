@@ -10,7 +10,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from proceedings_helpers import ROLL_CALLS70, UNGDC, VOTES70, read_csv
+from proceedings_helpers import ROLL_CALLS70, UNGDC, UNGDC_TEXTS, VOTES70, read_csv
 from typer.testing import CliRunner
 
 from hemicycle.catalogue.db import session_scope
@@ -26,6 +26,7 @@ from hemicycle.web.i18n import messages
 def site(tmp_path_factory):
     """One SQLite catalogue with session 70, the session-75 speeches and one document."""
     import os
+    import shutil
 
     from proceedings_helpers import VOETEN70
 
@@ -33,12 +34,14 @@ def site(tmp_path_factory):
     from hemicycle.proceedings.importers.ga import GAFiles
 
     data = tmp_path_factory.mktemp("site")
+    texts = tmp_path_factory.mktemp("texts75")
+    for path in UNGDC_TEXTS.glob("*_75_2020.txt"):
+        shutil.copy(path, texts / path.name)
     old = os.environ.get("HEMICYCLE_DATABASE_URL")
     os.environ.pop("HEMICYCLE_DATABASE_URL", None)
     settings = load_settings(data)
     import_ga(settings, GAFiles(ROLL_CALLS70, VOTES70, None, VOETEN70))
-    import_gdc(settings, GDCFiles(UNGDC / "Speakers_by_session.xlsx",
-                                  UNGDC / "TXT" / "Session 75 - 2020"))
+    import_gdc(settings, GDCFiles(UNGDC / "Speakers_by_session.xlsx", texts))
     save_document(settings, DocumentInput(
         symbols=["A/RES/70/5"], doc_type="resolution",
         versions={"en": VersionInput(title="Necessity of ending the embargo against Cuba")}))
@@ -200,7 +203,7 @@ def test_exports_have_the_dhl_shape(site):
 
 def test_speeches_search_pages_and_api(site):
     _settings, client = site
-    text = (UNGDC / "TXT" / "Session 75 - 2020" / "NZL_75_2020.txt").read_text("utf-8-sig")
+    text = (UNGDC_TEXTS / "NZL_75_2020.txt").read_text("utf-8-sig")
     word = max(text.split(), key=len).strip(".,;:()")
     found = client.get(f"/api/speeches?q={word}").json()
     assert "NZL" in [s["state"] for s in found["speeches"]]
