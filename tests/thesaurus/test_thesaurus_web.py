@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 
 import pytest
 import rdflib
@@ -218,6 +219,24 @@ def test_sparql_endpoint(client, loaded) -> None:
     assert bad.status_code == 400 and "syntax" in bad.json()["error"]["detail"].lower()
     form = client.get("/thesaurus/sparql", headers={"accept": "text/html"})
     assert "<textarea" in form.text
+
+
+def _operation_ids(spec: dict) -> list[str]:
+    return [op["operationId"] for item in spec["paths"].values()
+            for op in item.values() if isinstance(op, dict) and "operationId" in op]
+
+
+def test_openapi_operation_ids_are_unique(settings) -> None:
+    # one function under GET and POST gives both methods one operation id (FastAPI warns
+    # "Duplicate Operation ID"); the SPARQL API has one operation per method
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        spec = create_app(settings).openapi()
+    ids = _operation_ids(spec)
+    assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    sparql = spec["paths"]["/api/thesaurus/sparql"]
+    assert set(sparql) >= {"get", "post"}
+    assert sparql["get"]["operationId"] != sparql["post"]["operationId"]
 
 
 def test_sparql_time_limit_and_result_cap(loaded) -> None:
