@@ -63,3 +63,28 @@ def test_bad_input_exits_non_zero_with_a_message(settings):
         assert result.exit_code == 1, (args, result.output)
         assert message in " ".join(result.stderr.split()), (args, result.stderr)
         assert result.stdout == ""
+
+
+def test_migrate_rebuilds_an_index_of_an_older_schema(settings):
+    from hemicycle.search import location
+
+    sources = unpc_sources()[:5]
+    catalogue(settings, sources)
+    word = max(re.findall(r"\b[a-z]{6,}\b", sources[0].texts["en"]), key=len)
+    assert run("reindex").exit_code == 0
+
+    def found() -> int:
+        return json.loads(run("search", word, "--json").stdout)["total"]
+
+    assert found() > 0
+    marker = location.current_path(settings) / "hemicycle-schema"
+    marker.write_text("1")  # as an older Hemicycle left it
+    assert found() == 0  # an index of another schema is never read
+
+    result = run("migrate")
+    assert result.exit_code == 0, result.output
+    assert "older schema" in result.output and "indexed 5 documents" in result.output
+    assert location.is_usable(location.current_path(settings))
+    assert found() > 0
+    again = run("migrate")  # nothing to rebuild now
+    assert again.exit_code == 0 and "older schema" not in again.output

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from hemicycle.cli.common import console, fail, progress_bar, settings
+from hemicycle.config import Settings
 
 QUERY_HELP = 'Words, "phrases", AND/OR/NOT, field:value (symbol title body year lang), prefix*'
 
@@ -30,26 +31,30 @@ def _plain(snippet: str) -> str:
     return html.unescape(re.sub(r"</?mark>", "", snippet))
 
 
+def rebuild_with_progress(s: Settings) -> None:
+    """Rebuild the index from the catalogue, with a progress bar and the rate at the end."""
+    from hemicycle.search.index import rebuild_index
+
+    started = time.perf_counter()
+    with progress_bar() as bar:
+        task = bar.add_task("indexing", total=None, rate="")
+
+        def progress(done: int, total: int) -> None:
+            elapsed = time.perf_counter() - started
+            rate = f"{done / elapsed:,.0f} docs/s" if elapsed > 0 else ""
+            bar.update(task, completed=done, total=total, rate=rate)
+
+        count = rebuild_index(s, progress=progress)
+    elapsed = time.perf_counter() - started
+    rate = count / elapsed if elapsed > 0 else 0.0
+    console.print(f"indexed {count:,} documents in {elapsed:.1f} s ({rate:,.0f} docs/s)")
+
+
 def register(app: typer.Typer) -> None:
     @app.command("reindex")
     def reindex() -> None:
         """Rebuild the search index from the catalogue (searches go on meanwhile)."""
-        from hemicycle.search.index import rebuild_index
-
-        s = settings()
-        started = time.perf_counter()
-        with progress_bar() as bar:
-            task = bar.add_task("indexing", total=None, rate="")
-
-            def progress(done: int, total: int) -> None:
-                elapsed = time.perf_counter() - started
-                rate = f"{done / elapsed:,.0f} docs/s" if elapsed > 0 else ""
-                bar.update(task, completed=done, total=total, rate=rate)
-
-            count = rebuild_index(s, progress=progress)
-        elapsed = time.perf_counter() - started
-        rate = count / elapsed if elapsed > 0 else 0.0
-        console.print(f"indexed {count:,} documents in {elapsed:.1f} s ({rate:,.0f} docs/s)")
+        rebuild_with_progress(settings())
 
     @app.command("search")
     def search_command(

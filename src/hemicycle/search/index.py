@@ -22,7 +22,13 @@ from hemicycle.config import Settings
 from hemicycle.search import location
 from hemicycle.search.analysis import prepare
 from hemicycle.search.records import IndexRecord, read_records
-from hemicycle.search.schema import stored_text_field, text_field, title_field
+from hemicycle.search.schema import (
+    LANGUAGE_SET,
+    language_set,
+    stored_text_field,
+    text_field,
+    title_field,
+)
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
@@ -52,6 +58,7 @@ def to_index_document(record: IndexRecord) -> tantivy.Document:
     if record.year is not None:
         doc.add_integer("year", record.year)
     doc.add_integer("date", record.date_number())
+    doc.add_integer(LANGUAGE_SET, language_set(record.languages))
     return doc
 
 

@@ -12,11 +12,20 @@ import tantivy
 from hemicycle.languages import CODES
 from hemicycle.search.analysis import FOLDED, KEYWORD, analyzer_name
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # name a query may use -> what it means (see hemicycle.search.querylang)
 FACETS: tuple[str, ...] = ("body", "year", "session", "type", "language", "subject")
 KEYWORD_FIELDS: tuple[str, ...] = ("body", "session", "type", "language", "subject")
+LANGUAGE_SET = "language_set"
+
+
+def language_set(languages: list[str]) -> int:
+    return sum(1 << CODES.index(code) for code in languages)
+
+
+def languages_of_set(value: int) -> list[str]:
+    return [code for i, code in enumerate(CODES) if value >> i & 1]
 
 
 def title_field(lang: str) -> str:
@@ -45,6 +54,9 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("subject_text", tokenizer_name=FOLDED)
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, tokenizer_name=KEYWORD, fast=True, index_option="basic")
+    # the document's languages again, as one number (bit i: CODES[i]): the language facet
+    # counts these few combinations instead of reading a list per document
+    builder.add_integer_field(LANGUAGE_SET, fast=True)
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True)  # YYYYMMDD, for date order
     return builder.build()
