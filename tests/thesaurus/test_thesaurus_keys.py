@@ -18,6 +18,19 @@ def test_fold_normalises_arabic_letters_and_marks() -> None:
     assert fold("الـلاجئون", "ar") == fold("اللاجئون", "ar")
 
 
+def test_fold_takes_the_arabic_article_off_each_word() -> None:
+    assert fold("الإنشاء", "ar") == fold("إنشاء", "ar") == "انشاء"
+    assert fold("الشيخوخة المنتجة", "ar") == fold("شيخوخة منتجة", "ar")
+    # after wa-, bi-, ka-, fa-, and li- (lil-)
+    assert fold("والسلام", "ar") == fold("بالسلام", "ar") == fold("سلام", "ar")
+    assert fold("للأمم المتحدة", "ar") == fold("أمم متحدة", "ar")
+    # only where two letters or more remain: بالغ (adult) is not bi- + al- + غ
+    assert fold("بالغ", "ar") == "بالغ"
+    assert fold("ال", "ar") == "ال"
+    # other languages keep their "al"
+    assert fold("Alliance", "en") == "alliance"
+
+
 def test_fold_keeps_russian_letters_but_folds_yo_and_case() -> None:
     assert fold("Ёлка", "ru") == "елка"
     assert fold("Йемен", "ru") != fold("Иемен", "ru")  # й is a letter of its own

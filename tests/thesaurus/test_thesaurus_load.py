@@ -168,6 +168,14 @@ def test_autocomplete_accents_and_arabic_letters(settings) -> None:
         typed = arabic.text.replace("ة", "ه").replace("أ", "ا").replace("إ", "ا")
         assert arabic.uri in {h.uri for h in lookup.autocomplete(db, vocab, typed, "ar")}
         assert lookup.autocomplete(db, vocab, "", "en") == []
+        # most Arabic labels begin with the article; the bare word finds them
+        with_article = db.execute(select(Label.text, Concept.uri).join(Concept).where(
+            Label.lang == "ar", Label.kind == "pref", Label.text.like("ال%"))).all()
+        assert len(with_article) > 20
+        for text, uri in with_article[:20]:
+            bare = text.split()[0][2:4]  # the first two letters after the article
+            found = {h.uri for h in lookup.autocomplete(db, vocab, bare, "ar", 200)}
+            assert uri in found, (text, bare)
 
 
 def _statements(db, vocab_name: str) -> tuple[set, set]:

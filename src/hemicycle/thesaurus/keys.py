@@ -2,7 +2,8 @@
 
 ``fold`` gives the key autocomplete and search compare against: case-insensitive
 everywhere, accent-insensitive for the Latin-script languages, Arabic letters
-normalised (alef variants, ta marbuta, alef maqsura, diacritics, tatweel), Russian
+normalised (alef variants, ta marbuta, alef maqsura, diacritics, tatweel) and the
+definite article taken off each word (الإنشاء is found by إنشاء), Russian
 ё as е, full-width forms as ASCII. ``SortKeys`` gives ICU collation keys and the
 A-Z bucket ("letter") of a label: Chinese by pinyin, and by stroke count as the
 second order.
@@ -27,6 +28,11 @@ _ARABIC_LETTERS = str.maketrans({
     "\u0649": "\u064a",  # alef maqsura -> ya
     "\u0624": "\u0648", "\u0626": "\u064a",  # hamza on waw / ya
 })
+# the definite article at the start of a word, alone or after a one-letter conjunction or
+# preposition (wa-, bi-, ka-, fa-; li- + al- is written lil-), when two letters or more
+# remain: most Arabic labels begin with it, and a reader types the word without it
+_ARABIC_ARTICLE = re.compile(
+    r"(?<!\S)(?:[\u0648\u0628\u0643\u0641]?\u0627\u0644|\u0644\u0644)(?=\S\S)")
 _SPACES = re.compile(r"\s+")
 # Languages whose accents are not letters of their own for finding a label.
 ACCENT_INSENSITIVE = frozenset({"en", "fr", "es", "pt", "it", "de", "nl", "ca", "la"})
@@ -45,7 +51,7 @@ def fold(text: str, lang: str) -> str:
     """The comparison key of ``text`` for language ``lang`` (a primary subtag)."""
     key = unicodedata.normalize("NFKC", text).casefold()
     if lang == "ar":
-        key = _ARABIC_MARKS.sub("", key).translate(_ARABIC_LETTERS)
+        key = _ARABIC_ARTICLE.sub("", _ARABIC_MARKS.sub("", key).translate(_ARABIC_LETTERS))
     elif lang == "ru":
         key = key.replace("ё", "е")
     elif lang in ACCENT_INSENSITIVE or lang == "":
