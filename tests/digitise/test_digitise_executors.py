@@ -105,3 +105,24 @@ def test_hocr_is_a_whole_xhtml_document_naming_the_engine(tmp_path):
     assert system and system[0].startswith("tesseract 5")
     assert root.xpath("//h:div[@class='ocr_page']", namespaces=ns)
     assert len(root.xpath("//h:span[@class='ocrx_word']", namespaces=ns)) > 5
+
+
+def test_pages_read_in_threads_of_one_process_each_get_their_own_engine(tmp_path):
+    # a Dask worker with several threads runs page tasks side by side in one process
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hemicycle.digitise.engines import get_engine
+    from hemicycle.digitise.pages import run_page
+
+    tasks = _tasks(tmp_path, 4)
+    both = threading.Barrier(2)
+
+    def engine_of_this_thread(_) -> int:
+        both.wait(timeout=30)  # the two threads at once: two threads, two engines
+        return id(get_engine())
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(run_page, tasks))
+        engines = set(pool.map(engine_of_this_thread, range(2)))
+    assert all(r["ok"] and r["words"] > 5 for r in results), results
+    assert len(engines) == 2 and get_engine() is get_engine()

@@ -9,6 +9,7 @@ engine is adding a class here and a line in ENGINES.
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -146,13 +147,16 @@ class TesseractEngine(OcrEngine):
 
 
 ENGINES: dict[str, type[OcrEngine]] = {"tesseract": TesseractEngine}
-_ENGINES_IN_PROCESS: dict[str, OcrEngine] = {}
+# one engine per thread: a Tesseract API object must not serve two pages at once, and a
+# Dask worker may run several page tasks in threads of one process
+_ENGINES_IN_THREAD = threading.local()
 
 
 def get_engine(name: str = "tesseract") -> OcrEngine:
-    """The engine ``name``, one per process: its loaded models serve every page."""
+    """The engine ``name`` of this thread: its loaded models serve every page it reads."""
     if name not in ENGINES:
         raise ValueError(f"unknown OCR engine {name!r}: expected one of {', '.join(ENGINES)}")
-    if name not in _ENGINES_IN_PROCESS:
-        _ENGINES_IN_PROCESS[name] = ENGINES[name]()
-    return _ENGINES_IN_PROCESS[name]
+    engines = _ENGINES_IN_THREAD.__dict__.setdefault("engines", {})
+    if name not in engines:
+        engines[name] = ENGINES[name]()
+    return engines[name]
