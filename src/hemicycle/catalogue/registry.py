@@ -17,6 +17,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "hemicycle.interop.models",
     "hemicycle.subjects.models",
     "hemicycle.storage.models",
+    "hemicycle.usage.models",
 )
 
 

@@ -1,0 +1,58 @@
+"""Usage tables: filtered events, daily counts, and how far each spool file was read.
+
+Events keep no address and no user agent: ``user`` is a salted hash whose salt changes
+every day, so it links one reader's clicks within a day and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Date, Float, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hemicycle.catalogue.models import Base
+
+
+class UsageEvent(Base):
+    """One human event that passed the robot filter (before double-click filtering)."""
+
+    __tablename__ = "usage_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    ts: Mapped[float] = mapped_column(Float)  # seconds since the epoch, UTC
+    reader: Mapped[str] = mapped_column(String(40))  # salted hash, changes daily
+    kind: Mapped[str] = mapped_column(String(1))  # i investigation, r request, s search
+    item: Mapped[str] = mapped_column(String(64))  # document uid; a query hash for searches
+
+
+class UsageDaily(Base):
+    """COUNTER counts for one day, one item (blank for the platform) and one metric."""
+
+    __tablename__ = "usage_daily"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM, for grouping
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageDirtyDay(Base):
+    """A day with new events whose daily counts must be computed again."""
+
+    __tablename__ = "usage_dirty_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+
+
+class UsageSpoolPosition(Base):
+    """How far a spool file has been read: the byte offset after the last whole line."""
+
+    __tablename__ = "usage_spool_positions"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger)
+    lines: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,187 @@
+"""``hemicycle usage process``: spool lines into the catalogue, then COUNTER daily counts.
+
+Two steps, each crash-safe:
+
+1. New whole lines of each spool file are parsed; robots are dropped; the remaining
+   events, the file's new read position and the days they touch are committed in one
+   transaction per batch. A rerun starts from the saved position, so nothing is
+   counted twice and nothing is lost; a half-written last line waits for the next run.
+2. Every touched ("dirty") day is counted again from its stored events: double clicks
+   (same reader, item and kind within 30 s) count once; Unique_Item_* count one per
+   session (reader + one-hour slice) and item. A day's counts and the removal of its
+   dirty mark are one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.config import Settings
+from hemicycle.usage.models import UsageDaily, UsageDirtyDay, UsageEvent, UsageSpoolPosition
+from hemicycle.usage.robots import is_robot
+from hemicycle.usage.spool import SpoolLineError, parse_line, spool_files, whole_lines
+
+DOUBLE_CLICK_S = 30.0
+SESSION_S = 3600
+TII, TIR = "Total_Item_Investigations", "Total_Item_Requests"
+UII, UIR = "Unique_Item_Investigations", "Unique_Item_Requests"
+SEARCHES = "Searches_Platform"
+PLATFORM_ITEM = ""  # the item of platform-level counts (searches)
+
+
+@dataclass
+class ProcessResult:
+    files: int = 0
+    lines: int = 0
+    events: int = 0
+    robots: int = 0
+    days: int = 0
+    broken: list[str] = field(default_factory=list)
+
+
+Advance = Callable[[int], None]
+
+
+def pending_bytes(settings: Settings) -> int:
+    """Bytes of spool not yet read (for a progress bar's total)."""
+    positions = _positions(settings)
+    return sum(max(0, p.stat().st_size - positions.get(p.name, (0, 0))[0])
+               for p in spool_files(settings.data_dir))
+
+
+def _positions(settings: Settings) -> dict[str, tuple[int, int]]:
+    with session_scope(settings.database_url) as db:
+        return {name: (offset, lines) for name, offset, lines in db.execute(
+            select(UsageSpoolPosition.name, UsageSpoolPosition.offset,
+                   UsageSpoolPosition.lines))}
+
+
+def process_spool(settings: Settings, *, batch: int = 50_000,
+                  advance: Advance | None = None,
+                  count_days: Callable[[int], Advance | None] | None = None) -> ProcessResult:
+    """Read every spool file from where the last run stopped, then recount dirty days."""
+    result = ProcessResult()
+    positions = _positions(settings)
+    for path in spool_files(settings.data_dir):
+        offset, lines = positions.get(path.name, (0, 0))
+        if path.stat().st_size <= offset:
+            continue
+        result.files += 1
+        rows: list[dict] = []
+        days: set[dt.date] = set()
+        since_commit = 0
+        day_of: dict[int, dt.date] = {}
+        for line in whole_lines(path, offset, lines):
+            since_commit += 1
+            try:
+                event = parse_line(path, line.number, line.raw)
+            except SpoolLineError as exc:
+                result.broken.append(str(exc))
+            else:
+                if is_robot(event.agent):
+                    result.robots += 1
+                else:
+                    number = int(event.ts // 86400)
+                    day = day_of.get(number)
+                    if day is None:
+                        day = day_of[number] = dt.date(1970, 1, 1) + dt.timedelta(number)
+                    days.add(day)
+                    rows.append({"day": day, "ts": event.ts, "reader": event.user,
+                                 "kind": event.kind, "item": event.item})
+            if since_commit >= batch:
+                _commit(settings, path.name, line.end, line.number, rows, days)
+                if advance:
+                    advance(line.end - offset)
+                result.lines += since_commit
+                result.events += len(rows)
+                offset, rows, days, since_commit = line.end, [], set(), 0
+        if since_commit:
+            _commit(settings, path.name, line.end, line.number, rows, days)
+            if advance:
+                advance(line.end - offset)
+            result.lines += since_commit
+            result.events += len(rows)
+    dirty = dirty_days(settings)
+    step = count_days(len(dirty)) if count_days else None
+    for day in dirty:
+        count_day(settings, day)
+        if step:
+            step(1)
+    result.days = len(dirty)
+    return result
+
+
+def _commit(settings: Settings, name: str, end: int, number: int, rows: list[dict],
+            days: set[dt.date]) -> None:
+    with session_scope(settings.database_url) as db:
+        if rows:
+            db.execute(insert(UsageEvent), rows)
+        known = set(db.scalars(select(UsageDirtyDay.day).where(UsageDirtyDay.day.in_(days))))
+        for day in days - known:
+            db.add(UsageDirtyDay(day=day))
+        position = db.get(UsageSpoolPosition, name)
+        if position is None:
+            db.add(UsageSpoolPosition(name=name, offset=end, lines=number))
+        else:
+            position.offset, position.lines = end, number
+
+
+def dirty_days(settings: Settings) -> list[dt.date]:
+    with session_scope(settings.database_url) as db:
+        return list(db.scalars(select(UsageDirtyDay.day).order_by(UsageDirtyDay.day)))
+
+
+def daily_counts(events) -> dict[tuple[str, str], int]:
+    """COUNTER counts of one day's events ``(ts, reader, kind, item)`` sorted by
+    reader, kind, item, ts: {(item, metric): count}."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    investigated: set[tuple[str, int, str]] = set()
+    requested: set[tuple[str, int, str]] = set()
+    previous: tuple[str, str, str] | None = None
+    previous_ts = 0.0
+    for ts, reader, kind, item in events:
+        key = (reader, kind, item)
+        # a click within 30 s of the same reader's last click on the same thing is
+        # the same click: only the last of such a run counts (one per run)
+        counted = key != previous or ts - previous_ts > DOUBLE_CLICK_S
+        previous, previous_ts = key, ts
+        if kind == "s":
+            if counted:
+                counts[(PLATFORM_ITEM, SEARCHES)] += 1
+            continue
+        session = (reader, int(ts // SESSION_S), item)
+        investigated.add(session)
+        if counted:
+            counts[(item, TII)] += 1
+        if kind == "r":
+            requested.add(session)
+            if counted:
+                counts[(item, TIR)] += 1
+    for _, _, item in investigated:
+        counts[(item, UII)] += 1
+    for _, _, item in requested:
+        counts[(item, UIR)] += 1
+    return counts
+
+
+def count_day(settings: Settings, day: dt.date) -> None:
+    """Replace one day's counts with those computed from its stored events."""
+    with session_scope(settings.database_url) as db:
+        events = db.execute(
+            select(UsageEvent.ts, UsageEvent.reader, UsageEvent.kind, UsageEvent.item)
+            .where(UsageEvent.day == day)
+            .order_by(UsageEvent.reader, UsageEvent.kind, UsageEvent.item, UsageEvent.ts))
+        counts = daily_counts(events)
+        db.execute(delete(UsageDaily).where(UsageDaily.day == day))
+        month = day.strftime("%Y-%m")
+        if counts:
+            db.execute(insert(UsageDaily), [
+                {"day": day, "item": item, "metric": metric, "month": month, "count": n}
+                for (item, metric), n in counts.items()])
+        db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))

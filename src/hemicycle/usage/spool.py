@@ -1,0 +1,120 @@
+"""The spool: one JSON line per event, appended by the web workers, read by ``process``.
+
+A web worker appends to ``usage/spool/<date>-<pid>.jsonl`` with O_APPEND and no fsync,
+so recording a view costs one small write and never waits for the catalogue. Each
+line is written with a single ``os.write`` so lines from one process never interleave;
+a line cut short by a crash has no newline and is left for a later run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+KINDS = {"i": "investigation", "r": "request", "s": "search"}
+_lock = threading.Lock()
+_handles: dict[Path, int] = {}
+
+
+def spool_dir(data_dir: Path) -> Path:
+    return data_dir / "usage" / "spool"
+
+
+def spool_path(data_dir: Path, day: dt.date, pid: int | None = None) -> Path:
+    return spool_dir(data_dir) / f"{day.isoformat()}-{pid or os.getpid()}.jsonl"
+
+
+def append_event(data_dir: Path, *, ts: float, kind: str, item: str, user: str,
+                 agent: str) -> None:
+    """Append one event line (``kind`` is i, r or s)."""
+    when = dt.datetime.fromtimestamp(ts, dt.UTC).date()
+    path = spool_path(data_dir, when)
+    line = json.dumps({"ts": round(ts, 3), "kind": kind, "item": item, "user": user,
+                       "agent": agent}, ensure_ascii=False, separators=(",", ":")) + "\n"
+    data = line.encode("utf-8")
+    with _lock:
+        fd = _handles.get(path)
+        if fd is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in list(_handles):  # yesterday's file: close it
+                os.close(_handles.pop(old))
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            _handles[path] = fd
+        os.write(fd, data)
+
+
+@dataclass(frozen=True)
+class SpoolEvent:
+    ts: float
+    kind: str
+    item: str
+    user: str
+    agent: str
+
+
+class SpoolLineError(ValueError):
+    """A whole line that is not a valid event; carries where it is."""
+
+    def __init__(self, path: Path, line: int, problem: str):
+        super().__init__(f"{path.name}:{line}: {problem}")
+        self.path, self.line, self.problem = path, line, problem
+
+
+def parse_line(path: Path, number: int, raw: bytes) -> SpoolEvent:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SpoolLineError(path, number, f"not a JSON line ({exc})") from None
+    if not isinstance(data, dict):
+        raise SpoolLineError(path, number, "not a JSON object")
+    ts = data.get("ts")
+    if isinstance(ts, bool) or not isinstance(ts, int | float) or not 0 < ts < 32503680000:
+        raise SpoolLineError(path, number, f"ts: expected seconds since 1970, got {ts!r}")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise SpoolLineError(path, number, f"kind: expected one of i, r, s, got {kind!r}")
+    for name, limit in (("item", 64), ("user", 40)):
+        value = data.get(name)
+        if not isinstance(value, str) or not value or len(value) > limit:
+            raise SpoolLineError(path, number,
+                                 f"{name}: expected a text of 1 to {limit} characters")
+    agent = data.get("agent", "")
+    if not isinstance(agent, str):
+        raise SpoolLineError(path, number, "agent: expected a text")
+    return SpoolEvent(float(ts), kind, data["item"], data["user"], agent)
+
+
+@dataclass(frozen=True)
+class SpoolLine:
+    number: int  # 1-based line number in the file
+    end: int  # byte offset just after this line
+    raw: bytes
+
+
+def whole_lines(path: Path, offset: int, first_number: int,
+                chunk: int = 1 << 20) -> Iterator[SpoolLine]:
+    """The complete lines of ``path`` from ``offset``; a last line without newline is not."""
+    number = first_number
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        pending = b""
+        position = offset
+        while block := fh.read(chunk):
+            pending += block
+            start = 0
+            while (nl := pending.find(b"\n", start)) >= 0:
+                number += 1
+                position += nl + 1 - start
+                yield SpoolLine(number, position, pending[start:nl])
+                start = nl + 1
+            pending = pending[start:]
+
+
+def spool_files(data_dir: Path) -> list[Path]:
+    folder = spool_dir(data_dir)
+    return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
