@@ -1,13 +1,19 @@
 """A read-only SPARQL endpoint over every loaded vocabulary, without a server to run.
 
 The catalogue's SKOS is written once per set of vocabulary versions into an on-disk
-pyoxigraph store under the data dir. Each query runs in a child process that opens
-the store read-only, so a query that runs too long is killed (time limit) and one
-that tries to update cannot (and is refused before it runs). Results are capped.
+pyoxigraph store under the data dir. Queries run in child processes that open the store
+read-only, so a query that runs too long is killed (time limit) and one that tries to
+update cannot (and is refused before it runs). Results are capped.
+
+The child processes are long-lived (a small pool per server process, started lazily) so
+a query does not pay for starting Python and pyoxigraph. Each worker serves one query at
+a time over its pipes; one that overruns the time limit or dies is replaced. Frames both
+ways: ``sparql_worker.HEADER`` (header length, body length), a JSON header, the body.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -16,8 +22,10 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from select import POLLERR, POLLHUP, POLLIN, poll
 
 import pyoxigraph as ox
 from sqlalchemy import select
@@ -26,10 +34,13 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
 from hemicycle.thesaurus.export import ox_triples, vocab_triples
 from hemicycle.thesaurus.models import Vocabulary
+from hemicycle.thesaurus.sparql_worker import ACK, HEADER
 
 TIME_LIMIT_S = 10.0
 MAX_RESULTS = 10_000
 MAX_QUERY_CHARS = 20_000
+POOL_SIZE = 2  # worker processes per server process
+START_LIMIT_S = 60.0  # for a fresh worker to import pyoxigraph and say it is ready
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b\s*(DATA|WHERE|"
                      r"GRAPH|SILENT|DEFAULT|NAMED|ALL|<|\{)", re.IGNORECASE)
 _build_lock = threading.Lock()
@@ -100,21 +111,238 @@ def check_query(query: str) -> str:
     return query
 
 
+class _WorkerGone(Exception):
+    """The worker died or closed its pipe before answering."""
+
+
+class _NeverReceived(_WorkerGone):
+    """... and before it acknowledged the request (it died idle or at start-up)."""
+
+
+class _Worker:
+    """One long-lived ``sparql_worker --serve`` process and its pipes."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "hemicycle.thesaurus.sparql_worker", "--serve",
+             str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+        self.ready = False
+        self.running = False  # a query acknowledged and not answered yet
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        """``size`` bytes from the worker's stdout; TimeoutError past ``deadline``."""
+        fd = self.proc.stdout.fileno()
+        poller = poll()
+        poller.register(fd, POLLIN | POLLHUP | POLLERR)
+        data = bytearray()
+        while len(data) < size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if not poller.poll(max(1, int(left * 1000))):
+                continue
+            chunk = os.read(fd, min(size - len(data), 1 << 20))
+            if not chunk:
+                raise _WorkerGone
+            data += chunk
+        return bytes(data)
+
+    def _frame(self, deadline: float) -> tuple[dict, bytes]:
+        head_len, body_len = HEADER.unpack(self._read(HEADER.size, deadline))
+        header = json.loads(self._read(head_len, deadline))
+        return header, self._read(body_len, deadline) if body_len else b""
+
+    def wait_ready(self) -> None:
+        if not self.ready:
+            try:
+                header, _ = self._frame(time.monotonic() + START_LIMIT_S)
+            except _WorkerGone:
+                raise _NeverReceived from None
+            self.ready = header.get("ready") == self.pid
+            if not self.ready:
+                raise _NeverReceived
+
+    def ask(self, request: dict, time_limit: float) -> tuple[dict, bytes]:
+        head = json.dumps(request).encode()
+        data = memoryview(HEADER.pack(len(head), 0) + head)
+        try:
+            while data:
+                data = data[os.write(self.proc.stdin.fileno(), data):]
+        except (BrokenPipeError, ValueError):
+            raise _NeverReceived from None
+        deadline = time.monotonic() + time_limit
+        try:
+            if self._read(len(ACK), deadline) != ACK:
+                raise _WorkerGone
+        except _WorkerGone:
+            raise _NeverReceived from None
+        self.running = True
+        answer = self._frame(deadline)
+        self.running = False
+        return answer
+
+    def stop(self, kill: bool = False) -> None:
+        """End the process: EOF on stdin (it exits), or SIGKILL; always reaped."""
+        try:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.stdin.close()
+            self.proc.wait(timeout=None if kill else 5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+class _Pool:
+    """Up to ``size`` workers; idle ones are reused last-in first-out (warmest first)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.idle: list[_Worker] = []
+        self.busy: set[_Worker] = set()
+        self.count = 0  # idle + busy (and starting)
+        self.cond = threading.Condition()
+        self.sent = 0
+
+    def acquire(self, wait_s: float) -> _Worker:
+        deadline = time.monotonic() + wait_s
+        with self.cond:
+            while not self.idle and self.count >= self.size:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise SparqlError(f"all {self.size} SPARQL workers stayed busy for "
+                                      f"{wait_s:g} s: try again later", 503)
+                self.cond.wait(left)
+            worker = self.idle.pop() if self.idle else None
+            if worker is None:
+                self.count += 1
+        if worker is None or not worker.alive():
+            if worker is not None:
+                worker.stop(kill=True)  # died while idle: a fresh one takes its place
+            try:
+                worker = _Worker()
+            except OSError as exc:
+                with self.cond:
+                    self.count -= 1
+                    self.cond.notify()
+                raise SparqlError(f"could not start a SPARQL worker: {exc}", 503) from None
+        with self.cond:
+            self.busy.add(worker)
+        return worker
+
+    def release(self, worker: _Worker) -> None:
+        with self.cond:
+            self.busy.discard(worker)
+            self.idle.append(worker)
+            self.cond.notify()
+
+    def discard(self, worker: _Worker, kill: bool) -> None:
+        """Stop a worker that overran or died; its place is free for a fresh one."""
+        worker.stop(kill=kill)
+        with self.cond:
+            self.busy.discard(worker)
+            self.count -= 1
+            self.cond.notify()
+
+    def close(self) -> None:
+        with self.cond:
+            idle, self.idle = self.idle, []
+            self.count -= len(idle)
+        for worker in idle:
+            worker.stop()
+
+
+_pool: _Pool | None = None
+_pool_pid = 0
+_pool_lock = threading.Lock()
+
+
+def _the_pool() -> _Pool:
+    """This process's pool (a forked child gets its own, never its parent's pipes)."""
+    global _pool, _pool_pid
+    with _pool_lock:
+        if _pool is None or _pool_pid != os.getpid():
+            _pool, _pool_pid = _Pool(POOL_SIZE), os.getpid()
+        return _pool
+
+
+def shutdown_workers() -> None:
+    """Stop the idle workers of this process (run at exit; the next query starts anew)."""
+    with _pool_lock:
+        pool = _pool if _pool_pid == os.getpid() else None
+    if pool is not None:
+        pool.close()
+
+
+atexit.register(shutdown_workers)
+
+
+def pool_info() -> dict:
+    """Introspection for tests and the bench: idle worker pids, workers, requests sent."""
+    pool = _the_pool()
+    with pool.cond:
+        return {"idle_pids": [w.pid for w in pool.idle], "workers": pool.count,
+                "running_pids": [w.pid for w in pool.busy if w.running],
+                "sent": pool.sent, "size": pool.size}
+
+
+def _ask_pool(request: dict, time_limit: float) -> tuple[dict, bytes]:
+    """Send one request to a free worker. One that died before it received the request
+    (idle or starting) is replaced and the request sent once more; one that dies while
+    running it is replaced and the query answered with an error."""
+    pool = _the_pool()
+    for attempt in (1, 2):
+        worker = pool.acquire(time_limit)
+        try:
+            worker.wait_ready()
+            with pool.cond:
+                pool.sent += 1
+            header, body = worker.ask(request, time_limit)
+        except TimeoutError:
+            pool.discard(worker, kill=True)
+            if not worker.ready:
+                raise SparqlError("the SPARQL worker did not start in time", 503) from None
+            raise SparqlError(f"query stopped after the time limit of {time_limit:g} s",
+                              503) from None
+        except _NeverReceived:
+            pool.discard(worker, kill=True)
+            if attempt == 1:
+                continue
+            raise SparqlError("could not reach a SPARQL worker (it stopped twice before "
+                              "receiving the query); try again", 503) from None
+        except (_WorkerGone, OSError, ValueError):
+            pool.discard(worker, kill=True)
+            code = worker.proc.returncode
+            raise SparqlError("the SPARQL worker stopped while running this query "
+                              f"(exit status {code}); try again", 500) from None
+        pool.release(worker)
+        return header, body
+    raise AssertionError("unreachable")
+
+
 def run_query(settings: Settings, query: str, accept: str = "",
               time_limit: float = TIME_LIMIT_S, max_results: int = MAX_RESULTS) -> SparqlResult:
     query = check_query(query)
     path = store_path(settings)
-    request = json.dumps({"store": str(path), "query": query, "accept": accept,
-                          "max": max_results})
-    try:
-        done = subprocess.run([sys.executable, "-m", "hemicycle.thesaurus.sparql_worker"],
-                              input=request.encode(), capture_output=True, timeout=time_limit)
-    except subprocess.TimeoutExpired:
-        raise SparqlError(f"query stopped after the time limit of {time_limit:g} s", 503) \
-            from None
-    if done.returncode != 0:
-        message = " ".join(done.stderr.decode("utf-8", "replace").split())
-        raise SparqlError(message[:500] or "query failed")
-    head, _, body = done.stdout.partition(b"\n")
-    meta = json.loads(head)
-    return SparqlResult(meta["media_type"], body, meta["truncated"])
+    ready = (path / "READY").stat()
+    request = {"store": str(path), "stamp": f"{ready.st_ino}:{ready.st_mtime_ns}",
+               "query": query, "accept": accept, "max": max_results,
+               "time_limit": time_limit}
+    header, body = _ask_pool(request, time_limit)
+    if "error" in header:
+        message = " ".join(str(header["error"]).split())
+        raise SparqlError(message[:500] or "query failed", int(header.get("status", 400)))
+    return SparqlResult(header["media_type"], body, header["truncated"])

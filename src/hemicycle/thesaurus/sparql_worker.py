@@ -1,23 +1,36 @@
-"""Runs one SPARQL query against a read-only store (child process of sparql.run_query).
+"""Runs SPARQL queries against a read-only store (child process of sparql.run_query).
 
-Reads {"store", "query", "accept", "max"} as JSON on stdin; writes one JSON line
-(media type, truncated) then the serialised results; errors go to stderr, exit 1.
+Two modes:
+
+* ``python -m hemicycle.thesaurus.sparql_worker`` answers one query: reads {"store",
+  "query", "accept", "max"} as JSON on stdin; writes one JSON line (media type,
+  truncated) then the serialised results; errors go to stderr, exit 1.
+* ``... --serve`` stays up and answers queries one after the other over its pipes, so a
+  query costs no Python start-up (see ``sparql.py`` for the framing). The store stays
+  open between queries and is reopened when a request names another one. It exits when
+  its stdin closes or its parent goes away, and the kernel ends it (SIGALRM, no handler)
+  if one query runs well past its time limit even when no parent is left to kill it.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import struct
 import sys
+import threading
+import time
 
 import pyoxigraph as ox
 
 
 def _results(store: ox.Store, query: str, accept: str, cap: int) -> tuple[str, bytes, bool]:
     result = store.query(query)
-    if isinstance(result, bool):
+    if isinstance(result, (bool, ox.QueryBoolean)):  # pyoxigraph 0.5: QueryBoolean
         return "application/sparql-results+json", json.dumps(
-            {"head": {}, "boolean": result}).encode(), False
+            {"head": {}, "boolean": bool(result)}).encode(), False
     if isinstance(result, ox.QuerySolutions):
         rows = []
         for number, solution in enumerate(result):
@@ -79,7 +92,84 @@ def _serialise(rows, variables, fmt, out) -> None:
                           "results": {"bindings": bindings}}, ensure_ascii=False).encode())
 
 
+HEADER = struct.Struct(">IQ")  # header length, body length
+ACK = b"A"  # sent once a request is read, before it runs
+GRACE_S = 5.0  # the parent kills at the limit; the worker's own alarm is a fallback
+
+
+def _answer(request: dict, stores: dict) -> tuple[dict, bytes]:
+    """(header, body) for one request; ``stores`` caches the open store by (path, stamp)."""
+    key = (request["store"], request.get("stamp"))
+    try:
+        if stores.get("key") != key:
+            stores.clear()
+            stores["store"] = ox.Store.read_only(request["store"])
+            stores["key"] = key
+        media, body, truncated = _results(stores["store"], request["query"],
+                                          request["accept"], int(request["max"]))
+    except SyntaxError as exc:
+        return {"error": f"SPARQL syntax error: {exc}", "status": 400}, b""
+    except (OSError, ValueError, RuntimeError) as exc:
+        return {"error": f"query failed: {exc}", "status": 400}, b""
+    except Exception as exc:  # noqa: BLE001 - a bug here must not end the worker
+        stores.clear()
+        return {"error": f"query failed: {type(exc).__name__}: {exc}", "status": 500}, b""
+    return {"media_type": media, "truncated": truncated}, body
+
+
+def _read_exactly(stream, size: int) -> bytes | None:
+    data = bytearray()
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit once the parent is gone even if our stdin was inherited by someone else."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _write(out, header: dict, body: bytes) -> None:
+    head = json.dumps(header).encode()
+    out.write(HEADER.pack(len(head), len(body)) + head + body)
+    out.flush()
+
+
+def serve(parent: int) -> int:
+    """Answer framed requests until stdin closes: request = HEADER + JSON (no body)."""
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    _write(out, {"ready": os.getpid()}, b"")
+    stores: dict = {}
+    while True:
+        frame = _read_exactly(inp, HEADER.size)
+        if frame is None:
+            return 0
+        head_len, _ = HEADER.unpack(frame)
+        raw = _read_exactly(inp, head_len)
+        if raw is None:
+            return 0
+        request = json.loads(raw)
+        out.write(ACK)  # received: from here a death is a crash on this query
+        out.flush()
+        limit = float(request.get("time_limit") or 0)
+        if limit > 0:
+            signal.setitimer(signal.ITIMER_REAL, limit + GRACE_S)
+        header, body = _answer(request, stores)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _write(out, header, body)
+
+
 def main() -> int:
+    if "--serve" in sys.argv[1:]:
+        return serve(int(sys.argv[sys.argv.index("--serve") + 1]))
     request = json.loads(sys.stdin.buffer.read())
     try:
         store = ox.Store.read_only(request["store"])
