@@ -1,0 +1,219 @@
+"""COUNTER R5.1 reports from the daily counts: PR, PR_P1 and IR as COUNTER JSON.
+
+The platform is Hemicycle and usage is reported to "The World" (open access, no
+institutions). Items are catalogue documents: Item is the document symbol (the same in
+every language), Item_ID holds ``Hemicycle:<uid>`` and the document's URI. Every
+access is Regular (no TDM offering). Months without usage are left out of the JSON,
+as R5.1 does; with Granularity Total each count is the period's total under the key
+of its first month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import Document
+from hemicycle.catalogue.queries import document_by_symbol
+from hemicycle.config import Settings
+from hemicycle.usage.data_types import data_type
+from hemicycle.usage.exceptions import exception
+from hemicycle.usage.models import UsageDaily
+from hemicycle.usage.period import Period
+from hemicycle.usage.process import SEARCHES, TII, TIR, UII, UIR
+
+PLATFORM = "Hemicycle"
+PUBLISHER = "United Nations"
+PROPRIETARY = "Hemicycle"
+INSTITUTION = {"Institution_Name": "The World",
+               "Institution_ID": {"Proprietary": [f"{PROPRIETARY}:0000000000000000"]}}
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    id: str
+    name: str
+    description: str
+    metrics: tuple[str, ...]
+
+
+KINDS: dict[str, ReportKind] = {k.id.lower(): k for k in (
+    ReportKind("PR", "Platform Report",
+               "Usage of the whole platform by Data_Type, and searches.",
+               (SEARCHES, TII, TIR, UII, UIR)),
+    ReportKind("PR_P1", "Platform Usage",
+               "Standard View of the Platform Report: searches and requests.",
+               (SEARCHES, TIR, UIR)),
+    ReportKind("IR", "Item Report", "Usage of each document.", (TII, TIR, UII, UIR)),
+)}
+PR_P1_METRICS = ["Searches_Platform", "Total_Item_Requests", "Unique_Item_Requests",
+                 "Unique_Title_Requests"]
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    report: str  # pr, pr_p1, ir
+    period: Period
+    metric_types: tuple[str, ...] = ()
+    item_id: str | None = None
+    granularity: str = "Month"
+
+
+def _metrics(kind: ReportKind, asked: tuple[str, ...]) -> tuple[tuple[str, ...], list[dict]]:
+    """The metrics to show and an Exception 3060 for any that this report lacks."""
+    if not asked or kind.id == "PR_P1":
+        return kind.metrics, []
+    unknown = [m for m in asked if m not in kind.metrics]
+    known = tuple(m for m in kind.metrics if m in asked)
+    problems = [exception(3060, f"Metric_Type {', '.join(unknown)} not in {kind.id}")] \
+        if unknown else []
+    return known or kind.metrics, problems
+
+
+def _performance(by_month: dict[str, dict[str, int]], metrics: tuple[str, ...],
+                 period: Period, total: bool) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for metric in metrics:
+        months = by_month.get(metric, {})
+        if total:
+            n = sum(months.values())
+            if n:
+                out[metric] = {period.months[0]: n}
+        elif months:
+            out[metric] = {m: months[m] for m in period.months if months.get(m)}
+    return out
+
+
+def _item_uid(settings: Settings, item_id: str) -> str | None:
+    """The uid an ``item_id`` names: a uid, Hemicycle:<uid> or any symbol variant."""
+    wanted = item_id.removeprefix(f"{PROPRIETARY}:")
+    with session_scope(settings.database_url) as db:
+        if db.scalar(select(Document.uid).where(Document.uid == wanted)):
+            return wanted
+        doc = document_by_symbol(db, item_id)
+        return doc.uid if doc is not None else None
+
+
+def _header(kind: ReportKind, request: ReportRequest, metrics: tuple[str, ...],
+            asked: bool, exceptions: list[dict], now: dt.datetime) -> dict:
+    filters: dict = {"Begin_Date": request.period.begin.isoformat(),
+                     "End_Date": request.period.end.isoformat()}
+    header: dict = {"Release": "5.1", "Report_ID": kind.id, "Report_Name": kind.name,
+                    "Created": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "Created_By": PLATFORM,
+                    "Registry_Record": "",  # no COUNTER Registry record: blank, as R5.1 asks
+                    **INSTITUTION}
+    if kind.id == "PR_P1":
+        filters["Access_Method"] = ["Regular"]
+        filters["Metric_Type"] = PR_P1_METRICS
+    else:
+        if asked:
+            filters["Metric_Type"] = list(metrics)
+        if request.item_id:
+            filters["Item_ID"] = request.item_id
+        attributes: dict = {"Attributes_To_Show": ["Access_Method"]}
+        if request.granularity == "Total":
+            attributes["Granularity"] = "Total"
+        header["Report_Attributes"] = attributes
+    header["Report_Filters"] = filters
+    if exceptions:
+        header["Exceptions"] = exceptions
+    return header
+
+
+def build_report(settings: Settings, request: ReportRequest,
+                 now: dt.datetime | None = None) -> dict:
+    """The report as COUNTER R5.1 JSON (a dict)."""
+    now = now or dt.datetime.now(dt.UTC)
+    kind = KINDS.get(request.report.lower())
+    if kind is None:
+        raise ValueError(f"unknown report {request.report!r}: expected one of "
+                         f"{', '.join(KINDS)}")
+    metrics, exceptions = _metrics(kind, request.metric_types)
+    if request.granularity not in ("Month", "Total"):
+        exceptions.append(exception(3062, f"Granularity {request.granularity!r} is not "
+                                          "Month or Total; Month is shown"))
+    total = request.granularity == "Total"
+    period = request.period
+    if kind.id == "IR":
+        items = _item_report(settings, request, metrics, total)
+        body = [{"Items": items}] if items else []
+    else:
+        body = _platform_report(settings, kind, metrics, period, total)
+    if not body:
+        exceptions.append(exception(3030, f"no usage from {period.begin} to {period.end}"))
+    header = _header(kind, request, metrics, bool(request.metric_types), exceptions, now)
+    return {"Report_Header": header, "Report_Items": body}
+
+
+def _platform_report(settings: Settings, kind: ReportKind, metrics: tuple[str, ...],
+                     period: Period, total: bool) -> list[dict]:
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    with session_scope(settings.database_url) as db:
+        rows = db.execute(
+            select(UsageDaily.month, Document.doc_type, UsageDaily.metric,
+                   func.sum(UsageDaily.count))
+            .join(Document, Document.uid == UsageDaily.item, isouter=True)
+            .where(UsageDaily.day.between(period.begin, period.end),
+                   UsageDaily.metric.in_(metrics))
+            .group_by(UsageDaily.month, Document.doc_type, UsageDaily.metric))
+        for month, doc_type, metric, n in rows:
+            dtype = "Platform" if metric == SEARCHES else data_type(doc_type)
+            bucket = counts[dtype][metric]
+            bucket[month] = bucket.get(month, 0) + int(n)
+    attributes = []
+    for dtype in sorted(counts, key=lambda d: (d != "Platform", d)):
+        wanted = (SEARCHES,) if dtype == "Platform" else tuple(m for m in metrics
+                                                               if m != SEARCHES)
+        performance = _performance(counts[dtype], wanted, period, total)
+        if performance:
+            entry: dict = {"Data_Type": dtype}
+            if kind.id == "PR":
+                entry["Access_Method"] = "Regular"
+            entry["Performance"] = performance
+            attributes.append(entry)
+    return [{"Platform": PLATFORM, "Attribute_Performance": attributes}] if attributes else []
+
+
+def _item_report(settings: Settings, request: ReportRequest, metrics: tuple[str, ...],
+                 total: bool) -> list[dict]:
+    period = request.period
+    uid = None
+    if request.item_id:
+        uid = _item_uid(settings, request.item_id)
+        if uid is None:
+            return []
+    counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    described: dict[str, tuple[str, str | None]] = {}
+    with session_scope(settings.database_url) as db:
+        query = (select(UsageDaily.item, Document.symbol, Document.doc_type, UsageDaily.month,
+                        UsageDaily.metric, func.sum(UsageDaily.count))
+                 .join(Document, Document.uid == UsageDaily.item, isouter=True)
+                 .where(UsageDaily.day.between(period.begin, period.end),
+                        UsageDaily.metric.in_(metrics), UsageDaily.item != "")
+                 .group_by(UsageDaily.item, Document.symbol, Document.doc_type,
+                           UsageDaily.month, UsageDaily.metric))
+        if uid:
+            query = query.where(UsageDaily.item == uid)
+        for item, symbol, doc_type, month, metric, n in db.execute(query):
+            counts[item][metric][month] = int(n)
+            described[item] = (symbol or item, doc_type)
+    base = settings.base_url.rstrip("/")
+    items = []
+    for item in sorted(counts, key=lambda i: (described[i][0], i)):
+        performance = _performance(counts[item], metrics, period, total)
+        if not performance:
+            continue
+        symbol, doc_type = described[item]
+        items.append({
+            "Item": symbol, "Publisher": PUBLISHER, "Platform": PLATFORM,
+            "Item_ID": {"Proprietary": f"{PROPRIETARY}:{item}",
+                        "URI": f"{base}/documents/{item}"},
+            "Attribute_Performance": [{"Data_Type": data_type(doc_type),
+                                       "Access_Method": "Regular",
+                                       "Performance": performance}],
+        })
+    return items
