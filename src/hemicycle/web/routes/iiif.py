@@ -1,0 +1,167 @@
+"""IIIF: Image API 3.0 for document pages and a Presentation 3.0 manifest per document.
+
+    /iiif/3/{uid}/manifest.json                                   the document's manifest
+    /iiif/3/{identifier}                                          303 to its info.json
+    /iiif/3/{identifier}/info.json                                one page's image information
+    /iiif/3/{identifier}/{region}/{size}/{rotation}/{quality}.{format}   the pixels
+
+``{identifier}`` is ``{uid}~{language}~{format}~p{page}`` (see interop/iiif_image.py).
+Documents are visible as on their page: drafts are unknown (404), withdrawn ones gone (410).
+Every answer, errors included, allows any origin: viewers load pages from other sites.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from hemicycle.catalogue.models import Document, File
+from hemicycle.interop import iiif_image, iiif_manifest
+from hemicycle.interop.iiif_image import ImageApiError
+from hemicycle.languages import CODES
+from hemicycle.web.i18n import translate
+from hemicycle.web.routes.documents import _load
+from hemicycle.web.templating import templates
+
+router = APIRouter()
+
+CORS = {"Access-Control-Allow-Origin": "*"}
+IMAGE_CACHE = "public, max-age=86400"
+JSON_CACHE = "public, max-age=3600"
+LD_IMAGE = f'application/ld+json;profile="{iiif_image.CONTEXT}"'
+LD_PRESENTATION = f'application/ld+json;profile="{iiif_manifest.PRESENTATION_CONTEXT}"'
+
+
+def _error(status: int, message: str) -> HTTPException:
+    return HTTPException(status, message, headers=CORS)
+
+
+def _document(request: Request, uid: str) -> Document:
+    """The document as its page would show it, or the page's error, with CORS added."""
+    try:
+        doc, _ = _load(request, uid)
+    except HTTPException as exc:
+        raise _error(exc.status_code, str(exc.detail)) from None
+    if doc.status == "deleted":
+        raise _error(410, f"document {doc.symbol} was withdrawn")
+    return doc
+
+
+def _page(request: Request, identifier: str) -> tuple[iiif_image.PageId, File, tuple[int, int]]:
+    try:
+        page_id = iiif_image.parse_identifier(identifier)
+    except ImageApiError as exc:
+        raise _error(exc.status, exc.message) from None
+    doc = _document(request, page_id.uid)
+    file = next((f for f in doc.files if f.language == page_id.language
+                 and f.format == page_id.format), None)
+    if file is None or file.format not in iiif_image.PAGE_FORMATS:
+        raise _error(404, f"document {doc.symbol} has no {page_id.format} file with page "
+                          f"images in {page_id.language}")
+    try:
+        sizes = iiif_image.stored_page_sizes(request.app.state.settings, file)
+    except ImageApiError as exc:
+        raise _error(exc.status, exc.message) from None
+    if page_id.page > len(sizes):
+        raise _error(404, f"{identifier}: the file has {len(sizes)} page(s), "
+                          f"no page {page_id.page}")
+    return page_id, file, sizes[page_id.page - 1]
+
+
+def _etag(*parts: str) -> str:
+    return '"' + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40] + '"'
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    return etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
+
+
+def _json(request: Request, data: dict, ld_type: str, etag: str) -> Response:
+    headers = {**CORS, "ETag": etag, "Cache-Control": JSON_CACHE, "Vary": "Accept"}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    accept = request.headers.get("accept", "")
+    media = ld_type if "application/ld+json" in accept else "application/json"
+    return JSONResponse(data, media_type=media, headers=headers)
+
+
+def text_maps(key: str, **values: object) -> dict[str, str]:
+    """An interface message in the six languages (a IIIF language map's source)."""
+    return {code: translate(key, code, **values) for code in CODES}
+
+
+def manifest_link(doc: Document) -> str | None:
+    """For the document page: the manifest's path when the document has page images."""
+    return f"/iiif/3/{doc.uid}/manifest.json" if iiif_manifest.has_page_images(doc) else None
+
+
+templates.env.globals["iiif_manifest_link"] = manifest_link
+
+
+@router.api_route("/iiif/3/{uid}/manifest.json", methods=["GET", "HEAD"], tags=["iiif"])
+def manifest(request: Request, uid: str) -> Response:
+    """IIIF Presentation 3.0 manifest: the document's pages, one Range per language."""
+    settings = request.app.state.settings
+    doc = _document(request, uid)
+    try:
+        data = iiif_manifest.build_manifest(settings, doc, text_maps)
+    except ImageApiError as exc:
+        raise _error(exc.status, exc.message) from None
+    if data is None:
+        raise _error(404, f"document {doc.symbol} has no page images (no PDF or image file)")
+    etag = _etag("manifest", settings.base_url, doc.updated_at.isoformat(),
+                 *sorted(f"{f.language}{f.format}{f.sha512}" for f in doc.files))
+    return _json(request, data, LD_PRESENTATION, etag)
+
+
+@router.api_route("/iiif/3/{identifier}", methods=["GET", "HEAD"], include_in_schema=False)
+def base_uri(identifier: str) -> Response:
+    return RedirectResponse(f"/iiif/3/{identifier}/info.json", status_code=303, headers=CORS)
+
+
+@router.api_route("/iiif/3/{identifier}/info.json", methods=["GET", "HEAD"], tags=["iiif"])
+def image_info(request: Request, identifier: str) -> Response:
+    """IIIF Image API 3.0 image information for one page."""
+    page_id, file, (width, height) = _page(request, identifier)
+    settings = request.app.state.settings
+    data = iiif_image.info(iiif_manifest.service_url(settings.base_url, page_id), width, height)
+    response = _json(request, data, LD_IMAGE,
+                     _etag("info", settings.base_url, file.sha512, page_id.text))
+    response.headers["Link"] = f'<{iiif_image.PROFILE_URI}>;rel="profile"'
+    return response
+
+
+@router.api_route("/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}",
+                  methods=["GET", "HEAD"], tags=["iiif"])
+def image(request: Request, identifier: str, region: str, size: str, rotation: str,
+          quality_format: str) -> Response:
+    """IIIF Image API 3.0 image request: a region of a page, scaled, rotated, encoded."""
+    try:
+        wanted = iiif_image.parse_request(region, size, rotation, quality_format)
+    except ImageApiError as exc:
+        raise _error(exc.status, exc.message) from None
+    page_id, file, (width, height) = _page(request, identifier)
+    settings = request.app.state.settings
+    try:
+        plan = iiif_image.plan(wanted, width, height, (region, size))
+    except ImageApiError as exc:
+        raise _error(exc.status, exc.message) from None
+    service = iiif_manifest.service_url(settings.base_url, page_id)
+    etag = _etag("image", file.sha512, page_id.text, plan.canonical)
+    headers = {**CORS, "ETag": etag, "Cache-Control": IMAGE_CACHE,
+               "Link": f'<{iiif_image.PROFILE_URI}>;rel="profile", '
+                       f'<{service}/{plan.canonical}>;rel="canonical"'}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    try:
+        path = iiif_image.stored_derivative(settings, file, page_id.page, plan)
+    except ImageApiError as exc:
+        raise _error(exc.status, exc.message) from None
+    try:  # read now: the cache may prune the file before a streamed answer would finish
+        body = path.read_bytes()
+    except OSError:
+        body = iiif_image.stored_derivative(settings, file, page_id.page, plan).read_bytes()
+    return Response(body, media_type=iiif_image.OUTPUT_FORMATS[plan.format][1],
+                    headers=headers)
