@@ -1,8 +1,11 @@
 """Thesaurus figures: load time and peak memory (UNBIS-size and a synthesised 100,000-concept
 six-language vocabulary), then autocomplete and A-Z page latency on the large one, against
-the same lookups as rdflib SPARQL queries over the same graph, in the same run.
+the same lookups as rdflib SPARQL queries over the same graph, in the same run; and the
+latency of a simple lookup through the SPARQL endpoint (``sparql.run_query``, long-lived
+worker pool) against a fresh worker process per query (how it ran before), same run.
 
     .venv/bin/python bench/thesaurus_bench.py [--size 100000] [--queries 200] [--baseline 10]
+    .venv/bin/python bench/thesaurus_bench.py --part sparql [--sparql-queries 200]
 
 Loads run in child processes (wall and CPU seconds, peak RSS from wait4). Our lookups go
 through the real web app (FastAPI TestClient, so routing, SQL and JSON/HTML rendering are
@@ -58,13 +61,80 @@ def timed(fn, items) -> list[float]:
     return out
 
 
+SPARQL_LOOKUP = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?label WHERE {{ <{uri}> skos:prefLabel ?label FILTER(lang(?label) = "{lang}") }}"""
+
+
+def sparql_fresh_process(settings, query: str, time_limit: float = 10.0) -> tuple[str, bytes]:
+    """The endpoint as it was before the pool: the worker module started for one query."""
+    import json
+
+    from hemicycle.thesaurus.sparql import check_query, store_path
+
+    request = json.dumps({"store": str(store_path(settings)), "query": check_query(query),
+                          "accept": "", "max": 10_000})
+    done = subprocess.run([sys.executable, "-m", "hemicycle.thesaurus.sparql_worker"],
+                          input=request.encode(), capture_output=True, timeout=time_limit)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.decode("utf-8", "replace"))
+    head, _, body = done.stdout.partition(b"\n")
+    return json.loads(head)["media_type"], body
+
+
+def sparql_part(data: Path, queries: int, baseline: int) -> None:
+    """Simple lookups through run_query (pool) and a fresh process per query, interleaved."""
+    import json
+
+    from hemicycle.config import load_settings
+    from hemicycle.thesaurus.sparql import pool_info, run_query
+
+    settings = load_settings(data)
+    start = time.perf_counter()
+    listing = run_query(settings, "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                        "SELECT ?c WHERE { ?c a skos:Concept } ORDER BY ?c LIMIT 500")
+    first_ms = (time.perf_counter() - start) * 1000
+    uris = [b["c"]["value"] for b in json.loads(listing.body)["results"]["bindings"]]
+    rng = random.Random(11)
+    lookups = [SPARQL_LOOKUP.format(uri=rng.choice(uris), lang=LANGS[i % 6])
+               for i in range(queries)]
+    sparql_fresh_process(settings, lookups[0])  # page cache warm for both
+    ours, base = [], []
+    for number, query in enumerate(lookups):
+        begin = time.perf_counter()
+        pooled = run_query(settings, query)
+        ours.append((time.perf_counter() - begin) * 1000)
+        if number < baseline:
+            begin = time.perf_counter()
+            media, body = sparql_fresh_process(settings, query)
+            base.append((time.perf_counter() - begin) * 1000)
+            assert (media, body) == (pooled.media_type, pooled.body), query
+    info = pool_info()
+    print(f"SPARQL lookup (prefLabel of one concept in one language, {len(uris)} concepts x 6 "
+          f"languages): first query {first_ms:.0f} ms (store build + worker start); pool "
+          f"p50 {pct(ours, .5):.1f} ms, p95 {pct(ours, .95):.1f} ms ({len(ours)} queries, "
+          f"{info['workers']} worker(s)); fresh process per query p50 {pct(base, .5):.0f} ms, "
+          f"p95 {pct(base, .95):.0f} ms ({len(base)} queries, same answers); "
+          f"ratio of medians {statistics.median(base) / statistics.median(ours):.0f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--baseline", type=int, default=10, help="rdflib queries per kind")
+    parser.add_argument("--part", choices=("all", "sparql"), default="all",
+                        help="sparql: load the UNBIS corpus and time the SPARQL endpoint only")
+    parser.add_argument("--sparql-queries", type=int, default=200)
+    parser.add_argument("--sparql-baseline", type=int, default=50,
+                        help="queries in a fresh process each (the old way)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="thesaurus-bench-"))
+    if args.part == "sparql":
+        data = work / "data-unbis"
+        run_measured([HEMICYCLE, "--data", str(data), "thesaurus", "load", *map(str, UNBIS),
+                      "--vocab", "unbis"])
+        sparql_part(data, args.sparql_queries, args.sparql_baseline)
+        return
     from thesaurus_synth import generate
 
     synth = work / f"synth{args.size}.nt"
@@ -79,6 +149,8 @@ def main() -> None:
         print(f"load {name}: ours {ours[0]:.1f} s wall / {ours[1]:.1f} s CPU / "
               f"{ours[2]:.0f} MiB peak RSS (child process: start, migrate, parse, validate, "
               "store in SQLite, one transaction)")
+
+    sparql_part(work / "data-unbis", args.sparql_queries, args.sparql_baseline)
 
     # lookups on the large vocabulary
     os.environ["HEMICYCLE_DATA"] = str(work / "data-synth")
