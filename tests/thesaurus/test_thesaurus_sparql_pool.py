@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -168,6 +169,7 @@ def test_worker_dying_during_a_query_gives_a_clear_error(small) -> None:
     thread.start()
     while not pool_info()["running_pids"]:
         assert thread.is_alive()
+        time.sleep(0.01)
     victim = pool_info()["running_pids"][0]
     os.kill(victim, signal.SIGKILL)
     thread.join(60)

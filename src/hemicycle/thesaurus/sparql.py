@@ -328,6 +328,9 @@ def _ask_pool(request: dict, time_limit: float) -> tuple[dict, bytes]:
             code = worker.proc.returncode
             raise SparqlError("the SPARQL worker stopped while running this query "
                               f"(exit status {code}); try again", 500) from None
+        except BaseException:  # interrupted mid-query: the worker's state is unknown
+            pool.discard(worker, kill=True)
+            raise
         pool.release(worker)
         return header, body
     raise AssertionError("unreachable")
