@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hemicycle.cli.search",
     "hemicycle.cli.votes",
     "hemicycle.cli.digitise",
+    "hemicycle.cli.usage",
 )
 
 app = typer.Typer(

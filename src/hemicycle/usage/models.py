@@ -26,6 +26,9 @@ class UsageEvent(Base):
     reader: Mapped[str] = mapped_column(String(40))  # salted hash, changes daily
     kind: Mapped[str] = mapped_column(String(1))  # i investigation, r request, s search
     item: Mapped[str] = mapped_column(String(64))  # document uid; a query hash for searches
+    # what exactly was shown (page, json, text/en, file/fr/pdf): a double click is a
+    # second click on the same thing, not a download after reading the page
+    view: Mapped[str] = mapped_column(String(40), default="")
 
 
 class UsageDaily(Base):

@@ -7,7 +7,7 @@ Two steps, each crash-safe:
    transaction per batch. A rerun starts from the saved position, so nothing is
    counted twice and nothing is lost; a half-written last line waits for the next run.
 2. Every touched ("dirty") day is counted again from its stored events: double clicks
-   (same reader, item and kind within 30 s) count once; Unique_Item_* count one per
+   (same reader, kind, item and view within 30 s) count once; Unique_Item_* count one per
    session (reader + one-hour slice) and item. A day's counts and the removal of its
    dirty mark are one transaction.
 """
@@ -93,7 +93,8 @@ def process_spool(settings: Settings, *, batch: int = 50_000,
                         day = day_of[number] = dt.date(1970, 1, 1) + dt.timedelta(number)
                     days.add(day)
                     rows.append({"day": day, "ts": event.ts, "reader": event.user,
-                                 "kind": event.kind, "item": event.item})
+                                 "kind": event.kind, "item": event.item,
+                                 "view": event.view})
             if since_commit >= batch:
                 _commit(settings, path.name, line.end, line.number, rows, days)
                 if advance:
@@ -138,15 +139,15 @@ def dirty_days(settings: Settings) -> list[dt.date]:
 
 
 def daily_counts(events) -> dict[tuple[str, str], int]:
-    """COUNTER counts of one day's events ``(ts, reader, kind, item)`` sorted by
-    reader, kind, item, ts: {(item, metric): count}."""
+    """COUNTER counts of one day's events ``(ts, reader, kind, item, view)`` sorted by
+    reader, kind, item, view, ts: {(item, metric): count}."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
     investigated: set[tuple[str, int, str]] = set()
     requested: set[tuple[str, int, str]] = set()
-    previous: tuple[str, str, str] | None = None
+    previous: tuple[str, str, str, str] | None = None
     previous_ts = 0.0
-    for ts, reader, kind, item in events:
-        key = (reader, kind, item)
+    for ts, reader, kind, item, view in events:
+        key = (reader, kind, item, view)
         # a click within 30 s of the same reader's last click on the same thing is
         # the same click: only the last of such a run counts (one per run)
         counted = key != previous or ts - previous_ts > DOUBLE_CLICK_S
@@ -174,9 +175,11 @@ def count_day(settings: Settings, day: dt.date) -> None:
     """Replace one day's counts with those computed from its stored events."""
     with session_scope(settings.database_url) as db:
         events = db.execute(
-            select(UsageEvent.ts, UsageEvent.reader, UsageEvent.kind, UsageEvent.item)
+            select(UsageEvent.ts, UsageEvent.reader, UsageEvent.kind, UsageEvent.item,
+                   UsageEvent.view)
             .where(UsageEvent.day == day)
-            .order_by(UsageEvent.reader, UsageEvent.kind, UsageEvent.item, UsageEvent.ts))
+            .order_by(UsageEvent.reader, UsageEvent.kind, UsageEvent.item, UsageEvent.view,
+                      UsageEvent.ts))
         counts = daily_counts(events)
         db.execute(delete(UsageDaily).where(UsageDaily.day == day))
         month = day.strftime("%Y-%m")

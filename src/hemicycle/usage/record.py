@@ -19,13 +19,14 @@ log = logging.getLogger(__name__)
 
 
 def record_event(data_dir: Path, kind: str, item: str, address: str, agent: str,
-                 now: float | None = None) -> None:
+                 view: str = "", now: float | None = None) -> None:
     """Spool an investigation (i), request (r) or search (s) of ``item``."""
     try:
         ts = time.time() if now is None else now
         day = dt.datetime.fromtimestamp(ts, dt.UTC).date()
         append_event(data_dir, ts=ts, kind=kind, item=item[:64],
-                     user=user_key(data_dir, address, agent, day), agent=agent[:400])
+                     user=user_key(data_dir, address, agent, day), agent=agent[:400],
+                     view=view[:40])
     except OSError as exc:
         log.warning("usage event not recorded: %s", exc)
 

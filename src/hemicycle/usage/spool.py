@@ -30,12 +30,13 @@ def spool_path(data_dir: Path, day: dt.date, pid: int | None = None) -> Path:
 
 
 def append_event(data_dir: Path, *, ts: float, kind: str, item: str, user: str,
-                 agent: str) -> None:
+                 agent: str, view: str = "") -> None:
     """Append one event line (``kind`` is i, r or s)."""
     when = dt.datetime.fromtimestamp(ts, dt.UTC).date()
     path = spool_path(data_dir, when)
-    line = json.dumps({"ts": round(ts, 3), "kind": kind, "item": item, "user": user,
-                       "agent": agent}, ensure_ascii=False, separators=(",", ":")) + "\n"
+    line = json.dumps({"ts": round(ts, 3), "kind": kind, "item": item, "view": view,
+                       "user": user, "agent": agent},
+                      ensure_ascii=False, separators=(",", ":")) + "\n"
     data = line.encode("utf-8")
     with _lock:
         fd = _handles.get(path)
@@ -55,6 +56,7 @@ class SpoolEvent:
     item: str
     user: str
     agent: str
+    view: str = ""
 
 
 class SpoolLineError(ValueError):
@@ -83,10 +85,12 @@ def parse_line(path: Path, number: int, raw: bytes) -> SpoolEvent:
         if not isinstance(value, str) or not value or len(value) > limit:
             raise SpoolLineError(path, number,
                                  f"{name}: expected a text of 1 to {limit} characters")
-    agent = data.get("agent", "")
+    agent, view = data.get("agent", ""), data.get("view", "")
     if not isinstance(agent, str):
         raise SpoolLineError(path, number, "agent: expected a text")
-    return SpoolEvent(float(ts), kind, data["item"], data["user"], agent)
+    if not isinstance(view, str) or len(view) > 40:
+        raise SpoolLineError(path, number, "view: expected a text of at most 40 characters")
+    return SpoolEvent(float(ts), kind, data["item"], data["user"], agent, view)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.search",
     "hemicycle.web.routes.proceedings",
     "hemicycle.web.routes.thesaurus",
+    "hemicycle.web.routes.usage",
     "hemicycle.web.routes.iiif",
 )
 

@@ -36,6 +36,7 @@ from hemicycle.storage import StorageError, open_location
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
 from hemicycle.web.routes.subjects import panel_context
+from hemicycle.web.routes.usage import record_download, record_investigation
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -169,6 +170,7 @@ def document_page(request: Request, uid: str):
     doc, related = _load(request, uid)
     if doc.status == "deleted":
         raise HTTPException(410, f"document {doc.symbol} was withdrawn")
+    record_investigation(request, doc.uid)
     versions = sorted(doc.versions, key=lambda v: CODES.index(v.language))
     lang = request.state.lang
     shown = doc.version(lang) or doc.version("en") or (versions[0] if versions else None)
@@ -206,6 +208,7 @@ def download(request: Request, uid: str, language: str, fmt: str):
         path = open_location(request.app.state.settings, f.location)
     except StorageError as exc:
         raise HTTPException(500, f"the stored file is missing: {exc}") from None
+    record_download(request, doc.uid)
     return FileResponse(path, media_type=f.media_type, filename=f.filename,
                         headers={"Digest": f"sha-512={f.sha512}", "Accept-Ranges": "bytes"})
 
@@ -216,6 +219,7 @@ def download(request: Request, uid: str, language: str, fmt: str):
 def api_document(request: Request, uid: str) -> DocumentOut:
     """One document: symbols, metadata, language versions and files."""
     doc, related = _load(request, uid)
+    record_investigation(request, doc.uid)
     return document_out(doc, related)
 
 
@@ -237,6 +241,7 @@ def api_text(request: Request, uid: str, language: str) -> dict:
     v = doc.version(language)
     if v is None:
         raise HTTPException(404, f"document {doc.symbol} has no {language} version")
+    record_investigation(request, doc.uid)
     return {"uid": doc.uid, "symbol": doc.symbol, "language": language, "text": v.text or ""}
 
 

@@ -19,6 +19,7 @@ from hemicycle.languages import CODES
 from hemicycle.search.query import QueryError, SearchResults, search
 from hemicycle.search.schema import FACETS
 from hemicycle.thesaurus import concept_labels
+from hemicycle.web.routes.usage import record_search
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -134,6 +135,7 @@ def search_page(request: Request):
     try:
         params = _params(request)
         results = _run(request, params)
+        record_search(request)
     except QueryError as exc:
         qp = request.query_params
         params = {"q": qp.get("q") or "", "lang": qp.get("lang") if qp.get("lang") in CODES
@@ -193,6 +195,7 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
     try:
         params = _params(request)
         results = _run(request, params)
+        record_search(request)
     except QueryError as exc:
         raise HTTPException(400, str(exc)) from None
     return SearchOut(

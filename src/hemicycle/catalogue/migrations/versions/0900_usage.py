@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("reader", sa.String(length=40), nullable=False),
         sa.Column("kind", sa.String(length=1), nullable=False),
         sa.Column("item", sa.String(length=64), nullable=False),
+        sa.Column("view", sa.String(length=40), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_usage_events_day", "usage_events", ["day"])

@@ -1,0 +1,94 @@
+"""``hemicycle usage``: process the spooled events, write COUNTER reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hemicycle.cli.common import console, fail, progress_bar, settings
+
+REPORT_HELP = "pr, pr_p1 or ir."
+
+
+def register(app: typer.Typer) -> None:
+    usage = typer.Typer(help="COUNTER R5.1 usage statistics: process, report.",
+                        no_args_is_help=True)
+    app.add_typer(usage, name="usage")
+
+    @usage.command("process")
+    def process() -> None:
+        """Count the spooled events (robots out, double clicks once); safe to rerun."""
+        from hemicycle.usage.process import pending_bytes, process_spool
+
+        s = settings()
+        started = time.perf_counter()
+        with progress_bar() as bar:
+            reading = bar.add_task("reading spool (bytes)", total=pending_bytes(s), rate="")
+            counting: list = []
+
+            def days(total: int):
+                counting.append(bar.add_task("counting days", total=total, rate=""))
+                return lambda n: bar.advance(counting[0], n)
+
+            result = process_spool(s, advance=lambda n: bar.advance(reading, n),
+                                   count_days=days)
+        elapsed = time.perf_counter() - started
+        for problem in result.broken:
+            console.print(f"[yellow]skipped[/] {problem}", highlight=False)
+        rate = result.lines / elapsed if elapsed > 0 else 0.0
+        console.print(f"{result.lines:,} lines from {result.files} files: {result.events:,} "
+                      f"events, {result.robots:,} robots left out, {len(result.broken)} "
+                      f"broken lines skipped; {result.days} days counted in {elapsed:.1f} s "
+                      f"({rate:,.0f} lines/s)", highlight=False)
+
+    @usage.command("report")
+    def report(
+        name: Annotated[str, typer.Argument(help=REPORT_HELP)],
+        begin: Annotated[str, typer.Option(help="First month: YYYY-MM or YYYY-MM-DD.")],
+        end: Annotated[str, typer.Option(help="Last month: YYYY-MM or YYYY-MM-DD.")],
+        format_: Annotated[str, typer.Option("--format", help="json or tsv.")] = "json",
+        output: Annotated[Path | None, typer.Option(help="File to write (default stdout).")]
+        = None,
+        item_id: Annotated[str | None, typer.Option(help="IR: one document (uid or symbol).")]
+        = None,
+        metric_type: Annotated[str | None, typer.Option(
+            help="Metric types separated by |, e.g. Total_Item_Requests.")] = None,
+        granularity: Annotated[str, typer.Option(help="Month or Total.")] = "Month",
+    ) -> None:
+        """Write a COUNTER R5.1 report (JSON or TSV)."""
+        from hemicycle.usage.exceptions import CounterError
+        from hemicycle.usage.period import parse_period
+        from hemicycle.usage.reports import KINDS, ReportRequest, build_report
+        from hemicycle.usage.tabular import report_tsv
+
+        if name.lower() not in KINDS:
+            fail(f"unknown report {name!r}: expected one of {', '.join(KINDS)}")
+        if format_ not in ("json", "tsv"):
+            fail(f"--format {format_!r}: expected json or tsv")
+        if granularity not in ("Month", "Total"):
+            fail(f"--granularity {granularity!r}: expected Month or Total")
+        try:
+            period = parse_period(begin, end)
+        except CounterError as exc:
+            fail(exc.data)
+        metrics = tuple(m for m in (metric_type or "").split("|") if m)
+        built = build_report(settings(), ReportRequest(name.lower(), period, metrics,
+                                                       item_id, granularity))
+        text = (json.dumps(built, ensure_ascii=False, indent=1) + "\n" if format_ == "json"
+                else report_tsv(built, period))
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        tmp = output.with_name(output.name + ".part")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, output)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            fail(f"{output}: {exc.strerror or exc}")
+        console.print(f"wrote {output}", highlight=False)

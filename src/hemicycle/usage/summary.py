@@ -1,0 +1,61 @@
+"""What the staff page shows: monthly totals and the most used documents of a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import Document
+from hemicycle.config import Settings
+from hemicycle.usage.models import UsageDaily
+from hemicycle.usage.period import Period
+from hemicycle.usage.process import SEARCHES, TII, TIR, UII, UIR
+
+METRICS = (TII, UII, TIR, UIR, SEARCHES)
+
+
+@dataclass(frozen=True)
+class TopItem:
+    uid: str
+    symbol: str | None
+    investigations: int
+    requests: int
+
+
+def monthly_totals(settings: Settings, period: Period) -> dict[str, dict[str, int]]:
+    """{month: {metric: count}} for every month of the period (zeros included)."""
+    out = {m: dict.fromkeys(METRICS, 0) for m in period.months}
+    with session_scope(settings.database_url) as db:
+        for month, metric, n in db.execute(
+                select(UsageDaily.month, UsageDaily.metric, func.sum(UsageDaily.count))
+                .where(UsageDaily.day.between(period.begin, period.end))
+                .group_by(UsageDaily.month, UsageDaily.metric)):
+            if month in out and metric in out[month]:
+                out[month][metric] = int(n)
+    return out
+
+
+def top_items(settings: Settings, period: Period, limit: int = 20) -> list[TopItem]:
+    """The documents most investigated in the period, with their requests."""
+    investigations = func.sum(UsageDaily.count).filter(UsageDaily.metric == TII)
+    requests = func.sum(UsageDaily.count).filter(UsageDaily.metric == TIR)
+    with session_scope(settings.database_url) as db:
+        rows = db.execute(
+            select(UsageDaily.item, Document.symbol, investigations, requests)
+            .join(Document, Document.uid == UsageDaily.item, isouter=True)
+            .where(UsageDaily.day.between(period.begin, period.end), UsageDaily.item != "",
+                   UsageDaily.metric.in_((TII, TIR)))
+            .group_by(UsageDaily.item, Document.symbol)
+            .order_by(investigations.desc(), UsageDaily.item)
+            .limit(limit)).all()
+    return [TopItem(uid, symbol, int(i or 0), int(r or 0)) for uid, symbol, i, r in rows]
+
+
+def months_available(settings: Settings) -> tuple[str, str] | None:
+    """The first and last month with processed usage."""
+    with session_scope(settings.database_url) as db:
+        first, last = db.execute(select(func.min(UsageDaily.month),
+                                        func.max(UsageDaily.month))).one()
+    return (first, last) if first else None
