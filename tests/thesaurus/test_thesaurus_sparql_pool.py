@@ -200,3 +200,31 @@ def test_concurrent_queries_from_threads(small) -> None:
     assert counts == [len(ENGLISH)] * 12
     info = pool_info()
     assert info["workers"] <= info["size"] and len(info["idle_pids"]) <= info["size"]
+
+
+CHILD = """import os, sys
+from hemicycle.config import load_settings
+from hemicycle.thesaurus.sparql import pool_info, run_query
+run_query(load_settings(sys.argv[1]), "ASK { ?s ?p ?o }")
+print(pool_info()["idle_pids"][0], flush=True)
+if sys.argv[2] == "abrupt":
+    os._exit(0)  # no atexit: the worker must notice on its own
+"""
+
+
+@pytest.mark.parametrize("ending", ["atexit", "abrupt"])
+def test_workers_do_not_outlive_their_server_process(small, ending, tmp_path) -> None:
+    # stderr to a file: a pipe would be inherited by the worker and make run() wait for it
+    with (tmp_path / "stderr.txt").open("w+") as errors:
+        done = subprocess.run([sys.executable, "-c", CHILD, str(small.data_dir), ending],
+                              stdout=subprocess.PIPE, stderr=errors, text=True, timeout=60)
+        errors.seek(0)
+        assert done.returncode == 0, errors.read()
+    pid = int(done.stdout.split()[-1])
+    if ending == "atexit":  # stopped and reaped before the server process ended
+        assert _gone(pid)
+        return
+    deadline = time.monotonic() + 20  # orphaned: stdin EOF ends it (reaped by init)
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(pid)
