@@ -236,6 +236,11 @@ def max_size(w: int, h: int, upscale: bool = False) -> tuple[int, int]:
     return max(1, math.floor(w * scale)), max(1, math.floor(h * scale))
 
 
+def _round(value: float) -> int:
+    """Half up (Python's round() goes to even, so 270.5 and 271.5 would differ)."""
+    return math.floor(value + 0.5)
+
+
 def _region_box(region: tuple, width: int, height: int, text: str) -> tuple[int, int, int, int]:
     kind = region[0]
     if kind == "full":
@@ -245,8 +250,10 @@ def _region_box(region: tuple, width: int, height: int, text: str) -> tuple[int,
         return (width - side) // 2, (height - side) // 2, side, side
     if kind == "pct":
         _, px, py, pw, ph = region
-        x, y = round(px * width / 100), round(py * height / 100)
-        w, h = round(pw * width / 100), round(ph * height / 100)
+        # edges, not lengths, are rounded: pct:50,0,50,100 ends at the last column
+        x, y = _round(px * width / 100), _round(py * height / 100)
+        w = _round(min(px + pw, 100) * width / 100) - x
+        h = _round(min(py + ph, 100) * height / 100) - y
     else:
         _, x, y, w, h = region
     if x >= width or y >= height:
@@ -262,11 +269,11 @@ def _out_size(size: tuple, rw: int, rh: int, text: str) -> tuple[int, int]:
     if kind == "max":
         return max_size(rw, rh, upscale)
     if kind == "w":
-        w, h = a, round(rh * a / rw)
+        w, h = a, _round(rh * a / rw)
     elif kind == "h":
-        w, h = round(rw * b / rh), b
+        w, h = _round(rw * b / rh), b
     elif kind == "pct":
-        w, h = round(rw * a / 100), round(rh * a / 100)
+        w, h = _round(rw * a / 100), _round(rh * a / 100)
     elif kind == "wh":
         w, h = a, b
     else:  # confined: as large as fits in a x b, keeping the aspect ratio
@@ -450,9 +457,9 @@ class PageCache:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
-        self._added(len(data))
+        self._added(len(data), path)
 
-    def _added(self, size: int) -> None:
+    def _added(self, size: int, keep: Path) -> None:
         with self._lock:
             if self._total is None:
                 self._total = sum(f.stat().st_size for f in self.root.rglob("*") if f.is_file())
@@ -460,10 +467,11 @@ class PageCache:
                 self._total += size
             over = self._total > self.max_bytes
         if over:
-            self.prune()
+            self.prune(keep)
 
-    def prune(self) -> None:
-        """Remove the least recently used entries until the cache is at 80 % of its limit."""
+    def prune(self, keep: Path | None = None) -> None:
+        """Remove the least recently used entries until the cache is at 80 % of its limit
+        (``keep``, the entry just made, stays: it is about to be served)."""
         entries = []
         for f in self.root.rglob("*"):
             if f.is_file():
@@ -473,6 +481,8 @@ class PageCache:
         for _, size, f in sorted(entries, key=lambda e: e[0]):
             if total <= self.max_bytes * 0.8:
                 break
+            if f == keep:
+                continue
             f.unlink(missing_ok=True)
             total -= size
         with self._lock:

@@ -34,39 +34,36 @@ LD_IMAGE = f'application/ld+json;profile="{iiif_image.CONTEXT}"'
 LD_PRESENTATION = f'application/ld+json;profile="{iiif_manifest.PRESENTATION_CONTEXT}"'
 
 
-def _error(status: int, message: str) -> HTTPException:
-    return HTTPException(status, message, headers=CORS)
+def _refusal(exc: ImageApiError) -> Response:
+    """An error as JSON (the shape of the site's API errors), open to any origin: the
+    site's own error pages would drop the CORS header a viewer needs to read it."""
+    return JSONResponse({"error": {"status": exc.status, "detail": exc.message}},
+                        status_code=exc.status, headers=CORS)
 
 
 def _document(request: Request, uid: str) -> Document:
-    """The document as its page would show it, or the page's error, with CORS added."""
+    """The document as its page would show it (drafts unknown, withdrawn ones gone)."""
     try:
         doc, _ = _load(request, uid)
     except HTTPException as exc:
-        raise _error(exc.status_code, str(exc.detail)) from None
+        raise ImageApiError(exc.status_code, str(exc.detail)) from None
     if doc.status == "deleted":
-        raise _error(410, f"document {doc.symbol} was withdrawn")
+        raise ImageApiError(410, f"document {doc.symbol} was withdrawn")
     return doc
 
 
 def _page(request: Request, identifier: str) -> tuple[iiif_image.PageId, File, tuple[int, int]]:
-    try:
-        page_id = iiif_image.parse_identifier(identifier)
-    except ImageApiError as exc:
-        raise _error(exc.status, exc.message) from None
+    page_id = iiif_image.parse_identifier(identifier)
     doc = _document(request, page_id.uid)
     file = next((f for f in doc.files if f.language == page_id.language
                  and f.format == page_id.format), None)
     if file is None or file.format not in iiif_image.PAGE_FORMATS:
-        raise _error(404, f"document {doc.symbol} has no {page_id.format} file with page "
-                          f"images in {page_id.language}")
-    try:
-        sizes = iiif_image.stored_page_sizes(request.app.state.settings, file)
-    except ImageApiError as exc:
-        raise _error(exc.status, exc.message) from None
+        raise ImageApiError(404, f"document {doc.symbol} has no {page_id.format} file with "
+                                 f"page images in {page_id.language}")
+    sizes = iiif_image.stored_page_sizes(request.app.state.settings, file)
     if page_id.page > len(sizes):
-        raise _error(404, f"{identifier}: the file has {len(sizes)} page(s), "
-                          f"no page {page_id.page}")
+        raise ImageApiError(404, f"{identifier}: the file has {len(sizes)} page(s), "
+                                 f"no page {page_id.page}")
     return page_id, file, sizes[page_id.page - 1]
 
 
@@ -104,13 +101,14 @@ templates.env.globals["iiif_manifest_link"] = manifest_link
 def manifest(request: Request, uid: str) -> Response:
     """IIIF Presentation 3.0 manifest: the document's pages, one Range per language."""
     settings = request.app.state.settings
-    doc = _document(request, uid)
     try:
+        doc = _document(request, uid)
         data = iiif_manifest.build_manifest(settings, doc, text_maps)
     except ImageApiError as exc:
-        raise _error(exc.status, exc.message) from None
+        return _refusal(exc)
     if data is None:
-        raise _error(404, f"document {doc.symbol} has no page images (no PDF or image file)")
+        return _refusal(ImageApiError(
+            404, f"document {doc.symbol} has no page images (no PDF or image file)"))
     etag = _etag("manifest", settings.base_url, doc.updated_at.isoformat(),
                  *sorted(f"{f.language}{f.format}{f.sha512}" for f in doc.files))
     return _json(request, data, LD_PRESENTATION, etag)
@@ -124,7 +122,10 @@ def base_uri(identifier: str) -> Response:
 @router.api_route("/iiif/3/{identifier}/info.json", methods=["GET", "HEAD"], tags=["iiif"])
 def image_info(request: Request, identifier: str) -> Response:
     """IIIF Image API 3.0 image information for one page."""
-    page_id, file, (width, height) = _page(request, identifier)
+    try:
+        page_id, file, (width, height) = _page(request, identifier)
+    except ImageApiError as exc:
+        return _refusal(exc)
     settings = request.app.state.settings
     data = iiif_image.info(iiif_manifest.service_url(settings.base_url, page_id), width, height)
     response = _json(request, data, LD_IMAGE,
@@ -138,16 +139,13 @@ def image_info(request: Request, identifier: str) -> Response:
 def image(request: Request, identifier: str, region: str, size: str, rotation: str,
           quality_format: str) -> Response:
     """IIIF Image API 3.0 image request: a region of a page, scaled, rotated, encoded."""
-    try:
-        wanted = iiif_image.parse_request(region, size, rotation, quality_format)
-    except ImageApiError as exc:
-        raise _error(exc.status, exc.message) from None
-    page_id, file, (width, height) = _page(request, identifier)
     settings = request.app.state.settings
     try:
+        wanted = iiif_image.parse_request(region, size, rotation, quality_format)
+        page_id, file, (width, height) = _page(request, identifier)
         plan = iiif_image.plan(wanted, width, height, (region, size))
     except ImageApiError as exc:
-        raise _error(exc.status, exc.message) from None
+        return _refusal(exc)
     service = iiif_manifest.service_url(settings.base_url, page_id)
     etag = _etag("image", file.sha512, page_id.text, plan.canonical)
     headers = {**CORS, "ETag": etag, "Cache-Control": IMAGE_CACHE,
@@ -157,11 +155,11 @@ def image(request: Request, identifier: str, region: str, size: str, rotation: s
         return Response(status_code=304, headers=headers)
     try:
         path = iiif_image.stored_derivative(settings, file, page_id.page, plan)
+        try:  # read now: the cache may prune the file before a streamed answer would finish
+            body = path.read_bytes()
+        except OSError:
+            body = iiif_image.stored_derivative(settings, file, page_id.page, plan).read_bytes()
     except ImageApiError as exc:
-        raise _error(exc.status, exc.message) from None
-    try:  # read now: the cache may prune the file before a streamed answer would finish
-        body = path.read_bytes()
-    except OSError:
-        body = iiif_image.stored_derivative(settings, file, page_id.page, plan).read_bytes()
+        return _refusal(exc)
     return Response(body, media_type=iiif_image.OUTPUT_FORMATS[plan.format][1],
                     headers=headers)
