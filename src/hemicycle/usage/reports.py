@@ -71,7 +71,15 @@ def _metrics(kind: ReportKind, asked: tuple[str, ...]) -> tuple[tuple[str, ...],
     known = tuple(m for m in kind.metrics if m in asked)
     problems = [exception(3060, f"Metric_Type {', '.join(unknown)} not in {kind.id}")] \
         if unknown else []
+    if kind.id == "PR" and known:
+        # the R5.1 schema wants at least two metrics per data type in a PR: a Total
+        # metric comes with its Unique twin and the other way round
+        wanted = set(known) | {_TWINS[m] for m in known if m in _TWINS}
+        known = tuple(m for m in kind.metrics if m in wanted)
     return known or kind.metrics, problems
+
+
+_TWINS = {TII: UII, UII: TII, TIR: UIR, UIR: TIR}
 
 
 def _performance(by_month: dict[str, dict[str, int]], metrics: tuple[str, ...],
