@@ -10,6 +10,7 @@ packages=(
   postgresql-15 postgresql-client-15
   chromium chromium-driver
   fonts-noto-core fonts-noto-cjk fonts-dejavu-core
+  libmagic1
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -101,7 +101,6 @@ def _canvas(base: str, document: Document, file: File, page: int, size: tuple[in
                     "format": "image/jpeg",
                     "width": full_w,
                     "height": full_h,
-                    "language": [file.language],
                     "service": [{"id": service, "type": "ImageService3",
                                  "profile": iiif_image.PROFILE}],
                 },

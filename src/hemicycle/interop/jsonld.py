@@ -55,4 +55,10 @@ def document_jsonld(document: Document, base_url: str) -> dict[str, Any]:
         data["encoding"] = [{"@type": "MediaObject", "encodingFormat": f.media_type,
                              "inLanguage": f.language, "contentSize": str(f.size)}
                             for f in document.files]
+    from hemicycle.interop import iiif_manifest
+
+    if iiif_manifest.has_page_images(document):  # the pages, for IIIF viewers
+        data["subjectOf"] = {"@type": "CreativeWork", "encodingFormat": "application/ld+json",
+                             "url": iiif_manifest.manifest_url(base_url, document.uid),
+                             "schemaVersion": iiif_manifest.PRESENTATION_CONTEXT}
     return data
