@@ -179,3 +179,18 @@ def test_a_later_file_recounts_its_day(catalogue_settings):
     assert performance(item_report(s), "A/RES/74/5")["Total_Item_Investigations"] == {
         "2026-03": 2}
     assert FIREFOX  # the reader's agent is a browser: nothing was left out as a robot
+
+
+def test_a_double_click_across_the_hour_is_one_session(catalogue_settings):
+    """The kept click is the last one: its session alone is counted, so that a unique
+    count never exceeds its total."""
+    s = catalogue_settings
+    uid = add_document(s, "A/RES/74/6")
+    write_spool(s.data_dir, "2026-03-02-3.jsonl", [
+        spool_line(3590, "i", uid), spool_line(3605, "i", uid),  # 10:59:50, 11:00:05
+        spool_line(3595, "r", uid, view="files/en/pdf"),
+        spool_line(3620, "r", uid, view="files/en/pdf")])
+    process_spool(s)
+    assert performance(item_report(s), "A/RES/74/6") == {
+        "Total_Item_Investigations": {"2026-03": 2}, "Total_Item_Requests": {"2026-03": 1},
+        "Unique_Item_Investigations": {"2026-03": 1}, "Unique_Item_Requests": {"2026-03": 1}}

@@ -140,35 +140,47 @@ def dirty_days(settings: Settings) -> list[dt.date]:
 
 def daily_counts(events) -> dict[tuple[str, str], int]:
     """COUNTER counts of one day's events ``(ts, reader, kind, item, view)`` sorted by
-    reader, kind, item, view, ts: {(item, metric): count}."""
+    reader, kind, item, view, ts: {(item, metric): count}.
+
+    Clicks on the same thing by the same reader less than 30 s apart are one click,
+    kept at its last (R5.1 7.3); the unique counts take the sessions (reader + hour)
+    of the kept clicks, so a unique count is never above its total.
+    """
     counts: dict[tuple[str, str], int] = defaultdict(int)
     investigated: set[tuple[str, int, str]] = set()
     requested: set[tuple[str, int, str]] = set()
     previous: tuple[str, str, str, str] | None = None
     previous_ts = 0.0
+    kept: tuple[str, int, str, str] | None = None  # the last click of the current run
     for ts, reader, kind, item, view in events:
         key = (reader, kind, item, view)
-        # a click within 30 s of the same reader's last click on the same thing is
-        # the same click: only the last of such a run counts (one per run)
-        counted = key != previous or ts - previous_ts > DOUBLE_CLICK_S
-        previous, previous_ts = key, ts
-        if kind == "s":
-            if counted:
+        if key != previous or ts - previous_ts > DOUBLE_CLICK_S:
+            if kept is not None:
+                _keep(kept, investigated, requested)
+            if kind == "s":
                 counts[(PLATFORM_ITEM, SEARCHES)] += 1
-            continue
-        session = (reader, int(ts // SESSION_S), item)
-        investigated.add(session)
-        if counted:
-            counts[(item, TII)] += 1
-        if kind == "r":
-            requested.add(session)
-            if counted:
-                counts[(item, TIR)] += 1
+            else:
+                counts[(item, TII)] += 1
+                if kind == "r":
+                    counts[(item, TIR)] += 1
+        previous, previous_ts = key, ts
+        kept = (reader, int(ts // SESSION_S), item, kind)
+    if kept is not None:
+        _keep(kept, investigated, requested)
     for _, _, item in investigated:
         counts[(item, UII)] += 1
     for _, _, item in requested:
         counts[(item, UIR)] += 1
     return counts
+
+
+def _keep(click: tuple[str, int, str, str], investigated: set, requested: set) -> None:
+    reader, hour, item, kind = click
+    if kind == "s":
+        return
+    investigated.add((reader, hour, item))
+    if kind == "r":
+        requested.add((reader, hour, item))
 
 
 def count_day(settings: Settings, day: dt.date) -> None:
