@@ -67,18 +67,15 @@ def process_spool(settings: Settings, *, batch: int = 50_000,
                   count_days: Callable[[int], Advance | None] | None = None) -> ProcessResult:
     """Read every spool file from where the last run stopped, then recount dirty days."""
     result = ProcessResult()
-    positions = _positions(settings)
+    saved = _positions(settings)
+    pending = _Batch()
     for path in spool_files(settings.data_dir):
-        offset, lines = positions.get(path.name, (0, 0))
+        offset, lines = pending.positions.get(path.name) or saved.get(path.name, (0, 0))
         if path.stat().st_size <= offset:
             continue
         result.files += 1
-        rows: list[dict] = []
-        days: set[dt.date] = set()
-        since_commit = 0
-        day_of: dict[int, dt.date] = {}
         for line in whole_lines(path, offset, lines):
-            since_commit += 1
+            pending.lines += 1
             try:
                 event = parse_line(path, line.number, line.raw)
             except SpoolLineError as exc:
@@ -87,27 +84,13 @@ def process_spool(settings: Settings, *, batch: int = 50_000,
                 if is_robot(event.agent):
                     result.robots += 1
                 else:
-                    number = int(event.ts // 86400)
-                    day = day_of.get(number)
-                    if day is None:
-                        day = day_of[number] = dt.date(1970, 1, 1) + dt.timedelta(number)
-                    days.add(day)
-                    rows.append({"day": day, "ts": event.ts, "reader": event.user,
-                                 "kind": event.kind, "item": event.item,
-                                 "view": event.view})
-            if since_commit >= batch:
-                _commit(settings, path.name, line.end, line.number, rows, days)
-                if advance:
-                    advance(line.end - offset)
-                result.lines += since_commit
-                result.events += len(rows)
-                offset, rows, days, since_commit = line.end, [], set(), 0
-        if since_commit:
-            _commit(settings, path.name, line.end, line.number, rows, days)
-            if advance:
-                advance(line.end - offset)
-            result.lines += since_commit
-            result.events += len(rows)
+                    pending.add(event)
+            pending.positions[path.name] = (line.end, line.number)
+            pending.read += line.end - offset
+            offset = line.end
+            if pending.lines >= batch:
+                pending = _flush(settings, pending, result, advance)
+    _flush(settings, pending, result, advance)
     dirty = dirty_days(settings)
     step = count_days(len(dirty)) if count_days else None
     for day in dirty:
@@ -118,19 +101,50 @@ def process_spool(settings: Settings, *, batch: int = 50_000,
     return result
 
 
-def _commit(settings: Settings, name: str, end: int, number: int, rows: list[dict],
-            days: set[dt.date]) -> None:
-    with session_scope(settings.database_url) as db:
-        if rows:
-            db.execute(insert(UsageEvent), rows)
-        known = set(db.scalars(select(UsageDirtyDay.day).where(UsageDirtyDay.day.in_(days))))
-        for day in days - known:
-            db.add(UsageDirtyDay(day=day))
-        position = db.get(UsageSpoolPosition, name)
-        if position is None:
-            db.add(UsageSpoolPosition(name=name, offset=end, lines=number))
-        else:
-            position.offset, position.lines = end, number
+class _Batch:
+    """Events read but not yet committed, with the read positions they bring."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.days: set[dt.date] = set()
+        self.positions: dict[str, tuple[int, int]] = {}
+        self.lines = 0
+        self.read = 0
+        self._day_of: dict[int, dt.date] = {}
+
+    def add(self, event) -> None:
+        number = int(event.ts // 86400)
+        day = self._day_of.get(number)
+        if day is None:
+            day = self._day_of[number] = dt.date(1970, 1, 1) + dt.timedelta(number)
+        self.days.add(day)
+        self.rows.append({"day": day, "ts": event.ts, "reader": event.user,
+                          "kind": event.kind, "item": event.item, "view": event.view})
+
+
+def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
+           advance: Advance | None) -> _Batch:
+    """Commit a batch's events, dirty days and read positions in one transaction."""
+    if pending.positions:
+        with session_scope(settings.database_url) as db:
+            conn = db.connection()
+            if pending.rows:
+                conn.execute(insert(UsageEvent.__table__), pending.rows)
+            known = set(db.scalars(select(UsageDirtyDay.day)
+                                   .where(UsageDirtyDay.day.in_(pending.days))))
+            if pending.days - known:
+                conn.execute(insert(UsageDirtyDay.__table__),
+                             [{"day": d} for d in sorted(pending.days - known)])
+            table = UsageSpoolPosition.__table__
+            names = list(pending.positions)
+            conn.execute(delete(table).where(table.c.name.in_(names)))
+            conn.execute(insert(table), [{"name": name, "offset": end, "lines": number}
+                                         for name, (end, number) in pending.positions.items()])
+        result.lines += pending.lines
+        result.events += len(pending.rows)
+        if advance:
+            advance(pending.read)
+    return _Batch()
 
 
 def dirty_days(settings: Settings) -> list[dt.date]:
@@ -196,7 +210,7 @@ def count_day(settings: Settings, day: dt.date) -> None:
         db.execute(delete(UsageDaily).where(UsageDaily.day == day))
         month = day.strftime("%Y-%m")
         if counts:
-            db.execute(insert(UsageDaily), [
+            db.connection().execute(insert(UsageDaily.__table__), [
                 {"day": day, "item": item, "metric": metric, "month": month, "count": n}
                 for (item, metric), n in counts.items()])
         db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))
