@@ -23,6 +23,7 @@ import re
 import threading
 import warnings
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -448,6 +449,7 @@ class PageCache:
         self._pages: OrderedDict[tuple[str, int], Image.Image] = OrderedDict()
         self._sizes: dict[str, list[tuple[int, int]]] = {}
         self._total: int | None = None
+        self._pending: list = []
 
     def _dir(self, checksum: str) -> Path:
         return self.root / checksum[:2] / checksum[:40]
@@ -519,15 +521,25 @@ class PageCache:
                 image = None
         if image is None:
             image = render_page(path_of(), fmt, page)
-            buf = io.BytesIO()
-            image.save(buf, "PNG", compress_level=1)
-            self._write(stored, buf.getvalue())
+            # PNG-encoding a page costs 2-3 times its rendering: done after the answer
+            self._pending = [f for f in self._pending if not f.done()]
+            self._pending.append(_writer.submit(self._store_page, stored, image))
         with self._lock:
             self._pages[key] = image
             while sum(i.width * i.height for i in self._pages.values()) > self.memory_pixels \
                     and len(self._pages) > 1:
                 self._pages.popitem(last=False)
         return image
+
+    def _store_page(self, stored: Path, image: Image.Image) -> None:
+        buf = io.BytesIO()
+        image.save(buf, "PNG", compress_level=1)
+        self._write(stored, buf.getvalue())
+
+    def flush(self) -> None:
+        """Wait for the rendered pages still being written to disk."""
+        while self._pending:
+            self._pending.pop().result()
 
     def derivative(self, checksum: str, path_of, fmt: str, page: int, p: Plan) -> Path:
         """The encoded image for plan ``p``, made once and then served from disk."""
@@ -543,6 +555,7 @@ class PageCache:
         return target
 
 
+_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iiif-cache")
 _caches: dict[Path, PageCache] = {}
 _caches_lock = threading.Lock()
 
