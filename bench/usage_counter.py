@@ -74,8 +74,9 @@ def generate(data_dir: Path, events: int, items: int, months: int, seed: int = 7
             reader = f"{d:03d}r{rng.randrange(4000)}"
             robot = rng.random() < 0.10
             agent = rng.choice(ROBOTS) if robot else rng.choice(BROWSERS)
-            # popularity: a few documents much used, a long tail (Pareto-like)
-            item = uids[min(items - 1, int(rng.paretovariate(1.2)) * 37 % items)]
+            # popularity: log-uniform ranks (a few documents much used, a long tail
+            # reaching every document), ranks scattered over the uids
+            item = uids[(int(items ** rng.random()) - 1) * 7919 % items]
             roll = rng.random()
             if roll < 0.15:
                 kind, item_or_q, view = "s", f"q:{rng.randrange(20000):x}", "page"

@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from hemicycle.usage.exceptions import CounterError
 
@@ -18,7 +19,7 @@ class Period:
     begin: dt.date  # first day of the first month
     end: dt.date  # last day of the last month
 
-    @property
+    @cached_property
     def months(self) -> list[str]:
         out, year, month = [], self.begin.year, self.begin.month
         while (year, month) <= (self.end.year, self.end.month):

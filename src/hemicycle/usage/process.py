@@ -105,7 +105,7 @@ class _Batch:
     """Events read but not yet committed, with the read positions they bring."""
 
     def __init__(self) -> None:
-        self.rows: list[dict] = []
+        self.rows: list[tuple] = []  # day, ts, reader, kind, item, view
         self.days: set[dt.date] = set()
         self.positions: dict[str, tuple[int, int]] = {}
         self.lines = 0
@@ -118,8 +118,7 @@ class _Batch:
         if day is None:
             day = self._day_of[number] = dt.date(1970, 1, 1) + dt.timedelta(number)
         self.days.add(day)
-        self.rows.append({"day": day, "ts": event.ts, "reader": event.user,
-                          "kind": event.kind, "item": event.item, "view": event.view})
+        self.rows.append((day, event.ts, event.user, event.kind, event.item, event.view))
 
 
 def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
@@ -129,7 +128,7 @@ def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
         with session_scope(settings.database_url) as db:
             conn = db.connection()
             if pending.rows:
-                conn.execute(insert(UsageEvent.__table__), pending.rows)
+                _insert_many(conn, UsageEvent.__table__, pending.rows)
             known = set(db.scalars(select(UsageDirtyDay.day)
                                    .where(UsageDirtyDay.day.in_(pending.days))))
             if pending.days - known:
@@ -145,6 +144,19 @@ def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
         if advance:
             advance(pending.read)
     return _Batch()
+
+
+_EVENT_COLUMNS = ("day", "ts", "reader", "kind", "item", "view")
+
+
+def _insert_many(conn, table, rows: list[tuple],
+                 columns: tuple[str, ...] = _EVENT_COLUMNS) -> None:
+    """executemany straight through the driver: tuples, no per-row SQLAlchemy work."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    conn.exec_driver_sql(sql, rows)
 
 
 def dirty_days(settings: Settings) -> list[dt.date]:
@@ -210,7 +222,7 @@ def count_day(settings: Settings, day: dt.date) -> None:
         db.execute(delete(UsageDaily).where(UsageDaily.day == day))
         month = day.strftime("%Y-%m")
         if counts:
-            db.connection().execute(insert(UsageDaily.__table__), [
-                {"day": day, "item": item, "metric": metric, "month": month, "count": n}
-                for (item, metric), n in counts.items()])
+            _insert_many(db.connection(), UsageDaily.__table__,
+                         [(day, item, metric, month, n) for (item, metric), n in counts.items()],
+                         ("day", "item", "metric", "month", "count"))
         db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))

@@ -92,7 +92,9 @@ def _performance(by_month: dict[str, dict[str, int]], metrics: tuple[str, ...],
             if n:
                 out[metric] = {period.months[0]: n}
         elif months:
-            out[metric] = {m: months[m] for m in period.months if months.get(m)}
+            shown = {m: n for m, n in sorted(months.items()) if n}
+            if shown:
+                out[metric] = shown
     return out
 
 
