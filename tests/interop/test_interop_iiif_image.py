@@ -195,6 +195,8 @@ def test_iiif_base_uri_redirects_to_info(corpus):
     r = client.get(f"/iiif/3/{uids[LETTER]}~en~pdf~p2", follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == f"/iiif/3/{uids[LETTER]}~en~pdf~p2/info.json"
+    head = client.head(f"/iiif/3/{uids[LETTER]}~en~pdf~p2/full/100,/0/default.jpg")
+    assert head.status_code == 200 and head.headers["content-type"] == "image/jpeg"
 
 
 def test_iiif_listed_sizes_and_tiles_are_delivered(corpus):

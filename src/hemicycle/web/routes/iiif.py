@@ -97,7 +97,8 @@ def manifest_link(doc: Document) -> str | None:
 templates.env.globals["iiif_manifest_link"] = manifest_link
 
 
-@router.api_route("/iiif/3/{uid}/manifest.json", methods=["GET", "HEAD"], tags=["iiif"])
+@router.get("/iiif/3/{uid}/manifest.json", tags=["iiif"])
+@router.head("/iiif/3/{uid}/manifest.json", include_in_schema=False)
 def manifest(request: Request, uid: str) -> Response:
     """IIIF Presentation 3.0 manifest: the document's pages, one Range per language."""
     settings = request.app.state.settings
@@ -114,12 +115,14 @@ def manifest(request: Request, uid: str) -> Response:
     return _json(request, data, LD_PRESENTATION, etag)
 
 
-@router.api_route("/iiif/3/{identifier}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.get("/iiif/3/{identifier}", include_in_schema=False)
+@router.head("/iiif/3/{identifier}", include_in_schema=False)
 def base_uri(identifier: str) -> Response:
     return RedirectResponse(f"/iiif/3/{identifier}/info.json", status_code=303, headers=CORS)
 
 
-@router.api_route("/iiif/3/{identifier}/info.json", methods=["GET", "HEAD"], tags=["iiif"])
+@router.get("/iiif/3/{identifier}/info.json", tags=["iiif"])
+@router.head("/iiif/3/{identifier}/info.json", include_in_schema=False)
 def image_info(request: Request, identifier: str) -> Response:
     """IIIF Image API 3.0 image information for one page."""
     try:
@@ -134,8 +137,11 @@ def image_info(request: Request, identifier: str) -> Response:
     return response
 
 
-@router.api_route("/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}",
-                  methods=["GET", "HEAD"], tags=["iiif"])
+IMAGE_PATH = "/iiif/3/{identifier}/{region}/{size}/{rotation}/{quality_format}"
+
+
+@router.get(IMAGE_PATH, tags=["iiif"])
+@router.head(IMAGE_PATH, include_in_schema=False)
 def image(request: Request, identifier: str, region: str, size: str, rotation: str,
           quality_format: str) -> Response:
     """IIIF Image API 3.0 image request: a region of a page, scaled, rotated, encoded."""
