@@ -264,3 +264,38 @@ def test_iiif_digitised_scan_serves_its_own_pixels(catalogue_settings, tmp_path)
     # the PDF/A made by digitisation is served too, rendered at 150 dpi
     info = client.get(f"/iiif/3/{uid}~en~pdfa~p1/info.json")
     assert info.status_code == 200 and info.json()["width"] > 0
+
+
+def _forged_png(path, width: int, height: int):
+    """A real 8 x 8 PNG whose header claims ``width`` x ``height`` pixels."""
+    import struct
+    import zlib
+
+    buf = io.BytesIO()
+    Image.new("L", (8, 8), 255).save(buf, "PNG")
+    data = bytearray(buf.getvalue())
+    ihdr = data[12:29]  # b"IHDR" + 13 bytes
+    ihdr[4:12] = struct.pack(">II", width, height)
+    data[12:29] = ihdr
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(ihdr)))
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_iiif_broken_and_oversized_files_are_refused_by_name(site, tmp_path):
+    settings, _, client = site
+    bomb = save_document(settings, DocumentInput(
+        symbols=["A/74/103"], versions={"en": VersionInput(title="Bomb")},
+        files=[FileInput("en", "png", _forged_png(tmp_path / "bomb.png", 30_000, 30_000))]))
+    r = client.get(f"/iiif/3/{bomb.uid}~en~png~p1/info.json")
+    assert r.status_code == 500 and "bomb.png" in r.json()["error"]["detail"]
+    assert "pixels" in r.json()["error"]["detail"]
+    assert client.get(f"/iiif/3/{bomb.uid}/manifest.json").status_code == 500
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(RU_PDF.read_bytes()[:2000])  # a truncated download
+    doc = save_document(settings, DocumentInput(
+        symbols=["A/74/104"], versions={"en": VersionInput(title="Truncated")},
+        files=[FileInput("en", "pdf", broken)]))
+    r = client.get(f"/iiif/3/{doc.uid}~en~pdf~p1/full/max/0/default.jpg")
+    assert r.status_code == 500 and "broken.pdf" in r.json()["error"]["detail"]
+    assert r.headers["access-control-allow-origin"] == "*"

@@ -375,8 +375,8 @@ def render_page(path: Path, fmt: str, page: int) -> Image.Image:
     if fmt in IMAGE_FORMATS:
         img = _open_image(path)
         try:
-            _check_pixels(path, img.width, img.height, page)
             img.seek(page - 1)
+            _check_pixels(path, img.width, img.height, page)
             img.load()
             image = ImageOps.exif_transpose(img) if fmt == "jpeg" else img.copy()
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -441,7 +441,7 @@ class PageCache:
     """
 
     def __init__(self, root: Path, max_bytes: int = DEFAULT_CACHE_BYTES,
-                 memory_pixels: int = 40_000_000):
+                 memory_pixels: int = 20_000_000):
         self.root = root
         self.max_bytes = max_bytes
         self.memory_pixels = memory_pixels
