@@ -194,3 +194,23 @@ def test_a_double_click_across_the_hour_is_one_session(catalogue_settings):
     assert performance(item_report(s), "A/RES/74/6") == {
         "Total_Item_Investigations": {"2026-03": 2}, "Total_Item_Requests": {"2026-03": 1},
         "Unique_Item_Investigations": {"2026-03": 1}, "Unique_Item_Requests": {"2026-03": 1}}
+
+
+def test_killed_between_days_and_months_finishes_next_run(catalogue_settings):
+    s = catalogue_settings
+    uid = add_document(s, "A/RES/74/7")
+    write_spool(s.data_dir, "2026-03-02-4.jsonl", [spool_line(0, "i", uid)])
+    write_spool(s.data_dir, "2026-03-03-4.jsonl", [spool_line(86400, "i", uid)])
+
+    def killed_after_first_day(_total: int):
+        def step(_n: int) -> None:
+            raise KeyboardInterrupt
+
+        return step
+
+    with pytest.raises(KeyboardInterrupt):
+        process_spool(s, count_days=killed_after_first_day)
+    assert item_report(s)["Report_Items"] == []  # the month is not summed yet
+    assert process_spool(s).days == 1  # the day left over
+    assert performance(item_report(s), "A/RES/74/7")["Total_Item_Investigations"] == {
+        "2026-03": 2}

@@ -43,6 +43,25 @@ class UsageDaily(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
+class UsageMonthly(Base):
+    """The month's sums of the daily counts: what every report reads."""
+
+    __tablename__ = "usage_monthly"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageDirtyMonth(Base):
+    """A month with recounted days whose sums must be made again."""
+
+    __tablename__ = "usage_dirty_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+
+
 class UsageDirtyDay(Base):
     """A day with new events whose daily counts must be computed again."""
 

@@ -8,8 +8,9 @@ Two steps, each crash-safe:
    counted twice and nothing is lost; a half-written last line waits for the next run.
 2. Every touched ("dirty") day is counted again from its stored events: double clicks
    (same reader, kind, item and view within 30 s) count once; Unique_Item_* count one per
-   session (reader + one-hour slice) and item. A day's counts and the removal of its
-   dirty mark are one transaction.
+   session (reader + one-hour slice) and item. A day's counts, the removal of its dirty
+   mark and the marking of its month are one transaction.
+3. Every marked month is summed again from its days (what the reports read).
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
-from hemicycle.usage.models import UsageDaily, UsageDirtyDay, UsageEvent, UsageSpoolPosition
+from hemicycle.usage.models import (
+    UsageDaily,
+    UsageDirtyDay,
+    UsageDirtyMonth,
+    UsageEvent,
+    UsageMonthly,
+    UsageSpoolPosition,
+)
 from hemicycle.usage.robots import is_robot
 from hemicycle.usage.spool import SpoolLineError, parse_line, spool_files, whole_lines
 
@@ -98,6 +106,8 @@ def process_spool(settings: Settings, *, batch: int = 50_000,
         if step:
             step(1)
     result.days = len(dirty)
+    for month in dirty_months(settings):
+        sum_month(settings, month)
     return result
 
 
@@ -226,3 +236,23 @@ def count_day(settings: Settings, day: dt.date) -> None:
                          [(day, item, metric, month, n) for (item, metric), n in counts.items()],
                          ("day", "item", "metric", "month", "count"))
         db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))
+        if db.get(UsageDirtyMonth, month) is None:
+            db.add(UsageDirtyMonth(month=month))
+
+
+def dirty_months(settings: Settings) -> list[str]:
+    with session_scope(settings.database_url) as db:
+        return list(db.scalars(select(UsageDirtyMonth.month).order_by(UsageDirtyMonth.month)))
+
+
+def sum_month(settings: Settings, month: str) -> None:
+    """Replace one month's sums with those of its daily counts."""
+    with session_scope(settings.database_url) as db:
+        db.execute(delete(UsageMonthly).where(UsageMonthly.month == month))
+        db.execute(insert(UsageMonthly).from_select(
+            ["month", "item", "metric", "count"],
+            select(UsageDaily.month, UsageDaily.item, UsageDaily.metric,
+                   func.sum(UsageDaily.count))
+            .where(UsageDaily.month == month)
+            .group_by(UsageDaily.month, UsageDaily.item, UsageDaily.metric)))
+        db.execute(delete(UsageDirtyMonth).where(UsageDirtyMonth.month == month))

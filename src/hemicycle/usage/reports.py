@@ -22,7 +22,7 @@ from hemicycle.catalogue.queries import document_by_symbol
 from hemicycle.config import Settings
 from hemicycle.usage.data_types import data_type
 from hemicycle.usage.exceptions import exception
-from hemicycle.usage.models import UsageDaily
+from hemicycle.usage.models import UsageMonthly
 from hemicycle.usage.period import Period
 from hemicycle.usage.process import SEARCHES, TII, TIR, UII, UIR
 
@@ -164,12 +164,12 @@ def _platform_report(settings: Settings, kind: ReportKind, metrics: tuple[str, .
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     with session_scope(settings.database_url) as db:
         rows = db.execute(
-            select(UsageDaily.month, Document.doc_type, UsageDaily.metric,
-                   func.sum(UsageDaily.count))
-            .join(Document, Document.uid == UsageDaily.item, isouter=True)
-            .where(UsageDaily.day.between(period.begin, period.end),
-                   UsageDaily.metric.in_(metrics))
-            .group_by(UsageDaily.month, Document.doc_type, UsageDaily.metric))
+            select(UsageMonthly.month, Document.doc_type, UsageMonthly.metric,
+                   func.sum(UsageMonthly.count))
+            .join(Document, Document.uid == UsageMonthly.item, isouter=True)
+            .where(UsageMonthly.month.between(period.months[0], period.months[-1]),
+                   UsageMonthly.metric.in_(metrics))
+            .group_by(UsageMonthly.month, Document.doc_type, UsageMonthly.metric))
         for month, doc_type, metric, n in rows:
             dtype = "Platform" if metric == SEARCHES else data_type(doc_type)
             bucket = counts[dtype][metric]
@@ -199,15 +199,13 @@ def _item_report(settings: Settings, request: ReportRequest, metrics: tuple[str,
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     described: dict[str, tuple[str, str | None]] = {}
     with session_scope(settings.database_url) as db:
-        query = (select(UsageDaily.item, Document.symbol, Document.doc_type, UsageDaily.month,
-                        UsageDaily.metric, func.sum(UsageDaily.count))
-                 .join(Document, Document.uid == UsageDaily.item, isouter=True)
-                 .where(UsageDaily.day.between(period.begin, period.end),
-                        UsageDaily.metric.in_(metrics), UsageDaily.item != "")
-                 .group_by(UsageDaily.item, Document.symbol, Document.doc_type,
-                           UsageDaily.month, UsageDaily.metric))
+        query = (select(UsageMonthly.item, Document.symbol, Document.doc_type,
+                        UsageMonthly.month, UsageMonthly.metric, UsageMonthly.count)
+                 .join(Document, Document.uid == UsageMonthly.item, isouter=True)
+                 .where(UsageMonthly.month.between(period.months[0], period.months[-1]),
+                        UsageMonthly.metric.in_(metrics), UsageMonthly.item != ""))
         if uid:
-            query = query.where(UsageDaily.item == uid)
+            query = query.where(UsageMonthly.item == uid)
         for item, symbol, doc_type, month, metric, n in db.execute(query):
             counts[item][metric][month] = int(n)
             described[item] = (symbol or item, doc_type)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
-from hemicycle.usage.models import UsageDaily
+from hemicycle.usage.models import UsageMonthly
 from hemicycle.usage.period import Period
 from hemicycle.usage.process import SEARCHES, TII, TIR, UII, UIR
 
@@ -29,9 +29,9 @@ def monthly_totals(settings: Settings, period: Period) -> dict[str, dict[str, in
     out = {m: dict.fromkeys(METRICS, 0) for m in period.months}
     with session_scope(settings.database_url) as db:
         for month, metric, n in db.execute(
-                select(UsageDaily.month, UsageDaily.metric, func.sum(UsageDaily.count))
-                .where(UsageDaily.day.between(period.begin, period.end))
-                .group_by(UsageDaily.month, UsageDaily.metric)):
+                select(UsageMonthly.month, UsageMonthly.metric, func.sum(UsageMonthly.count))
+                .where(UsageMonthly.month.between(period.months[0], period.months[-1]))
+                .group_by(UsageMonthly.month, UsageMonthly.metric)):
             if month in out and metric in out[month]:
                 out[month][metric] = int(n)
     return out
@@ -39,16 +39,16 @@ def monthly_totals(settings: Settings, period: Period) -> dict[str, dict[str, in
 
 def top_items(settings: Settings, period: Period, limit: int = 20) -> list[TopItem]:
     """The documents most investigated in the period, with their requests."""
-    investigations = func.sum(UsageDaily.count).filter(UsageDaily.metric == TII)
-    requests = func.sum(UsageDaily.count).filter(UsageDaily.metric == TIR)
+    investigations = func.sum(UsageMonthly.count).filter(UsageMonthly.metric == TII)
+    requests = func.sum(UsageMonthly.count).filter(UsageMonthly.metric == TIR)
     with session_scope(settings.database_url) as db:
         rows = db.execute(
-            select(UsageDaily.item, Document.symbol, investigations, requests)
-            .join(Document, Document.uid == UsageDaily.item, isouter=True)
-            .where(UsageDaily.day.between(period.begin, period.end), UsageDaily.item != "",
-                   UsageDaily.metric.in_((TII, TIR)))
-            .group_by(UsageDaily.item, Document.symbol)
-            .order_by(investigations.desc(), UsageDaily.item)
+            select(UsageMonthly.item, Document.symbol, investigations, requests)
+            .join(Document, Document.uid == UsageMonthly.item, isouter=True)
+            .where(UsageMonthly.month.between(period.months[0], period.months[-1]),
+                   UsageMonthly.item != "", UsageMonthly.metric.in_((TII, TIR)))
+            .group_by(UsageMonthly.item, Document.symbol)
+            .order_by(investigations.desc(), UsageMonthly.item)
             .limit(limit)).all()
     return [TopItem(uid, symbol, int(i or 0), int(r or 0)) for uid, symbol, i, r in rows]
 
@@ -56,6 +56,6 @@ def top_items(settings: Settings, period: Period, limit: int = 20) -> list[TopIt
 def months_available(settings: Settings) -> tuple[str, str] | None:
     """The first and last month with processed usage."""
     with session_scope(settings.database_url) as db:
-        first, last = db.execute(select(func.min(UsageDaily.month),
-                                        func.max(UsageDaily.month))).one()
+        first, last = db.execute(select(func.min(UsageMonthly.month),
+                                        func.max(UsageMonthly.month))).one()
     return (first, last) if first else None

@@ -37,6 +37,19 @@ def upgrade() -> None:
     )
     op.create_index("ix_usage_daily_month", "usage_daily", ["month"])
     op.create_table(
+        "usage_monthly",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("item", sa.String(length=64), nullable=False),
+        sa.Column("metric", sa.String(length=40), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "item", "metric"),
+    )
+    op.create_table(
+        "usage_dirty_months",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.PrimaryKeyConstraint("month"),
+    )
+    op.create_table(
         "usage_dirty_days",
         sa.Column("day", sa.Date(), nullable=False),
         sa.PrimaryKeyConstraint("day"),
@@ -53,6 +66,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("usage_spool_positions")
     op.drop_table("usage_dirty_days")
+    op.drop_table("usage_dirty_months")
+    op.drop_table("usage_monthly")
     op.drop_index("ix_usage_daily_month", table_name="usage_daily")
     op.drop_table("usage_daily")
     op.drop_index("ix_usage_events_day", table_name="usage_events")
