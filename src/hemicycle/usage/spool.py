@@ -13,8 +13,8 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 KINDS = {"i": "investigation", "r": "request", "s": "search"}
 _lock = threading.Lock()
@@ -49,8 +49,7 @@ def append_event(data_dir: Path, *, ts: float, kind: str, item: str, user: str,
         os.write(fd, data)
 
 
-@dataclass(frozen=True)
-class SpoolEvent:
+class SpoolEvent(NamedTuple):
     ts: float
     kind: str
     item: str
@@ -67,11 +66,30 @@ class SpoolLineError(ValueError):
         self.path, self.line, self.problem = path, line, problem
 
 
+_decode = json.JSONDecoder().decode
+_TS_MAX = 32503680000  # the year 3000
+
+
 def parse_line(path: Path, number: int, raw: bytes) -> SpoolEvent:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = _decode(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SpoolLineError(path, number, f"not a JSON line ({exc})") from None
+    try:  # the usual case, checked in one expression; any doubt goes the long way
+        ts, kind, item, user = data["ts"], data["kind"], data["item"], data["user"]
+        agent, view = data.get("agent", ""), data.get("view", "")
+        if (type(ts) is float and 0 < ts < _TS_MAX and kind in KINDS
+                and type(item) is str and 0 < len(item) <= 64
+                and type(user) is str and 0 < len(user) <= 40
+                and type(agent) is str and type(view) is str and len(view) <= 40):
+            return SpoolEvent(ts, kind, item, user, agent, view)
+    except (KeyError, TypeError):
+        pass
+    return _checked(path, number, data)
+
+
+def _checked(path: Path, number: int, data) -> SpoolEvent:
+    """The same checks one by one, to say which field is wrong."""
     if not isinstance(data, dict):
         raise SpoolLineError(path, number, "not a JSON object")
     ts = data.get("ts")
@@ -93,8 +111,7 @@ def parse_line(path: Path, number: int, raw: bytes) -> SpoolEvent:
     return SpoolEvent(float(ts), kind, data["item"], data["user"], agent, view)
 
 
-@dataclass(frozen=True)
-class SpoolLine:
+class SpoolLine(NamedTuple):
     number: int  # 1-based line number in the file
     end: int  # byte offset just after this line
     raw: bytes
