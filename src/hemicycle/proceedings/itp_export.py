@@ -1,0 +1,174 @@
+"""The Index to Proceedings as the DHL publishes it: a Word document and a MARC file.
+
+The Word document is rendered from the plain structure of ``itp.build_index`` (so it
+shows exactly what the page and the JSON show); the MARC file holds the session's
+analytical records, written by ``hemicycle.interop.marc_proceedings`` with the DHL
+mapping (speech: 700/710/791/991/992; vote: 791/952/967/996/591). Interface text comes
+from the caller as ``t(key, **values)``, so this module needs nothing from the web layer.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import BinaryIO
+
+from hemicycle.proceedings.itp import SECTIONS
+
+Translate = Callable[..., str]
+CELL = {"yes": "Y", "no": "N", "abstain": "A", "non_voting": "X", "absent": "–",
+        "not_member": "", None: ""}
+
+
+def heading_of(index: dict, t: Translate) -> str:
+    when = (t("itp.year_n", year=index["year"]) if index["body"] == "SC"
+            else t("itp.session_n", session=index["session"]))
+    return f"{t('itp.body.' + index['body'])}, {when}"
+
+
+def adopted_text(item: dict, t: Translate) -> str:
+    text = t(f"itp.outcome.{item['outcome']}")
+    if item.get("tally"):
+        text += " " + t("itp.tally", **item["tally"])
+    return text
+
+
+# ---- Word ------------------------------------------------------------------------------
+
+def _repeat_header(row) -> None:
+    """Mark a table row as a header row, which Word repeats on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    pr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    pr.append(flag)
+
+
+def _table(doc, header: list[str], rows: list[list[str]], size: float | None = None) -> None:
+    from docx.shared import Pt
+
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    _repeat_header(table.rows[0])
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = "" if text is None else str(text)
+    if size:
+        for row in table.rows:
+            for cell in row.cells:
+                for para in cell.paragraphs:
+                    for run in para.runs:
+                        run.font.size = Pt(size)
+
+
+def to_docx(index: dict, t: Translate) -> bytes:
+    """The index as a .docx: one part per section, each starting on a new page."""
+    from docx import Document as Docx
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.enum.text import WD_BREAK
+
+    doc = Docx()
+    doc.core_properties.title = f"{t('itp.title')}: {heading_of(index, t)}"
+    doc.core_properties.language = index["lang"]
+    doc.add_heading(t("itp.title"), level=0)
+    doc.add_paragraph(heading_of(index, t))
+    sections = index["sections"]
+    nr = t("itp.not_recorded")
+    for name in SECTIONS:
+        data = sections[name]
+        if name == "voting_chart" and data["status"] == "ok":
+            part = doc.add_section(WD_SECTION.NEW_PAGE)  # the chart is wide: landscape
+            part.orientation = WD_ORIENT.LANDSCAPE
+            part.page_width, part.page_height = part.page_height, part.page_width
+        else:
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        doc.add_heading(t(f"itp.section.{name}"), level=1)
+        if data["status"] != "ok":
+            doc.add_paragraph(f"{t('itp.not_available')}: {data['reason']}")
+            continue
+        if name == "subject_index":
+            if data["terms"]:
+                doc.add_heading(t("itp.terms"), level=2)
+                for term in data["terms"]:
+                    label = term["label"] or f"{term['label_en']} ({t('itp.no_label')})"
+                    doc.add_paragraph(label, style="List Bullet")
+                    doc.add_paragraph(", ".join(d["symbol"] for d in term["documents"]))
+            if data["issue_categories"]:
+                doc.add_heading(t("itp.issues"), level=2)
+                _table(doc, [t("itp.check"), t("itp.section.resolutions")],
+                       [[t(f"votes.issue.{c['issue']}"),
+                         ", ".join(r["symbol"] or "" for r in c["records"])]
+                        for c in data["issue_categories"]])
+        elif name == "speeches":
+            doc.add_heading(t("itp.by_state"), level=2)
+            _table(doc, [t("itp.state"), t("itp.speaker"), t("itp.meeting"), t("itp.date"),
+                         t("itp.agenda_item")],
+                   [[g["name"] if g["authority"] else f"{g['name']} {t('itp.no_authority')}",
+                     " ".join(x for x in (s["speaker_title"], s["speaker"]) if x) or nr,
+                     s["meeting"] or nr, s["date"] or nr, s["agenda_item"] or nr]
+                    for g in data["by_state"] for s in g["speeches"]], size=9)
+            doc.add_heading(t("itp.by_speaker"), level=2)
+            _table(doc, [t("itp.speaker"), t("itp.state"), t("itp.meeting")],
+                   [[p["speaker"], s["name"], s["meeting"] or nr]
+                    for p in data["by_speaker"] for s in p["speeches"]], size=9)
+        elif name == "resolutions":
+            _table(doc, [t("itp.symbol"), t("itp.col_title"), t("itp.date"), t("itp.adopted")],
+                   [[r["symbol"], r["title"] or r["title_en"] or "", r["date"] or nr,
+                     adopted_text(r, t)] for r in data["items"]], size=9)
+            if data["other_roll_calls"]:
+                doc.add_paragraph(t("itp.other_roll_calls", n=len(data["other_roll_calls"])))
+        elif name == "documents":
+            _table(doc, [t("itp.symbol"), t("itp.col_title"), t("itp.type"), t("itp.date")],
+                   [[d["symbol"], d["title"] or d["title_en"] or "", d["doc_type"] or "",
+                     d["date"] or ""] for d in data["items"]], size=9)
+        elif name == "meetings":
+            _table(doc, [t("itp.meeting"), t("itp.date")],
+                   [[m["symbol"] or m["number"], m["date"] or nr] for m in data["items"]])
+        elif name == "agenda":
+            _table(doc, [t("itp.agenda_item"), t("itp.col_title")],
+                   [[" ".join(x for x in (a["agenda_symbol"], a["item"]) if x), a["title"]]
+                    for a in data["items"]])
+        elif name == "voting_chart":
+            doc.add_paragraph(t("itp.names_on", date=data["name_date"]))
+            _table(doc, [t("itp.state")] + [c["symbol"] for c in data["columns"]],
+                   [[r["name"]] + [CELL[c] for c in r["cells"]] for r in data["rows"]], size=6)
+            doc.add_paragraph(t("itp.legend"))
+        elif name == "quality":
+            rows = [[t(f"itp.check.{code}"), str(n)] for code, n in sorted(data["counts"].items())]
+            if rows:
+                _table(doc, [t("itp.check"), t("itp.count")], rows)
+            else:
+                doc.add_paragraph(t("itp.all_clear"))
+            for f in data["findings"]:
+                doc.add_paragraph(f"{f['code']}: {f['message']}", style="List Bullet")
+            if data["importer_findings"]:
+                doc.add_heading(t("itp.importer_findings"), level=2)
+                _table(doc, [t("itp.check"), t("itp.count")],
+                       [[f"{run['importer']}: {code}", str(n)]
+                        for run in data["importer_findings"]
+                        for code, n in sorted(run["counts"].items())])
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# ---- MARC ------------------------------------------------------------------------------
+
+def write_marc(settings, body: str, session: int, handle: BinaryIO, xml: bool = False) -> int:
+    """The session's voting records, then its speeches, as MARC21 (binary or MARCXML)."""
+    from itertools import chain
+
+    from hemicycle.interop.marc_io import write_binary, write_xml
+    from hemicycle.interop.marc_proceedings import proceedings_records
+
+    scope = f"{body}:{session}"
+    records = chain(proceedings_records(settings, "votes", scope),
+                    proceedings_records(settings, "speeches", scope))
+    return (write_xml if xml else write_binary)(records, handle)
