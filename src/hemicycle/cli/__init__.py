@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hemicycle.cli.subjects",
     "hemicycle.cli.search",
     "hemicycle.cli.votes",
+    "hemicycle.cli.proceedings",
     "hemicycle.cli.digitise",
     "hemicycle.cli.usage",
 )

@@ -29,6 +29,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.subjects",
     "hemicycle.web.routes.search",
     "hemicycle.web.routes.proceedings",
+    "hemicycle.web.routes.itp",
     "hemicycle.web.routes.thesaurus",
     "hemicycle.web.routes.usage",
     "hemicycle.web.routes.iiif",
