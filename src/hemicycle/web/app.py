@@ -33,6 +33,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.thesaurus",
     "hemicycle.web.routes.usage",
     "hemicycle.web.routes.iiif",
+    "hemicycle.web.routes.review",
 )
 
 log = logging.getLogger(__name__)

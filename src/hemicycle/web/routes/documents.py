@@ -35,6 +35,7 @@ from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_fo
 from hemicycle.storage import StorageError, open_location
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
+from hemicycle.web.routes.review import can_review, review_context
 from hemicycle.web.routes.subjects import panel_context
 from hemicycle.web.routes.usage import record_download, record_investigation
 from hemicycle.web.templating import render
@@ -135,7 +136,8 @@ def _load(request: Request, uid: str, *, include_drafts: bool = False):
         doc = document_by_uid(db, uid)
         if doc is None:
             raise HTTPException(404, f"no document with id {uid}")
-        if doc.status == "draft" and not include_drafts:
+        # drafts are for staff only: the cataloguer reviews them on their page
+        if doc.status == "draft" and not include_drafts and not can_review(request):
             raise HTTPException(404, f"document {uid} is a draft awaiting review")
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
         db.expunge_all()
@@ -184,6 +186,7 @@ def document_page(request: Request, uid: str):
         "dc_meta": dc_meta(doc),
         "jsonld": document_jsonld(doc, request.app.state.settings.base_url),
         **_links(request, doc),
+        **review_context(request, doc),
     })
 
 
