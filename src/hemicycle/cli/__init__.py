@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hemicycle.cli.proceedings",
     "hemicycle.cli.digitise",
     "hemicycle.cli.usage",
+    "hemicycle.cli.review",
 )
 
 app = typer.Typer(
