@@ -86,3 +86,16 @@ def test_report_errors_exit_non_zero(settings, tmp_path):
         assert message in r.output, (args, r.output)
     assert not (tmp_path / "missing").exists()
     assert runner.invoke(app, ["usage", "report", "pr", "--begin", "2026-01"]).exit_code != 0
+
+
+def test_one_process_at_a_time(settings):
+    import fcntl
+
+    prepare(settings)
+    lock = settings.data_dir / "usage" / "process.lock"
+    with lock.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        busy = runner.invoke(app, ["usage", "process"])
+        assert busy.exit_code == 1 and "another usage process" in busy.output
+    done = runner.invoke(app, ["usage", "process"])
+    assert done.exit_code == 0 and "3 events" in done.output

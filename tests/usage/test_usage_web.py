@@ -185,3 +185,29 @@ def test_staff_page_in_six_languages(used):
     assert 'href="/usage"' not in client.get("/search", headers=CATALOGUER).text
     bad = client.get("/usage?begin=2026-99&end=2026-01&ui=fr", headers=ADMIN)
     assert bad.status_code == 400 and "Période non valide" in bad.text
+
+
+def test_a_spool_that_cannot_be_written_never_breaks_a_page(settings, tmp_path):
+    reader, _, uid = basic_site(settings, tmp_path)
+    (settings.data_dir / "usage").mkdir(exist_ok=True)
+    (settings.data_dir / "usage" / "spool").write_text("a file where the folder should be")
+    assert reader.get(f"/documents/{uid}").status_code == 200
+    assert reader.get(f"/documents/{uid}/files/en/txt").content == TEXT.encode()
+    assert reader.get("/api/search?q=sea").status_code == 200
+
+
+def test_real_http_requests_through_uvicorn(live_server, tmp_path):
+    """The same through a real server and socket: the address is 127.0.0.1 and not kept."""
+    import httpx
+
+    s = live_server
+    _, _, uid = basic_site(s, tmp_path)
+    with httpx.Client(base_url=s.base_url, headers={"user-agent": FIREFOX}) as http:
+        assert http.get(f"/documents/{uid}").status_code == 200
+        assert http.get(f"/documents/{uid}/files/en/txt",
+                        headers={"Range": "bytes=50-"}).status_code == 206
+        assert http.get(f"/documents/{uid}/files/en/txt").status_code == 200
+    events = spooled(s)
+    assert [(e["kind"], e["view"]) for e in events] == [("i", "page"), ("r", "files/en/txt")]
+    text = "".join(p.read_text() for p in spool_files(s.data_dir))
+    assert "127.0.0.1" not in text

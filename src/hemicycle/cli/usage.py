@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     @usage.command("process")
     def process() -> None:
         """Count the spooled events (robots out, double clicks once); safe to rerun."""
-        from hemicycle.usage.process import pending_bytes, process_spool
+        from hemicycle.usage.process import ProcessBusy, pending_bytes, process_spool
 
         s = settings()
         started = time.perf_counter()
@@ -35,8 +35,11 @@ def register(app: typer.Typer) -> None:
                 counting.append(bar.add_task("counting days", total=total, rate=""))
                 return lambda n: bar.advance(counting[0], n)
 
-            result = process_spool(s, advance=lambda n: bar.advance(reading, n),
-                                   count_days=days)
+            try:
+                result = process_spool(s, advance=lambda n: bar.advance(reading, n),
+                                       count_days=days)
+            except ProcessBusy as exc:
+                fail(str(exc))
         elapsed = time.perf_counter() - started
         for problem in result.broken:
             console.print(f"[yellow]skipped[/] {problem}", highlight=False)

@@ -16,9 +16,12 @@ Two steps, each crash-safe:
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select
 
@@ -70,10 +73,37 @@ def _positions(settings: Settings) -> dict[str, tuple[int, int]]:
                    UsageSpoolPosition.lines))}
 
 
+class ProcessBusy(RuntimeError):
+    """Another ``process`` is running on this data directory."""
+
+
+@contextmanager
+def _exclusive(data_dir: Path) -> Iterator[None]:
+    """One ``process`` at a time: two would read the same lines from the same position."""
+    folder = data_dir / "usage"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "process.lock").open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ProcessBusy(f"another usage process holds {folder / 'process.lock'}; "
+                              "try again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def process_spool(settings: Settings, *, batch: int = 50_000,
                   advance: Advance | None = None,
                   count_days: Callable[[int], Advance | None] | None = None) -> ProcessResult:
     """Read every spool file from where the last run stopped, then recount dirty days."""
+    with _exclusive(settings.data_dir):
+        return _process(settings, batch, advance, count_days)
+
+
+def _process(settings: Settings, batch: int, advance: Advance | None,
+             count_days: Callable[[int], Advance | None] | None) -> ProcessResult:
     result = ProcessResult()
     saved = _positions(settings)
     pending = _Batch()

@@ -1,6 +1,6 @@
 """The spool: one JSON line per event, appended by the web workers, read by ``process``.
 
-A web worker appends to ``usage/spool/<date>-<pid>.jsonl`` with O_APPEND and no fsync,
+A web worker appends to ``usage/spool/<date>-<host>-<pid>.jsonl`` with O_APPEND and no fsync,
 so recording a view costs one small write and never waits for the catalogue. Each
 line is written with a single ``os.write`` so lines from one process never interleave;
 a line cut short by a crash has no newline and is left for a later run.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,9 @@ def spool_dir(data_dir: Path) -> Path:
 
 
 def spool_path(data_dir: Path, day: dt.date, pid: int | None = None) -> Path:
-    return spool_dir(data_dir) / f"{day.isoformat()}-{pid or os.getpid()}.jsonl"
+    """Named by day, host and process: web nodes sharing one catalogue never collide."""
+    host = "".join(c for c in socket.gethostname() if c.isalnum() or c in "-_.")[:40]
+    return spool_dir(data_dir) / f"{day.isoformat()}-{host or 'host'}-{pid or os.getpid()}.jsonl"
 
 
 def append_event(data_dir: Path, *, ts: float, kind: str, item: str, user: str,
