@@ -10,6 +10,7 @@ waiting, weakest extracted field first in mind. The web pages, the API and the
 from hemicycle.review.actions import (
     FIELDS,
     DraftNotFound,
+    InvalidField,
     NotADraft,
     PublishRefused,
     ReviewError,
@@ -30,7 +31,8 @@ from hemicycle.review.queue import (
 )
 
 __all__ = [
-    "FIELDS", "DraftNotFound", "NotADraft", "PublishRefused", "QueueEntry", "QueuePage",
+    "FIELDS", "DraftNotFound", "InvalidField", "NotADraft", "PublishRefused", "QueueEntry",
+    "QueuePage",
     "ReviewError", "StaleDraft", "SymbolTaken", "confident_drafts", "draft_fields", "list_drafts",
     "publish",
     "reject", "update_draft", "version_of", "weakest_field",
