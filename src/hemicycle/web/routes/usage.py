@@ -31,6 +31,8 @@ _NOT_A_SEARCH = {"ui", "page", "per_page", "sort"}
 
 
 def _record(request: Request, kind: str, item: str) -> None:
+    if request.method != "GET":  # a HEAD delivers nothing: not a use
+        return
     address = request.client.host if request.client else "-"
     # the route's own path below the item tells a page from its JSON, text or files
     rest = request.url.path.rsplit(item, 1)[-1].strip("/") if kind != "s" else ""
