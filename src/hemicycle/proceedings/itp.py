@@ -196,7 +196,8 @@ def _resolutions(db: Session, ref: SessionRef, docs: list[Document], lang: str) 
             other.append(rec)
     catalogued: dict[str, Document] = {}
     for doc in docs:
-        if doc.doc_type == "resolution" or _symbol_type(doc.symbol) == "resolution":
+        # the symbol says what a document is; the catalogued type only where it cannot
+        if (_symbol_type(doc.symbol) or doc.doc_type) == "resolution":
             try:
                 catalogued[parse_symbol(doc.symbol).key] = doc
             except SymbolError:
