@@ -3,6 +3,7 @@ layout of the official samples, and clear errors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from typer.testing import CliRunner
@@ -99,3 +100,18 @@ def test_one_process_at_a_time(settings):
         assert busy.exit_code == 1 and "another usage process" in busy.output
     done = runner.invoke(app, ["usage", "process"])
     assert done.exit_code == 0 and "3 events" in done.output
+
+
+def test_processed_spool_files_of_past_days_can_be_deleted(settings):
+    prepare(settings)
+    folder = settings.data_dir / "usage" / "spool"
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    # today's, read to its end, but a worker may still write to it
+    (folder / f"{today}-web-1.jsonl").write_text(spool_line(0, "s", "q:1", view=""))
+    (folder / "2026-03-01-5.jsonl").write_text('{"ts": 1772')  # a cut line: not read to its end
+    done = runner.invoke(app, ["usage", "process", "--delete-processed"])
+    assert done.exit_code == 0, done.output
+    assert "deleted 1 processed spool files" in done.output
+    assert sorted(p.name for p in folder.iterdir()) == ["2026-03-01-5.jsonl",
+                                                        f"{today}-web-1.jsonl"]
+    assert runner.invoke(app, ["usage", "process"]).exit_code == 0  # nothing lost, nothing new

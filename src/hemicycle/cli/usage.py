@@ -21,9 +21,17 @@ def register(app: typer.Typer) -> None:
     app.add_typer(usage, name="usage")
 
     @usage.command("process")
-    def process() -> None:
+    def process(
+        delete_processed: Annotated[bool, typer.Option(
+            help="Then delete the spool files of past days read to their end.")] = False,
+    ) -> None:
         """Count the spooled events (robots out, double clicks once); safe to rerun."""
-        from hemicycle.usage.process import ProcessBusy, pending_bytes, process_spool
+        from hemicycle.usage.process import (
+            ProcessBusy,
+            pending_bytes,
+            process_spool,
+            remove_processed,
+        )
 
         s = settings()
         started = time.perf_counter()
@@ -48,6 +56,12 @@ def register(app: typer.Typer) -> None:
                       f"events, {result.robots:,} robots left out, {len(result.broken)} "
                       f"broken lines skipped; {result.days} days counted in {elapsed:.1f} s "
                       f"({rate:,.0f} lines/s)", highlight=False)
+        if delete_processed:
+            try:
+                removed = remove_processed(s)
+            except ProcessBusy as exc:
+                fail(str(exc))
+            console.print(f"deleted {len(removed)} processed spool files", highlight=False)
 
     @usage.command("report")
     def report(

@@ -199,6 +199,22 @@ def _insert_many(conn, table, rows: list[tuple],
     conn.exec_driver_sql(sql, rows)
 
 
+def remove_processed(settings: Settings, today: dt.date | None = None) -> list[str]:
+    """Delete the spool files of past days that have been read to their end (they hold
+    reader hashes and user agents that the counts no longer need); their names."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    saved = _positions(settings)
+    removed = []
+    with _exclusive(settings.data_dir):
+        for path in spool_files(settings.data_dir):
+            done = saved.get(path.name)
+            if (path.name[:10] < today.isoformat() and done is not None
+                    and done[0] == path.stat().st_size):
+                path.unlink()
+                removed.append(path.name)
+    return removed
+
+
 def dirty_days(settings: Settings) -> list[dt.date]:
     with session_scope(settings.database_url) as db:
         return list(db.scalars(select(UsageDirtyDay.day).order_by(UsageDirtyDay.day)))
