@@ -179,3 +179,17 @@ def test_queue_filters_paging_and_bulk_threshold(catalogue_settings):
     # a field a cataloguer saved counts as certain
     update_draft(s, unsure, {"title": "Report on A/70/21"}, "cat")
     assert set(confident_drafts(s, 0.95)) == {sure, unsure}
+
+
+def test_document_type_chosen_or_derived_from_the_symbol(catalogue_settings):
+    s = catalogue_settings
+    uid = make_draft(s, ["A/70/60"])
+    assert load(s, uid).doc_type is None
+    update_draft(s, uid, {"symbols": "A/RES/70/60"}, "cat")
+    assert load(s, uid).doc_type == "resolution"
+    update_draft(s, uid, {"doc_type": "report"}, "cat")
+    assert load(s, uid).doc_type == "report"
+    update_draft(s, uid, {"doc_type": ""}, "cat")  # "(from the symbol)" in the form
+    assert load(s, uid).doc_type == "resolution"
+    with pytest.raises(InvalidField, match="doc_type"):
+        update_draft(s, uid, {"doc_type": "x" * 41}, "cat")

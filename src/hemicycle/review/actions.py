@@ -306,11 +306,16 @@ def _apply_changes(db: Session, doc: Document, changes: dict, user: str) -> dict
     if new["distribution"] != current["distribution"]:
         doc.distribution = new["distribution"]
         diff["distribution"] = [current["distribution"], new["distribution"]]
-    if new["doc_type"] != current["doc_type"]:
-        doc.doc_type = new["doc_type"]
-        diff["doc_type"] = [current["doc_type"], new["doc_type"]]
-    elif "symbols" in diff and checked.doc_type and "doc_type" not in wanted:
-        doc.doc_type = checked.doc_type  # derived from the corrected symbol
+    # an emptied type is derived from the symbol again, as at ingest; a corrected symbol
+    # re-derives the type unless one is chosen
+    if "doc_type" in wanted:
+        doc_type = wanted["doc_type"] or checked.doc_type
+    else:
+        doc_type = checked.doc_type if "symbols" in diff and checked.doc_type else \
+            current["doc_type"]
+    if doc_type != current["doc_type"]:
+        doc.doc_type = doc_type
+        diff["doc_type"] = [current["doc_type"], doc_type]
 
     version = reviewed_version(doc)
     if version is None and ("language" in wanted or "title" in wanted):
