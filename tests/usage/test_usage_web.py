@@ -211,3 +211,31 @@ def test_real_http_requests_through_uvicorn(live_server, tmp_path):
     assert [(e["kind"], e["view"]) for e in events] == [("i", "page"), ("r", "files/en/txt")]
     text = "".join(p.read_text() for p in spool_files(s.data_dir))
     assert "127.0.0.1" not in text
+
+
+def test_sushi_data_type_and_access_method_filters(used):
+    client, _ = used
+    period = f"begin_date={MONTH}&end_date={MONTH}"
+
+    def get(name: str, query: str) -> dict:
+        r = client.get(f"/api/counter/r51/reports/{name}?{period}&{query}", headers=ADMIN)
+        assert r.status_code == 200
+        assert schema_errors(r.json(), name.upper()) == [], query
+        return r.json()
+
+    def codes(report: dict) -> list[int]:
+        return [e["Code"] for e in report["Report_Header"].get("Exceptions", [])]
+
+    other = get("ir", "data_type=Other")  # a resolution
+    assert other["Report_Items"][0]["Items"][0]["Item"] == "A/RES/77/248"
+    assert other["Report_Header"]["Report_Filters"]["Data_Type"] == ["Other"]
+    assert codes(get("ir", "data_type=Report")) == [3030]
+    assert codes(get("ir", "data_type=Novel|Other")) == [3060]
+    platform = get("pr", "data_type=Platform")
+    assert [a["Data_Type"] for a in platform["Report_Items"][0]["Attribute_Performance"]] == [
+        "Platform"]
+    assert codes(get("pr", "access_method=TDM")) == [3030]
+    regular = get("ir", "access_method=Regular")
+    assert regular["Report_Header"]["Report_Filters"]["Access_Method"] == ["Regular"]
+    assert regular["Report_Items"]
+    assert codes(get("ir", "access_method=Robot")) == [3060]

@@ -76,6 +76,8 @@ def register(app: typer.Typer) -> None:
         metric_type: Annotated[str | None, typer.Option(
             help="Metric types separated by |, e.g. Total_Item_Requests.")] = None,
         granularity: Annotated[str, typer.Option(help="Month or Total.")] = "Month",
+        data_type: Annotated[str | None, typer.Option(
+            help="Data types separated by |, e.g. Report|Conference_Item.")] = None,
     ) -> None:
         """Write a COUNTER R5.1 report (JSON or TSV)."""
         from hemicycle.usage.exceptions import CounterError
@@ -94,8 +96,9 @@ def register(app: typer.Typer) -> None:
         except CounterError as exc:
             fail(exc.data)
         metrics = tuple(m for m in (metric_type or "").split("|") if m)
+        data_types = tuple(d for d in (data_type or "").split("|") if d)
         built = build_report(settings(), ReportRequest(name.lower(), period, metrics,
-                                                       item_id, granularity))
+                                                       item_id, granularity, data_types))
         text = (json.dumps(built, ensure_ascii=False, indent=1) + "\n" if format_ == "json"
                 else report_tsv(built, period))
         if output is None:

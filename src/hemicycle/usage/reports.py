@@ -20,7 +20,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.catalogue.queries import document_by_symbol
 from hemicycle.config import Settings
-from hemicycle.usage.data_types import data_type
+from hemicycle.usage.data_types import DATA_TYPES, UNSPECIFIED, data_type
 from hemicycle.usage.exceptions import exception
 from hemicycle.usage.models import UsageMonthly
 from hemicycle.usage.period import Period
@@ -61,6 +61,8 @@ class ReportRequest:
     metric_types: tuple[str, ...] = ()
     item_id: str | None = None
     granularity: str = "Month"
+    data_types: tuple[str, ...] = ()  # Data_Type filter (PR, IR)
+    access_methods: tuple[str, ...] = ()  # Access_Method filter: all usage is Regular
 
 
 def _metrics(kind: ReportKind, asked: tuple[str, ...]) -> tuple[tuple[str, ...], list[dict]]:
@@ -148,15 +150,51 @@ def build_report(settings: Settings, request: ReportRequest,
                                           "Month or Total; Month is shown"))
     total = request.granularity == "Total"
     period = request.period
-    if kind.id == "IR":
-        items = _item_report(settings, request, metrics, total)
+    data_types, problems = _data_types(kind, request.data_types)
+    exceptions += problems
+    regular = True
+    if request.access_methods and kind.id != "PR_P1":
+        unknown = [m for m in request.access_methods if m not in ("Regular", "TDM")]
+        if unknown:
+            exceptions.append(exception(3060, f"Access_Method {', '.join(unknown)}"))
+        regular = "Regular" in request.access_methods or bool(unknown)
+    if not regular:  # only TDM asked for: there is none
+        body = []
+    elif kind.id == "IR":
+        items = [i for i in _item_report(settings, request, metrics, total)
+                 if not data_types
+                 or i["Attribute_Performance"][0]["Data_Type"] in data_types]
         body = [{"Items": items}] if items else []
     else:
         body = _platform_report(settings, kind, metrics, period, total)
+        if data_types and body:
+            kept = [a for a in body[0]["Attribute_Performance"]
+                    if a["Data_Type"] in data_types]
+            body = [{**body[0], "Attribute_Performance": kept}] if kept else []
     if not body:
         exceptions.append(exception(3030, f"no usage from {period.begin} to {period.end}"))
     header = _header(kind, request, metrics, bool(request.metric_types), exceptions, now)
+    if kind.id != "PR_P1":
+        if data_types:
+            header["Report_Filters"]["Data_Type"] = list(data_types)
+        if request.access_methods and not any(
+                e["Code"] == 3060 and e.get("Data", "").startswith("Access_Method")
+                for e in exceptions):
+            header["Report_Filters"]["Access_Method"] = list(dict.fromkeys(
+                request.access_methods))
     return {"Report_Header": header, "Report_Items": body}
+
+
+def _data_types(kind: ReportKind, asked: tuple[str, ...]) -> tuple[tuple[str, ...], list]:
+    """The Data_Type filter values this report knows, and a 3060 for the others."""
+    if not asked or kind.id == "PR_P1":
+        return (), []
+    known = set(DATA_TYPES.values()) | {UNSPECIFIED}
+    if kind.id == "PR":
+        known.add("Platform")
+    unknown = [d for d in asked if d not in known]
+    kept = tuple(dict.fromkeys(d for d in asked if d in known))
+    return kept, [exception(3060, f"Data_Type {', '.join(unknown)}")] if unknown else []
 
 
 def _platform_report(settings: Settings, kind: ReportKind, metrics: tuple[str, ...],

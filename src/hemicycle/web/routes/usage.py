@@ -63,6 +63,7 @@ def record_search(request: Request) -> None:
 # ---- SUSHI ----
 
 _HANDLED = {"begin_date", "end_date", "metric_type", "granularity", "item_id",
+            "data_type", "access_method",
             "customer_id", "requestor_id", "api_key", "platform", "format"}
 
 
@@ -120,10 +121,12 @@ def _sushi_report(request: Request, name: str):
         return _sushi_error(exc.code, exc.data, exc.http_status)
     allowed = _HANDLED if name == "ir" else _HANDLED - {"item_id"}
     unknown = sorted({k for k in qp if k not in allowed})
-    metrics = tuple(m for m in (qp.get("metric_type") or "").split("|") if m)
+    def listed(name: str) -> tuple[str, ...]:
+        return tuple(v for v in (qp.get(name) or "").split("|") if v)
+
     report = build_report(request.app.state.settings, ReportRequest(
-        name, period, metrics, qp.get("item_id") if name == "ir" else None,
-        qp.get("granularity") or "Month"))
+        name, period, listed("metric_type"), qp.get("item_id") if name == "ir" else None,
+        qp.get("granularity") or "Month", listed("data_type"), listed("access_method")))
     if unknown:
         report["Report_Header"].setdefault("Exceptions", []).insert(
             0, exception(3050, ", ".join(unknown)))
