@@ -193,3 +193,30 @@ def test_document_type_chosen_or_derived_from_the_symbol(catalogue_settings):
     assert load(s, uid).doc_type == "resolution"
     with pytest.raises(InvalidField, match="doc_type"):
         update_draft(s, uid, {"doc_type": "x" * 41}, "cat")
+
+
+def test_two_saves_at_once_from_the_same_version_one_wins(catalogue_settings):
+    import threading
+
+    s = catalogue_settings
+    uid = make_draft(s, ["A/70/70"])
+    opened = version_of(load(s, uid))
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def save(who: str) -> None:
+        barrier.wait()
+        try:
+            outcomes[who] = update_draft(s, uid, {"title": f"by {who}"}, who, version=opened)
+        except StaleDraft as exc:
+            outcomes[who] = exc
+
+    threads = [threading.Thread(target=save, args=(who,)) for who in ("alice", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    won = [who for who, o in outcomes.items() if not isinstance(o, StaleDraft)]
+    assert len(outcomes) == 2 and len(won) == 1
+    assert load(s, uid).version("en").title == f"by {won[0]}"
+    assert len(load(s, uid).extra["review"]["history"]) == 1
