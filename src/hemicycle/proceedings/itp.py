@@ -251,12 +251,19 @@ def _voting_chart(db: Session, ref: SessionRef, resolutions: dict, names: _Names
         return {"status": "not_available", "reason": reason, "columns": [], "rows": []}
     position = {r["record_id"]: i for i, r in enumerate(columns)}
     grid: dict[int, list[str | None]] = {}
-    ids = list(position)
-    for start in range(0, len(ids), 2000):
-        for rid, sid, vote in db.execute(
-                select(Vote.record_id, Vote.state_id, Vote.vote)
-                .where(Vote.record_id.in_(ids[start:start + 2000]))):
-            grid.setdefault(sid, [None] * len(columns))[position[rid]] = VOTES[vote][0]
+    label = {code: name for code, (name, _letter) in VOTES.items()}
+    width = len(columns)
+    # tens of thousands of narrow rows: through the Core connection, the ORM adds only time
+    for rid, sid, vote in db.connection().execute(
+            select(Vote.record_id, Vote.state_id, Vote.vote)
+            .join(VotingRecord, VotingRecord.id == Vote.record_id)
+            .where(VotingRecord.body == ref.body, VotingRecord.session_no == ref.number)):
+        at = position.get(rid)
+        if at is not None:
+            row = grid.get(sid)
+            if row is None:
+                row = grid[sid] = [None] * width
+            row[at] = label[vote]
     day = _session_day(ref, [dt.date.fromisoformat(c["date"]) if c["date"] else None
                              for c in columns])
     rows = [{"state": names.iso3[sid], "name": names.on(sid, day), "cells": cells}
@@ -412,14 +419,16 @@ def _agenda(db: Session, docs: list[Document]) -> dict:
 def _recount(db: Session, ref: SessionRef) -> list[dict]:
     """Records whose stored tallies disagree with the per-state votes stored for them."""
     counted: dict[int, dict[int, int]] = defaultdict(dict)
-    for rid, vote, n in db.execute(
+    for rid, vote, n in db.connection().execute(
             select(Vote.record_id, Vote.vote, func.count())
             .join(VotingRecord, VotingRecord.id == Vote.record_id)
             .where(VotingRecord.body == ref.body, VotingRecord.session_no == ref.number)
             .group_by(Vote.record_id, Vote.vote)):
         counted[rid][vote] = n
     out = []
-    for rec in db.scalars(select(VotingRecord).where(
+    for rec in db.connection().execute(select(
+            VotingRecord.id, VotingRecord.resolution_symbol, VotingRecord.source_ref,
+            *(getattr(VotingRecord, name) for name, _code in _TALLY)).where(
             VotingRecord.body == ref.body, VotingRecord.session_no == ref.number,
             VotingRecord.outcome == "recorded")):
         for name, code in _TALLY:
