@@ -51,6 +51,7 @@ def test_drafts_and_queue_are_for_staff_only(site, settings):
     assert page.status_code == 200 and f"/documents/{uid}" in page.text
     assert 'href="/review"' in page.text  # the staff link in the header
     assert site.get(f"/documents/{uid}").status_code == 200
+    assert site.get(f"/api/documents/{uid}", auth=(CAT, CAT_PW)).json()["status"] == "draft"
     api = site.get("/api/review", auth=(CAT, CAT_PW)).json()
     assert api["total"] == 1 and api["items"][0]["symbol"] == "A/70/1"
 
@@ -81,6 +82,9 @@ def test_form_correct_then_publish_then_visible_to_everyone(site, settings):
     saved = site.post(f"/documents/{uid}/review", data={**form, **fields, "action": "save"},
                       follow_redirects=False)
     assert saved.status_code == 303 and "review=saved" in saved.headers["location"]
+    after = site.get(saved.headers["location"]).text
+    assert "Saved; the record stays a draft." in after
+    assert "Corrected · cat" in after and "Symbols (one per line); Date" in after
     stale = site.post(f"/documents/{uid}/review", data={**form, **fields, "action": "publish"})
     assert stale.status_code == 409 and "reload" in stale.text
     form = _form(site, uid)
