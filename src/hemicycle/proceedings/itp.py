@@ -242,8 +242,19 @@ def _resolutions(db: Session, ref: SessionRef, docs: list[Document], lang: str) 
                                  for r in other]}
 
 
-def _voting_chart(db: Session, ref: SessionRef, resolutions: dict, names: _Names,
-                  collate) -> dict:
+def _session_votes(db: Session, ref: SessionRef) -> list[tuple[int, int, int]]:
+    """Every (record, state, vote) of the session, read once for the chart and the recount.
+
+    Tens of thousands of narrow rows: through the Core connection, the ORM adds only time.
+    """
+    return db.connection().execute(
+        select(Vote.record_id, Vote.state_id, Vote.vote)
+        .join(VotingRecord, VotingRecord.id == Vote.record_id)
+        .where(VotingRecord.body == ref.body, VotingRecord.session_no == ref.number)).all()
+
+
+def _voting_chart(ref: SessionRef, resolutions: dict, votes: list[tuple[int, int, int]],
+                  names: _Names, collate) -> dict:
     columns = [r for r in resolutions["items"] if r["outcome"] == "recorded" and r["record_id"]]
     if not columns:
         reason = ("no per-state votes in the sources: Security Council outcomes are unknown"
@@ -253,11 +264,7 @@ def _voting_chart(db: Session, ref: SessionRef, resolutions: dict, names: _Names
     grid: dict[int, list[str | None]] = {}
     label = {code: name for code, (name, _letter) in VOTES.items()}
     width = len(columns)
-    # tens of thousands of narrow rows: through the Core connection, the ORM adds only time
-    for rid, sid, vote in db.connection().execute(
-            select(Vote.record_id, Vote.state_id, Vote.vote)
-            .join(VotingRecord, VotingRecord.id == Vote.record_id)
-            .where(VotingRecord.body == ref.body, VotingRecord.session_no == ref.number)):
+    for rid, sid, vote in votes:
         at = position.get(rid)
         if at is not None:
             row = grid.get(sid)
@@ -416,15 +423,11 @@ def _agenda(db: Session, docs: list[Document]) -> dict:
             "items": items}
 
 
-def _recount(db: Session, ref: SessionRef) -> list[dict]:
+def _recount(db: Session, ref: SessionRef, votes: list[tuple[int, int, int]]) -> list[dict]:
     """Records whose stored tallies disagree with the per-state votes stored for them."""
-    counted: dict[int, dict[int, int]] = defaultdict(dict)
-    for rid, vote, n in db.connection().execute(
-            select(Vote.record_id, Vote.vote, func.count())
-            .join(VotingRecord, VotingRecord.id == Vote.record_id)
-            .where(VotingRecord.body == ref.body, VotingRecord.session_no == ref.number)
-            .group_by(Vote.record_id, Vote.vote)):
-        counted[rid][vote] = n
+    counted: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for rid, _sid, vote in votes:
+        counted[rid][vote] += 1
     out = []
     for rec in db.connection().execute(select(
             VotingRecord.id, VotingRecord.resolution_symbol, VotingRecord.source_ref,
@@ -442,7 +445,7 @@ def _recount(db: Session, ref: SessionRef) -> list[dict]:
 
 
 def _quality(db: Session, ref: SessionRef, resolutions: dict, speeches: dict,
-             docs: list[Document]) -> dict:
+             docs: list[Document], votes: list[tuple[int, int, int]]) -> dict:
     findings: list[dict] = []
     for r in resolutions["items"]:
         if not r["date"]:
@@ -466,7 +469,7 @@ def _quality(db: Session, ref: SessionRef, resolutions: dict, speeches: dict,
             findings.append({"code": "symbol_type_mismatch", "symbol": doc.symbol,
                              "message": f"{doc.symbol}: catalogued as {doc.doc_type!r}, "
                                         f"the symbol says {said!r}"})
-    findings += _recount(db, ref)
+    findings += _recount(db, ref, votes)
     counts: dict[str, int] = defaultdict(int)
     for f in findings:
         counts[f["code"]] += 1
@@ -526,6 +529,7 @@ def build_index(db: Session, body: str, session: str | int, lang: str = "en") ->
         raise NoData(f"the catalogue holds nothing for {ref.label}")
     titles = _titles(db, [d.id for d in docs], lang)
     symbols = {d.id: d.symbol for d in docs}
+    votes = _session_votes(db, ref)
     not_held = "the catalogue holds no {} for this session"
     sections = {
         "subject_index": _subjects(db, ref, docs, symbols, lang, collate),
@@ -535,7 +539,7 @@ def build_index(db: Session, body: str, session: str | int, lang: str = "en") ->
         "meetings": _meetings(db, ref),
         "agenda": _agenda(db, docs),
         # state names are English in the authority: they sort in English order
-        "voting_chart": _voting_chart(db, ref, resolutions, names, _collation("en")),
+        "voting_chart": _voting_chart(ref, resolutions, votes, names, _collation("en")),
         "supplements": {"status": "not_available",
                         "reason": not_held.format("Official Records supplements")},
         "committee_reports": {"status": "not_available",
@@ -543,7 +547,7 @@ def build_index(db: Session, body: str, session: str | int, lang: str = "en") ->
         if ref.body == "GA" else {"status": "not_available",
                                   "reason": "committee reports are a GA section"},
     }
-    sections["quality"] = _quality(db, ref, resolutions, speeches, docs)
+    sections["quality"] = _quality(db, ref, resolutions, speeches, docs, votes)
     return {"body": ref.body, "session": ref.number, "year": ref.year, "label": ref.label,
             "lang": lang, "generated": dt.date.today().isoformat(),
             "order": list(SECTIONS), "sections": sections}
