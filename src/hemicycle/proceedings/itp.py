@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from hemicycle.catalogue.models import (
@@ -242,31 +242,38 @@ def _resolutions(db: Session, ref: SessionRef, docs: list[Document], lang: str) 
                                  for r in other]}
 
 
-def _session_votes(db: Session, ref: SessionRef) -> list[tuple[int, int, int]]:
-    """Every (record, state, vote) of the session, read once for the chart and the recount.
+Votes = dict[int, dict[int, int]]  # record id -> {state id: vote code}
 
-    Tens of thousands of narrow rows: through the Core connection, the ORM adds only time.
+
+def _session_votes(db: Session, ref: SessionRef) -> Votes:
+    """Every vote of the session by record, read once for the chart and the recount.
+
+    Tens of thousands of rows: a textual query streamed into per-record dicts, so no row
+    object is kept (a list of them set off collections of the whole heap and cost three
+    times the query on GA session 37).
     """
-    return db.connection().execute(
-        select(Vote.record_id, Vote.state_id, Vote.vote)
-        .join(VotingRecord, VotingRecord.id == Vote.record_id)
-        .where(VotingRecord.body == ref.body, VotingRecord.session_no == ref.number)).all()
+    out: Votes = defaultdict(dict)
+    for rid, sid, vote in db.connection().execute(text(
+            f"SELECT v.record_id, v.state_id, v.vote FROM {Vote.__tablename__} v "
+            f"JOIN {VotingRecord.__tablename__} r ON r.id = v.record_id "
+            "WHERE r.body = :body AND r.session_no = :session"),
+            {"body": ref.body, "session": ref.number}):
+        out[rid][sid] = vote
+    return out
 
 
-def _voting_chart(ref: SessionRef, resolutions: dict, votes: list[tuple[int, int, int]],
-                  names: _Names, collate) -> dict:
+def _voting_chart(ref: SessionRef, resolutions: dict, votes: Votes, names: _Names,
+                  collate) -> dict:
     columns = [r for r in resolutions["items"] if r["outcome"] == "recorded" and r["record_id"]]
     if not columns:
         reason = ("no per-state votes in the sources: Security Council outcomes are unknown"
                   if ref.body == "SC" else "no resolution of this session by recorded vote")
         return {"status": "not_available", "reason": reason, "columns": [], "rows": []}
-    position = {r["record_id"]: i for i, r in enumerate(columns)}
     grid: dict[int, list[str | None]] = {}
     label = {code: name for code, (name, _letter) in VOTES.items()}
     width = len(columns)
-    for rid, sid, vote in votes:
-        at = position.get(rid)
-        if at is not None:
+    for at, column in enumerate(columns):
+        for sid, vote in votes.get(column["record_id"], {}).items():
             row = grid.get(sid)
             if row is None:
                 row = grid[sid] = [None] * width
@@ -423,11 +430,9 @@ def _agenda(db: Session, docs: list[Document]) -> dict:
             "items": items}
 
 
-def _recount(db: Session, ref: SessionRef, votes: list[tuple[int, int, int]]) -> list[dict]:
+def _recount(db: Session, ref: SessionRef, votes: Votes) -> list[dict]:
     """Records whose stored tallies disagree with the per-state votes stored for them."""
-    counted: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for rid, _sid, vote in votes:
-        counted[rid][vote] += 1
+    counted = {rid: Counter(by_state.values()) for rid, by_state in votes.items()}
     out = []
     for rec in db.connection().execute(select(
             VotingRecord.id, VotingRecord.resolution_symbol, VotingRecord.source_ref,
@@ -435,7 +440,7 @@ def _recount(db: Session, ref: SessionRef, votes: list[tuple[int, int, int]]) ->
             VotingRecord.body == ref.body, VotingRecord.session_no == ref.number,
             VotingRecord.outcome == "recorded")):
         for name, code in _TALLY:
-            stored, have = getattr(rec, name), counted[rec.id].get(code, 0)
+            stored, have = getattr(rec, name), counted.get(rec.id, {}).get(code, 0)
             if stored != have:
                 out.append({"code": "tally_recount_mismatch", "record_id": rec.id,
                             "symbol": rec.resolution_symbol or rec.source_ref,
@@ -445,7 +450,7 @@ def _recount(db: Session, ref: SessionRef, votes: list[tuple[int, int, int]]) ->
 
 
 def _quality(db: Session, ref: SessionRef, resolutions: dict, speeches: dict,
-             docs: list[Document], votes: list[tuple[int, int, int]]) -> dict:
+             docs: list[Document], votes: Votes) -> dict:
     findings: list[dict] = []
     for r in resolutions["items"]:
         if not r["date"]:
@@ -507,12 +512,12 @@ def available_sessions(db: Session) -> list[dict]:
     for body, number, n in db.execute(select(Speech.body, Speech.session_no, func.count())
                                       .group_by(Speech.body, Speech.session_no)):
         add(body, number, "speeches", n)
-    for body, text, n in db.execute(select(Document.body, Document.session, func.count())
+    for body, label, n in db.execute(select(Document.body, Document.session, func.count())
                                     .where(Document.status == "published",
                                            Document.body.in_(BODIES))
                                     .group_by(Document.body, Document.session)):
-        if text and re.fullmatch(r"\d{1,3}", text):
-            add(body, int(text), "documents", n)
+        if label and re.fullmatch(r"\d{1,3}", label):
+            add(body, int(label), "documents", n)
     return sorted(found.values(), key=lambda e: (e["body"], -e["session"]))
 
 
