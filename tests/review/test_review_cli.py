@@ -57,4 +57,4 @@ def test_refusals_exit_non_zero_naming_the_document(settings):
     assert runner.invoke(app, ["review", "publish"]).exit_code == 1
     assert runner.invoke(app, ["review", "list", "--below", "7"]).exit_code == 1
     rejected = runner.invoke(app, ["review", "reject", nosym, "--reason", "blank page"])
-    assert rejected.exit_code == 0 and load(settings, nosym).status == "deleted"
+    assert rejected.exit_code == 0 and load(settings, nosym).status == "rejected"

@@ -46,6 +46,8 @@ def test_digitised_draft_reviewed_and_published(settings, tmp_path):
     assert image.startswith(f"/iiif/3/{uid}~en~png~p1/")
     shown = client.get(image)
     assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    # a draft's pages never go into a shared cache (readers may not see them)
+    assert shown.headers["cache-control"] == "private, no-store"
     assert TestClient(create_app(settings)).get(image).status_code == 404  # not for the public
     form = {"csrf": form_token(page.text), "version": form_token(page.text, "version"),
             "symbols": "A/70/307", "date": "2015-05-12", "distribution": "GEN",
@@ -55,4 +57,6 @@ def test_digitised_draft_reviewed_and_published(settings, tmp_path):
     assert done.status_code == 303
     hits = search(settings, "pangolin").hits
     assert [h.uid for h in hits] == [uid] and hits[0].symbol == "A/70/307"
-    assert TestClient(create_app(settings)).get(f"/documents/{uid}").status_code == 200
+    public = TestClient(create_app(settings))
+    assert public.get(f"/documents/{uid}").status_code == 200
+    assert public.get(image).headers["cache-control"].startswith("public")

@@ -140,7 +140,7 @@ def test_reject_needs_a_reason_and_keeps_it(catalogue_settings):
     assert load(s, uid).status == "draft"
     reject(s, uid, "duplicate scan of A/70/9", "cat")
     doc = load(s, uid)
-    assert doc.status == "deleted"
+    assert doc.status == "rejected"
     assert doc.extra["review"]["history"][-1]["reason"] == "duplicate scan of A/70/9"
     assert list_drafts(s).total == 0 and search(s, "Secretary").total == 0
     with pytest.raises(DraftNotFound):

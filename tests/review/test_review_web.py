@@ -114,7 +114,7 @@ def test_form_reject_and_symbol_clash(site, settings):
                      data={**form, "action": "reject", "reason": "blank page"},
                      follow_redirects=False)
     assert gone.status_code == 303 and gone.headers["location"].startswith("/review?rejected=")
-    assert load(settings, uid).status == "deleted"
+    assert load(settings, uid).status == "rejected"
 
 
 def test_api_patch_publish_reject(site, settings):
@@ -148,7 +148,7 @@ def test_api_patch_publish_reject(site, settings):
     assert refused.status_code == 409 and "scan-ee" in refused.json()["error"]["detail"]
     rejected = site.post(f"/api/documents/{other}/reject", auth=auth,
                          json={"reason": "illegible"})
-    assert rejected.status_code == 200 and load(settings, other).status == "deleted"
+    assert rejected.status_code == 200 and load(settings, other).status == "rejected"
     assert site.post(f"/api/documents/{'0' * 32}/publish", auth=auth).status_code == 404
     assert site.get("/api/review?below=2", auth=auth).status_code == 400
 
@@ -177,3 +177,29 @@ def test_interface_text_in_six_languages():
     texts = json.loads(path.read_text(encoding="utf-8"))
     assert texts and all(set(v) == set(CODES) and all(v.values()) for v in texts.values())
     assert all(k in messages() for k in texts)
+
+
+def test_drafts_and_rejected_drafts_are_neither_harvested_nor_counted(site, settings):
+    from hemicycle.usage.spool import spool_dir
+
+    published = save_document(settings, DocumentInput(
+        symbols=["A/70/900"], versions={"en": VersionInput(title="Published")})).uid
+    draft = make_draft(settings, ["A/70/901"])
+    rejected = make_draft(settings, ["A/70/902"])
+    sign_in(site)
+    form = _form(site, rejected)
+    site.post(f"/documents/{rejected}/review",
+              data={**form, "action": "reject", "reason": "duplicate scan"})
+    assert load(settings, rejected).status == "rejected"
+    # staff at work on drafts is not usage; a reader on a published document is
+    for uid in (draft, rejected):
+        assert site.get(f"/documents/{uid}").status_code == 200
+    assert site.get(f"/documents/{published}").status_code == 200
+    lines = "".join(p.read_text() for p in spool_dir(settings.data_dir).glob("*.jsonl"))
+    assert published in lines and draft not in lines and rejected not in lines
+    # OAI-PMH: a draft turned down was never published, so it is no deleted record either
+    listed = site.get("/oai", params={"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"})
+    assert published in listed.text
+    assert draft not in listed.text and rejected not in listed.text
+    # and the public still cannot open it
+    assert TestClient(create_app(settings)).get(f"/documents/{rejected}").status_code == 404

@@ -38,6 +38,10 @@ class Base(DeclarativeBase):
     pass
 
 
+# statuses of records only staff see (one rule for pages, API, files, IIIF, OAI-PMH)
+UNPUBLISHED: tuple[str, ...] = ("draft", "rejected")
+
+
 class Document(Base):
     """One UN document, whatever languages it exists in."""
 
@@ -53,7 +57,8 @@ class Document(Base):
     publication_date: Mapped[dt.date | None] = mapped_column(Date)
     action_date: Mapped[dt.date | None] = mapped_column(Date)
     distribution: Mapped[str | None] = mapped_column(String(10))
-    # published | draft (awaiting review) | deleted (kept for OAI-PMH "persistent")
+    # published | draft (awaiting review) | rejected (a draft turned down at review) |
+    # deleted (withdrawn after publication, kept for OAI-PMH "persistent")
     status: Mapped[str] = mapped_column(String(12), default="published", index=True)
     source: Mapped[str | None] = mapped_column(String(80))
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -61,6 +66,11 @@ class Document(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, index=True
     )
+
+    @property
+    def unpublished(self) -> bool:
+        """Never shown to readers, nor harvested: a draft, or a draft turned down."""
+        return self.status in UNPUBLISHED
 
     symbols: Mapped[list[DocumentSymbol]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="DocumentSymbol.position"

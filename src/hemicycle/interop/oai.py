@@ -22,7 +22,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.catalogue.models import Document
+from hemicycle.catalogue.models import UNPUBLISHED, Document
 from hemicycle.config import Settings
 from hemicycle.interop import dublin_core, marc
 from hemicycle.interop.oai_tokens import PageToken, TokenError, decode_token, encode_token
@@ -201,13 +201,13 @@ def _set_specs(body: str | None, doc_type: str | None, session: str | None) -> l
 
 def _has_sets(db: Session) -> bool:
     any_set = or_(Document.body.is_not(None), Document.doc_type.is_not(None))
-    return db.scalar(select(Document.id).where(Document.status != "draft", any_set).limit(1)) \
+    return db.scalar(select(Document.id).where(_visible(), any_set).limit(1)) \
         is not None
 
 
 def list_sets(db: Session) -> list[tuple[str, str]]:
     """(setSpec, setName) of every set that holds at least one visible document."""
-    visible = Document.status != "draft"
+    visible = _visible()
     bodies = db.scalars(select(Document.body).where(visible, Document.body.is_not(None))
                         .distinct()).all()
     types = db.scalars(select(Document.doc_type).where(visible, Document.doc_type.is_not(None))
@@ -309,7 +309,9 @@ def _header(parent: etree._Element, settings: Settings, row) -> None:
 
 
 def _visible():
-    return Document.status != "draft"
+    """Harvested: published records, and withdrawn ones as deleted headers; never drafts
+    nor drafts turned down at review (they were never published)."""
+    return Document.status.not_in(UNPUBLISHED)
 
 
 def _load_documents(db: Session, ids: list[int]) -> dict[int, Document]:

@@ -400,7 +400,8 @@ def publish(settings: Settings, uid: str, user: str, *, version: str | None = No
 
 def reject(settings: Settings, uid: str, reason: str, user: str, *,
            version: str | None = None, index: bool = True) -> ReviewResult:
-    """Reject a draft (status deleted, kept with the reason); it never becomes visible."""
+    """Reject a draft (status rejected, kept with the reason); it never becomes visible, is
+    never harvested, and stays findable by staff."""
     with session_scope(settings.database_url) as db, db.no_autoflush:
         doc = _lock_and_load(db, uid)
         _require_draft(doc)
@@ -410,7 +411,7 @@ def reject(settings: Settings, uid: str, reason: str, user: str, *,
             raise InvalidField(_name(doc), "reason", "a reason is required to reject a draft")
         if len(text) > MAX_REASON:
             raise InvalidField(_name(doc), "reason", f"at most {MAX_REASON} characters")
-        doc.status = "deleted"
+        doc.status = "rejected"
         _record(doc, {"action": "reject", "by": user, "reason": text}, _review_data(doc))
         db.flush()
         outbox.mark_for_index(db, doc.id)

@@ -136,8 +136,8 @@ def _load(request: Request, uid: str, *, include_drafts: bool = False):
         doc = document_by_uid(db, uid)
         if doc is None:
             raise HTTPException(404, f"no document with id {uid}")
-        # drafts are for staff only: the cataloguer reviews them on their page
-        if doc.status == "draft" and not include_drafts and not can_review(request):
+        # drafts (and drafts turned down) are for staff only: reviewed on their page
+        if doc.unpublished and not include_drafts and not can_review(request):
             raise HTTPException(404, f"document {uid} is a draft awaiting review")
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
         db.expunge_all()
@@ -172,7 +172,7 @@ def document_page(request: Request, uid: str):
     doc, related = _load(request, uid)
     if doc.status == "deleted":
         raise HTTPException(410, f"document {doc.symbol} was withdrawn")
-    record_investigation(request, doc.uid)
+    record_investigation(request, doc)
     versions = sorted(doc.versions, key=lambda v: CODES.index(v.language))
     lang = request.state.lang
     shown = doc.version(lang) or doc.version("en") or (versions[0] if versions else None)
@@ -195,7 +195,7 @@ def by_symbol(request: Request, symbol: str):
     """Any variant of a symbol leads to its document."""
     with session_scope(request.app.state.settings.database_url) as db:
         doc = document_by_symbol(db, symbol)
-        if doc is None or doc.status == "draft":
+        if doc is None or doc.unpublished:
             raise HTTPException(404, f"no document with the symbol {symbol}")
         return RedirectResponse(f"/documents/{doc.uid}", status_code=303)
 
@@ -211,7 +211,7 @@ def download(request: Request, uid: str, language: str, fmt: str):
         path = open_location(request.app.state.settings, f.location)
     except StorageError as exc:
         raise HTTPException(500, f"the stored file is missing: {exc}") from None
-    record_download(request, doc.uid)
+    record_download(request, doc)
     return FileResponse(path, media_type=f.media_type, filename=f.filename,
                         headers={"Digest": f"sha-512={f.sha512}", "Accept-Ranges": "bytes"})
 
@@ -222,7 +222,7 @@ def download(request: Request, uid: str, language: str, fmt: str):
 def api_document(request: Request, uid: str) -> DocumentOut:
     """One document: symbols, metadata, language versions and files."""
     doc, related = _load(request, uid)
-    record_investigation(request, doc.uid)
+    record_investigation(request, doc)
     return document_out(doc, related)
 
 
@@ -231,7 +231,7 @@ def api_by_symbol(request: Request, symbol: str) -> DocumentOut:
     """The document with this symbol, typed in any variant."""
     with session_scope(request.app.state.settings.database_url) as db:
         doc = document_by_symbol(db, symbol)
-        if doc is None or doc.status == "draft":
+        if doc is None or doc.unpublished:
             raise HTTPException(404, f"no document with the symbol {symbol}")
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
         return document_out(doc, related)
@@ -244,7 +244,7 @@ def api_text(request: Request, uid: str, language: str) -> dict:
     v = doc.version(language)
     if v is None:
         raise HTTPException(404, f"document {doc.symbol} has no {language} version")
-    record_investigation(request, doc.uid)
+    record_investigation(request, doc)
     return {"uid": doc.uid, "symbol": doc.symbol, "language": language, "text": v.text or ""}
 
 

@@ -30,6 +30,7 @@ router = APIRouter()
 CORS = {"Access-Control-Allow-Origin": "*"}
 IMAGE_CACHE = "public, max-age=86400"
 JSON_CACHE = "public, max-age=3600"
+STAFF_ONLY_CACHE = "private, no-store"
 LD_IMAGE = f'application/ld+json;profile="{iiif_image.CONTEXT}"'
 LD_PRESENTATION = f'application/ld+json;profile="{iiif_manifest.PRESENTATION_CONTEXT}"'
 
@@ -52,7 +53,8 @@ def _document(request: Request, uid: str) -> Document:
     return doc
 
 
-def _page(request: Request, identifier: str) -> tuple[iiif_image.PageId, File, tuple[int, int]]:
+def _page(request: Request, identifier: str,
+          ) -> tuple[iiif_image.PageId, Document, File, tuple[int, int]]:
     page_id = iiif_image.parse_identifier(identifier)
     doc = _document(request, page_id.uid)
     file = next((f for f in doc.files if f.language == page_id.language
@@ -64,7 +66,7 @@ def _page(request: Request, identifier: str) -> tuple[iiif_image.PageId, File, t
     if page_id.page > len(sizes):
         raise ImageApiError(404, f"{identifier}: the file has {len(sizes)} page(s), "
                                  f"no page {page_id.page}")
-    return page_id, file, sizes[page_id.page - 1]
+    return page_id, doc, file, sizes[page_id.page - 1]
 
 
 def _etag(*parts: str) -> str:
@@ -75,8 +77,13 @@ def _not_modified(request: Request, etag: str) -> bool:
     return etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
 
 
-def _json(request: Request, data: dict, ld_type: str, etag: str) -> Response:
-    headers = {**CORS, "ETag": etag, "Cache-Control": JSON_CACHE, "Vary": "Accept"}
+def _cache(doc: Document, public: str) -> str:
+    """Shared caches may keep what readers see, never a draft's pages (staff only)."""
+    return STAFF_ONLY_CACHE if doc.unpublished else public
+
+
+def _json(request: Request, data: dict, ld_type: str, etag: str, cache: str) -> Response:
+    headers = {**CORS, "ETag": etag, "Cache-Control": cache, "Vary": "Accept"}
     if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     accept = request.headers.get("accept", "")
@@ -112,7 +119,7 @@ def manifest(request: Request, uid: str) -> Response:
             404, f"document {doc.symbol} has no page images (no PDF or image file)"))
     etag = _etag("manifest", settings.base_url, doc.updated_at.isoformat(),
                  *sorted(f"{f.language}{f.format}{f.sha512}" for f in doc.files))
-    return _json(request, data, LD_PRESENTATION, etag)
+    return _json(request, data, LD_PRESENTATION, etag, _cache(doc, JSON_CACHE))
 
 
 @router.get("/iiif/3/{identifier}", include_in_schema=False)
@@ -126,13 +133,14 @@ def base_uri(identifier: str) -> Response:
 def image_info(request: Request, identifier: str) -> Response:
     """IIIF Image API 3.0 image information for one page."""
     try:
-        page_id, file, (width, height) = _page(request, identifier)
+        page_id, doc, file, (width, height) = _page(request, identifier)
     except ImageApiError as exc:
         return _refusal(exc)
     settings = request.app.state.settings
     data = iiif_image.info(iiif_manifest.service_url(settings.base_url, page_id), width, height)
     response = _json(request, data, LD_IMAGE,
-                     _etag("info", settings.base_url, file.sha512, page_id.text))
+                     _etag("info", settings.base_url, file.sha512, page_id.text),
+                     _cache(doc, JSON_CACHE))
     response.headers["Link"] = f'<{iiif_image.PROFILE_URI}>;rel="profile"'
     return response
 
@@ -148,13 +156,13 @@ def image(request: Request, identifier: str, region: str, size: str, rotation: s
     settings = request.app.state.settings
     try:
         wanted = iiif_image.parse_request(region, size, rotation, quality_format)
-        page_id, file, (width, height) = _page(request, identifier)
+        page_id, doc, file, (width, height) = _page(request, identifier)
         plan = iiif_image.plan(wanted, width, height, (region, size))
     except ImageApiError as exc:
         return _refusal(exc)
     service = iiif_manifest.service_url(settings.base_url, page_id)
     etag = _etag("image", file.sha512, page_id.text, plan.canonical)
-    headers = {**CORS, "ETag": etag, "Cache-Control": IMAGE_CACHE,
+    headers = {**CORS, "ETag": etag, "Cache-Control": _cache(doc, IMAGE_CACHE),
                "Link": f'<{iiif_image.PROFILE_URI}>;rel="profile", '
                        f'<{service}/{plan.canonical}>;rel="canonical"'}
     if _not_modified(request, etag):

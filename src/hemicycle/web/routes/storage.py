@@ -22,7 +22,7 @@ def _document(request: Request, uid: str) -> Document:
         doc = db.scalar(select(Document).where(Document.uid == uid))
         if doc is None:
             raise HTTPException(404, f"no document with id {uid}")
-        if doc.status == "draft" and current_user(request) is None:
+        if doc.unpublished and current_user(request) is None:
             raise HTTPException(404, f"document {uid} is a draft awaiting review")
         db.expunge(doc)
     return doc

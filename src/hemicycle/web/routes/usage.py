@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from hemicycle.catalogue.models import Document
 from hemicycle.usage.exceptions import CounterError, exception
 from hemicycle.usage.period import Period, parse_period
 from hemicycle.usage.record import is_first_byte, record_event, search_item
@@ -42,15 +43,17 @@ def _record(request: Request, kind: str, item: str) -> None:
                  request.headers.get("user-agent", ""), view=view)
 
 
-def record_investigation(request: Request, uid: str) -> None:
-    """A document's page, record or text was shown."""
-    _record(request, "i", uid)
+def record_investigation(request: Request, doc: Document) -> None:
+    """A document's page, record or text was shown (usage of published documents only:
+    staff reviewing a draft is work, not use)."""
+    if doc.status == "published":
+        _record(request, "i", doc.uid)
 
 
-def record_download(request: Request, uid: str) -> None:
+def record_download(request: Request, doc: Document) -> None:
     """A file was downloaded: a Request; a Range continuing a download does not count."""
-    if is_first_byte(request.headers.get("range")):
-        _record(request, "r", uid)
+    if doc.status == "published" and is_first_byte(request.headers.get("range")):
+        _record(request, "r", doc.uid)
 
 
 def record_search(request: Request) -> None:
