@@ -49,12 +49,17 @@ LANGS = ("ar", "zh", "en", "fr", "ru", "es")
 
 
 def _unpc_session70(tmp: Path, limit: int = 14) -> Path:
-    """A folder with the English and French versions of some session-70 UNPC documents."""
+    """A folder with the English and French versions of some session-70 UNPC documents
+    and the English texts of the 13 Security Council resolutions of 2015 it holds."""
     folder = tmp / "unpc70"
     (folder / "files").mkdir(parents=True)
     rows, symbols = [], []
     for line in (UNPC / "manifest.jsonl").read_text("utf-8").splitlines():
         row = json.loads(line)
+        if row["symbol"].startswith("s/res/") and row["language"] == "en":
+            shutil.copy(UNPC / row["file"], folder / row["file"])
+            rows.append(row)
+            continue
         if not row["symbol"].lower().startswith("a/70/") or row["language"] not in ("en", "fr"):
             continue
         if row["symbol"] not in symbols:
@@ -261,6 +266,21 @@ def test_security_council_year_outcomes_unknown_and_no_chart(catalogue):
     assert all(r["dl_voting_url"].startswith("https://") for r in items)
     chart = by_year["sections"]["voting_chart"]
     assert chart["status"] == "not_available" and "Security Council" in chart["reason"]
+
+
+def test_security_council_2015_from_the_catalogue(catalogue):
+    unpc = sorted({json.loads(line)["symbol"] for line in
+                   (UNPC / "manifest.jsonl").read_text("utf-8").splitlines()
+                   if json.loads(line)["symbol"].startswith("s/res/")})
+    ix = _index(catalogue, "SC", 2015)
+    items = ix["sections"]["resolutions"]["items"]
+    numbers = [int(re.match(r"S/RES/(\d+) \(2015\)$", r["symbol"]).group(1)) for r in items]
+    assert numbers == sorted(int(s.split("/")[2].split("_")[0]) for s in unpc)
+    assert all(r["document_url"] and r["outcome"] == "unknown" for r in items)
+    assert [d["symbol"] for d in ix["sections"]["documents"]["items"]] == [
+        r["symbol"] for r in items]
+    assert ix["sections"]["voting_chart"]["status"] == "not_available"
+    assert ix["sections"]["speeches"]["status"] == "not_available"
 
 
 def test_bad_body_and_empty_session(catalogue):
