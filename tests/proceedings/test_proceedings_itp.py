@@ -46,6 +46,7 @@ UNBIS13 = ROOT / "corpus" / "thesaurus" / "unbis-domain13" / "unbis-domain13.ttl
 T = "http://example.org/unbis-2015/"
 SEAFARERS, TIBETAN = T + "T0003907", T + "T0010088"  # REFUGEE SEAFARERS, TIBETAN REFUGEES
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _unpc_session70(tmp: Path, limit: int = 14) -> Path:
@@ -355,6 +356,8 @@ def test_docx_opens_with_the_sections_and_counts(site):
                     and t.rows[0].cells[1].text == translate("itp.speaker", "fr"))
     assert len(speeches.rows) == ix["sections"]["speeches"]["total"] + 1
     assert 'w:tblHeader' in speeches.rows[0]._tr.xml  # repeated on every page
+    assert doc.paragraphs[0]._p.pPr is None or doc.paragraphs[0]._p.pPr.find(
+        f"{{{W}}}bidi") is None  # French reads left to right
 
 
 def test_marc_export_reads_back_with_the_dhl_fields(site):
@@ -406,8 +409,10 @@ def test_cli_writes_each_format_and_fails_clearly(site, tmp_path, monkeypatch):
     assert data["sections"]["speeches"]["total"] == _index(settings, session=75)[
         "sections"]["speeches"]["total"]
     assert 'dir="rtl"' in (tmp_path / "itp.html").read_text("utf-8")
-    assert docx.Document(str(tmp_path / "itp.docx")).paragraphs[0].text == translate(
-        "itp.title", "ar")
+    arabic = docx.Document(str(tmp_path / "itp.docx"))
+    assert arabic.paragraphs[0].text == translate("itp.title", "ar")
+    assert arabic.paragraphs[0]._p.pPr.find(f"{{{W}}}bidi") is not None  # right to left
+    assert all(t._tbl.tblPr.find(f"{{{W}}}bidiVisual") is not None for t in arabic.tables)
     for args, message in ((["--body", "XX", "--session", "70"], "unknown body"),
                           (["--body", "GA", "--session", "150"], "nothing for GA 150"),
                           (["--body", "GA", "--session", "70", "--format", "pdf"],

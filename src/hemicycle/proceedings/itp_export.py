@@ -16,6 +16,7 @@ from typing import BinaryIO
 from hemicycle.proceedings.itp import SECTIONS
 
 Translate = Callable[..., str]
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CELL = {"yes": "Y", "no": "N", "abstain": "A", "non_voting": "X", "absent": "–",
         "not_member": "", None: ""}
 
@@ -154,9 +155,39 @@ def to_docx(index: dict, t: Translate) -> bytes:
                        [[f"{run['importer']}: {code}", str(n)]
                         for run in data["importer_findings"]
                         for code, n in sorted(run["counts"].items())])
+    if index["lang"] == "ar":
+        _right_to_left(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+# Elements that follow w:bidi in w:pPr and w:bidiVisual in w:tblPr (ECMA-376 order).
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+               "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+               "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+               "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_BIDI_VISUAL = ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
+                      "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+                      "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                      "w:tblPrChange")
+
+
+def _right_to_left(doc) -> None:
+    """Arabic: paragraphs and runs right to left, tables laid out from the right (each
+    flag in the place the schema orders it, or Word calls the file damaged)."""
+    from docx.oxml import OxmlElement
+
+    body = doc.element.body
+    for p in body.iter(f"{{{W}}}p"):
+        ppr = p.get_or_add_pPr()
+        if ppr.find(f"{{{W}}}bidi") is None:
+            ppr.insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+    for r in body.iter(f"{{{W}}}r"):
+        r.get_or_add_rPr().get_or_add_rtl()
+    for tbl in body.iter(f"{{{W}}}tbl"):
+        if tbl.tblPr.find(f"{{{W}}}bidiVisual") is None:
+            tbl.tblPr.insert_element_before(OxmlElement("w:bidiVisual"), *_AFTER_BIDI_VISUAL)
 
 
 # ---- MARC ------------------------------------------------------------------------------
