@@ -102,6 +102,9 @@ def build_catalogue(settings, tmp: Path) -> None:
         symbols=["A/RES/70/10"], doc_type="resolution",
         versions={"en": VersionInput(title="Report of the International Atomic Energy Agency")},
         subjects=[SubjectInput(SEAFARERS), SubjectInput(TIBETAN)]))
+    save_document(settings, DocumentInput(  # as corpus/documents/ungdc catalogues one
+        symbols=[], identifier="UNGDC/75/NZL", doc_type="speech", body="GA", session="75",
+        versions={"en": VersionInput(title="General Debate, session 75: New Zealand")}))
     save_document(settings, DocumentInput(
         symbols=["A/70/L.1"], doc_type="resolution",
         versions={"en": VersionInput(title="Draft outcome document")}))
@@ -217,6 +220,10 @@ def test_speeches_by_state_are_complete_with_names_of_the_day(catalogue):
     assert set(by_iso) <= listed75 | {p.name.split("_")[0] for p in
                                       UNGDC_TEXTS.glob("*_75_2020.txt")}
     assert by_iso["CZE"]["name"] == "Czechia" and by_iso["TUR"]["name"] == "Turkey"
+    # the catalogued statement is linked from its speech, and listed with the documents
+    nzl = by_iso["NZL"]["speeches"][0]["document_uid"]
+    assert nzl and [s["document_uid"] for s in by_iso["USA"]["speeches"]] == [None]
+    assert nzl in {d["uid"] for d in ix["sections"]["documents"]["items"]}
     assert all(s["meeting"] is None for s in by_iso["USA"]["speeches"])
     speakers = [s["speaker"] for s in sp["by_speaker"]]
     assert len(speakers) == len(set(speakers)) and speakers
