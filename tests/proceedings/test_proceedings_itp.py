@@ -244,6 +244,7 @@ def test_subjects_documents_and_quality(catalogue):
     assert terms[SEAFARERS]["label"] == "MARINS REFUGIES"
     assert [d["symbol"] for d in terms[SEAFARERS]["documents"]] == ["A/RES/70/5", "A/RES/70/10"]
     assert [d["symbol"] for d in terms[TIBETAN]["documents"]] == ["A/RES/70/10"]
+    assert terms[TIBETAN]["origins"] == ["human"]
     issues = {c["issue"]: c for c in subj["issue_categories"]}
     source = Counter(r["short_name"] for r in read_csv(UNVOTES / "un_roll_call_issues.csv")
                      if r["rcid"] in {x["rcid"] for x in read_csv(ROLL_CALLS70)})

@@ -341,14 +341,15 @@ def _subjects(db: Session, ref: SessionRef, docs: list[Document], symbols: dict[
     ids = [d.id for d in docs]
     assigned: dict[str, dict] = {}
     for start in range(0, len(ids), 5000):
-        for did, concept, label in db.execute(
+        for did, concept, label, origin in db.execute(
                 select(DocumentSubject.document_id, DocumentSubject.concept,
-                       DocumentSubject.label).where(
+                       DocumentSubject.label, DocumentSubject.origin).where(
                     DocumentSubject.document_id.in_(ids[start:start + 5000]),
                     DocumentSubject.vocab == "unbis")):
             entry = assigned.setdefault(concept, {"concept": concept, "given": label,
-                                                  "documents": set()})
+                                                  "documents": set(), "origins": set()})
             entry["documents"].add(did)
+            entry["origins"].add(origin)
     uids = {d.id: d.uid for d in docs}
     local = concept_labels(db, list(assigned), lang)
     english = concept_labels(db, list(assigned), "en") if lang != "en" else local
@@ -358,6 +359,8 @@ def _subjects(db: Session, ref: SessionRef, docs: list[Document], symbols: dict[
         terms.append({
             "concept": concept, "label": label, "label_lang": lang if label else None,
             "label_en": english.get(concept) or entry["given"],
+            # human, machine (suggested by hemicycle.subjects) or both
+            "origins": sorted(entry["origins"]),
             "documents": sorted(({"symbol": symbols[d], "uid": uids[d],
                                   "url": f"/documents/{uids[d]}"} for d in entry["documents"]),
                                 key=lambda x: symbol_sort_key(x["symbol"]))})

@@ -99,6 +99,8 @@ def to_docx(index: dict, t: Translate) -> bytes:
                 doc.add_heading(t("itp.terms"), level=2)
                 for term in data["terms"]:
                     label = term["label"] or f"{term['label_en']} ({t('itp.no_label')})"
+                    if term["origins"] == ["machine"]:
+                        label += f" ({t('itp.machine')})"
                     doc.add_paragraph(label, style="List Bullet")
                     doc.add_paragraph(", ".join(d["symbol"] for d in term["documents"]))
             if data["issue_categories"]:
