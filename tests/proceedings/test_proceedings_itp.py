@@ -286,6 +286,12 @@ def test_security_council_2015_from_the_catalogue(catalogue):
     numbers = [int(re.match(r"S/RES/(\d+) \(2015\)$", r["symbol"]).group(1)) for r in items]
     assert numbers == sorted(int(s.split("/")[2].split("_")[0]) for s in unpc)
     assert all(r["document_url"] and r["outcome"] == "unknown" for r in items)
+    # the CR-UNSC tables give no year after 1994: the catalogued resolution places the
+    # record, and its Digital Library voting record is linked
+    voting = {int(r["res_no"]): r["url_record"]
+              for r in read_csv(CRUNSC / "UNSC_Record_Voting_2722.csv")}
+    assert [r["dl_voting_url"] for r in items] == [voting[n] for n in numbers]
+    assert all(r["record_url"] for r in items)
     assert [d["symbol"] for d in ix["sections"]["documents"]["items"]] == [
         r["symbol"] for r in items]
     assert ix["sections"]["voting_chart"]["status"] == "not_available"

@@ -202,6 +202,15 @@ def _resolutions(db: Session, ref: SessionRef, docs: list[Document], lang: str) 
                 catalogued[parse_symbol(doc.symbol).key] = doc
             except SymbolError:
                 continue
+    # a record whose source gives no year has no session (CR-UNSC after 1994): the
+    # catalogued resolution of this session, with the same key, places it
+    undated = sorted(set(catalogued) - set(final))
+    for start in range(0, len(undated), 5000):
+        for rec in db.scalars(select(VotingRecord).where(
+                VotingRecord.resolution_key.in_(undated[start:start + 5000]),
+                VotingRecord.body == ref.body, VotingRecord.session_no.is_(None))
+                .order_by(VotingRecord.date, VotingRecord.id)):
+            final[rec.resolution_key] = rec
     by_key = _doc_by_key(db, sorted(set(final) - set(catalogued)))
     by_key.update(catalogued)
     titles = _titles(db, [d.id for d in by_key.values()], lang)
@@ -213,7 +222,7 @@ def _resolutions(db: Session, ref: SessionRef, docs: list[Document], lang: str) 
         source_title = rec.title or rec.description if rec else None
         outcome = rec.outcome if rec else "unknown"
         rows.append({
-            "symbol": rec.resolution_symbol if rec else doc.symbol,
+            "symbol": doc.symbol if doc else rec.resolution_symbol,
             "title": title, "title_lang": lang if title else None,
             "title_en": t.get("title_en") or source_title,
             "date": _iso(rec.date if rec and rec.date else
