@@ -119,25 +119,15 @@ def catalogue(catalogue_settings, tmp_path):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """One SQLite catalogue shared by the page, export and CLI tests."""
-    import os
-
     from hemicycle.config import load_settings
     from hemicycle.web.app import create_app
 
     data = tmp_path_factory.mktemp("itp-site")
-    old = os.environ.pop("HEMICYCLE_DATABASE_URL", None)
-    old_data = os.environ.get("HEMICYCLE_DATA")
-    os.environ["HEMICYCLE_DATA"] = str(data)
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("HEMICYCLE_DATABASE_URL", raising=False)
+        env.setenv("HEMICYCLE_DATA", str(data))
         settings = load_settings(data)
         build_catalogue(settings, tmp_path_factory.mktemp("itp-inputs"))
-    finally:
-        if old is not None:
-            os.environ["HEMICYCLE_DATABASE_URL"] = old
-        if old_data is None:
-            os.environ.pop("HEMICYCLE_DATA", None)
-        else:
-            os.environ["HEMICYCLE_DATA"] = old_data
     return settings, TestClient(create_app(settings))
 
 
