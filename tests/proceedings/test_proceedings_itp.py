@@ -250,7 +250,7 @@ def test_subjects_documents_and_quality(catalogue):
     assert {r["importer"] for r in quality["importer_findings"]} == {"ga", "gdc"}
     for name in ("meetings", "supplements", "committee_reports"):
         assert ix["sections"][name]["status"] == "not_available"
-        assert ix["sections"][name]["reason"]
+        assert ix["sections"][name]["reason"] == itp.REASONS[ix["sections"][name]["reason_code"]]
 
 
 def test_security_council_year_outcomes_unknown_and_no_chart(catalogue):
@@ -312,6 +312,9 @@ def test_page_in_six_languages_arabic_rtl(site):
                                             for n in itp.SECTIONS]
         assert (f'dir="{"rtl" if lang == "ar" else "ltr"}"') in page.text.split(">", 2)[1]
     ar = client.get("/proceedings/index/GA/70?ui=ar").text
+    # an empty section says why, in the interface language
+    assert re.search(r'data-reason="no_supplements"><strong>[^<]+</strong>: '
+                     + re.escape(translate("itp.reason.no_supplements", "ar")), ar)
     assert re.search(r'<html lang="ar" dir="rtl"', ar) and "جدول التصويت" in ar
     assert '<style media="print">' in ar and "break-before: page" in ar
     listing = client.get("/proceedings/index?ui=en").text
@@ -435,6 +438,7 @@ def test_every_itp_message_has_six_languages():
     for key in ours:
         assert set(merged[key]) == set(LANGS) and all(merged[key].values()), key
     needed = ([f"itp.section.{n}" for n in itp.SECTIONS] + [f"itp.check.{c}" for c in itp.CHECKS]
+              + [f"itp.reason.{c}" for c in itp.REASONS]
               + [f"itp.outcome.{o}" for o in ("recorded", "without_vote", "non_recorded",
                                                "unknown")] + [f"itp.body.{b}" for b in itp.BODIES])
     assert [k for k in needed if k not in merged] == []

@@ -59,6 +59,21 @@ CHECKS: dict[str, str] = {
     "symbol_type_mismatch": "a document whose type disagrees with the type its symbol says",
     "tally_recount_mismatch": "a stored tally that disagrees with the stored per-state votes",
 }
+# Why a section is empty: a stable code (the page translates it) and the English text.
+REASONS: dict[str, str] = {
+    "no_resolutions": "no resolution of this session in the catalogue",
+    "sc_no_per_state_votes": (
+        "no per-state votes in the sources: Security Council outcomes are unknown"),
+    "no_recorded_vote": "no resolution of this session by recorded vote",
+    "no_speeches": "no speech of this session recorded",
+    "no_subjects": "no subject assigned to the documents of this session",
+    "no_documents": "no catalogued document of this session",
+    "no_meetings": "the sources give no meeting records for this session",
+    "no_agenda": "no agenda item recorded on this session's documents",
+    "no_supplements": "the catalogue holds no Official Records supplements for this session",
+    "no_committee_reports": "the catalogue holds no committee reports for this session",
+    "committee_reports_ga_only": "committee reports are a GA section",
+}
 _TALLY = (("yes", 1), ("no", 3), ("abstain", 2), ("non_voting", 7), ("absent", 8))
 
 
@@ -244,7 +259,7 @@ def _resolutions(db: Session, ref: SessionRef, docs: list[Document], lang: str) 
     for r in rows:
         counts[r["outcome"]] += 1
     return {"status": "ok" if rows else "not_available",
-            "reason": None if rows else "no resolution of this session in the catalogue",
+            "reason": None if rows else REASONS["no_resolutions"],
             "items": rows, "counts": dict(counts),
             "other_roll_calls": [{"record_id": r.id, "source_ref": r.source_ref,
                                   "date": _iso(r.date), "title": r.title or r.description}
@@ -275,8 +290,7 @@ def _voting_chart(ref: SessionRef, resolutions: dict, votes: Votes, names: _Name
                   collate) -> dict:
     columns = [r for r in resolutions["items"] if r["outcome"] == "recorded" and r["record_id"]]
     if not columns:
-        reason = ("no per-state votes in the sources: Security Council outcomes are unknown"
-                  if ref.body == "SC" else "no resolution of this session by recorded vote")
+        reason = REASONS["sc_no_per_state_votes" if ref.body == "SC" else "no_recorded_vote"]
         return {"status": "not_available", "reason": reason, "columns": [], "rows": []}
     grid: dict[int, list[str | None]] = {}
     label = {code: name for code, (name, _letter) in VOTES.items()}
@@ -307,7 +321,7 @@ def _speeches(db: Session, ref: SessionRef, names: _Names, collate) -> dict:
         .where(Speech.body == ref.body, Speech.session_no == ref.number)
         .order_by(Speech.id)).all()
     if not rows:
-        return {"status": "not_available", "reason": "no speech of this session recorded",
+        return {"status": "not_available", "reason": REASONS["no_speeches"],
                 "total": 0, "by_state": [], "by_speaker": [], "by_agenda_item": []}
     gdc_keys = {f"UNGDC/{ref.number}/{sid_.split('_', 1)[0]}".upper(): sp_id
                 for sp_id, source, sid_, *_rest in rows if source == "ungdc"}
@@ -389,8 +403,7 @@ def _subjects(db: Session, ref: SessionRef, docs: list[Document], symbols: dict[
                   for code in ISSUES if code in issues]
     status = "ok" if terms or categories else "not_available"
     return {"status": status,
-            "reason": None if status == "ok" else
-            "no subject assigned to the documents of this session",
+            "reason": None if status == "ok" else REASONS["no_subjects"],
             "terms": terms, "issue_categories": categories}
 
 
@@ -410,7 +423,7 @@ def _document_list(docs: list[Document], lang: str, titles: dict[int, dict]) -> 
              "languages": titles[d.id]["languages"]} for d in docs]
     rows.sort(key=lambda r: symbol_sort_key(r["symbol"]))
     return {"status": "ok" if rows else "not_available",
-            "reason": None if rows else "no catalogued document of this session",
+            "reason": None if rows else REASONS["no_documents"],
             "items": rows}
 
 
@@ -420,7 +433,7 @@ def _meetings(db: Session, ref: SessionRef) -> dict:
     items = sorted(({"symbol": s, "number": n, "date": _iso(d)} for s, n, d in rows),
                    key=lambda m: symbol_sort_key(m["symbol"] or ""))
     return {"status": "ok" if items else "not_available",
-            "reason": None if items else "the sources give no meeting records for this session",
+            "reason": None if items else REASONS["no_meetings"],
             "items": items}
 
 
@@ -438,7 +451,7 @@ def _agenda(db: Session, docs: list[Document]) -> dict:
     items = sorted(found.values(), key=lambda a: (symbol_sort_key(a["agenda_symbol"] or ""),
                                                   symbol_sort_key(a["item"] or "")))
     return {"status": "ok" if items else "not_available",
-            "reason": None if items else "no agenda item recorded on this session's documents",
+            "reason": None if items else REASONS["no_agenda"],
             "items": items}
 
 
@@ -547,7 +560,6 @@ def build_index(db: Session, body: str, session: str | int, lang: str = "en") ->
     titles = _titles(db, [d.id for d in docs], lang)
     symbols = {d.id: d.symbol for d in docs}
     votes = _session_votes(db, ref)
-    not_held = "the catalogue holds no {} for this session"
     sections = {
         "subject_index": _subjects(db, ref, docs, symbols, lang, collate),
         "speeches": speeches,
@@ -557,13 +569,13 @@ def build_index(db: Session, body: str, session: str | int, lang: str = "en") ->
         "agenda": _agenda(db, docs),
         # state names are English in the authority: they sort in English order
         "voting_chart": _voting_chart(ref, resolutions, votes, names, _collation("en")),
-        "supplements": {"status": "not_available",
-                        "reason": not_held.format("Official Records supplements")},
-        "committee_reports": {"status": "not_available",
-                              "reason": not_held.format("committee reports")}
-        if ref.body == "GA" else {"status": "not_available",
-                                  "reason": "committee reports are a GA section"},
+        "supplements": {"status": "not_available", "reason": REASONS["no_supplements"]},
+        "committee_reports": {"status": "not_available", "reason": REASONS[
+            "no_committee_reports" if ref.body == "GA" else "committee_reports_ga_only"]},
     }
+    code_of = {text: code for code, text in REASONS.items()}
+    for part in sections.values():
+        part["reason_code"] = code_of.get(part.get("reason"))
     sections["quality"] = _quality(db, ref, resolutions, speeches, docs, votes)
     return {"body": ref.body, "session": ref.number, "year": ref.year, "label": ref.label,
             "lang": lang, "generated": dt.date.today().isoformat(),

@@ -92,7 +92,9 @@ def to_docx(index: dict, t: Translate) -> bytes:
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         doc.add_heading(t(f"itp.section.{name}"), level=1)
         if data["status"] != "ok":
-            doc.add_paragraph(f"{t('itp.not_available')}: {data['reason']}")
+            reason = (t(f"itp.reason.{data['reason_code']}") if data.get("reason_code")
+                      else data["reason"])
+            doc.add_paragraph(f"{t('itp.not_available')}: {reason}")
             continue
         if name == "subject_index":
             if data["terms"]:
