@@ -67,6 +67,7 @@ def test_record_page_tallies_table_chart_and_document_link(site):
     yes = sum(1 for v in votes if v["vote"] == "yes")
     assert re.search(rf'tally-yes">Yes <span class="n">{yes}<', page.text)
     assert "<svg" in page.text and "<rect" in page.text
+    assert 'href="/proceedings/index">Index to Proceedings<' in page.text  # the section nav
     assert page.text.count('href="/votes/states/') == len(
         [v for v in votes]) + sum(1 for _ in re.finditer(r'v-X"', page.text))
     with session_scope(settings.database_url) as db:
