@@ -170,7 +170,9 @@ def test_sushi_errors_and_refusals(used):
 
 def test_staff_page_in_six_languages(used):
     client, uid = used
-    assert client.get("/usage").status_code == 401
+    anonymous = client.get("/usage?begin=2026-01", follow_redirects=False)
+    assert anonymous.status_code == 303  # sent to sign in, and back here after
+    assert anonymous.headers["location"] == "/signin?next=%2Fusage%3Fbegin%3D2026-01"
     assert client.get("/usage", headers=CATALOGUER).status_code == 403
     for lang in CODES:
         page = client.get(f"/usage?ui={lang}", headers=ADMIN)

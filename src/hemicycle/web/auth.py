@@ -14,8 +14,10 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse
 
 from hemicycle.accounts import authenticate, role_allows
 
@@ -66,6 +68,16 @@ def require_role(request: Request, role: str) -> SignedIn:
     if not role_allows(user.role, role):
         raise HTTPException(403, f"the {role} role is required")
     return user
+
+
+def signin_first(request: Request, role: str) -> RedirectResponse | None:
+    """For a staff page: anonymous visitors are sent to sign in (and back here after);
+    a signed-in user without ``role`` gets 403; None when the page may be shown."""
+    if current_user(request) is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
+    require_role(request, role)
+    return None
 
 
 def require_cataloguer(request: Request) -> SignedIn:

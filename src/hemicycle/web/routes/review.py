@@ -15,7 +15,7 @@ The rules are in ``hemicycle.review``; these handlers only translate.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -39,7 +39,7 @@ from hemicycle.review import (
 )
 from hemicycle.review.actions import reviewed_version
 from hemicycle.review.queue import ATTENTION, MAX_PER_PAGE, QueueError, field_confidences
-from hemicycle.web.auth import check_csrf, current_user, require_cataloguer
+from hemicycle.web.auth import check_csrf, current_user, require_cataloguer, signin_first
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -62,15 +62,6 @@ def can_review(request: Request) -> bool:
 
 def _status(exc: ReviewError) -> int:
     return _STATUS.get(exc.code, 400)
-
-
-def _staff_or_signin(request: Request) -> RedirectResponse | None:
-    """Anonymous visitors go to the sign-in page; signed-in non-staff get 403."""
-    if current_user(request) is None:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
-    require_cataloguer(request)
-    return None
 
 
 # ---- the review form (on the document page and on its own) --------------------------
@@ -137,7 +128,7 @@ def _load_draft(request: Request, uid: str) -> Document:
 
 @router.get("/documents/{uid}/review", include_in_schema=False)
 def review_page(request: Request, uid: str):
-    if (redirect := _staff_or_signin(request)) is not None:
+    if (redirect := signin_first(request, "cataloguer")) is not None:
         return redirect
     doc = _load_draft(request, uid)
     if doc.status != "draft":
@@ -185,7 +176,7 @@ def review_submit(request: Request, uid: str, action: str = Form(...),
 @router.get("/review", include_in_schema=False)
 def queue_page(request: Request, batch: str | None = None, language: str | None = None,
                attention: bool = False, below: float | None = None, page: int = 1):
-    if (redirect := _staff_or_signin(request)) is not None:
+    if (redirect := signin_first(request, "cataloguer")) is not None:
         return redirect
     threshold = ATTENTION if below is None else below
     try:

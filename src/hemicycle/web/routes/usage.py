@@ -21,7 +21,7 @@ from hemicycle.usage.record import is_first_byte, record_event, search_item
 from hemicycle.usage.reports import KINDS, ReportRequest, build_report
 from hemicycle.usage.summary import METRICS, monthly_totals, months_available, top_items
 from hemicycle.usage.tabular import report_tsv
-from hemicycle.web.auth import require_admin
+from hemicycle.web.auth import require_admin, signin_first
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -166,7 +166,8 @@ def _default_period(today: dt.date) -> Period:
 
 @router.get("/usage", include_in_schema=False)
 def usage_page(request: Request):
-    require_admin(request)
+    if (redirect := signin_first(request, "admin")) is not None:
+        return redirect
     settings = request.app.state.settings
     begin, end = request.query_params.get("begin"), request.query_params.get("end")
     error = None
