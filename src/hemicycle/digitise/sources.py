@@ -80,15 +80,19 @@ def _check_pixels(path: Path, width: int, height: int, page: int) -> None:
             f"the limit of {MAX_PIXELS:,}")
 
 
-def _open_image(path: Path) -> Image.Image:
+def open_image(path: Path, name: str | None = None) -> Image.Image:
+    """Open (lazily) an image file, refusing decompression bombs and unreadable files;
+    errors name the file as ``name`` (default: its path)."""
+    name = name or str(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise DigitiseError("decompression-bomb", f"{path}: {exc}") from None
+        raise DigitiseError("decompression-bomb", f"{name}: {exc}") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise DigitiseError("corrupt-image", f"{path}: {exc}") from None
+        raise DigitiseError("corrupt-image", f"{name}: not a readable image ({exc})") \
+            from None
 
 
 def inspect_scan(path: Path) -> ScanFile:
@@ -107,7 +111,7 @@ def inspect_scan(path: Path) -> ScanFile:
         if pages == 0:
             raise DigitiseError("corrupt-pdf", f"{path}: the PDF has no pages")
     else:
-        with _open_image(path) as img:
+        with open_image(path) as img:
             _check_pixels(path, img.width, img.height, 0)
             pages = getattr(img, "n_frames", 1)
     return ScanFile(path=path, format=fmt, sha256=_sha256(path), pages=pages)
@@ -157,7 +161,7 @@ def load_page(path: Path, fmt: str, index: int, dpi: int = DEFAULT_DPI) -> PageI
     """Decode page ``index`` (0-based) of ``path``; PDFs are rendered at ``dpi``."""
     if fmt == "pdf":
         return _pdf_page(path, index, dpi)
-    img = _open_image(path)
+    img = open_image(path)
     try:
         _check_pixels(path, img.width, img.height, index)
         frames = getattr(img, "n_frames", 1)

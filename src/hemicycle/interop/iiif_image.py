@@ -21,7 +21,6 @@ import math
 import os
 import re
 import threading
-import warnings
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,7 +28,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, features
 
-from hemicycle.digitise.sources import MAX_PIXELS
+from hemicycle.digitise.errors import DigitiseError
+from hemicycle.digitise.sources import MAX_PIXELS, open_image
 
 PDF_DPI = 150  # legible for typescript, ~1240 x 1754 pixels for an A4 page
 TILE_SIZE = 512
@@ -322,14 +322,10 @@ def _open_pdf(path: Path):
 
 
 def _open_image(path: Path) -> Image.Image:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return Image.open(path)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageApiError(500, f"{path.name}: {exc}") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageApiError(500, f"{path.name}: not a readable image ({exc})") from None
+    try:  # the digitiser's limits; the error names the file, not where it is stored
+        return open_image(path, path.name)
+    except DigitiseError as exc:
+        raise ImageApiError(500, exc.message) from None
 
 
 def page_sizes(path: Path, fmt: str) -> list[tuple[int, int]]:
