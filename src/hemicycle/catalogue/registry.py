@@ -18,6 +18,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "hemicycle.subjects.models",
     "hemicycle.storage.models",
     "hemicycle.usage.models",
+    "hemicycle.review.models",
 )
 
 

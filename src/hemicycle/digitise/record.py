@@ -68,6 +68,7 @@ def describe(scan: ScanFile, outputs: DocumentOutputs, batch: str) -> dict:
 def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, batch: str):
     """Save the draft record with its files; return (SaveResult, description)."""
     from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+    from hemicycle.review.confidence import record_saved_draft
 
     info = describe(scan, outputs, batch)
     fields, language = info["fields"], info["language"]
@@ -95,6 +96,7 @@ def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, bat
         files=files,
     )
     result = save_document(settings, doc)
+    record_saved_draft(settings, result.document_id)  # the review queue filters on it
     if result.changed:
         suggest_subjects(settings, result.document_id)
     return result, info

@@ -23,10 +23,9 @@ from hemicycle.catalogue.models import Document, DocumentSymbol, LanguageVersion
 from hemicycle.config import Settings
 from hemicycle.ingest.records import DocumentInput, RecordError, check_input, index_pending
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+from hemicycle.review.confidence import FIELDS, forget_draft, record_drafts
 from hemicycle.symbols import parse_symbol
 
-# the fields a cataloguer reviews, in the order the form shows them
-FIELDS: tuple[str, ...] = ("symbols", "date", "distribution", "language", "title", "doc_type")
 MAX_REASON = 2000
 
 
@@ -373,6 +372,7 @@ def update_draft(settings: Settings, uid: str, changes: dict, user: str, *,
         _check_version(doc, version)
         diff = _apply_changes(db, doc, changes, user)
         db.flush()
+        record_drafts(db, [doc.id])
         result = _result(doc, diff)
     return result
 
@@ -391,6 +391,7 @@ def publish(settings: Settings, uid: str, user: str, *, version: str | None = No
         doc.status = "published"
         _record(doc, {"action": "publish", "by": user}, _review_data(doc))
         db.flush()
+        forget_draft(db, doc.id)
         outbox.mark_for_index(db, doc.id)
         result = _result(doc, diff)
     if index:
@@ -414,6 +415,7 @@ def reject(settings: Settings, uid: str, reason: str, user: str, *,
         doc.status = "rejected"
         _record(doc, {"action": "reject", "by": user, "reason": text}, _review_data(doc))
         db.flush()
+        forget_draft(db, doc.id)
         outbox.mark_for_index(db, doc.id)
         result = _result(doc)
     if index:

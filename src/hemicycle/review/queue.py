@@ -9,7 +9,6 @@ weakest of these says what to check first, and drives bulk publishing by thresho
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
@@ -19,11 +18,13 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, LanguageVersion
 from hemicycle.config import Settings
 from hemicycle.languages import normalise_language
-from hemicycle.review.actions import FIELDS, is_symbol, local_identifier, reviewed_version
+from hemicycle.review.actions import is_symbol, local_identifier, reviewed_version
+from hemicycle.review.confidence import catch_up, weakest_field
+from hemicycle.review.confidence import field_confidences as field_confidences
+from hemicycle.review.models import ReviewDraft
 
 ATTENTION = 0.8  # below this a field is flagged in the queue
 MAX_PER_PAGE = 200
-_CHUNK = 2000
 
 
 class QueueError(ValueError):
@@ -73,41 +74,24 @@ class QueuePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def field_confidences(extra: dict | None) -> dict[str, float]:
-    """Each reviewed field's confidence: extracted value's, 1.0 once a person saved it."""
-    extra = extra or {}
-    extraction = extra.get("extraction") or {}
-    checked = set((extra.get("review") or {}).get("checked") or [])
-    out: dict[str, float] = {}
-    for name in FIELDS:
-        if name in checked:
-            out[name] = 1.0
-        elif isinstance(extraction.get(name), dict):
-            try:
-                out[name] = float(extraction[name].get("confidence", 0.0))
-            except (TypeError, ValueError):
-                out[name] = 0.0
-    if "symbols" not in out:
-        out["symbols"] = 0.0  # nothing found to publish it under
-    return out
-
-
-def weakest_field(extra: dict | None) -> tuple[str | None, float | None]:
-    scores = field_confidences(extra)
-    if not scores:
-        return None, None
-    name = min(scores, key=lambda n: (scores[n], FIELDS.index(n)))
-    return name, scores[name]
-
-
-def _drafts(batch: str | None, language: str | None):
-    stmt = select(Document.id).where(Document.status == "draft")
+def _drafts(batch: str | None, language: str | None, *, below: float | None = None,
+            at_least: float | None = None):
+    """The drafts asked for, filtered by the database on their ``review_drafts`` row."""
+    stmt = (select(Document.id).join(ReviewDraft, ReviewDraft.document_id == Document.id)
+            .where(Document.status == "draft"))
     if batch:
-        stmt = stmt.where(Document.extra[("ocr", "batch")].as_string() == batch)
+        stmt = stmt.where(ReviewDraft.batch == batch)
     if language:
         stmt = stmt.where(exists().where(LanguageVersion.document_id == Document.id,
                                          LanguageVersion.language == language))
+    if below is not None:
+        stmt = stmt.where(ReviewDraft.weakest_confidence < below)
+    if at_least is not None:
+        stmt = stmt.where(ReviewDraft.weakest_confidence >= at_least)
     return stmt
+
+
+_NEWEST_FIRST = (Document.created_at.desc(), Document.id.desc())
 
 
 def _check(page: int, per_page: int, below: float | None, language: str | None) -> str | None:
@@ -136,39 +120,23 @@ def _entry(doc: Document) -> QueueEntry:
         created_at=doc.created_at, updated_at=doc.updated_at)
 
 
-def _scan(db, stmt) -> Iterator[tuple[int, dict]]:
-    """(id, extra) of the drafts in queue order, read in chunks (the backlog is large)."""
-    ids = db.scalars(stmt.order_by(Document.created_at.desc(), Document.id.desc())).all()
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
-        extras = dict(db.execute(select(Document.id, Document.extra)
-                                 .where(Document.id.in_(chunk))).all())
-        for doc_id in chunk:
-            yield doc_id, extras.get(doc_id) or {}
-
-
 def list_drafts(settings: Settings, *, batch: str | None = None, language: str | None = None,
                 below: float | None = None, page: int = 1,
                 per_page: int = 50) -> QueuePage:
     """One page of the queue; ``below`` keeps only drafts whose weakest field is under it."""
     language = _check(page, per_page, below, language)
-    stmt = _drafts(batch, language)
+    stmt = _drafts(batch, language, below=below)
     with session_scope(settings.database_url) as db:
-        if below is None:
-            total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-            ids = db.scalars(stmt.order_by(Document.created_at.desc(), Document.id.desc())
-                             .offset((page - 1) * per_page).limit(per_page)).all()
-        else:
-            matching = [doc_id for doc_id, extra in _scan(db, stmt)
-                        if (weakest_field(extra)[1] or 0.0) < below]
-            total = len(matching)
-            ids = matching[(page - 1) * per_page:page * per_page]
+        catch_up(db)
+        total = db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        ids = db.scalars(stmt.order_by(*_NEWEST_FIRST)
+                         .offset((page - 1) * per_page).limit(per_page)).all()
         docs = {d.id: d for d in db.scalars(
             select(Document).where(Document.id.in_(ids)).options(
                 selectinload(Document.symbols), selectinload(Document.versions)))}
         entries = [_entry(docs[i]) for i in ids if i in docs]
         batches = sorted(b for b in db.scalars(
-            select(Document.extra[("ocr", "batch")].as_string())
+            select(ReviewDraft.batch).join(Document, Document.id == ReviewDraft.document_id)
             .where(Document.status == "draft").distinct()) if b)
     return QueuePage(entries=entries, total=total, page=page, per_page=per_page,
                      batches=batches)
@@ -179,12 +147,6 @@ def confident_drafts(settings: Settings, threshold: float, *, batch: str | None 
     """The uids of drafts whose every reviewed field is at or above ``threshold``."""
     language = _check(1, 1, threshold, language)
     with session_scope(settings.database_url) as db:
-        chosen = [doc_id for doc_id, extra in _scan(db, _drafts(batch, language))
-                  if (weakest_field(extra)[1] or 0.0) >= threshold]
-        uids: list[str] = []
-        for start in range(0, len(chosen), _CHUNK):
-            chunk = chosen[start:start + _CHUNK]
-            found = dict(db.execute(select(Document.id, Document.uid)
-                                    .where(Document.id.in_(chunk))).all())
-            uids.extend(found[i] for i in chunk if i in found)
-    return uids
+        catch_up(db)
+        stmt = _drafts(batch, language, at_least=threshold).with_only_columns(Document.uid)
+        return list(db.scalars(stmt.order_by(*_NEWEST_FIRST)))

@@ -1,0 +1,65 @@
+"""review: each draft's weakest extracted field, for the queue to filter and sort on
+
+Revision ID: 1000_review
+Revises: 0001_core
+
+The rows of drafts that exist already are computed from their JSON here, 2,000 at a time.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "1000_review"
+down_revision = "0001_core"
+branch_labels = ("review",)
+depends_on = None
+
+_CHUNK = 2000
+
+
+def upgrade() -> None:
+    op.create_table(
+        "review_drafts",
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("weakest_field", sa.String(length=20), nullable=True),
+        sa.Column("weakest_confidence", sa.Float(), nullable=True),
+        sa.Column("ocr_confidence", sa.Float(), nullable=True),
+        sa.Column("batch", sa.Text(), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=True),
+        sa.Column("source_version", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("document_id"),
+    )
+    op.create_index("ix_review_drafts_weakest_confidence", "review_drafts",
+                    ["weakest_confidence"])
+    op.create_index("ix_review_drafts_batch", "review_drafts", ["batch"])
+    _backfill()
+
+
+def _backfill() -> None:
+    from hemicycle.review.confidence import row_values
+
+    documents = sa.table("documents", sa.column("id", sa.Integer), sa.column("status"),
+                         sa.column("extra", sa.JSON), sa.column("updated_at", sa.DateTime))
+    rows_table = sa.table("review_drafts", *(sa.column(c) for c in (
+        "document_id", "weakest_field", "weakest_confidence", "ocr_confidence", "batch",
+        "language", "source_version")))
+    conn = op.get_bind()
+    last = 0
+    while True:
+        found = conn.execute(
+            sa.select(documents.c.id, documents.c.extra, documents.c.updated_at)
+            .where(documents.c.status == "draft", documents.c.id > last)
+            .order_by(documents.c.id).limit(_CHUNK)).all()
+        if not found:
+            return
+        conn.execute(sa.insert(rows_table), [
+            {"document_id": r.id, **row_values(r.extra), "source_version": r.updated_at}
+            for r in found])
+        last = found[-1].id
+
+
+def downgrade() -> None:
+    op.drop_index("ix_review_drafts_batch", table_name="review_drafts")
+    op.drop_index("ix_review_drafts_weakest_confidence", table_name="review_drafts")
+    op.drop_table("review_drafts")
