@@ -9,6 +9,8 @@ ingest of draft records) or changed since, so the queue never misses or misjudge
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,10 @@ from hemicycle.review.models import ReviewDraft
 # the fields a cataloguer reviews, in the order the form shows them
 FIELDS: tuple[str, ...] = ("symbols", "date", "distribution", "language", "title", "doc_type")
 _CHUNK = 2000
+# ``updated_at`` keeps whole seconds, and a writer's commit may come after its timestamp: a
+# row computed from a record this recent is kept as provisional (no source_version) and
+# computed again by the next ``catch_up``, so a change made in the same second is not missed
+_SETTLED = dt.timedelta(seconds=60)
 
 
 def field_confidences(extra: dict | None) -> dict[str, float]:
@@ -95,8 +101,10 @@ def record_drafts(db: Session, document_ids: list[int]) -> None:
         gone = set(chunk) - {r.id for r in drafts}
         if gone:
             db.execute(delete(ReviewDraft).where(ReviewDraft.document_id.in_(sorted(gone))))
+        settled = dt.datetime.now(dt.UTC).replace(tzinfo=None) - _SETTLED
         _upsert(db, [{"document_id": r.id, **row_values(r.extra),
-                      "source_version": r.updated_at} for r in drafts])
+                      "source_version": r.updated_at if r.updated_at and r.updated_at < settled
+                      else None} for r in drafts])
 
 
 def record_saved_draft(settings: Settings, document_id: int) -> None:

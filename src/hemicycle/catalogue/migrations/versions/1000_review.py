@@ -3,8 +3,12 @@
 Revision ID: 1000_review
 Revises: 0001_core
 
-The rows of drafts that exist already are computed from their JSON here, 2,000 at a time.
+The rows of drafts that exist already are computed from their JSON here, 2,000 at a time
+(those changed in the last minute without a source version, so that the queue's next
+catch-up reads them once more: see ``hemicycle.review.confidence``).
 """
+
+import datetime as dt
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,6 +19,7 @@ branch_labels = ("review",)
 depends_on = None
 
 _CHUNK = 2000
+_SETTLED = dt.timedelta(seconds=60)  # as in hemicycle.review.confidence
 
 
 def upgrade() -> None:
@@ -45,6 +50,7 @@ def _backfill() -> None:
         "document_id", "weakest_field", "weakest_confidence", "ocr_confidence", "batch",
         "language", "source_version")))
     conn = op.get_bind()
+    settled = dt.datetime.now(dt.UTC).replace(tzinfo=None) - _SETTLED
     last = 0
     while True:
         found = conn.execute(
@@ -54,8 +60,9 @@ def _backfill() -> None:
         if not found:
             return
         conn.execute(sa.insert(rows_table), [
-            {"document_id": r.id, **row_values(r.extra), "source_version": r.updated_at}
-            for r in found])
+            {"document_id": r.id, **row_values(r.extra),
+             "source_version": r.updated_at if r.updated_at and r.updated_at < settled
+             else None} for r in found])
         last = found[-1].id
 
 
