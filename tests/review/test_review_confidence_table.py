@@ -78,3 +78,29 @@ def test_a_draft_changed_by_ingest_is_judged_again(catalogue_settings):
     assert confident_drafts(s, 0.95) == []
     assert [e.uid for e in list_drafts(s, below=0.2).entries] == [uid]
     assert stored(s)[uid][:3] == ("title", 0.1, "again")
+
+
+def test_digitise_writes_the_row_with_the_draft(settings, tmp_path):
+    import sys
+    from pathlib import Path
+
+    from hemicycle.digitise.batch import run_batch
+    from hemicycle.digitise.executors import LocalPool
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "digitise"))
+    from digitise_helpers import masthead, page_image, save_png
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    save_png(page_image(masthead("A/70/131", "Coral reefs"), seed=5)[0], scans / "one.png")
+    report = run_batch(settings, scans, executor=LocalPool(1), languages=["en"])
+    assert len(report.documents_done) == 1
+    rows = stored(settings)  # before any queue call could catch up
+    assert len(rows) == 1
+    (uid, (field, confidence, batch, language)), = rows.items()
+    with session_scope(settings.database_url) as db:
+        extra = db.scalar(select(Document.extra).where(Document.uid == uid))
+    from hemicycle.review.confidence import weakest_field
+
+    assert (field, confidence) == weakest_field(extra) and 0 <= confidence <= 1
+    assert batch == report.batch and language == "en"
