@@ -51,10 +51,13 @@ def register(app: typer.Typer) -> None:
         elapsed = time.perf_counter() - started
         for problem in result.broken:
             console.print(f"[yellow]skipped[/] {problem}", highlight=False)
+        for problem in result.late:
+            console.print(f"[yellow]refused[/] {problem}", highlight=False)
         rate = result.lines / elapsed if elapsed > 0 else 0.0
         console.print(f"{result.lines:,} lines from {result.files} files: {result.events:,} "
                       f"events, {result.robots:,} robots left out, {len(result.broken)} "
-                      f"broken lines skipped; {result.days} days counted in {elapsed:.1f} s "
+                      f"broken lines skipped, {len(result.late)} lines of pruned days "
+                      f"refused; {result.days} days counted in {elapsed:.1f} s "
                       f"({rate:,.0f} lines/s)", highlight=False)
         if delete_processed:
             try:
@@ -62,6 +65,38 @@ def register(app: typer.Typer) -> None:
             except ProcessBusy as exc:
                 fail(str(exc))
             console.print(f"deleted {len(removed)} processed spool files", highlight=False)
+
+    @usage.command("prune")
+    def prune(
+        keep_days: Annotated[int, typer.Option(
+            min=0, help="Keep the raw events of the last N days (0: only days still "
+            "open).")] = 35,
+    ) -> None:
+        """Delete raw events (reader hashes) of closed days older than --keep-days; the
+        daily and monthly counts, and so every report, stay as they are."""
+        from hemicycle.usage.process import ProcessBusy
+        from hemicycle.usage.retention import prune as prune_events
+
+        s = settings()
+        with progress_bar() as bar:
+            def start(total: int):
+                task = bar.add_task("deleting raw events", total=total, rate="")
+                return lambda n: bar.advance(task, n)
+
+            try:
+                result = prune_events(s, keep_days, start=start)
+            except ProcessBusy as exc:
+                fail(str(exc))
+        for name in result.blocked_by:
+            console.print(f"[yellow]waiting[/] {name}: spool file not read to its end and "
+                          "not named by date; run `hemicycle usage process` first",
+                          highlight=False)
+        if result.open_days:
+            console.print(f"{len(result.open_days)} old days still open (uncounted or unread "
+                          f"spool lines), kept: {', '.join(map(str, result.open_days[:10]))}"
+                          + (" …" if len(result.open_days) > 10 else ""), highlight=False)
+        console.print(f"pruned {len(result.days)} closed days, {result.events:,} raw events "
+                      "deleted", highlight=False)
 
     @usage.command("report")
     def report(

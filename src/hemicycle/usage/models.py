@@ -78,3 +78,12 @@ class UsageSpoolPosition(Base):
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger)
     lines: Mapped[int] = mapped_column(Integer)
+
+
+class UsagePrunedDay(Base):
+    """A closed day whose raw events were deleted: its daily counts are final for good,
+    and a late spool line for it is refused rather than recounted from a partial set."""
+
+    __tablename__ = "usage_pruned_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)

@@ -11,6 +11,9 @@ Two steps, each crash-safe:
    session (reader + one-hour slice) and item. A day's counts, the removal of its dirty
    mark and the marking of its month are one transaction.
 3. Every marked month is summed again from its days (what the reports read).
+
+A line of a day whose raw events were pruned (``hemicycle.usage.retention``) is not
+stored: recounting that day would see only the late events. It is reported as a finding.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from hemicycle.usage.models import (
     UsageDirtyMonth,
     UsageEvent,
     UsageMonthly,
+    UsagePrunedDay,
     UsageSpoolPosition,
 )
 from hemicycle.usage.robots import is_robot
@@ -54,6 +58,8 @@ class ProcessResult:
     robots: int = 0
     days: int = 0
     broken: list[str] = field(default_factory=list)
+    # lines of days whose raw events were pruned: not counted (see usage.retention)
+    late: list[str] = field(default_factory=list)
 
 
 Advance = Callable[[int], None]
@@ -106,6 +112,8 @@ def _process(settings: Settings, batch: int, advance: Advance | None,
              count_days: Callable[[int], Advance | None] | None) -> ProcessResult:
     result = ProcessResult()
     saved = _positions(settings)
+    with session_scope(settings.database_url) as db:
+        closed = set(db.scalars(select(UsagePrunedDay.day)))
     pending = _Batch()
     for path in spool_files(settings.data_dir):
         offset, lines = pending.positions.get(path.name) or saved.get(path.name, (0, 0))
@@ -121,6 +129,9 @@ def _process(settings: Settings, batch: int, advance: Advance | None,
             else:
                 if is_robot(event.agent):
                     result.robots += 1
+                elif closed and (day := pending.day_of(event.ts)) in closed:
+                    result.late.append(f"{path.name}:{line.number}: day {day} already "
+                                       "closed and pruned; event not counted")
                 else:
                     pending.add(event)
             pending.positions[path.name] = (line.end, line.number)
@@ -152,11 +163,15 @@ class _Batch:
         self.read = 0
         self._day_of: dict[int, dt.date] = {}
 
-    def add(self, event) -> None:
-        number = int(event.ts // 86400)
+    def day_of(self, ts: float) -> dt.date:
+        number = int(ts // 86400)
         day = self._day_of.get(number)
         if day is None:
             day = self._day_of[number] = dt.date(1970, 1, 1) + dt.timedelta(number)
+        return day
+
+    def add(self, event) -> None:
+        day = self.day_of(event.ts)
         self.days.add(day)
         self.rows.append((day, event.ts, event.user, event.kind, event.item, event.view))
 
@@ -266,8 +281,12 @@ def _keep(click: tuple[str, int, str, str], investigated: set, requested: set) -
 
 
 def count_day(settings: Settings, day: dt.date) -> None:
-    """Replace one day's counts with those computed from its stored events."""
+    """Replace one day's counts with those computed from its stored events; a pruned
+    day's counts are final and are kept as they are."""
     with session_scope(settings.database_url) as db:
+        if db.get(UsagePrunedDay, day) is not None:
+            db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))
+            return
         events = db.execute(
             select(UsageEvent.ts, UsageEvent.reader, UsageEvent.kind, UsageEvent.item,
                    UsageEvent.view)
