@@ -6,24 +6,15 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from usage_support import FIREFOX, GOOGLEBOT, performance, spool_line, write_spool
+from usage_support import FIREFOX, GOOGLEBOT, add_document, performance, spool_line, write_spool
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.catalogue.models import Document, DocumentSymbol
+from hemicycle.catalogue.models import Document
 from hemicycle.usage.period import parse_period
 from hemicycle.usage.process import process_spool
 from hemicycle.usage.reports import ReportRequest, build_report
 
 MARCH = parse_period("2026-03", "2026-03", )
-
-
-def add_document(settings, symbol: str, doc_type: str | None = "resolution") -> str:
-    with session_scope(settings.database_url) as db:
-        doc = Document(symbol=symbol, doc_type=doc_type, status="published")
-        doc.symbols.append(DocumentSymbol(symbol=symbol, key=symbol, position=0))
-        db.add(doc)
-        db.flush()
-        return doc.uid
 
 
 def item_report(settings) -> dict:

@@ -8,10 +8,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
-from usage_support import spool_line, write_spool
+from usage_support import add_document, spool_line, write_spool
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.catalogue.models import Document, DocumentSymbol
 from hemicycle.cli import app
 from hemicycle.usage.models import UsageDirtyDay, UsageEvent, UsagePrunedDay
 from hemicycle.usage.period import parse_period
@@ -24,15 +23,6 @@ START = dt.date(2026, 3, 2)  # the day of offset 0 in spool_line
 PERIOD = parse_period("2026-01", "2026-03")
 # days before START: 30 and 31 January, 1 and 27 February, 2 and 3 March
 SPAN = (-31, -30, -29, -3, 0, 1)
-
-
-def add_document(settings, symbol: str, doc_type: str) -> str:
-    with session_scope(settings.database_url) as db:
-        doc = Document(symbol=symbol, doc_type=doc_type, status="published")
-        doc.symbols.append(DocumentSymbol(symbol=symbol, key=symbol, position=0))
-        db.add(doc)
-        db.flush()
-        return doc.uid
 
 
 def day_lines(k: int, uids: list[str]) -> list[str]:

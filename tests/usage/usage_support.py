@@ -51,3 +51,16 @@ def performance(report: dict, symbol: str) -> dict:
             if item["Item"] == symbol:
                 return item["Attribute_Performance"][0]["Performance"]
     raise AssertionError(f"{symbol} not in the report")
+
+
+def add_document(settings, symbol: str, doc_type: str | None = "resolution") -> str:
+    """A published document to count usage of (uid returned)."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.catalogue.models import Document, DocumentSymbol
+
+    with session_scope(settings.database_url) as db:
+        doc = Document(symbol=symbol, doc_type=doc_type, status="published")
+        doc.symbols.append(DocumentSymbol(symbol=symbol, key=symbol, position=0))
+        db.add(doc)
+        db.flush()
+        return doc.uid
