@@ -173,6 +173,34 @@ def run_ours(workdir: Path, queries: dict[str, list[str]]) -> dict:
             "maxrss_mb": peak_rss_mb()}
 
 
+def run_concurrent(workdir: Path, queries: dict[str, list[str]], clients: int) -> dict:
+    """Ours under load: ``clients`` threads answer all the queries of all kinds between
+    them, as a server's worker threads would; latency per query and queries per second."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hemicycle.search.query import search
+
+    settings = bench_settings(workdir)
+    search(settings, "warm up")
+    work = [(kind, f'"{q}"' if kind == "phrase" else q,
+             {"body": ["SC"]} if kind == "faceted" else None)
+            for kind, qs in queries.items() for q in qs]
+    random.Random(11).shuffle(work)
+
+    def one(item):
+        kind, text, filters = item
+        t = time.perf_counter()
+        search(settings, text, filters=filters)
+        return kind, time.perf_counter() - t
+
+    started, cpu = time.perf_counter(), time.process_time()
+    with ThreadPoolExecutor(clients) as pool:
+        done = list(pool.map(one, work))
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    timings = {kind: [t for k, t in done if k == kind] for kind in KINDS}
+    return {"timings": timings, "qps": len(work) / wall, "cpu_per_query": cpu / len(work)}
+
+
 def run_fts5(workdir: Path, queries: dict[str, list[str]]) -> dict:
     start_rss = rss_mb()
     db = sqlite3.connect(workdir / "fts5.sqlite3")
@@ -227,11 +255,24 @@ def main() -> None:
                              "a faceted FTS5 query takes seconds)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/hemicycle-search-bench"))
     parser.add_argument("--phase", choices=("all", "ours", "fts5"), default="all")
+    parser.add_argument("--clients", type=int, default=0,
+                        help="with --phase ours: N threads answering the queries at once "
+                             "(a loaded server), latency and queries per second")
     parser.add_argument("--reuse", action="store_true", help="keep an index of the same size")
     parser.add_argument("--no-baseline", action="store_true",
                         help="ours only, to see how it scales (no FTS5: not a comparison)")
     args = parser.parse_args()
     queries = sample_queries(args.queries)
+    if args.phase == "ours" and args.clients:
+        result = run_concurrent(args.workdir, queries, args.clients)
+        for kind in KINDS:
+            t = result["timings"][kind]
+            print(f"{kind:8} p50 {percentile(t, 50) * 1000:.1f}ms p99 "
+                  f"{percentile(t, 99) * 1000:.1f}ms", file=sys.stderr)
+        print(f"{args.clients} clients: {result['qps']:.0f} queries/s, "
+              f"{result['cpu_per_query'] * 1000:.1f} ms CPU a query", file=sys.stderr)
+        print(json.dumps(result))
+        return
     if args.phase != "all":
         result = (run_ours if args.phase == "ours" else run_fts5)(args.workdir, queries)
         print(json.dumps(result))
