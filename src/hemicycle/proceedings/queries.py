@@ -138,26 +138,36 @@ def record_detail(session: Session, rec: VotingRecord) -> dict:
     return out
 
 
+def _on_a_part():
+    """1 for a roll call on a paragraph or an amendment (the data flag them), else 0."""
+    return case((or_(VotingRecord.paragraph.is_(True), VotingRecord.amendment.is_(True)), 1),
+                else_=0)
+
+
 def voting_record_for_symbol(session: Session, symbol: str) -> VotingRecord | None:
     """The voting record of a resolution (any variant of its symbol), or None.
 
-    Several roll calls can name one resolution (separate votes on parts); the final one,
-    the latest by date, is the record of the resolution.
+    Several roll calls can name one resolution: separate votes on paragraphs or
+    amendments, taken the same day as the vote on the whole. The vote on the resolution
+    as a whole is its record; among several of those, the latest. Only when every roll
+    call was on a part is the latest of those returned.
     """
     key = resolution_ref(symbol)[1] or key_of(symbol)
     if key is None:
         return None
     return session.scalar(
         select(VotingRecord).where(VotingRecord.resolution_key == key)
-        .order_by(VotingRecord.date.desc().nulls_last(), VotingRecord.id.desc()).limit(1))
+        .order_by(_on_a_part(), VotingRecord.date.desc().nulls_last(),
+                  VotingRecord.id.desc()).limit(1))
 
 
 def records_for_symbol(session: Session, symbol: str) -> list[VotingRecord]:
+    """Every roll call on the resolution: the vote on the whole first, then its parts."""
     key = resolution_ref(symbol)[1] or key_of(symbol)
     if key is None:
         return []
     return list(session.scalars(select(VotingRecord).where(VotingRecord.resolution_key == key)
-                                .order_by(VotingRecord.date, VotingRecord.id)))
+                                .order_by(_on_a_part(), VotingRecord.date, VotingRecord.id)))
 
 
 def list_records(session: Session, *, body: str | None = None, session_no: int | None = None,
