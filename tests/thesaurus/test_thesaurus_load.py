@@ -176,6 +176,15 @@ def test_autocomplete_accents_and_arabic_letters(settings) -> None:
             bare = text.split()[0][2:4]  # the first two letters after the article
             found = {h.uri for h in lookup.autocomplete(db, vocab, bare, "ar", 200)}
             assert uri in found, (text, bare)
+        # and a label is found from its first word and any part of the next, article
+        # included: what a reader has typed when the suggestions are looked up
+        two_words = [(text, uri) for text, uri in with_article if " ال" in text]
+        assert len(two_words) > 10
+        for text, uri in two_words[:10]:
+            start = text.index(" ال") + 1
+            for end in range(start, len(text) + 1):
+                found = {h.uri for h in lookup.autocomplete(db, vocab, text[:end], "ar", 200)}
+                assert uri in found, (text, text[:end])
 
 
 def _statements(db, vocab_name: str) -> tuple[set, set]:

@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from hemicycle.languages import CODES
-from hemicycle.thesaurus.keys import fold, letters, prefix_upper_bound
+from hemicycle.thesaurus.keys import letters, prefix_keys, prefix_upper_bound
 from hemicycle.thesaurus.models import Concept, Label, Note, Relation, TCode, Vocabulary
 
 MAX_LIMIT = 200
@@ -159,16 +159,18 @@ def _label_query(vocab: Vocabulary, lang: str, hidden: bool = True):
 def autocomplete(session: Session, vocab: Vocabulary, text: str, lang: str,
                  limit: int = 10) -> list[Hit]:
     """Labels in ``lang`` that start with ``text`` (folded), shortest first."""
-    key = fold(text, lang)
-    if not key:
+    keys = prefix_keys(text, lang)
+    if not keys:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
     # the first labels in key order (the prefix itself comes first), shortest of those first:
     # a bounded index range scan however common the prefix is
-    rows = session.execute(
-        _label_query(vocab, lang).add_columns(Label.folded)
-        .where(Label.folded >= key, Label.folded < prefix_upper_bound(key))
-        .order_by(Label.folded).limit(AUTOCOMPLETE_WINDOW)).all()
+    rows = []
+    for key in keys:
+        rows += session.execute(
+            _label_query(vocab, lang).add_columns(Label.folded)
+            .where(Label.folded >= key, Label.folded < prefix_upper_bound(key))
+            .order_by(Label.folded).limit(AUTOCOMPLETE_WINDOW)).all()
     rows.sort(key=lambda r: (len(r.folded), r.folded, r.kind != "pref"))
     seen: set[int] = set()
     out = []
@@ -187,19 +189,25 @@ def search(session: Session, vocab: Vocabulary, text: str, lang: str, limit: int
            offset: int = 0) -> list[Hit]:
     """Labels in ``lang`` containing ``text`` (folded): exact first, then prefixes, then
     the rest; one hit per concept."""
-    key = fold(text, lang)
-    if not key:
+    keys = prefix_keys(text, lang)
+    if not keys:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
-    starts = and_(Label.folded >= key, Label.folded < prefix_upper_bound(key))
-    rank = case((Label.folded == key, 0), (starts, 1), else_=2)
-    rows = session.execute(
-        _label_query(vocab, lang).add_columns(Label.folded)
-        .where(or_(starts, Label.folded.like(f"%{_like_escape(key)}%", escape="\\")))
-        .order_by(rank, func.length(Label.folded), Label.folded)
-        .limit((offset + limit) * 3)).all()
-    ordered = sorted(rows, key=lambda r: (0 if r.folded == key else 1 if r.folded.startswith(key)
-                                          else 2, r.kind != "pref", len(r.folded), r.folded))
+    rows = []
+    for key in keys:
+        starts = and_(Label.folded >= key, Label.folded < prefix_upper_bound(key))
+        rank = case((Label.folded == key, 0), (starts, 1), else_=2)
+        rows += session.execute(
+            _label_query(vocab, lang).add_columns(Label.folded)
+            .where(or_(starts, Label.folded.like(f"%{_like_escape(key)}%", escape="\\")))
+            .order_by(rank, func.length(Label.folded), Label.folded)
+            .limit((offset + limit) * 3)).all()
+
+    def place(row) -> int:
+        return min(0 if row.folded == key else 1 if row.folded.startswith(key) else 2
+                   for key in keys)
+
+    ordered = sorted(rows, key=lambda r: (place(r), r.kind != "pref", len(r.folded), r.folded))
     seen: set[int] = set()
     out = []
     for row in ordered:
