@@ -5,7 +5,7 @@ rows make the 180-case sample of issue 16.
 
     .venv/bin/python bench/thesaurus_prefix.py [--rows 30] [--seed 16] [--misses]
 
-The vocabulary is loaded as ``make demo-data`` loads it (domain 13 SKOS, T-codes, the
+The vocabulary is loaded from the files ``make demo-data`` loads (domain 13 SKOS, T-codes, the
 label table, domains and microthesauri) into a fresh SQLite catalogue, then every
 prefix goes through ``lookup.autocomplete`` (what the page, the API and the CLI call).
 To measure another version of the code, run this file with its ``src`` first on

@@ -124,6 +124,29 @@ def read_domains(path: Path) -> VocabData:
     return data
 
 
+_CODE_PREFIX = re.compile(r"^\s*(\d{2}(?:\.\d{2}\.\d{2})?)\s*[-\u2013\u2014]\s+")
+
+
+def unnumber_labels(data: VocabData) -> None:
+    """Take the code off domain and microthesaurus labels that begin with it.
+
+    The 2015 SKOS export writes "13 - humanitarian aid and relief" and
+    "13.01.00 - protection ..." where the domain list writes the label alone; the code
+    is the collection's notation, and pages show notation and label side by side for
+    every domain and microthesaurus alike."""
+    for res in data.resources.values():
+        if res.kind != "collection":
+            continue
+        labels = []
+        for kind, tag, text in res.labels:
+            match = _CODE_PREFIX.match(text)
+            if match and (res.notation in (None, match.group(1))):
+                res.notation = res.notation or match.group(1)
+                text = text[match.end():]
+            labels.append((kind, tag, text))
+        res.labels = labels
+
+
 def rebase(data: VocabData, tcodes: dict[str, str]) -> VocabData:
     """Rename placeholder URIs: T-codes through ``tcodes``, domain/microthesaurus codes
     onto the UNBIS base. Only URIs under a base where a T-code was found are touched."""
