@@ -71,6 +71,31 @@ def test_metadata_in_other_languages_and_absent_fields():
     assert fields["language"]["confidence"] == 0.5
 
 
+def test_symbols_in_the_forms_resolution_headings_print_them():
+    sc777 = (DATA / "1992-09-19_UN_SC_Resolution_777_1992_en.gt.txt").read_text()
+    assert extract_metadata(sc777, "en", 1.0, 95.0)["symbols"]["value"] == ["S/RES/777 (1992)"]
+    # the 1950 volume: number and year, then the date; the draft below it in brackets
+    sc84 = "84 (1950). Resolution of 7 July 1950\n[S/1588]\n\nThe Security Council,\n"
+    fields = extract_metadata(sc84, "en", 1.0, 95.0)
+    assert fields["symbols"]["value"] == ["S/RES/84 (1950)"]
+    assert fields["drafts"]["value"] == ["S/1588"]
+    for heading in ("RÉSOLUTION 777 (1992)", "RESOLUCIÓN 777 (1992)", "РЕЗОЛЮЦИЯ 777 (1992)",
+                    "القرار 777 (1992)", "第777(1992)号决议"):
+        assert extract_metadata(heading, "en", 1.0, 95.0)["symbols"]["value"] == \
+            ["S/RES/777 (1992)"], heading
+    # the General Assembly's forms: roman session before 1976, session/number after
+    ga = extract_metadata("47/1. Recommendation of the Security Council of\n", "en", 1.0, 95.0)
+    assert ga["symbols"]["value"] == ["A/RES/47/1"]
+    old = extract_metadata("2758 (XXVI). Restoration of the lawful rights\n", "en", 1.0, 95.0)
+    assert old["symbols"]["value"] == ["A/RES/2758 (XXVI)"]
+    # a bracketed symbol alone is a draft, never the document's own symbol
+    only_draft = extract_metadata("The Security Council,\n[S/1588]\n", "en", 1.0, 95.0)
+    assert "symbols" not in only_draft and only_draft["drafts"]["value"] == ["S/1588"]
+    # a year in running text is not a heading
+    text = "Recalling resolution 757 (1992) of 30 May 1992,\n"
+    assert "symbols" not in extract_metadata(text, "en", 1.0, 95.0)
+
+
 def test_symbol_candidates_are_parsed_by_the_symbols_module():
     fields = extract_metadata("Distr.: General\nS/2015/305\n29 April 2015\nUN/SA stamp",
                               "en", 1.0, 95.0)
