@@ -36,6 +36,9 @@ def test_error_rates_normalise_space_and_quotes_and_count_chinese_by_character()
     assert cer("The  Security\nCouncil", "The Security Council", "en") == 0
     assert cer("“quoted” – text", '"quoted" - text', "en") == 0
     assert cer("安 全 理 事 会", "安全理事会", "zh") == 0
+    # a space next to Chinese is counted where the page has one (or has none)
+    assert cer("1.通过议程", "1. 通过议程", "zh") == pytest.approx(1 / 7)
+    assert cer("2015 年", "2015年", "zh") == pytest.approx(1 / 5)
     assert cer("Tne Security Council", "The Security Council", "en") == pytest.approx(1 / 20)
     assert wer("Tne Security Council", "The Security Council", "en") == pytest.approx(1 / 3)
     assert wer("安全理事会", "安全理事会", "zh") == 0
