@@ -464,3 +464,28 @@ def test_names_in_the_index_are_in_its_language_and_its_alphabetical_order(site)
                    for g in groups)
     page = client.get("/proceedings/index/GA/70?ui=zh").text
     assert "俄罗斯联邦" in page and "美利坚合众国" in page
+
+
+def test_the_index_lists_the_vote_on_a_resolution_as_a_whole(catalogue_settings, tmp_path):
+    """A/RES/72/39 had separate recorded votes on three paragraphs after the vote on the
+    whole (real roll calls 5596, 5985-5987): the resolutions list shows the whole."""
+    import csv
+    import gzip
+
+    from proceedings_helpers import UNVOTES, write_csv
+
+    from hemicycle.proceedings.importers.ga import GAFiles, import_ga
+
+    wanted = {"5596", "5985", "5986", "5987"}
+    with gzip.open(UNVOTES / "un_roll_calls.csv.gz", "rt", encoding="utf-8") as fh:
+        rolls = [r for r in csv.DictReader(fh) if r["rcid"] in wanted]
+    with gzip.open(UNVOTES / "un_votes.csv.gz", "rt", encoding="utf-8") as fh:
+        votes = [r for r in csv.DictReader(fh) if r["rcid"] in wanted]
+    import_ga(catalogue_settings, GAFiles(
+        write_csv(tmp_path / "r.csv", list(rolls[0]), [list(r.values()) for r in rolls]),
+        write_csv(tmp_path / "v.csv", list(votes[0]), [list(r.values()) for r in votes])))
+    ix = _index(catalogue_settings, session=72)
+    [item] = [r for r in ix["sections"]["resolutions"]["items"] if r["symbol"] == "A/RES/72/39"]
+    with session_scope(catalogue_settings.database_url) as db:
+        whole = db.scalar(select(VotingRecord).where(VotingRecord.source_id == "5596"))
+        assert item["record_id"] == whole.id and item["tally"]["yes"] == whole.yes
