@@ -342,7 +342,7 @@ def test_iiif_errors_over_http(corpus, path, status, named):
 
 def test_iiif_cache_is_keyed_by_checksum_and_bounded(corpus, tmp_path):
     settings, uids, client = corpus
-    cache = iiif_image.cache_for(settings.data_dir)
+    cache = iiif_image.cache_for(settings)
     fetch(client, f"/iiif/3/{uids[LETTER]}~en~pdf~p1/full/200,/0/default.jpg")
     from hemicycle.catalogue.db import session_scope
     from hemicycle.catalogue.queries import document_by_uid

@@ -53,7 +53,6 @@ OUTPUT_FORMATS: dict[str, tuple[str, str]] = {
 if features.check("webp"):
     OUTPUT_FORMATS["webp"] = ("WEBP", "image/webp")
 EXTRA_FEATURES = ("mirroring", "sizeUpscaling", "canonicalLinkHeader", "profileLinkHeader")
-DEFAULT_CACHE_BYTES = 1024 * 1024 * 1024
 
 _IDENTIFIER = re.compile(r"^([A-Za-z0-9_-]{1,64})~([a-z]{2})~([a-z0-9]{1,20})~p([1-9][0-9]{0,5})$")
 _INT = r"(\d+)"
@@ -436,7 +435,7 @@ class PageCache:
     memory so that the tiles of one page do not decode it again and again.
     """
 
-    def __init__(self, root: Path, max_bytes: int = DEFAULT_CACHE_BYTES,
+    def __init__(self, root: Path, max_bytes: int,
                  memory_pixels: int = 20_000_000):
         self.root = root
         self.max_bytes = max_bytes
@@ -556,14 +555,13 @@ _caches: dict[Path, PageCache] = {}
 _caches_lock = threading.Lock()
 
 
-def cache_for(data_dir: Path) -> PageCache:
-    """The one page cache of a data directory (size from HEMICYCLE_IIIF_CACHE_MB)."""
+def cache_for(settings) -> PageCache:
+    """The one page cache of a data directory (its size: ``Settings.iiif_cache_mb``)."""
     with _caches_lock:
-        cache = _caches.get(data_dir)
+        cache = _caches.get(settings.data_dir)
         if cache is None:
-            mb = os.environ.get("HEMICYCLE_IIIF_CACHE_MB")
-            limit = int(mb) * 1024 * 1024 if mb and mb.isdigit() else DEFAULT_CACHE_BYTES
-            cache = _caches[data_dir] = PageCache(data_dir / "cache" / "iiif", limit)
+            cache = _caches[settings.data_dir] = PageCache(
+                settings.data_dir / "cache" / "iiif", settings.iiif_cache_bytes)
         return cache
 
 
@@ -614,10 +612,10 @@ def _path_of(settings, file):
 
 def stored_page_sizes(settings, file) -> list[tuple[int, int]]:
     """Page sizes of a catalogued file (``hemicycle.catalogue.models.File``)."""
-    return cache_for(settings.data_dir).sizes(file.sha512, _path_of(settings, file), file.format)
+    return cache_for(settings).sizes(file.sha512, _path_of(settings, file), file.format)
 
 
 def stored_derivative(settings, file, page: int, p: Plan) -> Path:
     """The cached image file answering plan ``p`` for page ``page`` of ``file``."""
-    return cache_for(settings.data_dir).derivative(file.sha512, _path_of(settings, file),
+    return cache_for(settings).derivative(file.sha512, _path_of(settings, file),
                                                    file.format, page, p)

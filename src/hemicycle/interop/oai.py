@@ -11,7 +11,6 @@ record sent, so page 10,000 costs what page 1 costs.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -345,7 +344,7 @@ def _identify(root, settings: Settings, db: Session, req: OAIRequest, formats) -
     _sub(ident, "baseURL", settings.base_url.rstrip("/") + "/oai")
     _sub(ident, "protocolVersion", "2.0")
     repo = repository_identifier(settings)
-    _sub(ident, "adminEmail", os.environ.get("HEMICYCLE_ADMIN_EMAIL") or f"admin@{repo}")
+    _sub(ident, "adminEmail", settings.admin_email or f"admin@{repo}")
     _sub(ident, "earliestDatestamp", datestamp(_earliest(db)))
     _sub(ident, "deletedRecord", "persistent")
     _sub(ident, "granularity", GRANULARITY)
