@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import a MARC21 file; broken records are reported and the rest kept."""
         from hemicycle.interop.marc_import import import_marc
-        from hemicycle.interop.marc_io import MarcFileError
+        from hemicycle.marc21.files import MarcFileError
 
         if not file.is_file():
             fail(f"{file}: no such file")

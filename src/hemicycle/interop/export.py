@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
-from hemicycle.interop import dublin_core, marc, marc_io
+from hemicycle.interop import dublin_core, marc
+from hemicycle.marc21 import files as marc_io
 
 FORMATS = ("marc", "marcxml", "dc")
 BATCH = 500
@@ -95,8 +96,8 @@ def export_documents(settings: Settings, query: str, fmt: str, out: BinaryIO,
 def export_proceedings(settings: Settings, kind: str, query: str, fmt: str, out: BinaryIO,
                        progress: Callable[[], None] | None = None) -> int:
     """Voting records (``votes``) or ``speeches`` as MARC or MARCXML; query '*', 'GA', 'GA:74'."""
-    from hemicycle.interop.marc import MappingError
-    from hemicycle.interop.marc_proceedings import proceedings_records
+    from hemicycle.marc21.records import MappingError
+    from hemicycle.proceedings.marc import proceedings_records
 
     if kind not in ("votes", "speeches"):
         raise ExportError(f"unknown record kind {kind!r}: expected documents, votes or speeches")
