@@ -197,11 +197,11 @@ def bag_export(
 
     from hemicycle.catalogue.db import session_scope
     from hemicycle.catalogue.models import Document
+    from hemicycle.storage import root_for
     from hemicycle.storage.bags import BagRefused, export_bag
-    from hemicycle.storage.objects import OcflRoot
 
     s = settings()
-    root = OcflRoot(s.storage_root)
+    root = root_for(s)
     if all_:
         ids = sorted(root.object_ids())
     else:
