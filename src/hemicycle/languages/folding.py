@@ -57,7 +57,7 @@ def folds_accents(lang: str) -> bool:
 def normalise(text: str, lang: str, *, stemmer: bool = False) -> str:
     """``text`` with its spelling variants folded, every character kept in place or
     dropped (Arabic marks: ``dropped_positions`` says where)."""
-    if _WIDE.search(text):
+    if not text.isascii() and _WIDE.search(text):
         text = text.translate(_NARROW)
     if lang == "ar":
         text = _ARABIC_MARKS.sub("", text)
@@ -74,7 +74,7 @@ def dropped_positions(text: str, lang: str) -> list[int]:
     return [m.start() for m in _ARABIC_MARKS.finditer(text)] if lang == "ar" else []
 
 
-def strip_accents(text: str) -> str:
+def _strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
@@ -83,7 +83,7 @@ def fold(text: str, lang: str, *, stemmer: bool = False) -> str:
     """The comparison key of ``text`` in language ``lang`` (a primary subtag)."""
     key = normalise(unicodedata.normalize("NFKC", text).casefold(), lang, stemmer=stemmer)
     if folds_accents(lang):
-        key = strip_accents(key).translate(_LATIN_LETTERS)
+        key = _strip_accents(key).translate(_LATIN_LETTERS)
     return key
 
 
