@@ -19,7 +19,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
 from hemicycle.interop import dublin_core, marc
-from hemicycle.marc21 import files as marc_io
+from hemicycle.marc21.files import write_binary, write_xml
 
 FORMATS = ("marc", "marcxml", "dc")
 BATCH = 500
@@ -87,9 +87,9 @@ def export_documents(settings: Settings, query: str, fmt: str, out: BinaryIO,
             yield doc
 
     if fmt == "marc":
-        return marc_io.write_binary((marc.document_to_record(d) for d in documents()), out)
+        return write_binary((marc.document_to_record(d) for d in documents()), out)
     if fmt == "marcxml":
-        return marc_io.write_xml((marc.document_to_record(d) for d in documents()), out)
+        return write_xml((marc.document_to_record(d) for d in documents()), out)
     return write_dc(settings, documents(), out)
 
 
@@ -113,7 +113,7 @@ def export_proceedings(settings: Settings, kind: str, query: str, fmt: str, out:
         except MappingError as exc:
             raise ExportError(str(exc)) from None
 
-    writer = marc_io.write_binary if fmt == "marc" else marc_io.write_xml
+    writer = write_binary if fmt == "marc" else write_xml
     return writer(records(), out)
 
 
