@@ -70,6 +70,8 @@ def search_command(
     per_page: Annotated[int, typer.Option(help="Results per page.")] = 20,
     narrower: Annotated[bool, typer.Option(
         help="A subject filter also finds the concepts below it.")] = False,
+    exact: Annotated[bool, typer.Option(
+        help="Count every match (beyond 10,000 totals and facets are estimated).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the catalogue's documents in any of the six languages."""
@@ -77,24 +79,28 @@ def search_command(
 
     try:
         results = search(settings(), query, lang=lang, filters=_parse_filters(filter_ or []),
-                         sort=sort, page=page, per_page=per_page, narrower=narrower)
+                         sort=sort, page=page, per_page=per_page, narrower=narrower,
+                         exact=exact, wait_for_facets=True)
     except QueryError as exc:
         fail(f"query {query[:80]!r}: {exc}")
     if as_json:
         print(json.dumps({
             "query": results.query,
             "total": results.total,
+            "total_exact": results.total_exact,
             "page": results.page,
             "per_page": results.per_page,
             "sort": results.sort,
             "redirect": results.redirect_uid,
             "hits": [dataclasses.asdict(hit) for hit in results.hits],
             "facets": {k: [[v, n] for v, n in pairs] for k, pairs in results.facets.items()},
+            "facets_exact": results.facets_exact,
         }, ensure_ascii=False, indent=2))
         return
     if results.redirect_uid:
         print(f"symbol: /documents/{results.redirect_uid}")
-    print(f"{results.total:,} documents (page {results.page} of {results.pages})")
+    about = "" if results.total_exact else "about "
+    print(f"{about}{results.total:,} documents (page {results.page} of {results.pages})")
     for hit in results.hits:
         tag = f" [{hit.title_language}]" if hit.title_language else ""
         print(f"{hit.symbol}  {hit.year or ''}  {hit.title or ''}{tag}")

@@ -27,6 +27,7 @@ CURRENT = "current"
 _opened: dict[str, tantivy.Index] = {}
 _opened_lock = threading.Lock()
 _empty: tantivy.Index | None = None
+_commits: dict[str, tuple[int, int]] = {}  # index path -> its meta.json as last read
 
 
 def current_path(settings: Settings) -> Path | None:
@@ -80,6 +81,28 @@ def searchable_index(settings: Settings) -> tantivy.Index:
             _empty = tantivy.Index(build_schema())
             register_analyzers(_empty)
         return _empty
+
+
+def searcher(settings: Settings) -> tuple[tantivy.Searcher, tuple[str, int, int]]:
+    """A searcher of the current index and the generation it reads: the index directory
+    and its last commit (meta.json, which Tantivy rewrites on each commit). A commit seen
+    here first reloads the reader, so that results cached under a generation were
+    computed on it (Tantivy's own reload follows a commit only after a delay)."""
+    path = current_path(settings)
+    index = searchable_index(settings)
+    if index is _empty or path is None:
+        return index.searcher(), ("", 0, 0)
+    try:
+        meta = os.stat(path / "meta.json")
+    except OSError:
+        return index.searcher(), (path.name, 0, 0)
+    commit = (meta.st_mtime_ns, meta.st_size)
+    key = str(path)
+    if _commits.get(key) != commit:
+        index.reload()
+        with _opened_lock:
+            _commits[key] = commit
+    return index.searcher(), (path.name, *commit)
 
 
 def swap_current(settings: Settings, path: Path) -> None:

@@ -10,40 +10,33 @@ A query that is a document symbol in any spelling sets ``redirect_uid``.
 from __future__ import annotations
 
 import json
+import os
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
 from dataclasses import dataclass, field
 
 import tantivy
 
 from hemicycle.config import Settings
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
-from hemicycle.search import location
+from hemicycle.search import counts, location
 from hemicycle.search.analysis import folded_analyzer, prefix_terms, terms
 from hemicycle.search.querylang import Leaf, Node, QueryError, Tree, check_length, parse_query
-from hemicycle.search.schema import (
-    FACETS,
-    LANGUAGE_SET,
-    languages_of_set,
-    stored_text_field,
-    text_field,
-    title_field,
-)
+from hemicycle.search.schema import FACETS, stored_text_field, text_field, title_field
 from hemicycle.search.snippets import Matcher, snippet_html
 
-__all__ = ["Hit", "QueryError", "SearchResults", "search"]
+__all__ = ["Hit", "QueryError", "SearchResults", "facets", "search"]
 
 SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_RESULTS_REACHABLE = 10_000
-FACET_SIZES = {"body": 30, "year": 100, "session": 50, "type": 30, "language": 6,
-               "subject": 30}
 TITLE_BOOST = 2.0
 SYMBOL_BOOST = 3.0
 PHRASE_SCORE = 1000.0
-# facet counts run beside the search for the top hits: on two cores a page's latency is
-# the longer of the two, not their sum
-_FACET_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hemicycle-facets")
+# searches answered at once; more wait their turn (queueing, not a pile of threads
+# contending for the same cores and the GIL)
+SEARCH_SLOTS = max(2, os.cpu_count() or 2)
+_SLOTS = threading.BoundedSemaphore(SEARCH_SLOTS)
 _YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-)\s*(\d{1,4})?$")
 
 
@@ -78,11 +71,23 @@ class SearchResults:
     sort: str = "relevance"
     lang: str | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
+    total_exact: bool = True  # False: "about total", estimated on the sample
+    facets_exact: bool = True  # False: some facet counts estimated on the sample
+    facets_ready: bool = True  # False: still being counted (``wait_for_facets``)
+    counting: counts.Counting | None = field(default=None, repr=False, compare=False)
 
     @property
     def pages(self) -> int:
         reachable = min(self.total, MAX_RESULTS_REACHABLE)
         return max(1, -(-reachable // self.per_page))
+
+    def take_facets(self, wait: bool) -> None:
+        """Fill ``facets`` if they are counted (``wait``: once they are)."""
+        if self.counting is None or (not wait and not self.counting.job.done()):
+            return
+        counted = self.counting.job.result()
+        self.facets, self.facets_exact, self.facets_ready = (counted.facets, counted.exact,
+                                                             True)
 
 
 def _symbols():
@@ -342,58 +347,6 @@ def _and(queries: list[tantivy.Query]) -> tantivy.Query:
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
 
 
-def _aggregation(name: str) -> dict:
-    if name == "language":  # one number per document: the set of its languages
-        return {"terms": {"field": LANGUAGE_SET, "size": 2 ** len(CODES)}}
-    return {"terms": {"field": name, "size": FACET_SIZES[name]}}
-
-
-def _buckets(name: str, result: dict) -> list[tuple[str, int]]:
-    buckets = result.get(name, {}).get("buckets", [])
-    if name == "language":
-        counts = dict.fromkeys(CODES, 0)
-        for bucket in buckets:
-            for code in languages_of_set(int(bucket["key"])):
-                counts[code] += int(bucket["doc_count"])
-        return [(code, n) for code, n in counts.items() if n]
-    pairs = [(str(b["key"]), int(b["doc_count"])) for b in buckets if b["doc_count"]]
-    if name in ("year", "session"):
-        pairs.sort(key=lambda p: p[0], reverse=True)
-    return pairs
-
-
-def _count_facets(searcher: tantivy.Searcher, text: tantivy.Query,
-                  filters: dict[str, tantivy.Query]) -> list[Future]:
-    """Start counting, in worker threads (Tantivy lets go of the GIL), the matches and
-    the values of each facet, a facet's own filter left out of its counts
-    (multi-select). The caller finds the top hits meanwhile; ``_facet_results`` joins."""
-    plain = [name for name in FACETS if name not in filters]
-    groups: list[tuple[list[str], tantivy.Query]] = [(plain, _and([text, *filters.values()]))]
-    for name in filters:
-        others = [q for other, q in filters.items() if other != name]
-        groups.append(([name], _and([text, *others])))
-    jobs = []
-    for i, (names, query) in enumerate(groups):
-        spec = {name: _aggregation(name) for name in names}
-        if i == 0:
-            spec["_total"] = {"value_count": {"field": "doc_id"}}
-        jobs.append(_FACET_THREADS.submit(searcher.aggregate, query, spec))
-    return jobs
-
-
-def _facet_results(jobs: list[Future]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-    total = 0
-    facets: dict[str, list[tuple[str, int]]] = {}
-    for i, job in enumerate(jobs):
-        result = job.result()
-        if i == 0:
-            total = int(result["_total"]["value"] or 0)
-        for name in result:
-            if name != "_total":
-                facets[name] = _buckets(name, result)
-    return total, {name: facets[name] for name in FACETS if name in facets}
-
-
 def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
     clean: dict[str, list[str]] = {}
     for name, values in (filters or {}).items():
@@ -497,16 +450,8 @@ def _redirect(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> str
     return _payload(searcher.doc(found.hits[0][1]))["uid"]
 
 
-def search(settings: Settings, q: str, *, lang: str | None = None,
-           filters: dict[str, list[str]] | None = None, sort: str = "relevance",
-           page: int = 1, per_page: int = 20, ui_lang: str | None = None,
-           narrower: bool = False) -> SearchResults:
-    """Search the index. An empty query lists everything (newest first) with facets.
-
-    ``ui_lang`` (the reader's interface language) only breaks ties when choosing
-    which language a hit is shown in. ``narrower`` widens a subject filter to every
-    concept below the chosen ones in the thesaurus.
-    """
+def _checked(q: str, lang: str | None, filters: dict[str, list[str]] | None, sort: str,
+             page: int, per_page: int) -> tuple[str, str | None, dict[str, list[str]]]:
     q = q or ""
     check_length(q)
     if sort not in SORTS:
@@ -521,56 +466,127 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
             lang = normalise_language(lang)
         except UnknownLanguage as exc:
             raise QueryError(str(exc)) from None
-    langs = [lang] if lang else list(CODES)
-    clean = _clean_filters(filters)
+    return q, lang, _clean_filters(filters)
 
-    index = location.searchable_index(settings)
-    searcher = index.searcher()
-    schema = index.schema
+
+@dataclass
+class _Prepared:
+    """A query read and compiled against the current index, its counting started."""
+
+    searcher: tantivy.Searcher
+    schema: tantivy.Schema
+    compiler: _Compiler
+    tree: Tree | None
+    redirect: str | None
+    full: tantivy.Query
+    counting: counts.Counting
+    key: tuple
+
+
+def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list[str]],
+             narrower: bool, exact: bool) -> _Prepared:
+    wanted = dict(clean)
+    if narrower and "subject" in wanted:
+        wanted["subject"] = subjects_with_narrower(settings, wanted["subject"])
+    searcher, generation = location.searcher(settings)
+    schema = location.searchable_index(settings).schema
     redirect = _redirect(searcher, schema, q) if q.strip() else None
-
-    compiler = _Compiler(schema, langs)
+    compiler = _Compiler(schema, [lang] if lang else list(CODES))
     if redirect is not None:
         tree: Tree | None = Leaf(q.strip().removeprefix("symbol:").strip(), "symbol")
     else:
         tree = parse_query(q)
         if tree is None and q.strip():
             raise QueryError("the query has no words to search for, only operators or signs")
-    if tree is None:
-        # nothing to look for: list everything (in ``lang`` if given), newest first
+    if tree is None:  # nothing to look for: everything (in ``lang`` if given)
         text_query = (tantivy.Query.term_query(schema, "language", lang) if lang
                       else tantivy.Query.all_query())
-        if sort == "relevance":
-            sort = "date"
     else:
         text_query = compiler.compile(tree) or tantivy.Query.empty_query()
-    wanted = dict(clean)
-    if narrower and "subject" in wanted:
-        wanted["subject"] = subjects_with_narrower(settings, wanted["subject"])
     filter_queries = {name: _filter_query(schema, name, values) for name, values in wanted.items()}
-    scored = [text_query] + [tantivy.Query.const_score_query(f, 0.0)
-                             for f in filter_queries.values()]
-    full = _and(scored)
+    full = _and([text_query] + [tantivy.Query.const_score_query(f, 0.0)
+                                for f in filter_queries.values()])
+    key = (generation, q, lang, tuple(sorted((k, tuple(v)) for k, v in wanted.items())), exact)
+    counting = counts.start(searcher, schema, key, text_query, filter_queries, exact=exact,
+                            everything=tree is None and not lang)
+    return _Prepared(searcher, schema, compiler, tree, redirect, full, counting, key)
 
-    counting = _count_facets(searcher, text_query, filter_queries)
+
+def search(settings: Settings, q: str, *, lang: str | None = None,
+           filters: dict[str, list[str]] | None = None, sort: str = "relevance",
+           page: int = 1, per_page: int = 20, ui_lang: str | None = None,
+           narrower: bool = False, exact: bool = False,
+           wait_for_facets: bool = False) -> SearchResults:
+    """Search the index. An empty query lists everything (newest first) with facets.
+
+    ``ui_lang`` (the reader's interface language) only breaks ties when choosing
+    which language a hit is shown in. ``narrower`` widens a subject filter to every
+    concept below the chosen ones in the thesaurus. Totals and facet counts are exact up
+    to ``counts.EXACT_UP_TO`` matches and estimated beyond (``total_exact``,
+    ``facets_exact``) unless ``exact``. The facets are those already counted when the
+    hits are ready (``facets_ready``); ``wait_for_facets`` waits for them.
+    """
+    q, lang, clean = _checked(q, lang, filters, sort, page, per_page)
+    with _SLOTS:
+        prepared = _prepare(settings, q, lang, clean, narrower, exact)
+        if prepared.tree is None and sort == "relevance":
+            sort = "date"  # a list of everything: newest first
+        results = _top_hits(prepared, q, lang, clean, sort, page, per_page, ui_lang)
+    results.take_facets(wait=wait_for_facets)
+    return results
+
+
+def facets(settings: Settings, q: str, *, lang: str | None = None,
+           filters: dict[str, list[str]] | None = None, narrower: bool = False,
+           exact: bool = False) -> SearchResults:
+    """The total and facet counts of a search, without its hits (what a result page's
+    script asks for when the page went out before them), waiting for them."""
+    q, lang, clean = _checked(q, lang, filters, "relevance", 1, 1)
+    with _SLOTS:
+        prepared = _prepare(settings, q, lang, clean, narrower, exact)
+        if prepared.counting.total is None:
+            found = prepared.searcher.search(prepared.full, 1, count=True)
+            counts.settle(prepared.key, found.count or 0)
+    counting = prepared.counting
+    results = SearchResults(query=q, total=counting.total or 0, hits=[], facets={},
+                            redirect_uid=prepared.redirect, lang=lang, filters=clean,
+                            total_exact=counting.total_exact, facets_ready=False,
+                            counting=counting)
+    results.take_facets(wait=True)
+    return results
+
+
+def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, list[str]],
+              sort: str, page: int, per_page: int, ui_lang: str | None) -> SearchResults:
+    searcher, schema, counting = prepared.searcher, prepared.schema, prepared.counting
+    langs = [lang] if lang else list(CODES)
+    count = counting.total is None
     offset = (page - 1) * per_page
     if sort == "date":
-        found = searcher.search(full, per_page, count=False, order_by_field="date",
+        found = searcher.search(prepared.full, per_page, count=count, order_by_field="date",
                                 offset=offset, order=tantivy.Order.Desc)
     else:
-        found = searcher.search(full, per_page, count=False, offset=offset)
+        found = searcher.search(prepared.full, per_page, count=count, offset=offset)
+    if count:
+        total = found.count or 0
+        counts.settle(prepared.key, total)
+    else:
+        total = counting.total or 0
     hits = []
-    by_language = _language_scores(searcher, schema, tree, langs,
+    by_language = _language_scores(searcher, schema, prepared.tree, langs,
                                    [address for _, address in found.hits])
     for score, address in found.hits:
         payload = _payload(searcher.doc(address))
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
-        hits.append(_hit(payload, score, shown, compiler.matchers))
-    total, facets = _facet_results(counting)
-    return SearchResults(query=q, total=total, hits=hits, facets=facets,
-                         redirect_uid=redirect, page=page, per_page=per_page, sort=sort,
-                         lang=lang, filters=clean)
+        hits.append(_hit(payload, score, shown, prepared.compiler.matchers))
+    results = SearchResults(query=q, total=total, hits=hits, facets={},
+                            redirect_uid=prepared.redirect, page=page, per_page=per_page,
+                            sort=sort, lang=lang, filters=clean,
+                            total_exact=counting.total_exact, facets_ready=False,
+                            counting=counting)
+    results.take_facets(wait=False)
+    return results
 
 
 def subjects_with_narrower(settings: Settings, values: list[str]) -> list[str]:
