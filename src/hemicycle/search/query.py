@@ -128,7 +128,9 @@ class _Compiler:
         self.with_symbols = with_symbols
         self.matchers: dict[str, Matcher] = {lang: Matcher() for lang in CODES}
 
-    def compile(self, tree: Tree, positive: bool = True) -> tantivy.Query | None:
+    def compile(self, tree: Tree, positive: bool = True,
+                typed: str | None = None) -> tantivy.Query | None:
+        """``typed``: the query as typed, when ``tree`` is the whole of it."""
         if isinstance(tree, Leaf):
             return self.leaf(tree, positive)
         if tree.op == "not":
@@ -154,20 +156,28 @@ class _Compiler:
             return None
         if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        phrase = self.phrase_boost(tree)
+        phrase = self.phrase_boost(tree, typed)
         if phrase is not None:
             clauses.append((tantivy.Occur.Should, phrase))
         return tantivy.Query.boolean_query(clauses)
 
-    # plain words side by side: documents that have them as a phrase come first
-    def phrase_boost(self, tree: Node) -> tantivy.Query | None:
+    def phrase_boost(self, tree: Node, typed: str | None) -> tantivy.Query | None:
+        """Words side by side: documents that have them as one phrase come first.
+
+        The phrase is the whole query as typed when it is nothing but words and quoted
+        phrases, so that a passage pasted with its quotation marks or a capitalised "AND"
+        ("LADIES AND GENTLEMEN") is still found where it stands, word for word."""
         leaves = tree.children
         if len(leaves) < 2 or not all(
-            isinstance(c, Leaf) and c.field is None and not c.prefix and not c.phrase
-            for c in leaves
+            isinstance(c, Leaf) and c.field is None and not c.prefix for c in leaves
         ):
             return None
-        text = " ".join(c.text for c in leaves)
+        if typed is not None:
+            text = typed.replace('"', " ")
+        elif any(c.phrase for c in leaves):
+            return None
+        else:
+            text = " ".join(c.text for c in leaves)
         subs = []
         for lang in self.langs:
             toks = terms(lang, text)
@@ -223,6 +233,8 @@ class _Compiler:
 
     def leaf(self, leaf: Leaf, positive: bool) -> tantivy.Query | None:
         if leaf.field in (None, "title", "text"):
+            if leaf.prefix and not re.search(r"[^\W_]", leaf.text):
+                return None  # signs only ("：*" in a pasted passage): nothing to look for
             if leaf.prefix and len(leaf.text) < 2 and not re.search(r"[\u3400-\u9fff]", leaf.text):
                 raise QueryError(f"the prefix {leaf.text}* is too short: give at least 2 letters")
             subs = []
@@ -502,7 +514,7 @@ def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list
         text_query = (tantivy.Query.term_query(schema, "language", lang) if lang
                       else tantivy.Query.all_query())
     else:
-        text_query = compiler.compile(tree) or tantivy.Query.empty_query()
+        text_query = compiler.compile(tree, typed=q) or tantivy.Query.empty_query()
     filter_queries = {name: _filter_query(schema, name, values) for name, values in wanted.items()}
     full = _and([text_query] + [tantivy.Query.const_score_query(f, 0.0)
                                 for f in filter_queries.values()])
