@@ -267,7 +267,9 @@ def _texts(batch: int, count: int, seed: int) -> list[dict[str, str]]:
     return texts
 
 
-def records(n: int, seed: int = 2026, start_id: int = 1) -> Iterator[IndexRecord]:
+def records(n: int, seed: int = 2026, start_id: int = 1,
+            ids: list[int] | None = None) -> Iterator[IndexRecord]:
+    """``n`` records; the i-th has id ``ids[i]`` if given, else ``start_id + i``."""
     symbols = real_symbols()
     labels = subject_labels()
     weights = [1 / (i + 1) for i in range(len(labels))]
@@ -289,8 +291,8 @@ def records(n: int, seed: int = 2026, start_id: int = 1) -> Iterator[IndexRecord
             date = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
             subjects = sorted(set(rng.choices(labels, weights, k=rng.randint(0, 3))))
             yield IndexRecord(
-                id=start_id + i, uid=f"{seed:x}{i:012x}", symbol=sym.canonical,
-                doc_type=sym.doc_type, body=sym.body, session=sym.session,
+                id=ids[i] if ids is not None else start_id + i, uid=f"{seed:x}{i:012x}",
+                symbol=sym.canonical, doc_type=sym.doc_type, body=sym.body, session=sym.session,
                 year=sym.year or year, date=date, symbols=[sym.canonical],
                 symbol_keys=[sym.key], titles={lang: _title(t) for lang, t in texts.items()},
                 texts=texts, subjects=subjects,
