@@ -28,6 +28,7 @@ _opened: dict[str, tantivy.Index] = {}
 _opened_lock = threading.Lock()
 _empty: tantivy.Index | None = None
 _commits: dict[str, tuple[int, int]] = {}  # index path -> its meta.json as last read
+_usable: dict[str, int] = {}  # generation found usable -> its schema marker's mtime
 
 
 def current_path(settings: Settings) -> Path | None:
@@ -72,8 +73,11 @@ def searchable_index(settings: Settings) -> tantivy.Index:
     """The current index, or an empty one in memory when none is built yet (searching
     never creates an index: an empty one on disk would hide the catalogue from the next
     ``update_documents``, which builds the whole index when there is none)."""
-    path = current_path(settings)
-    if is_usable(path):
+    return _searchable(current_path(settings))
+
+
+def _searchable(path: Path | None) -> tantivy.Index:
+    if _seen_usable(path):
         return open_index(path)
     global _empty
     with _opened_lock:
@@ -89,7 +93,7 @@ def searcher(settings: Settings) -> tuple[tantivy.Searcher, tuple[str, int, int]
     here first reloads the reader, so that results cached under a generation were
     computed on it (Tantivy's own reload follows a commit only after a delay)."""
     path = current_path(settings)
-    index = searchable_index(settings)
+    index = _searchable(path)
     if index is _empty or path is None:
         return index.searcher(), ("", 0, 0)
     try:
@@ -125,6 +129,23 @@ def is_usable(path: Path | None) -> bool:
         return False
     marker = path / "hemicycle-schema"
     return marker.is_file() and marker.read_text().strip() == str(SCHEMA_VERSION)
+
+
+def _seen_usable(path: Path | None) -> bool:
+    """``is_usable``, read again only when the generation's schema marker changed (one
+    stat per search instead of two file reads)."""
+    if path is None:
+        return False
+    try:
+        stamp = os.stat(path / "hemicycle-schema").st_mtime_ns
+    except OSError:
+        return False
+    if _usable.get(str(path)) == stamp:
+        return True
+    usable = is_usable(path)
+    if usable:
+        _usable[str(path)] = stamp
+    return usable
 
 
 @contextmanager

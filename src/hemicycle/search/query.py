@@ -385,16 +385,27 @@ def _payload(doc: tantivy.Document) -> dict:
     return payload
 
 
+def _in_index(searcher: tantivy.Searcher, lang: str, matcher: Matcher) -> bool:
+    """Whether any word the query looks for in ``lang`` is in that language's fields."""
+    if matcher.prefixes:
+        return True
+    return any(searcher.doc_freq(name, term) for term in matcher.terms
+               for name in (text_field(lang), title_field(lang)))
+
+
 def _language_scores(searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Tree | None,
-                     langs: list[str], addresses: list) -> dict[tuple[int, int], dict[str, float]]:
-    """How well each hit matches in each language: the query run once per language,
-    restricted to the hits (cheap), so that a hit is shown in the language it matched."""
+                     langs: list[str], addresses: list, matchers: dict[str, Matcher],
+                     ) -> dict[tuple[int, int], dict[str, float]]:
+    """How well each hit matches in each language: the query run once per language whose
+    fields hold any of its words, restricted to the hits (cheap), so that a hit is shown
+    in the language it matched."""
     scores: dict[tuple[int, int], dict[str, float]] = {}
     if tree is None or len(langs) == 1 or not addresses:
         return scores
     ids = searcher.fast_field_values("doc_id", addresses)
     only_hits = tantivy.Query.term_set_query(schema, "doc_id", [i for i in ids if i is not None])
-    for lang in langs:
+    wanted = [lang for lang in langs if _in_index(searcher, lang, matchers[lang])]
+    for lang in wanted or langs:
         compiled = _Compiler(schema, [lang], with_symbols=False).compile(tree)
         if compiled is None:
             continue
@@ -586,7 +597,8 @@ def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, li
         total = counting.total or 0
     hits = []
     by_language = _language_scores(searcher, schema, prepared.tree, langs,
-                                   [address for _, address in found.hits])
+                                   [address for _, address in found.hits],
+                                   prepared.compiler.matchers)
     for score, address in found.hits:
         payload = _payload(searcher.doc(address))
         shown = _pick_language(payload, langs,

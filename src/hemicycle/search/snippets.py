@@ -15,8 +15,8 @@ from hemicycle.search.analysis import term_spans
 
 WIDTH = {"zh": 120}
 DEFAULT_WIDTH = 240
-CHUNK = 3000  # characters analysed at a time while looking for the first match
-MAX_CHUNKS = 8  # a match only further on (or only in the title) shows the beginning
+CHUNK = 1000  # characters analysed at a time while looking for the first match
+MAX_CHUNKS = 24  # a match only further on (or only in the title) shows the beginning
 MAX_SPANS = 500
 
 
