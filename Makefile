@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export HEMICYCLE_DATA ?= $(CURDIR)/var
 
-.PHONY: setup system demo demo-data serve test lint clean
+.PHONY: setup system demo demo-data serve test lint clean bench-setup
 
 setup: system $(VENV)/.installed
 
@@ -19,6 +19,11 @@ $(VENV)/.installed: pyproject.toml
 	# command runs (its PyPI wheel bundles another Tesseract version)
 	$(BIN)/pip install -q --no-binary tesserocr -e '.[test]'
 	@touch $@
+
+# What the benchmarks need beyond the application (DuckDB for the votes baseline):
+# `make bench-setup`, then `.venv/bin/python bench/<area>_<what>.py`.
+bench-setup: setup
+	$(BIN)/pip install -q -e '.[test,bench]'
 
 # Every loader is idempotent: running demo-data twice changes nothing. The bulk load
 # flushes storage once per OCFL version (syncfs) instead of once per file.
