@@ -20,7 +20,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
 from hemicycle.search import location
-from hemicycle.search.analysis import prepare
+from hemicycle.search.analysis import prepare_for_index
 from hemicycle.search.records import IndexRecord, read_records
 from hemicycle.search.schema import (
     LANGUAGE_SET,
@@ -44,10 +44,15 @@ def to_index_document(record: IndexRecord) -> tantivy.Document:
     doc.add_bytes("payload", record.payload())
     for lang, data in record.snippet_sources().items():
         doc.add_bytes(stored_text_field(lang), data)
-    for lang, title in record.titles.items():
-        doc.add_text(title_field(lang), prepare(lang, title))
-    for lang, text in record.texts.items():
-        doc.add_text(text_field(lang), prepare(lang, text))
+    for name, lang, text in ([(title_field(lang), lang, title)
+                               for lang, title in record.titles.items()]
+                              + [(text_field(lang), lang, text)
+                                 for lang, text in record.texts.items()]):
+        prepared = prepare_for_index(lang, text)
+        if isinstance(prepared, str):
+            doc.add_text(name, prepared)
+        else:
+            doc.add_pre_tokenized_text(name, prepared)
     for key in record.symbol_keys:
         doc.add_text("symbol", key)
     for symbol in record.symbols:
