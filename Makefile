@@ -43,6 +43,9 @@ demo-data: setup
 	$(BIN)/hemicycle subjects vocab unbis
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
 
+# the demo corpus is small: counting exactly up to 500 matches (not 10,000) shows the
+# estimated totals and facet counts of big result sets ("about N") on real data
+demo: export HEMICYCLE_SEARCH_EXACT_UP_TO ?= 500
 demo: demo-data
 	$(BIN)/hemicycle serve --host 127.0.0.1 --port 8000
 

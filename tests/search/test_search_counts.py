@@ -2,12 +2,13 @@
 index's sample beyond (and said to be), exact on request, cached per index generation,
 and a result page that never waits for its facets.
 
-The thresholds are lowered for these tests (the corpus has 280 documents, the real ones
-are 10,000), so that the same rules run on a small real index.
+The threshold is lowered for these tests (``search_exact_up_to`` 40: the corpus has 280
+documents), so that the same rules run on a small real index.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.cli import app
+from hemicycle.config import ConfigError, load_settings
 from hemicycle.search import counts
 from hemicycle.search.index import rebuild_index, update_documents
 from hemicycle.search.query import facets, search
@@ -27,11 +29,11 @@ from hemicycle.web.app import create_app
 
 
 @pytest.fixture
-def small_thresholds(monkeypatch):
-    monkeypatch.setattr(counts, "EXACT_UP_TO", 40)
-    monkeypatch.setattr(counts, "SAMPLE_TARGET", 90)
+def small(corpus):
+    """The shared corpus, counted exactly up to 40 matches only."""
+    settings, _, _ = corpus
     counts.CACHE.clear()
-    yield
+    yield dataclasses.replace(settings, search_exact_up_to=40)
     counts.CACHE.clear()
 
 
@@ -46,8 +48,8 @@ def test_about_keeps_two_significant_digits():
         [3, 87, 120, 12_000, 990_000]
 
 
-def test_a_big_result_set_is_estimated_and_marked(corpus, small_thresholds):
-    settings, _, _ = corpus
+def test_a_big_result_set_is_estimated_and_marked(small):
+    settings = small
     exact = search(settings, "the", lang="en", exact=True, wait_for_facets=True)
     assert exact.total_exact and exact.facets_exact and exact.total > 100
 
@@ -59,8 +61,8 @@ def test_a_big_result_set_is_estimated_and_marked(corpus, small_thresholds):
     assert set(estimated.facets) == set(exact.facets)
 
 
-def test_a_small_result_set_stays_exact(corpus, small_thresholds):
-    settings, _, _ = corpus
+def test_a_small_result_set_stays_exact(small):
+    settings = small
     few = search(settings, "Gibraltar", wait_for_facets=True)
     assert few.total_exact and few.facets_exact
     assert few.total == search(settings, "Gibraltar", exact=True).total > 0
@@ -68,17 +70,17 @@ def test_a_small_result_set_stays_exact(corpus, small_thresholds):
     assert everything.total_exact and everything.total == 280
 
 
-def test_each_facet_is_exact_or_estimated_on_its_own(corpus, small_thresholds):
+def test_each_facet_is_exact_or_estimated_on_its_own(small):
     """A filter narrows the hits, but its own facet counts without it (multi-select)."""
-    settings, _, _ = corpus
+    settings = small
     narrowed = search(settings, "the", lang="en", filters={"year": ["1966"]},
                       wait_for_facets=True)
     assert narrowed.total_exact and narrowed.total < 40
     assert not narrowed.facets_exact  # the year facet counts every year's matches
 
 
-def test_the_page_says_about_and_links_to_exact_counts(corpus, small_thresholds):
-    settings, _, _ = corpus
+def test_the_page_says_about_and_links_to_exact_counts(small):
+    settings = small
     client = TestClient(create_app(settings))
     page = client.get("/search", params={"q": "the", "lang": "en", "facets": "wait"}).text
     assert 'data-total-exact="false"' in page and "about " in page
@@ -96,9 +98,11 @@ def test_the_page_says_about_and_links_to_exact_counts(corpus, small_thresholds)
     assert api_exact["total_exact"] is True and api_exact["total"] > api["total"] * 0.5
 
 
-def test_the_command_line_says_about(corpus, small_thresholds, monkeypatch):
-    settings, _, _ = corpus
+def test_the_command_line_says_about(small, monkeypatch):
+    settings = small
     monkeypatch.setenv("HEMICYCLE_DATA", str(settings.data_dir))
+    monkeypatch.setenv("HEMICYCLE_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("HEMICYCLE_SEARCH_EXACT_UP_TO", "40")
     out = CliRunner().invoke(app, ["search", "the", "--lang", "en"])
     assert out.exit_code == 0, out.output
     assert out.stdout.startswith("about ")
@@ -155,3 +159,12 @@ def test_counts_are_cached_per_index_generation(settings):
     assert facets(settings, "").total == after.total
     assert len(counts.CACHE.entries) == 3  # so is a new index directory
     counts.CACHE.clear()
+
+
+def test_the_threshold_is_a_setting(tmp_path, monkeypatch):
+    assert load_settings(tmp_path).search_exact_up_to == 10_000
+    monkeypatch.setenv("HEMICYCLE_SEARCH_EXACT_UP_TO", "500")
+    assert load_settings(tmp_path).search_exact_up_to == 500
+    monkeypatch.setenv("HEMICYCLE_SEARCH_EXACT_UP_TO", "many")
+    with pytest.raises(ConfigError, match="HEMICYCLE_SEARCH_EXACT_UP_TO: 'many'"):
+        load_settings(tmp_path)

@@ -71,7 +71,8 @@ def search_command(
     narrower: Annotated[bool, typer.Option(
         help="A subject filter also finds the concepts below it.")] = False,
     exact: Annotated[bool, typer.Option(
-        help="Count every match (beyond 10,000 totals and facets are estimated).")] = False,
+        help="Count every match (beyond search_exact_up_to, 10,000 unless set, totals "
+             "and facet counts are estimated on a sample).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the catalogue's documents in any of the six languages."""

@@ -1,13 +1,14 @@
 """How many documents match, and how many fall under each facet value, at a cost bounded by
 what a page shows.
 
-* Totals are exact up to ``EXACT_UP_TO`` matches. Beyond, they are estimated from a fixed
-  random sample of the index (the documents of the first sample buckets, about
-  ``SAMPLE_TARGET`` of them, see ``schema.sample_bucket``) and given as "about N", rounded
-  to two significant digits, unless exact counts are asked for. Whether a result set is
+* Totals are exact up to ``Settings.search_exact_up_to`` matches (10,000 unless set).
+  Beyond, they are estimated from a fixed random sample of the index (the documents of
+  the first sample buckets, about as many as that setting, see ``schema.sample_bucket``)
+  and given as "about N", rounded to two significant digits, unless exact counts are
+  asked for. Whether a result set is
   that big is itself read from the sample, which costs a few hundred microseconds at a
   million documents: the sample's documents lie side by side in the index.
-* Facet counts follow the same rule for each facet: exact on up to ``EXACT_UP_TO`` matches,
+* Facet counts follow the same rule for each facet: exact on up to that many matches,
   else counted on the sample, scaled and marked approximate. They are counted in worker
   threads (Tantivy lets go of the GIL) and kept, with the total, in a cache keyed by the
   index generation (directory and last commit) and the query, so a second page, a return
@@ -35,8 +36,6 @@ from hemicycle.search.schema import (
     languages_of_set,
 )
 
-EXACT_UP_TO = 10_000
-SAMPLE_TARGET = 10_000  # documents in the sample (all of them in an index up to ~10,000)
 CACHE_ENTRIES = 1024
 FACET_SIZES = {"body": 30, "year": 100, "session": 50, "type": 30, "language": 6,
                "subject": 30}
@@ -70,11 +69,14 @@ def about(value: float) -> int:
 
 
 class _Sample:
-    """The sample buckets of one searcher, and how many documents they hold."""
+    """The sample buckets of one searcher, and how many documents they hold: about
+    ``exact_up_to`` (the whole index when it is not much bigger)."""
 
-    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema) -> None:
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema,
+                 exact_up_to: int) -> None:
+        self.exact_up_to = exact_up_to
         self.num_docs = searcher.num_docs
-        wanted = math.ceil(SAMPLE_BUCKETS * SAMPLE_TARGET / max(1, self.num_docs))
+        wanted = math.ceil(SAMPLE_BUCKETS * exact_up_to / max(1, self.num_docs))
         self.whole = wanted >= SAMPLE_BUCKETS
         self.buckets = list(range(min(wanted, SAMPLE_BUCKETS)))
         self.docs = sum(searcher.doc_freq(SAMPLE, b) for b in self.buckets) or 1
@@ -128,7 +130,7 @@ def _count_group(searcher: tantivy.Searcher, sample: _Sample, names: list[str],
     if not exact and not sample.whole:
         counted = searcher.aggregate(sample.restrict(query),
                                      {**spec, "_n": {"value_count": {"field": "doc_id"}}})
-        if (counted["_n"]["value"] or 0) * sample.scale > EXACT_UP_TO:
+        if (counted["_n"]["value"] or 0) * sample.scale > sample.exact_up_to:
             return {name: _buckets(name, counted, sample.scale) for name in names}, False
     counted = searcher.aggregate(query, spec)
     return {name: _buckets(name, counted, None) for name in names}, True
@@ -190,15 +192,15 @@ CACHE = _Cache(CACHE_ENTRIES)
 
 
 def start(searcher: tantivy.Searcher, schema: tantivy.Schema, key: tuple,
-          text: tantivy.Query, filters: dict[str, tantivy.Query], *,
+          text: tantivy.Query, filters: dict[str, tantivy.Query], *, exact_up_to: int,
           exact: bool = False, everything: bool = False) -> Counting:
     """The counts of ``text`` under ``filters`` (both as searched), from the cache or being
-    counted. ``key`` names the generation and the query; ``exact``: no estimates;
-    ``everything``: ``text`` matches every document (the total is the index's size)."""
+    counted. ``key`` names the generation, the query and the setting ``exact_up_to``;
+    ``exact``: no estimates; ``everything``: ``text`` matches every document."""
     found = CACHE.get(key)
     if found is not None:
         return found
-    sample = _Sample(searcher, schema)
+    sample = _Sample(searcher, schema, exact_up_to)
     full = _and([text, *filters.values()])
     total: int | None = None
     total_exact = True
@@ -207,7 +209,7 @@ def start(searcher: tantivy.Searcher, schema: tantivy.Schema, key: tuple,
     elif not exact and not sample.whole:
         in_sample = searcher.search(sample.restrict(full), 1, count=True)
         estimate = (in_sample.count or 0) * sample.scale
-        if estimate > EXACT_UP_TO:
+        if estimate > exact_up_to:
             total, total_exact = about(estimate), False
     job = _POOL.submit(_count_facets, searcher, sample, text, filters, exact)
     return CACHE.put(key, Counting(total, total_exact, job))

@@ -529,8 +529,10 @@ def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list
     filter_queries = {name: _filter_query(schema, name, values) for name, values in wanted.items()}
     full = _and([text_query] + [tantivy.Query.const_score_query(f, 0.0)
                                 for f in filter_queries.values()])
-    key = (generation, q, lang, tuple(sorted((k, tuple(v)) for k, v in wanted.items())), exact)
-    counting = counts.start(searcher, schema, key, text_query, filter_queries, exact=exact,
+    key = (generation, q, lang, tuple(sorted((k, tuple(v)) for k, v in wanted.items())), exact,
+           settings.search_exact_up_to)
+    counting = counts.start(searcher, schema, key, text_query, filter_queries,
+                            exact_up_to=settings.search_exact_up_to, exact=exact,
                             everything=tree is None and not lang)
     return _Prepared(searcher, schema, compiler, tree, redirect, full, counting, key)
 
@@ -545,7 +547,7 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
     ``ui_lang`` (the reader's interface language) only breaks ties when choosing
     which language a hit is shown in. ``narrower`` widens a subject filter to every
     concept below the chosen ones in the thesaurus. Totals and facet counts are exact up
-    to ``counts.EXACT_UP_TO`` matches and estimated beyond (``total_exact``,
+    to ``settings.search_exact_up_to`` matches and estimated beyond (``total_exact``,
     ``facets_exact``) unless ``exact``. The facets are those already counted when the
     hits are ready (``facets_ready``); ``wait_for_facets`` waits for them.
     """

@@ -57,8 +57,9 @@ class SearchOut(BaseModel):
     lang: str | None
     total: int = Field(description="Number of matching documents (see total_exact)")
     total_exact: bool = Field(
-        description="False: more than 10,000 match and total is an estimate (two "
-                    "significant digits) from a sample of the index; exact=true counts")
+        description="False: more match than the library counts exactly (10,000 unless "
+                    "set otherwise) and total is an estimate (two significant digits) from "
+                    "a sample of the index; exact=true counts them all")
     page: int
     pages: int
     per_page: int
@@ -231,8 +232,9 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
     ``q`` takes words, "phrases", AND/OR/NOT (or +/-), parentheses, field:value
     (symbol, title, text, body, year, lang, type, subject, session) and prefixes
     (climat*). Filters may repeat (body=SC&body=GA). ``per_page`` is 1 to 100.
-    Beyond 10,000 matches the total and the facet counts are estimated from a sample
-    of the index (``total_exact``, ``facets_exact`` say so) unless ``exact=true``.
+    Beyond 10,000 matches (unless the library set otherwise) the total and the facet
+    counts are estimated from a sample of the index (``total_exact``, ``facets_exact``
+    say so) unless ``exact=true``.
     """
     try:
         params = _params(request)
