@@ -6,7 +6,8 @@ published documents of the catalogue in HEMICYCLE_DATA (``make demo-data`` fills
 the demo corpus: CR-UNSC resolutions, UN Parallel Corpus documents, General Debate
 speeches), each searched with ``lang`` set to the window's language; a window whose words
 (case and punctuation aside) occur in another document as well cannot single one out and
-is not drawn. Prints MRR@10 (the mean of 1/rank of the quoted document, 0 beyond 10) and
+is not drawn (``--shared-up-to K`` draws those found in up to K documents too, and prints
+the ceiling any ranking can expect on them: (1 + 1/2 + ... + 1/k) / k for k documents). Prints MRR@10 (the mean of 1/rank of the quoted document, 0 beyond 10) and
 the share found first, per language and per kind of document, and the misses.
 
     HEMICYCLE_DATA=var .venv/bin/python bench/search_known_item.py [--per-language 300]
@@ -62,8 +63,9 @@ def documents(settings) -> dict[str, list[tuple[str, str, str]]]:
 
 
 def sample(docs: list[tuple[str, str, str]], lang: str, count: int, seed: str,
-           shared: bool = False) -> list[tuple[str, str, str]]:
-    """``count`` windows (uid, kind, window) no other document shares (``shared``: any)."""
+           up_to: int = 1) -> list[tuple[str, str, str, int]]:
+    """``count`` windows (uid, kind, window, documents that have it) found in at most
+    ``up_to`` documents (0: any number)."""
     rng = random.Random(seed)
     flat = [plain(text, lang) for _, _, text in docs]
     out, attempts = [], 0
@@ -76,9 +78,10 @@ def sample(docs: list[tuple[str, str, str]], lang: str, count: int, seed: str,
             continue
         window = rng.choice(candidates)
         key = plain(window, lang)
-        if len(key.strip()) < 6 or (not shared and sum(key in f for f in flat) > 1):
+        having = sum(key in f for f in flat)
+        if len(key.strip()) < 6 or (up_to and having > up_to):
             continue
-        out.append((uid, kind, window))
+        out.append((uid, kind, window, having))
     return out
 
 
@@ -88,8 +91,9 @@ def main() -> None:
     parser.add_argument("--seed", default="known-item")
     parser.add_argument("--misses", type=int, default=5, help="misses shown per language")
     parser.add_argument("--lang", action="append", help="only these languages")
-    parser.add_argument("--shared", action="store_true",
-                        help="draw windows other documents share as well (boilerplate)")
+    parser.add_argument("--shared-up-to", type=int, default=1,
+                        help="draw windows found in up to N documents (boilerplate; 0: any "
+                             "number); the quoted one must still come first")
     args = parser.parse_args()
     settings = load_settings()
     by_lang = documents(settings)
@@ -101,12 +105,16 @@ def main() -> None:
         if not docs:
             print(f"{lang}: no documents")
             continue
-        windows_ = sample(docs, lang, args.per_language, f"{args.seed}-{lang}", args.shared)
+        windows_ = sample(docs, lang, args.per_language, f"{args.seed}-{lang}",
+                          args.shared_up_to)
         ranks: list[float] = []
         kinds: dict[str, list[float]] = defaultdict(list)
         misses = []
         started = time.perf_counter()
-        for uid, kind, window in windows_:
+        # what any ranking can expect on average when k documents hold the same words
+        ceiling = statistics.mean(sum(1 / r for r in range(1, k + 1)) / k
+                                  for *_, k in windows_)
+        for uid, kind, window, _having in windows_:
             try:
                 hits = search(settings, window, lang=lang, per_page=TOP).hits
             except QueryError:
@@ -122,7 +130,8 @@ def main() -> None:
         first = sum(r == 1 for r in ranks)
         per_kind = ", ".join(f"{k} {statistics.mean(v):.3f} ({len(v)})"
                              for k, v in sorted(kinds.items()))
-        print(f"{lang}: MRR@{TOP} {statistics.mean(ranks):.3f}, first {first}/{len(ranks)} "
+        print(f"{lang}: MRR@{TOP} {statistics.mean(ranks):.3f} (ceiling {ceiling:.3f}), "
+              f"first {first}/{len(ranks)} "
               f"({len(docs)} documents; {elapsed / len(ranks) * 1000:.1f} ms a query); "
               f"by kind: {per_kind}")
         for rr, window, uid, top in misses[:args.misses]:
