@@ -7,8 +7,9 @@ the demo corpus: CR-UNSC resolutions, UN Parallel Corpus documents, General Deba
 speeches), each searched with ``lang`` set to the window's language; a window whose words
 (case and punctuation aside) occur in another document as well cannot single one out and
 is not drawn (``--shared-up-to K`` draws those found in up to K documents too, and prints
-the ceiling any ranking can expect on them: (1 + 1/2 + ... + 1/k) / k for k documents). Prints MRR@10 (the mean of 1/rank of the quoted document, 0 beyond 10) and
-the share found first, per language and per kind of document, and the misses.
+the ceiling any ranking can expect on them: (1 + 1/2 + ... + 1/k) / k for k documents).
+Prints MRR@10 (the mean of 1/rank of the quoted document, 0 beyond 10) and the share
+found first, per language and per kind of document, and the misses.
 
     HEMICYCLE_DATA=var .venv/bin/python bench/search_known_item.py [--per-language 300]
 """
