@@ -21,6 +21,10 @@ class Settings:
     secret_key: str = field(repr=False)
     max_upload_bytes: int = 200 * 1024 * 1024
     base_url: str = "http://127.0.0.1:8000"
+    # where readers' addresses are resolved to country and city (hemicycle.usage.geo):
+    # "embedded" (the database the geoip2fast package ships: countries), "none", or
+    # the path of a MaxMind-format .mmdb file (relative paths: under the data dir)
+    geoip_database: str = "embedded"
 
     @property
     def index_dir(self) -> Path:
@@ -79,4 +83,6 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
         base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
         or "http://127.0.0.1:8000",
+        geoip_database=os.environ.get("HEMICYCLE_GEOIP_DATABASE")
+        or str(toml.get("geoip_database", "embedded")),
     )

@@ -40,7 +40,8 @@ def _record(request: Request, kind: str, item: str) -> None:
     api = "api" if request.url.path.startswith("/api/") else ""
     view = "/".join(p for p in (api, rest) if p) or "page"
     record_event(request.app.state.settings.data_dir, kind, item, address,
-                 request.headers.get("user-agent", ""), view=view)
+                 request.headers.get("user-agent", ""), view=view,
+                 resolver=request.app.state.geo)
 
 
 def record_investigation(request: Request, doc: Document) -> None:
