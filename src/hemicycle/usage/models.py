@@ -119,7 +119,8 @@ class UsageGeoMonthly(Base):
     country: Mapped[str] = mapped_column(String(2), primary_key=True)
     region: Mapped[str] = mapped_column(String(80), primary_key=True)
     city: Mapped[str] = mapped_column(String(80), primary_key=True)
-    item: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # indexed: where one document was read, and the views of guides and FAQ answers
+    item: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     language: Mapped[str] = mapped_column(String(2), primary_key=True)
     metric: Mapped[str] = mapped_column(String(40), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)

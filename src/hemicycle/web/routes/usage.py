@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from hemicycle.catalogue.models import Document
 from hemicycle.usage.exceptions import CounterError, exception
+from hemicycle.usage.pages import page_item, page_view
 from hemicycle.usage.period import Period, parse_period
 from hemicycle.usage.record import is_first_byte, record_event, search_item
 from hemicycle.usage.reports import KINDS, ReportRequest, build_report
@@ -31,14 +32,15 @@ router = APIRouter()
 _NOT_A_SEARCH = {"ui", "page", "per_page", "sort"}
 
 
-def _record(request: Request, kind: str, item: str) -> None:
+def _record(request: Request, kind: str, item: str, view: str | None = None) -> None:
     if request.method != "GET":  # a HEAD delivers nothing: not a use
         return
     address = request.client.host if request.client else "-"
-    # the route's own path below the item tells a page from its JSON, text or files
-    rest = request.url.path.rsplit(item, 1)[-1].strip("/") if kind != "s" else ""
-    api = "api" if request.url.path.startswith("/api/") else ""
-    view = "/".join(p for p in (api, rest) if p) or "page"
+    if view is None:
+        # the route's own path below the item tells a page from its JSON, text or files
+        rest = request.url.path.rsplit(item, 1)[-1].strip("/") if kind != "s" else ""
+        api = "api" if request.url.path.startswith("/api/") else ""
+        view = "/".join(p for p in (api, rest) if p) or "page"
     record_event(request.app.state.settings.data_dir, kind, item, address,
                  request.headers.get("user-agent", ""), view=view,
                  resolver=request.app.state.geo)
@@ -55,6 +57,17 @@ def record_download(request: Request, doc: Document) -> None:
     """A file was downloaded: a Request; a Range continuing a download does not count."""
     if doc.status == "published" and is_first_byte(request.headers.get("range")):
         _record(request, "r", doc.uid)
+
+
+def record_page_view(request: Request, page_type: str, language: str,
+                     path: str | None = None) -> None:
+    """A page that is not a document was read: a research guide (``guide``), an FAQ
+    answer (``faq``) or another page (``page``), in ``language`` (one of the six).
+    Counted as a COUNTER investigation of an item of Data_Type Other, by place and
+    language like a document; ``path`` defaults to the request's own path. Call it
+    from the page's route once the page is known to exist (not for a 404)."""
+    _record(request, "i", page_item(page_type, path or request.url.path),
+            view=page_view(language))
 
 
 def record_search(request: Request) -> None:

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("month", *_PLACE, "item", "language", "metric"),
     )
+    op.create_index("ix_usage_geo_monthly_item", "usage_geo_monthly", ["item"])
     op.create_table(
         "usage_country_monthly",
         sa.Column("month", sa.String(7), nullable=False),
@@ -79,6 +80,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("usage_geo_sources", "usage_city_monthly", "usage_country_monthly",
                   "usage_geo_monthly"):
+        if table == "usage_geo_monthly":
+            op.drop_index("ix_usage_geo_monthly_item", table_name=table)
         op.drop_table(table)
     op.drop_index("ix_usage_geo_daily_month", table_name="usage_geo_daily")
     op.drop_table("usage_geo_daily")
