@@ -18,6 +18,14 @@ from hemicycle.catalogue.models import Document
 from hemicycle.usage.exceptions import CounterError, exception
 from hemicycle.usage.pages import page_item, page_view
 from hemicycle.usage.period import Period, parse_period
+from hemicycle.usage.places import (
+    PlaceReportError,
+    PlaceRequest,
+    build_place_report,
+    parse_by,
+    parse_metrics,
+    place_report_tsv,
+)
 from hemicycle.usage.record import is_first_byte, record_event, search_item
 from hemicycle.usage.reports import KINDS, ReportRequest, build_report
 from hemicycle.usage.summary import METRICS, monthly_totals, months_available, top_items
@@ -169,6 +177,49 @@ def sushi_pr_p1(request: Request):
 def sushi_ir(request: Request):
     """Item Report (IR): begin_date, end_date, item_id, metric_type, granularity."""
     return _sushi_report(request, "ir")
+
+
+# ---- Hemicycle's reports by place ----
+
+_PLACE_PARAMS = {"begin_date", "end_date", "by", "metric", "granularity", "limit", "format",
+                 "ui"}
+
+
+@router.get("/api/usage/places", tags=["usage"])
+def places_report(request: Request):
+    """Usage by place (administrators): investigations and downloads per country, city,
+    item, language, body and type. begin_date, end_date (YYYY-MM), by (comma-separated),
+    metric (investigations|downloads), granularity (Month|Total), limit, format=tsv;
+    country names in the ``ui`` language."""
+    require_admin(request)
+    qp = request.query_params
+    unknown = sorted(k for k in qp if k not in _PLACE_PARAMS)
+    try:
+        if unknown:
+            raise PlaceReportError(f"unknown parameter {', '.join(unknown)}; expected "
+                                   f"{', '.join(sorted(_PLACE_PARAMS))}")
+        for name in ("begin_date", "end_date"):
+            if not qp.get(name):
+                raise PlaceReportError(f"{name}: missing (YYYY-MM)")
+        granularity = qp.get("granularity") or "Month"
+        if granularity not in ("Month", "Total"):
+            raise PlaceReportError(f"granularity {granularity!r}: expected Month or Total")
+        limit = qp.get("limit") or "0"
+        if not limit.isdigit() or int(limit) > 1_000_000:
+            raise PlaceReportError(f"limit {limit!r}: expected a whole number up to 1000000")
+        period = parse_period(qp.get("begin_date"), qp.get("end_date"))
+        place_request = PlaceRequest(period, parse_by(qp.get("by") or "country"),
+                                     parse_metrics(qp.get("metric")), granularity,
+                                     int(limit), request.state.lang)
+    except CounterError as exc:
+        raise HTTPException(400, exc.data) from None
+    except PlaceReportError as exc:
+        raise HTTPException(400, str(exc)) from None
+    report = build_place_report(request.app.state.settings, place_request)
+    if qp.get("format") == "tsv":
+        return PlainTextResponse(place_report_tsv(report, period),
+                                 media_type="text/tab-separated-values; charset=utf-8")
+    return report
 
 
 # ---- the staff page ----
