@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
-from hemicycle.usage.countries import country_name
+from hemicycle.usage.cldr import country_name
 from hemicycle.usage.models import (
     UsageCityMonthly,
     UsageCountryMonthly,

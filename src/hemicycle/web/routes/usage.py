@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from hemicycle.catalogue.models import Document
+from hemicycle.usage.dashboard import build_dashboard
 from hemicycle.usage.exceptions import CounterError, exception
 from hemicycle.usage.pages import page_item, page_view
 from hemicycle.usage.period import Period, parse_period
@@ -30,7 +31,9 @@ from hemicycle.usage.record import is_first_byte, record_event, search_item
 from hemicycle.usage.reports import KINDS, ReportRequest, build_report
 from hemicycle.usage.summary import METRICS, monthly_totals, months_available, top_items
 from hemicycle.usage.tabular import report_tsv
+from hemicycle.usage.view import CHART_TABLES, chart_tsv, dashboard_context
 from hemicycle.web.auth import require_admin, signin_first
+from hemicycle.web.i18n import translate
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -229,23 +232,47 @@ def _default_period(today: dt.date) -> Period:
     return parse_period(f"{year:04d}-{month:02d}", today.strftime("%Y-%m"), today)
 
 
+def _page_period(request: Request) -> tuple[Period, str | None]:
+    begin, end = request.query_params.get("begin"), request.query_params.get("end")
+    today = dt.datetime.now(dt.UTC).date()
+    try:
+        return (parse_period(begin, end) if begin or end else _default_period(today)), None
+    except CounterError as exc:
+        return _default_period(today), exc.data
+
+
 @router.get("/usage", include_in_schema=False)
 def usage_page(request: Request):
+    """The staff dashboard: charts drawn on the server, each with its numbers in a table
+    one click away and as TSV, and a text alternative."""
     if (redirect := signin_first(request, "admin")) is not None:
         return redirect
     settings = request.app.state.settings
-    begin, end = request.query_params.get("begin"), request.query_params.get("end")
-    error = None
-    try:
-        period = (parse_period(begin, end) if begin or end
-                  else _default_period(dt.datetime.now(dt.UTC).date()))
-    except CounterError as exc:
-        error = exc.data
-        period = _default_period(dt.datetime.now(dt.UTC).date())
+    period, error = _page_period(request)
+    lang = request.state.lang
     totals = monthly_totals(settings, period)
+    board = build_dashboard(settings, period)
+    context = dashboard_context(board, lang, lambda key, **v: translate(key, lang, **v))
     return render(request, "usage/usage.html", {
         "period": period, "begin": period.begin.strftime("%Y-%m"),
         "end": period.end.strftime("%Y-%m"), "metrics": METRICS, "totals": totals,
         "sums": {m: sum(row[m] for row in totals.values()) for m in METRICS},
-        "top": top_items(settings, period), "error": error,
+        "top": top_items(settings, period), "error": error, "board": board, **context,
     }, status_code=400 if error else 200)
+
+
+@router.get("/usage/data/{name}.tsv", include_in_schema=False)
+def usage_data(request: Request, name: str):
+    """The numbers behind one chart of the dashboard, as TSV (administrators)."""
+    require_admin(request)
+    if name not in CHART_TABLES:
+        raise HTTPException(404, f"no chart {name!r}: expected one of "
+                                 f"{', '.join(CHART_TABLES)}")
+    period, error = _page_period(request)
+    if error:
+        raise HTTPException(400, error)
+    board = build_dashboard(request.app.state.settings, period)
+    filename = f"usage-{name}-{period.months[0]}-{period.months[-1]}.tsv"
+    return PlainTextResponse(chart_tsv(board, name, request.state.lang),
+                             media_type="text/tab-separated-values; charset=utf-8",
+                             headers={"content-disposition": f'attachment; filename="{filename}"'})

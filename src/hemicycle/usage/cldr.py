@@ -1,5 +1,5 @@
-"""Country names in the interface language, from CLDR (through ICU, pinned with
-pyicu-wheels): readers' countries are stored as ISO 3166-1 alpha-2 codes only."""
+"""Names of countries and languages in the interface language, from CLDR (through ICU,
+pinned with pyicu-wheels): usage keeps ISO 3166-1 and ISO 639-1 codes only."""
 
 from __future__ import annotations
 
@@ -15,3 +15,9 @@ def country_name(code: str, language: str) -> str:
     """``FR`` in ``ar`` -> فرنسا; ZZ is CLDR's Unknown Region in every language."""
     name = icu.Locale("", code or UNKNOWN).getDisplayCountry(icu.Locale(language))
     return name or code
+
+
+@lru_cache(maxsize=256)
+def language_name(code: str, language: str) -> str:
+    """``fr`` in ``zh`` -> 法语."""
+    return icu.Locale(code).getDisplayLanguage(icu.Locale(language)) or code
