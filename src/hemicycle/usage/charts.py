@@ -34,7 +34,9 @@ def classes(top: int) -> list[tuple[int, int]]:
     so that a few very busy countries leave the others visible."""
     if top <= 0:
         return []
-    steps = min(len(SHADES), max(1, top))
+    if top <= len(SHADES):
+        return [(n, n) for n in range(1, top + 1)]
+    steps = len(SHADES)
     edges = sorted({max(1, round(top ** (i / steps))) for i in range(steps + 1)} | {1})
     ranges, low = [], 1
     for high in edges[1:]:
@@ -44,12 +46,19 @@ def classes(top: int) -> list[tuple[int, int]]:
     return ranges or [(1, top)]
 
 
+def _colour(i: int, ranges: list) -> str:
+    """The shade of the i-th range: spread over the palette, the last one darkest."""
+    if len(ranges) <= 1:
+        return SHADES[-1]
+    return SHADES[round(i * (len(SHADES) - 1) / (len(ranges) - 1))]
+
+
 def shade(n: int, ranges: list[tuple[int, int]]) -> str:
     if n <= 0:
         return EMPTY
     for i, (_, high) in enumerate(ranges):
         if n <= high:
-            return SHADES[min(i, len(SHADES) - 1)]
+            return _colour(i, ranges)
     return SHADES[-1]
 
 
@@ -79,7 +88,7 @@ def legend(counts: dict[str, int]) -> list[tuple[str, str]]:
     """(colour, range) pairs for the map's key."""
     ranges = classes(max(counts.values(), default=0))
     out = [(EMPTY, "0")]
-    out += [(SHADES[i], f"{low:,}" if low == high else f"{low:,}–{high:,}")
+    out += [(_colour(i, ranges), f"{low:,}" if low == high else f"{low:,}–{high:,}")
             for i, (low, high) in enumerate(ranges)]
     return out
 
