@@ -128,3 +128,38 @@ def test_reader_place_is_spooled_and_the_address_is_not(settings, tmp_path, city
     assert {line["src"] for line in lines} == {app.state.geo.source}
     for address in ("81.2.69", "2a02:ec80", "192.168"):
         assert address not in text
+
+
+def test_process_names_a_bad_database_but_counts_the_spool(settings, tmp_path):
+    from usage_support import add_document, geo_line, write_spool
+
+    uid = add_document(settings, "A/RES/74/1")
+    write_spool(settings.data_dir, "2026-03-02-1.jsonl",
+                [geo_line(0, "i", uid, ("FR", "", "Paris"))])
+    result = CliRunner().invoke(cli_app, ["usage", "process"],
+                                env={"HEMICYCLE_DATA": str(settings.data_dir),
+                                     "HEMICYCLE_GEOIP_DATABASE": "absent.mmdb"})
+    assert result.exit_code == 0, result.output
+    assert "absent.mmdb: no such file" in result.output and "1 events" in result.output
+
+
+def test_sample_needs_documents(settings):
+    result = CliRunner().invoke(cli_app, ["usage", "sample", "--days", "2"],
+                                env={"HEMICYCLE_DATA": str(settings.data_dir)})
+    assert result.exit_code == 1 and "no published document" in result.output
+
+
+def test_page_items_and_language_versions():
+    from hemicycle.usage.pages import page_item, page_of, view_language
+
+    assert page_item("guide", "/guides/sc") == "guide:/guides/sc"
+    assert page_of("guide:/guides/sc") == ("guide", "/guides/sc")
+    assert page_of("0123456789abcdef0123456789abcdef") is None and page_of("q:12") is None
+    long = page_item("faq", "/faq/" + "x" * 100)
+    assert len(long) == 64 and long != page_item("faq", "/faq/" + "x" * 99 + "y")
+    for bad_type, path in (("blog", "/b"), ("guide", "no-slash")):
+        with pytest.raises(ValueError):
+            page_item(bad_type, path)
+    assert [view_language(v) for v in ("files/fr/pdf", "api/text/en", "page/ar", "page",
+                                       "api", "files/xx/pdf")] == ["fr", "en", "ar", "", "",
+                                                                   ""]
