@@ -257,3 +257,28 @@ def test_places_command(catalogue_settings, tmp_path):
     data = json.loads(figures.output)
     assert (data["Downloads"], data["Countries"], data["Cities"]) == (3, 2, 3)
     assert data["Page_Views"]["faq"]["ar"] == 0 and data["Sample_Events"] == 0
+
+
+def test_top_items_of_a_period_are_exact(catalogue_settings, monkeypatch):
+    """Monthly tops keep only the first TOP_KEPT items: an item just below them every
+    month can still lead the period, and is found."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.usage import top
+
+    monkeypatch.setattr(top, "TOP_KEPT", 1)
+    s = catalogue_settings
+    a, b, c = (add_document(s, f"A/RES/74/{n}") for n in (1, 2, 3))
+    april = 30 * 86400  # T0 is 2 March
+    lines = []
+    for base, leader in ((0, a), (april, b)):  # each month: its leader 3, c 2
+        lines += [geo_line(base + 100 * k, "r", leader, PARIS, user=f"x{k}",
+                           view="files/en/pdf") for k in range(3)]
+        lines += [geo_line(base + 100 * k, "r", c, PARIS, user=f"y{k}",
+                           view="files/en/pdf") for k in range(2)]
+    write_spool(s.data_dir, "2026-03-02-1.jsonl", lines)
+    process_spool(s)
+    both = parse_period("2026-03", "2026-04")
+    with session_scope(s.database_url) as db:
+        first, *tied = top.top_items(db, both, TIR, 3)
+        assert first == (c, 4) and sorted(tied) == sorted([(a, 3), (b, 3)])  # ties by item
+        assert top.top_items(db, MARCH, TIR, 1) == [(a, 3)]

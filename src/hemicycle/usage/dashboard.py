@@ -12,8 +12,9 @@ from sqlalchemy import distinct, func, select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
+from hemicycle.usage import top
 from hemicycle.usage.geo import UNKNOWN
-from hemicycle.usage.models import UsageCityMonthly, UsageCountryMonthly, UsageMonthly
+from hemicycle.usage.models import UsageCityMonthly, UsageCountryMonthly
 from hemicycle.usage.period import Period
 from hemicycle.usage.places import sources
 from hemicycle.usage.process import TII, TIR
@@ -63,16 +64,11 @@ class Dashboard:
 def top_downloads(settings: Settings, period: Period, limit: int = 10
                   ) -> list[tuple[str, str, int]]:
     """The most downloaded documents and pages of the period: (item, symbol, downloads)."""
-    downloads = func.sum(UsageMonthly.count)
     with session_scope(settings.database_url) as db:
-        rows = db.execute(
-            select(UsageMonthly.item, Document.symbol, downloads)
-            .join(Document, Document.uid == UsageMonthly.item, isouter=True)
-            .where(UsageMonthly.month.between(period.months[0], period.months[-1]),
-                   UsageMonthly.metric == TIR, UsageMonthly.item != "")
-            .group_by(UsageMonthly.item, Document.symbol)
-            .order_by(downloads.desc(), UsageMonthly.item).limit(limit)).all()
-    return [(item, symbol or item, int(n)) for item, symbol, n in rows]
+        ranked = top.top_items(db, period, TIR, limit)
+        symbols = dict(db.execute(select(Document.uid, Document.symbol).where(
+            Document.uid.in_([item for item, _ in ranked]))).all())
+    return [(item, symbols.get(item) or item, n) for item, n in ranked]
 
 
 def build_dashboard(settings: Settings, period: Period) -> Dashboard:

@@ -18,12 +18,13 @@ from hemicycle.usage.models import (
     UsageCityMonthly,
     UsageCountryMonthly,
     UsageGeoMonthly,
-    UsageMonthly,
+    UsageTotalsMonthly,
 )
 from hemicycle.usage.pages import PAGE_TYPES
 from hemicycle.usage.period import Period
 from hemicycle.usage.places import sources
 from hemicycle.usage.process import TII, TIR
+from hemicycle.usage.top import top_items as top_ranked
 
 
 @dataclass
@@ -49,11 +50,11 @@ def year_figures(settings: Settings, year: int, top: int = 10) -> YearFigures:
     first, last = f"{year:04d}-01", f"{year:04d}-12"
     out = YearFigures(year)
     with session_scope(settings.database_url) as db:
-        in_year = UsageMonthly.month.between(first, last)
         totals = dict(db.execute(
-            select(UsageMonthly.metric, func.sum(UsageMonthly.count))
-            .where(in_year, UsageMonthly.metric.in_((TII, TIR)), UsageMonthly.item != "")
-            .group_by(UsageMonthly.metric)).all())
+            select(UsageTotalsMonthly.metric, func.sum(UsageTotalsMonthly.count))
+            .where(UsageTotalsMonthly.month.between(first, last),
+                   UsageTotalsMonthly.metric.in_((TII, TIR)))
+            .group_by(UsageTotalsMonthly.metric)).all())
         out.downloads, out.investigations = int(totals.get(TIR) or 0), int(totals.get(TII)
                                                                          or 0)
         country = UsageCountryMonthly
@@ -71,13 +72,10 @@ def year_figures(settings: Settings, year: int, top: int = 10) -> YearFigures:
             .where(city.month.between(first, last), city.metric == TII, city.city != "",
                    city.country != UNKNOWN)
             .group_by(city.country, city.region, city.city).subquery())) or 0
-        downloads = func.sum(UsageMonthly.count)
-        out.top_items = [(uid, symbol or uid, int(n)) for uid, symbol, n in db.execute(
-            select(UsageMonthly.item, Document.symbol, downloads)
-            .join(Document, Document.uid == UsageMonthly.item, isouter=True)
-            .where(in_year, UsageMonthly.metric == TIR, UsageMonthly.item != "")
-            .group_by(UsageMonthly.item, Document.symbol)
-            .order_by(downloads.desc(), UsageMonthly.item).limit(top))]
+        ranked = top_ranked(db, period, TIR, top)
+        symbols = dict(db.execute(select(Document.uid, Document.symbol).where(
+            Document.uid.in_([item for item, _ in ranked]))).all())
+        out.top_items = [(item, symbols.get(item) or item, n) for item, n in ranked]
         out.page_views = {kind: dict.fromkeys(CODES, 0) for kind in PAGE_TYPES}
         geo = UsageGeoMonthly
         for kind in PAGE_TYPES:

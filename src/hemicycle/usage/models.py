@@ -95,34 +95,64 @@ class UsagePrunedDay(Base):
 
 class UsageGeoDaily(Base):
     """Investigations and requests of one day by place, item and language version: the
-    same counting as ``usage_daily`` (double clicks once), broken down by where."""
+    same counting as ``usage_daily`` (double clicks once), broken down by where. About
+    one row per counted event: rows are appended under a plain row id (no composite key
+    to keep in order) and only ever deleted by day and summed by month."""
 
     __tablename__ = "usage_geo_daily"
 
-    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    country: Mapped[str] = mapped_column(String(2), primary_key=True)  # ZZ: unknown
-    region: Mapped[str] = mapped_column(String(80), primary_key=True)  # "": unknown
-    city: Mapped[str] = mapped_column(String(80), primary_key=True)  # "": unknown
-    item: Mapped[str] = mapped_column(String(64), primary_key=True)
-    language: Mapped[str] = mapped_column(String(2), primary_key=True)  # "": none
-    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
     month: Mapped[str] = mapped_column(String(7), index=True)
+    country: Mapped[str] = mapped_column(String(2))  # ZZ: unknown
+    region: Mapped[str] = mapped_column(String(80))  # "": unknown
+    city: Mapped[str] = mapped_column(String(80))  # "": unknown
+    item: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2))  # "": no language version
+    metric: Mapped[str] = mapped_column(String(40))
     count: Mapped[int] = mapped_column(Integer)
 
 
 class UsageGeoMonthly(Base):
-    """The month's sums of ``usage_geo_daily``: what the reports by place read."""
+    """The month's sums of ``usage_geo_daily``: what the reports by item and place read
+    (one row per month, place, item, language and metric)."""
 
     __tablename__ = "usage_geo_monthly"
 
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    country: Mapped[str] = mapped_column(String(2), primary_key=True)
-    region: Mapped[str] = mapped_column(String(80), primary_key=True)
-    city: Mapped[str] = mapped_column(String(80), primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(80))
+    city: Mapped[str] = mapped_column(String(80))
     # indexed: where one document was read, and the views of guides and FAQ answers
-    item: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
-    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    item: Mapped[str] = mapped_column(String(64), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    metric: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageTotalsMonthly(Base):
+    """The platform's total per month and metric (the month's sum of ``usage_monthly``):
+    the dashboard's series without reading every item."""
+
+    __tablename__ = "usage_totals_monthly"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
     metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
+class UsageTopMonthly(Base):
+    """The month's ``TOP_KEPT`` most used items per metric: candidates from which the top
+    of any period is found exactly without summing every item (``hemicycle.usage.top``)."""
+
+    __tablename__ = "usage_top_monthly"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
@@ -27,7 +27,7 @@ from hemicycle.usage.models import (
     UsageGeoMonthly,
     UsageGeoSource,
 )
-from hemicycle.usage.pages import page_of
+from hemicycle.usage.pages import PAGE_TYPES, page_of
 from hemicycle.usage.period import Period
 from hemicycle.usage.process import TII, TIR
 from hemicycle.usage.sample import is_sample
@@ -111,8 +111,9 @@ def _rows(settings: Settings, request: PlaceRequest):
             columns.append(table.item)
         elif dim == "body":
             columns.append(Document.body)
-        elif dim == "type":
-            columns += [Document.doc_type, table.item]
+        elif dim == "type":  # a page's type, or the document's
+            columns.append(case(*((table.item.like(f"{kind}:%"), kind) for kind in PAGE_TYPES),
+                                else_=func.coalesce(Document.doc_type, "")))
     query = (select(*columns, table.month, table.metric, func.sum(table.count))
              .where(table.month.between(months[0], months[-1]),
                     table.metric.in_(request.metrics))
@@ -135,12 +136,9 @@ def _cells(dims: tuple[str, ...], values: tuple) -> tuple[tuple, dict]:
             cells.update({"Country": country, "Region": region, "City": city})
             key += [country, region, city]
         elif dim == "type":
-            doc_type, item = values[i:i + 2]
-            i += 2
-            page = page_of(item)
-            kind = page[0] if page else (doc_type or "")
-            cells["Document_Type"] = kind
-            key.append(kind)
+            cells["Document_Type"] = values[i] or ""
+            key.append(values[i] or "")
+            i += 1
         else:
             value = values[i] or ""
             i += 1

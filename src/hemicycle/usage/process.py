@@ -44,6 +44,7 @@ from hemicycle.usage.models import (
     UsageMonthly,
     UsagePrunedDay,
     UsageSpoolPosition,
+    UsageTotalsMonthly,
 )
 from hemicycle.usage.pages import view_language
 from hemicycle.usage.robots import is_robot
@@ -54,6 +55,7 @@ from hemicycle.usage.spool import (
     spool_files,
     whole_lines,
 )
+from hemicycle.usage.top import keep_top
 
 DOUBLE_CLICK_S = 30.0
 SESSION_S = 3600
@@ -380,6 +382,13 @@ def sum_month(settings: Settings, month: str) -> None:
                    func.sum(UsageDaily.count))
             .where(UsageDaily.month == month)
             .group_by(UsageDaily.month, UsageDaily.item, UsageDaily.metric)))
+        db.execute(delete(UsageTotalsMonthly).where(UsageTotalsMonthly.month == month))
+        db.execute(insert(UsageTotalsMonthly).from_select(
+            ["month", "metric", "count"],
+            select(UsageMonthly.month, UsageMonthly.metric, func.sum(UsageMonthly.count))
+            .where(UsageMonthly.month == month)
+            .group_by(UsageMonthly.month, UsageMonthly.metric)))
+        keep_top(db, month, (TII, TIR))
         _sum_places(db, month)
         db.execute(delete(UsageDirtyMonth).where(UsageDirtyMonth.month == month))
 

@@ -30,27 +30,54 @@ def upgrade() -> None:
         batch.add_column(sa.Column("city", sa.String(80), nullable=False, server_default=""))
     op.create_table(
         "usage_geo_daily",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
         *_place_columns(),
         sa.Column("item", sa.String(64), nullable=False),
         sa.Column("language", sa.String(2), nullable=False),
         sa.Column("metric", sa.String(40), nullable=False),
-        sa.Column("month", sa.String(7), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("day", *_PLACE, "item", "language", "metric"),
+        sa.PrimaryKeyConstraint("id"),
     )
+    op.create_index("ix_usage_geo_daily_day", "usage_geo_daily", ["day"])
     op.create_index("ix_usage_geo_daily_month", "usage_geo_daily", ["month"])
     op.create_table(
         "usage_geo_monthly",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("month", sa.String(7), nullable=False),
         *_place_columns(),
         sa.Column("item", sa.String(64), nullable=False),
         sa.Column("language", sa.String(2), nullable=False),
         sa.Column("metric", sa.String(40), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("month", *_PLACE, "item", "language", "metric"),
+        sa.PrimaryKeyConstraint("id"),
     )
+    op.create_index("ix_usage_geo_monthly_month", "usage_geo_monthly", ["month"])
     op.create_index("ix_usage_geo_monthly_item", "usage_geo_monthly", ["item"])
+    op.create_table(
+        "usage_totals_monthly",
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("metric", sa.String(40), nullable=False),
+        sa.Column("count", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "metric"),
+    )
+    op.create_table(
+        "usage_top_monthly",
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("metric", sa.String(40), nullable=False),
+        sa.Column("item", sa.String(64), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "metric", "item"),
+    )
+    # months counted before this revision: their totals and kept tops, from their sums
+    op.execute("INSERT INTO usage_totals_monthly (month, metric, count) "
+               "SELECT month, metric, SUM(count) FROM usage_monthly GROUP BY month, metric")
+    op.execute("INSERT INTO usage_top_monthly (month, metric, item, count) "
+               "SELECT month, metric, item, count FROM (SELECT month, metric, item, count, "
+               "ROW_NUMBER() OVER (PARTITION BY month, metric ORDER BY count DESC, item) AS r "
+               "FROM usage_monthly WHERE item != '' AND metric IN "
+               "('Total_Item_Investigations', 'Total_Item_Requests')) ranked WHERE r <= 200")
     op.create_table(
         "usage_country_monthly",
         sa.Column("month", sa.String(7), nullable=False),
@@ -79,12 +106,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ("usage_geo_sources", "usage_city_monthly", "usage_country_monthly",
-                  "usage_geo_monthly"):
-        if table == "usage_geo_monthly":
-            op.drop_index("ix_usage_geo_monthly_item", table_name=table)
+                  "usage_top_monthly", "usage_totals_monthly"):
         op.drop_table(table)
-    op.drop_index("ix_usage_geo_daily_month", table_name="usage_geo_daily")
-    op.drop_table("usage_geo_daily")
+    for table, columns in (("usage_geo_monthly", ("month", "item")),
+                           ("usage_geo_daily", ("day", "month"))):
+        for column in columns:
+            op.drop_index(f"ix_{table}_{column}", table_name=table)
+        op.drop_table(table)
     with op.batch_alter_table("usage_events") as batch:
         for column in ("city", "region", "country"):
             batch.drop_column(column)
