@@ -103,8 +103,7 @@ class UsageGeoDaily(Base):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
                                     primary_key=True)
-    day: Mapped[dt.date] = mapped_column(Date, index=True)
-    month: Mapped[str] = mapped_column(String(7), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)  # months are summed by day range
     country: Mapped[str] = mapped_column(String(2))  # ZZ: unknown
     region: Mapped[str] = mapped_column(String(80))  # "": unknown
     city: Mapped[str] = mapped_column(String(80))  # "": unknown

@@ -26,6 +26,7 @@ from hemicycle.usage.models import (
     UsageCountryMonthly,
     UsageGeoMonthly,
     UsageGeoSource,
+    UsageMonthly,
 )
 from hemicycle.usage.pages import PAGE_TYPES, page_of
 from hemicycle.usage.period import Period
@@ -94,11 +95,13 @@ def _rows(settings: Settings, request: PlaceRequest):
     that has every dimension asked for."""
     by, months = set(request.by), request.period.months
     if by <= {"country", "language"}:
-        table, place = UsageCountryMonthly, None
+        table = UsageCountryMonthly
     elif by <= {"country", "city"}:
-        table, place = UsageCityMonthly, None
+        table = UsageCityMonthly
+    elif not by & {"country", "city", "language"}:  # by item, body or type: no place
+        table = UsageMonthly
     else:
-        table, place = UsageGeoMonthly, True
+        table = UsageGeoMonthly
     columns = []
     for dim in request.by:
         if dim == "country":
@@ -118,7 +121,9 @@ def _rows(settings: Settings, request: PlaceRequest):
              .where(table.month.between(months[0], months[-1]),
                     table.metric.in_(request.metrics))
              .group_by(*columns, table.month, table.metric))
-    if place and by & {"body", "type"}:
+    if table is UsageMonthly:
+        query = query.where(UsageMonthly.item != "")
+    if by & {"body", "type"}:
         query = query.join(Document, Document.uid == table.item, isouter=True)
     with session_scope(settings.database_url) as db:
         return db.execute(query).all()

@@ -18,6 +18,7 @@ stored: recounting that day would see only the late events. It is reported as a 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import fcntl
 from collections import defaultdict
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
@@ -358,9 +359,9 @@ def count_day(settings: Settings, day: dt.date) -> None:
                          ("day", "item", "metric", "month", "count"))
         if geo:
             _insert_many(db.connection(), UsageGeoDaily.__table__,
-                         [(day, *key, month, n) for key, n in geo.items()],
+                         [(day, *key, n) for key, n in geo.items()],
                          ("day", "country", "region", "city", "item", "language", "metric",
-                          "month", "count"))
+                          "count"))
         db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))
         if db.get(UsageDirtyMonth, month) is None:
             db.add(UsageDirtyMonth(month=month))
@@ -398,12 +399,15 @@ def _sum_places(db, month: str) -> None:
     for table in (UsageGeoMonthly, UsageCountryMonthly, UsageCityMonthly):
         db.execute(delete(table).where(table.month == month))
     place = (daily.country, daily.region, daily.city)
+    year, number = map(int, month.split("-"))
+    first = dt.date(year, number, 1)
+    last = dt.date(year, number, calendar.monthrange(year, number)[1])
     db.execute(insert(monthly).from_select(
         ["month", "country", "region", "city", "item", "language", "metric", "count"],
-        select(daily.month, *place, daily.item, daily.language, daily.metric,
+        select(literal(month), *place, daily.item, daily.language, daily.metric,
                func.sum(daily.count))
-        .where(daily.month == month)
-        .group_by(daily.month, *place, daily.item, daily.language, daily.metric)))
+        .where(daily.day.between(first, last))
+        .group_by(*place, daily.item, daily.language, daily.metric)))
     db.execute(insert(UsageCountryMonthly).from_select(
         ["month", "country", "language", "metric", "count"],
         select(monthly.month, monthly.country, monthly.language, monthly.metric,

@@ -32,7 +32,6 @@ def upgrade() -> None:
         "usage_geo_daily",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("month", sa.String(7), nullable=False),
         *_place_columns(),
         sa.Column("item", sa.String(64), nullable=False),
         sa.Column("language", sa.String(2), nullable=False),
@@ -41,7 +40,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_usage_geo_daily_day", "usage_geo_daily", ["day"])
-    op.create_index("ix_usage_geo_daily_month", "usage_geo_daily", ["month"])
     op.create_table(
         "usage_geo_monthly",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -109,7 +107,7 @@ def downgrade() -> None:
                   "usage_top_monthly", "usage_totals_monthly"):
         op.drop_table(table)
     for table, columns in (("usage_geo_monthly", ("month", "item")),
-                           ("usage_geo_daily", ("day", "month"))):
+                           ("usage_geo_daily", ("day",))):
         for column in columns:
             op.drop_index(f"ix_{table}_{column}", table_name=table)
         op.drop_table(table)
