@@ -104,7 +104,8 @@ def register(app: typer.Typer) -> None:
                           f"spool lines), kept: {', '.join(map(str, result.open_days[:10]))}"
                           + (" …" if len(result.open_days) > 10 else ""), highlight=False)
         console.print(f"pruned {len(result.days)} closed days, {result.events:,} raw events "
-                      "deleted", highlight=False)
+                      f"deleted; daily counts by place of {len(result.months)} whole closed "
+                      "months folded into their monthly sums", highlight=False)
 
     @usage.command("report")
     def report(
