@@ -163,3 +163,18 @@ def test_page_items_and_language_versions():
     assert [view_language(v) for v in ("files/fr/pdf", "api/text/en", "page/ar", "page",
                                        "api", "files/xx/pdf")] == ["fr", "en", "ar", "", "",
                                                                    ""]
+
+
+def test_an_unreadable_embedded_file_counts_readers_as_unknown(tmp_path):
+    from hemicycle.usage.geo import EmbeddedResolver
+
+    geo = EmbeddedResolver()
+    geo.path = tmp_path / "geoip2fast-ipv6.dat.gz"  # as if the package's file were damaged
+    geo.path.write_bytes(b"\x1f\x8b not really gzip")
+    assert geo.locate("8.8.8.8") == UNKNOWN and geo.locate("8.8.4.4") == UNKNOWN
+    assert geo.source == "GeoLite2-Country (geoip2fast), unreadable"
+    with pytest.raises(GeoDatabaseError, match="cannot be read"):
+        geo.open()
+    record_event(tmp_path, "i", "doc", "8.8.8.8", FIREFOX, resolver=geo)
+    [path] = spool_files(tmp_path)
+    assert json.loads(path.read_text())["geo"] == ["ZZ", "", ""]

@@ -84,16 +84,16 @@ class Resolver:
         try:
             return self._lookup(ip)
         except Exception as exc:  # a database gone bad must not break a page
-            _warn_once(self.source, exc)
+            _warn_once(self.source, f"{type(exc).__name__}: {exc}")
             return UNKNOWN_PLACE
 
     def _lookup(self, ip) -> Place:
         return UNKNOWN_PLACE
 
 
-@lru_cache(maxsize=8)
-def _warn_once(source: str, exc: Exception) -> None:
-    log.warning("geography: lookup in %s failed (%s); counted as unknown", source, exc)
+@lru_cache(maxsize=64)
+def _warn_once(source: str, problem: str) -> None:
+    log.warning("geography: lookup in %s failed (%s); counted as unknown", source, problem)
 
 
 class EmbeddedResolver(Resolver):
@@ -108,15 +108,19 @@ class EmbeddedResolver(Resolver):
             raise GeoDatabaseError(f"{self.path}: the embedded database is missing")
         self._engine: GeoIP2Fast | None = None
         self._source = ""
+        self._broken = ""  # why the file could not be loaded: not tried again
         self._lock = threading.Lock()
 
     def _load(self) -> GeoIP2Fast:
         with self._lock:
+            if self._broken:
+                raise GeoDatabaseError(self._broken)
             if self._engine is None:
                 try:
                     engine = GeoIP2Fast(geoip2fast_data_file=str(self.path))
                 except Exception as exc:  # the package's loader raises bare Exceptions
-                    raise GeoDatabaseError(f"{self.path}: cannot be read ({exc})") from None
+                    self._broken = f"{self.path}: cannot be read ({exc})"
+                    raise GeoDatabaseError(self._broken) from None
                 # e.g. MAXMIND:GeoLite2-Country-IPv4IPv6-en-20240618
                 info = str(engine.get_database_info().get("source_info", ""))
                 match = re.search(r"(\d{4})(\d{2})(\d{2})$", info)
@@ -133,7 +137,7 @@ class EmbeddedResolver(Resolver):
             try:
                 self._load()
             except GeoDatabaseError as exc:
-                _warn_once("the embedded database", exc)
+                _warn_once("the embedded database", str(exc))
                 return "GeoLite2-Country (geoip2fast), unreadable"
         return self._source
 
