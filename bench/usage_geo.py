@@ -239,7 +239,7 @@ def main() -> int:
         print(f"  {len(report['Rows']):,} cities")
         timed("country x language report (by month)", lambda: build_place_report(
             settings, PlaceRequest(period, ("country", "language"))))
-        timed("body x type report (by month, from the full table)", lambda: build_place_report(
+        timed("body x type report (by month)", lambda: build_place_report(
             settings, PlaceRequest(period, ("body", "type"))), repeat=1)
         timed("figures for the year", lambda: year_figures(settings, 2026))
     return 0
