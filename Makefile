@@ -42,6 +42,10 @@ demo-data: setup
 	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files
 	$(BIN)/hemicycle subjects vocab unbis
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
+	# the demo has no readers: a year of SAMPLE TRAFFIC on the bundled documents, marked
+	# as such on /usage and in every report (docs/usage.md, "Sample traffic")
+	$(BIN)/hemicycle usage sample --days 400 --per-day 300
+	$(BIN)/hemicycle usage process
 
 # the demo corpus is small: counting exactly up to 500 matches (not 10,000) shows the
 # estimated totals and facet counts of big result sets ("about N") on real data

@@ -41,6 +41,10 @@ class Settings:
     # search counts every match up to this many; beyond, totals and facet counts are
     # estimated on a sample of about as many documents (hemicycle.search.counts)
     search_exact_up_to: int = DEFAULT_SEARCH_EXACT_UP_TO
+    # where readers' addresses are resolved to country and city (hemicycle.usage.geo):
+    # "embedded" (the database the geoip2fast package ships: countries), "none", or
+    # the path of a MaxMind-format .mmdb file (relative paths: under the data dir)
+    geoip_database: str = "embedded"
 
     @property
     def index_dir(self) -> Path:
@@ -126,4 +130,5 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         admin_email=_setting(toml, "admin_email"),
         search_exact_up_to=(DEFAULT_SEARCH_EXACT_UP_TO if exact_up_to is None
                             else max(1, exact_up_to)),
+        geoip_database=_setting(toml, "geoip_database") or "embedded",
     )
