@@ -205,9 +205,19 @@ def term_spans(lang: str, text: str,
         units = ((unit.lower(), start, end)
                  for unit, start, end in chinese.bigram_spans(normalise(text, lang)))
         return [u for u in units if keep is None or keep(u[0])]
-    tokens = analyzer(lang).pre_tokenize(prepare(lang, text)).tokens
-    spans = [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens
-             if keep is None or keep(t.text)]
+    prepared = prepare(lang, text)
+    if keep is None:
+        tokens = analyzer(lang).pre_tokenize(prepared).tokens
+        spans = [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
+    else:
+        # the terms alone first (a plain list, cheap); the tokens with their offsets only
+        # where one is wanted (the same analyzer gives the same tokens in the same order)
+        wanted = [i for i, term in enumerate(analyzer(lang).analyze(prepared)) if keep(term)]
+        if not wanted:
+            return []
+        tokens = analyzer(lang).pre_tokenize(prepared).tokens
+        spans = [(tokens[i].text, tokens[i].char_offset_from, tokens[i].char_offset_to)
+                 for i in wanted]
     # normalisation drops Arabic marks: map offsets in the normalised text back
     deleted = dropped_positions(text, lang)
     if not deleted:

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 
 import tantivy
@@ -33,10 +34,39 @@ MAX_RESULTS_REACHABLE = 10_000
 TITLE_BOOST = 2.0
 SYMBOL_BOOST = 3.0
 PHRASE_SCORE = 1000.0
-# searches answered at once; more wait their turn (queueing, not a pile of threads
-# contending for the same cores and the GIL)
+# searches answered at once; more wait their turn, first come first served (queueing,
+# not a pile of threads contending for the same cores and the GIL)
 SEARCH_SLOTS = max(2, os.cpu_count() or 2)
-_SLOTS = threading.BoundedSemaphore(SEARCH_SLOTS)
+
+
+class _Turns:
+    """At most ``slots`` holders at once; the others are let in in the order they came
+    (a semaphore lets a newcomer overtake a thread it has just woken: under load some
+    searches then waited twenty times longer than others)."""
+
+    def __init__(self, slots: int) -> None:
+        self.free = slots
+        self.waiting: deque[threading.Event] = deque()
+        self.lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self.lock:
+            if self.free and not self.waiting:
+                self.free -= 1
+                return
+            turn = threading.Event()
+            self.waiting.append(turn)
+        turn.wait()  # the slot is handed over by the one leaving
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            if self.waiting:
+                self.waiting.popleft().set()
+            else:
+                self.free += 1
+
+
+_SLOTS = _Turns(SEARCH_SLOTS)
 _YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-)\s*(\d{1,4})?$")
 
 
@@ -376,11 +406,12 @@ def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]
 
 def _payload(doc: tantivy.Document) -> dict:
     payload = json.loads(doc.get_first("payload"))
+    # the stored texts as bytes: only the one a hit is shown in is decoded (``_hit``)
     texts = {}
     for lang in payload.get("languages", []):
         data = doc.get_first(stored_text_field(lang))
         if data:
-            texts[lang] = data.decode("utf-8")
+            texts[lang] = data
     payload["texts"] = texts
     return payload
 
@@ -443,7 +474,7 @@ def _pick_language(payload: dict, langs: list[str], scores: dict[str, float],
 def _hit(payload: dict, score, lang: str | None, matchers: dict[str, Matcher]) -> Hit:
     titles = payload["titles"]
     title_lang = lang if lang in titles else next((c for c in CODES if c in titles), None)
-    text = payload["texts"].get(lang, "") if lang else ""
+    text = payload["texts"].get(lang, b"").decode("utf-8") if lang else ""
     matcher = matchers.get(lang, Matcher()) if lang else Matcher()
     return Hit(
         uid=payload["uid"], symbol=payload["symbol"],
