@@ -20,7 +20,8 @@ COMMANDS = {
     'repair': '--from',
     'symbol': 'SYMBOLS...',
     'reindex': '',
-    'search': 'QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower --exact/--no-exact --json',
+    'search': ('QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower '
+               '--exact/--no-exact --json'),
     'digitise': 'PATH --lang --workers --cluster --batch --dpi --retry-failed --json',
     'ocr-eval': '--real/--no-real --synthetic --lines --lang --data --json',
     'user': '',

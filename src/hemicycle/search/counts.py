@@ -91,7 +91,8 @@ class _Sample:
                                             (tantivy.Occur.Must, self.query)])
 
 
-def _and(queries: list[tantivy.Query]) -> tantivy.Query:
+def all_of(queries: list[tantivy.Query]) -> tantivy.Query:
+    """The documents every one of ``queries`` matches (all of them when none is given)."""
     if not queries:
         return tantivy.Query.all_query()
     if len(queries) == 1:
@@ -140,10 +141,10 @@ def _count_facets(searcher: tantivy.Searcher, sample: _Sample, text: tantivy.Que
                   filters: dict[str, tantivy.Query], exact: bool) -> FacetCounts:
     """Every facet, a facet's own filter left out of its counts (multi-select)."""
     plain = [name for name in FACETS if name not in filters]
-    groups: list[tuple[list[str], tantivy.Query]] = [(plain, _and([text, *filters.values()]))]
+    groups: list[tuple[list[str], tantivy.Query]] = [(plain, all_of([text, *filters.values()]))]
     for name in filters:
         others = [q for other, q in filters.items() if other != name]
-        groups.append(([name], _and([text, *others])))
+        groups.append(([name], all_of([text, *others])))
     facets: Facets = {}
     all_exact = True
     for names, query in groups:
@@ -201,7 +202,7 @@ def start(searcher: tantivy.Searcher, schema: tantivy.Schema, key: tuple,
     if found is not None:
         return found
     sample = _Sample(searcher, schema, exact_up_to)
-    full = _and([text, *filters.values()])
+    full = all_of([text, *filters.values()])
     total: int | None = None
     total_exact = True
     if everything and not filters:

@@ -381,14 +381,6 @@ def _filter_query(schema: tantivy.Schema, name: str, values: list[str]) -> tanti
     return tantivy.Query.term_set_query(schema, name, [str(v) for v in values])
 
 
-def _and(queries: list[tantivy.Query]) -> tantivy.Query:
-    if not queries:
-        return tantivy.Query.all_query()
-    if len(queries) == 1:
-        return queries[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
-
-
 def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
     clean: dict[str, list[str]] = {}
     for name, values in (filters or {}).items():
@@ -558,8 +550,8 @@ def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list
     else:
         text_query = compiler.compile(tree, typed=q) or tantivy.Query.empty_query()
     filter_queries = {name: _filter_query(schema, name, values) for name, values in wanted.items()}
-    full = _and([text_query] + [tantivy.Query.const_score_query(f, 0.0)
-                                for f in filter_queries.values()])
+    full = counts.all_of([text_query] + [tantivy.Query.const_score_query(f, 0.0)
+                                         for f in filter_queries.values()])
     key = (generation, q, lang, tuple(sorted((k, tuple(v)) for k, v in wanted.items())), exact,
            settings.search_exact_up_to)
     counting = counts.start(searcher, schema, key, text_query, filter_queries,
