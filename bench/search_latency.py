@@ -66,7 +66,7 @@ def bucket_order(n: int) -> list[int]:
 def build(workdir: Path, n: int) -> dict:
     """Both indexes over the same ``n`` records, in one pass of the generator."""
     from hemicycle.search import location
-    from hemicycle.search.index import to_index_document
+    from hemicycle.search.preparation import to_index_document
 
     settings = bench_settings(workdir)
     path = location.new_generation(settings)
