@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from hemicycle.symbols import parse_symbol
+
 HEADER_LINES = 20  # the masthead is in the first lines of the page
 
 _SYMBOL_CANDIDATE = re.compile(
@@ -78,10 +80,6 @@ def symbol_candidates(text: str) -> list[tuple[str, int]]:
 
 def _parse(candidate: str) -> str | None:
     """The canonical symbol, or None when ``hemicycle.symbols`` rejects it."""
-    try:
-        from hemicycle.symbols import parse_symbol
-    except ImportError:  # the symbols module is not there: keep the candidate, less sure
-        return candidate if candidate.count("/") >= 1 else None
     try:
         return parse_symbol(candidate).canonical
     except ValueError:

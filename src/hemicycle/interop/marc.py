@@ -27,6 +27,7 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from hemicycle.catalogue.models import Document
 from hemicycle.languages import CODES
+from hemicycle.symbols import parse_symbol
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -56,10 +57,6 @@ def stripped_symbol(symbol: str) -> str:
 
 
 def _symbol_parts(symbol: str) -> tuple[str | None, str | None]:
-    try:
-        from hemicycle.symbols import parse_symbol
-    except ImportError:  # symbols module not there yet: leave $b/$c out
-        return None, None
     try:
         parsed = parse_symbol(symbol)
     except ValueError:
