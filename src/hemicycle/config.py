@@ -2,7 +2,8 @@
 
 Everything Hemicycle keeps lives under one data directory (default ``./var``,
 or ``HEMICYCLE_DATA``), so that every command finds the same catalogue, search
-index and storage root with no configuration at all.
+index and storage root with no configuration at all. The search index is each node's
+own (``HEMICYCLE_INDEX_DIR``): web nodes sharing one catalogue keep one replica each.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ class Settings:
     secret_key: str = field(repr=False)
     max_upload_bytes: int = 200 * 1024 * 1024
     base_url: str = "http://127.0.0.1:8000"
+    # this node's search index (a replica of its own on each web node); default data_dir/index
+    search_index_dir: Path | None = None
 
     @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        return self.search_index_dir or self.data_dir / "index"
 
     @property
     def storage_root(self) -> Path:
@@ -79,4 +82,9 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
         base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
         or "http://127.0.0.1:8000",
+        search_index_dir=_path(os.environ.get("HEMICYCLE_INDEX_DIR") or toml.get("index_dir")),
     )
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser().resolve() if value else None

@@ -102,5 +102,20 @@ def session_scope(url: str) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def write_scope(url: str) -> Iterator[Session]:
+    """``session_scope`` for work that reads and then writes as one transaction.
+
+    On SQLite the transaction takes the write lock at its start (``BEGIN IMMEDIATE``):
+    what it read is still true when it writes, and savepoints nest inside it (the driver
+    on its own begins only at the first write, so a savepoint taken before that would
+    commit when released).
+    """
+    with session_scope(url) as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session
+
+
 def table_names(engine: Engine) -> list[str]:
     return sorted(inspect(engine).get_table_names())

@@ -69,8 +69,8 @@ def open_index(path: Path) -> tantivy.Index:
 
 def searchable_index(settings: Settings) -> tantivy.Index:
     """The current index, or an empty one in memory when none is built yet (searching
-    never creates an index: an empty one on disk would hide the catalogue from the next
-    ``update_documents``, which builds the whole index when there is none)."""
+    never creates an index: building one is ``catch_up``'s, which builds it whole from
+    the catalogue when there is none)."""
     path = current_path(settings)
     if is_usable(path):
         return open_index(path)
