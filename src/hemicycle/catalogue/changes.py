@@ -64,9 +64,20 @@ def running_since(db: Session) -> int | None:
     return int(db.scalar(text("SELECT pg_snapshot_xmax(pg_current_snapshot())::text")))
 
 
+_OLDEST_HERE = text("""
+SELECT coalesce(
+  (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) x
+   WHERE (x::text::bigint % 4294967296)::text IN (
+     SELECT backend_xid::text FROM pg_stat_activity
+     WHERE datname = current_database() AND backend_xid IS NOT NULL)),
+  pg_snapshot_xmax(pg_current_snapshot())::text::bigint)""")
+
+
 def oldest_running(db: Session) -> int | None:
-    """The oldest transaction still running (PostgreSQL), to compare with marks from
-    ``running_since``: once it is at or past a mark, all transactions before it ended."""
+    """The oldest transaction still running in this database (PostgreSQL), to compare
+    with marks from ``running_since``: once it is at or past a mark, every transaction
+    that was running at the mark has ended. Transactions of other databases of the same
+    server are left out: they cannot hold a number of this log."""
     if db.get_bind().dialect.name != "postgresql":
         return None
-    return int(db.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")))
+    return int(db.scalar(_OLDEST_HERE))

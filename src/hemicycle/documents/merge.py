@@ -4,12 +4,17 @@ Saving the same thing twice changes nothing; new language versions, files and su
 merge into an existing record; a value that disagrees with the one already catalogued is
 a conflict unless ``replace`` is asked for. Conflicts are all found before the record is
 touched, so a rejected input leaves its record (and the batch's session) as it was.
+
+A document not catalogued yet is the same merge into an empty record; ``new_document``
+gives it as plain rows, which a bulk load inserts many at a time without the cost of
+one ORM object per row.
 """
 
 from __future__ import annotations
 
 import mimetypes
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from hemicycle.catalogue.models import (
     AgendaItem,
@@ -77,6 +82,80 @@ def find_conflicts(doc: Document, data: DocumentInput, checked: CheckedInput, re
             continue
         files[(f.language, f.format)] = (digest, f.filename)
     return conflicts
+
+
+@dataclass
+class NewDocument:
+    """A document to insert: its row and its children's rows (``document_id`` is filled
+    in once the document row has its id)."""
+
+    row: dict
+    children: dict[type, list[dict]] = field(default_factory=dict)
+
+
+def new_document(uid: str, data: DocumentInput, checked: CheckedInput,
+                 locations: Mapping[str, str], replace: bool) -> NewDocument:
+    """The rows of a document not catalogued yet: what ``merge_input`` makes of an empty
+    record. Raises DocumentConflict when the input disagrees with itself (one language
+    or one file given twice, differently)."""
+    empty = Document(uid=uid, symbol=checked.primary, status=data.status, extra={})
+    conflicts = find_conflicts(empty, data, checked, replace, {})
+    if conflicts:
+        raise DocumentConflict(
+            "document", f"{checked.primary} conflicts with the catalogued record: "
+            + "; ".join(conflicts))
+    now = utcnow()
+    row = {"uid": uid, "symbol": checked.primary, "status": data.status,
+           "extra": dict(data.extra) if data.extra else {}, "created_at": now,
+           "updated_at": now}
+    for name in _SCALARS:
+        value = getattr(data, name)
+        row[name] = value if _given(value) else None
+    for name in ("doc_type", "body", "session", "year"):
+        if row[name] is None:
+            row[name] = getattr(checked, name)
+    versions: dict[str, dict] = {}
+    for lang_raw, v in data.versions.items():
+        lang = normalise_language(lang_raw)
+        current = versions.setdefault(lang, {"language": lang, "title": None, "text": None,
+                                             "text_source": None})
+        for name in _VERSION_FIELDS:
+            if getattr(v, name) is not None:
+                current[name] = getattr(v, name)
+    files: dict[tuple[str, str], dict] = {}
+    for f, size, digest in checked.files:
+        files[(f.language, f.format)] = {
+            "language": f.language, "format": f.format, "media_type": _media_type(f),
+            "size": size, "sha512": digest, "filename": f.filename,
+            "location": locations[logical_path(f)], "created_at": now}
+    subjects = _first_of_each(data.subjects, lambda s: (s.vocab, s.concept))
+    agenda = _first_of_each(data.agenda_items, lambda a: (a.agenda_symbol, a.item_number))
+    return NewDocument(row, {
+        DocumentSymbol: [{"symbol": canonical, "key": key, "position": position}
+                         for position, (canonical, key) in enumerate(checked.symbols)],
+        LanguageVersion: list(versions.values()),
+        File: list(files.values()),
+        DocumentSubject: [{"vocab": s.vocab, "concept": s.concept, "label": s.label,
+                           "origin": s.origin, "backend": s.backend, "score": s.score,
+                           "assigned_by": s.assigned_by, "assigned_at": now}
+                          for s in subjects],
+        AgendaItem: [{"agenda_symbol": a.agenda_symbol, "item_number": a.item_number,
+                      "title": a.title, "subject": a.subject}
+                     for a in agenda],
+        RelatedDocument: [{"symbol": canonical, "role": role}
+                          for canonical, role in dict.fromkeys(checked.related)],
+    })
+
+
+def _first_of_each(items: list, key) -> list:
+    seen: dict = {}
+    for item in items:
+        seen.setdefault(key(item), item)
+    return list(seen.values())
+
+
+def _media_type(f: FileInput) -> str:
+    return f.media_type or mimetypes.guess_type(f.filename)[0] or "application/octet-stream"
 
 
 def merge_input(doc: Document, data: DocumentInput, checked: CheckedInput,
@@ -154,11 +233,10 @@ def _merge_files(doc: Document, checked: CheckedInput, locations: Mapping[str, s
                         if x.language == f.language and x.format == f.format), None)
         if current is not None and current.sha512 == digest:
             continue
-        media = f.media_type or mimetypes.guess_type(f.filename)[0] or "application/octet-stream"
         if current is None:
             current = File(language=f.language, format=f.format)
             doc.files.append(current)
-        current.media_type, current.size, current.sha512 = media, size, digest
+        current.media_type, current.size, current.sha512 = _media_type(f), size, digest
         current.filename = f.filename
         current.location = locations[logical_path(f)]
         changed = True

@@ -19,17 +19,26 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from hemicycle.catalogue.changes import record_changes
 from hemicycle.catalogue.db import session_scope, write_scope
-from hemicycle.catalogue.models import Document, DocumentSymbol, new_uid
+from hemicycle.catalogue.models import (
+    AgendaItem,
+    Document,
+    DocumentSubject,
+    DocumentSymbol,
+    File,
+    LanguageVersion,
+    RelatedDocument,
+    new_uid,
+)
 from hemicycle.config import Settings
 from hemicycle.documents.check import CheckedInput, check_input
 from hemicycle.documents.inputs import DocumentInput, RecordError, SaveResult
-from hemicycle.documents.merge import logical_path, merge_input
+from hemicycle.documents.merge import NewDocument, logical_path, merge_input, new_document
 from hemicycle.storage import StorageError, store_batch
 from hemicycle.storage.objects import StoreItem
 
@@ -129,7 +138,6 @@ class _Round:
         try:
             with write_scope(settings.database_url) as db, db.no_autoflush:
                 merged = self._merge(db, inputs, replace, savepoints=False)
-                db.flush()
                 self._finish(db, merged, outcomes, on_commit)
             return
         except (IntegrityError, DataError):
@@ -139,22 +147,33 @@ class _Round:
             self._finish(db, merged, outcomes, on_commit)
 
     def _merge(self, db: Session, inputs: list[DocumentInput], replace: bool,
-               savepoints: bool) -> dict[int, tuple[Document, bool, bool] | ValueError]:
+               savepoints: bool) -> dict[int, SaveResult | ValueError]:
+        """Each input of the round merged into its document (catalogued ones through the
+        ORM; new ones as rows, inserted together unless ``savepoints``)."""
         docs = _documents(db, set(self.targets.values()))
-        merged: dict[int, tuple[Document, bool, bool] | ValueError] = {}
+        merged: dict[int, SaveResult | ValueError] = {}
+        new: dict[int, NewDocument] = {}
         for i, uid in sorted(self.targets.items()):
             data, checked = inputs[i], self.checked[i]
+            locations = self.locations.get(i, {})
             doc = docs.get(uid)
-            created = doc is None
-            if created:
-                doc = Document(uid=uid, symbol=checked.primary, status=data.status, extra={})
             try:
+                if doc is None:
+                    rows = new_document(uid, data, checked, locations, replace)
+                    if not savepoints:
+                        new[i] = rows
+                        continue
+                    with db.begin_nested():
+                        [document_id] = _insert(db, [rows])
+                    merged[i] = SaveResult(uid, document_id, created=True, changed=True)
+                    continue
                 if savepoints:
                     with db.begin_nested():
-                        changed = self._merge_one(db, doc, created, data, checked, i, replace)
+                        changed = merge_input(doc, data, checked, locations, replace,
+                                              self.owners)
                         db.flush()
                 else:
-                    changed = self._merge_one(db, doc, created, data, checked, i, replace)
+                    changed = merge_input(doc, data, checked, locations, replace, self.owners)
             except RecordError as exc:
                 merged[i] = exc
                 continue
@@ -163,30 +182,39 @@ class _Round:
                 merged[i] = RecordError("document", f"the catalogue refused {checked.primary}: "
                                                     f"{reason}")
                 continue
-            docs[uid] = doc
-            merged[i] = (doc, created, changed)
+            merged[i] = SaveResult(uid, doc.id, created=False, changed=changed)
+        if new:
+            db.flush()  # the catalogued ones first, as one after another would
+            for i, document_id in zip(new, _insert(db, list(new.values())), strict=True):
+                merged[i] = SaveResult(self.targets[i], document_id, created=True, changed=True)
         return merged
 
-    def _merge_one(self, db: Session, doc: Document, created: bool, data: DocumentInput,
-                   checked: CheckedInput, i: int, replace: bool) -> bool:
-        changed = merge_input(doc, data, checked, self.locations.get(i, {}), replace,
-                              self.owners)
-        if created:
-            db.add(doc)
-        return changed
-
-    def _finish(self, db: Session, merged: Mapping, outcomes: list,
-                on_commit: OnCommit | None) -> None:
+    def _finish(self, db: Session, merged: Mapping[int, SaveResult | ValueError],
+                outcomes: list, on_commit: OnCommit | None) -> None:
         """Log the changes and the caller's checkpoint last in the transaction (the change
         log wants its numbers taken as close to the commit as can be)."""
-        record_changes(db, [doc.id for doc, _, changed in
-                            (m for m in merged.values() if not isinstance(m, ValueError))
-                            if changed])
+        db.flush()
+        record_changes(db, [m.document_id for m in merged.values()
+                            if isinstance(m, SaveResult) and m.changed])
         if on_commit is not None:
             on_commit(db, self.end)
         for i, m in merged.items():
-            outcomes[i] = m if isinstance(m, ValueError) else SaveResult(
-                uid=m[0].uid, document_id=m[0].id, created=m[1], changed=m[2])
+            outcomes[i] = m
+
+
+def _insert(db: Session, docs: list[NewDocument]) -> list[int]:
+    """Insert new documents with their children, a statement per table; their ids."""
+    table = Document.__table__
+    ids = list(db.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                          [d.row for d in docs]).scalars())
+    for model in (DocumentSymbol, LanguageVersion, File, DocumentSubject, AgendaItem,
+                  RelatedDocument):
+        rows = [{**row, "document_id": document_id}
+                for d, document_id in zip(docs, ids, strict=True)
+                for row in d.children.get(model, ())]
+        if rows:
+            db.execute(insert(model.__table__), rows)
+    return ids
 
 
 def _owners(db: Session, keys: list[str]) -> dict[str, str]:

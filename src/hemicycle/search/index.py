@@ -102,12 +102,18 @@ def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
 
 def rebuild_index(settings: Settings, progress: Progress | None = None) -> int:
     """Build a new index from the whole catalogue, then swap it in; returns its size.
+    A rebuild asked for while another runs waits for it, then builds its own.
 
     Searches go on against the old index until the swap. Changes committed while the
     rebuild ran are applied to the new index right after the swap: those of the change
     log from where it stood when the rebuild began, and (for writers that bypass the
     log) those whose documents' ``updated_at`` is newer than the start.
     """
+    with location.rebuild_lock(settings):
+        return _rebuild(settings, progress)
+
+
+def _rebuild(settings: Settings, progress: Progress | None) -> int:
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=2)
     with session_scope(settings.database_url) as db:
         watermark = starting_watermark(db)
@@ -152,7 +158,9 @@ def catch_up(settings: Settings) -> int:
     ask for it after their commit: commands at the end of a batch, the web process in
     the request that made the change and in its background loop."""
     if not location.is_usable(location.current_path(settings)):
-        return rebuild_index(settings)
+        with location.rebuild_lock(settings):
+            if not location.is_usable(location.current_path(settings)):  # nobody built it
+                return _rebuild(settings, None)
     with location.write_lock(settings):
         path = location.current_path(settings)
         if not location.is_usable(path):  # replaced by a rebuild of another schema meanwhile
