@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hemicycle.config import Settings
 from hemicycle.documents import RecordError, save_batch
+from hemicycle.documents.interrupts import stop_requests
 from hemicycle.ingest.manifest import PlannedDocument, RowError, find_manifest, plan_documents
 
 BATCH = 200  # documents per transaction (and per flush of the storage root)
@@ -43,13 +44,16 @@ def ingest_folder(settings: Settings, path: Path, replace: bool = False,
     if on_planned:
         on_planned(len(planned))
     try:
-        for start in range(0, len(planned), batch):
-            docs = planned[start:start + batch]
-            for doc, outcome in zip(docs, save_batch(settings, [d.data for d in docs],
-                                                     replace=replace), strict=True):
-                _count(summary, manifest, doc, outcome)
-                if on_document:
-                    on_document(doc)
+        with stop_requests() as stop_asked:
+            for start in range(0, len(planned), batch):
+                docs = planned[start:start + batch]
+                for doc, outcome in zip(docs, save_batch(settings, [d.data for d in docs],
+                                                         replace=replace), strict=True):
+                    _count(summary, manifest, doc, outcome)
+                    if on_document:
+                        on_document(doc)
+                if stop_asked():
+                    raise KeyboardInterrupt
     except KeyboardInterrupt:
         summary.interrupted = True
     return summary

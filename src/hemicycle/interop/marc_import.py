@@ -26,6 +26,7 @@ from hemicycle.documents import (
     save_batch,
 )
 from hemicycle.documents.checkpoints import Checkpoint
+from hemicycle.documents.interrupts import stop_requests
 from hemicycle.interop import marc_proceedings_import as proceedings
 from hemicycle.interop.marc import MappingError, record_to_fields
 from hemicycle.interop.marc_io import MarcItem, read_marc
@@ -110,14 +111,17 @@ class _Import:
 
     def run(self, progress: Callable[[int], None] | None) -> ImportReport:
         try:
-            for item in read_marc(self.path, self.start["number"], self.start["offset"]):
-                self.take(item)
-                self.last = item
-                if progress:
-                    progress(item.number)
-                if len(self.pending) >= self.batch:
-                    self.save_pending()
-            self.save_pending()
+            with stop_requests() as stop_asked:
+                for item in read_marc(self.path, self.start["number"], self.start["offset"]):
+                    self.take(item)
+                    self.last = item
+                    if progress:
+                        progress(item.number)
+                    if len(self.pending) >= self.batch:
+                        self.save_pending()
+                    if stop_asked():
+                        raise KeyboardInterrupt
+                self.save_pending()
         except KeyboardInterrupt:
             self.report.interrupted = True
         else:
