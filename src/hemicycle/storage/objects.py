@@ -82,15 +82,24 @@ def _regular_file(path: Path, logical: str) -> None:
 
 
 def _copy_and_hash(source: Path, target: Path, sync: bool) -> str:
+    """Copy with plain file descriptors (no buffered file objects: a bulk load copies
+    many small files, and each buffered open costs system calls of its own)."""
     h = hashlib.new(DIGEST)
-    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as src, open(target, "xb") as dst:
-        while chunk := src.read(durable.CHUNK):
-            h.update(chunk)
-            dst.write(chunk)
-        if sync:
-            dst.flush()
-            os.fsync(dst.fileno())
+    src = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            while chunk := os.read(src, durable.CHUNK):
+                h.update(chunk)
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(dst, view):]
+            if sync:
+                os.fsync(dst)
+        finally:
+            os.close(dst)
+    finally:
+        os.close(src)
     return h.hexdigest()
 
 
@@ -192,13 +201,19 @@ class OcflRoot:
     @contextmanager
     def _locked(self, name: str) -> Iterator[None]:
         locks = self.workspace / "locks"
-        locks.mkdir(parents=True, exist_ok=True)
-        with open(locks / f"{name}.lock", "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            fd = os.open(locks / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:
+            locks.mkdir(parents=True, exist_ok=True)
+            fd = os.open(locks / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     # -- objects -----------------------------------------------------------------------
     def object_dir(self, object_id: str) -> Path:
@@ -330,7 +345,7 @@ class OcflRoot:
                     durable.sync_filesystem(self.path)
             finally:
                 for _k, _i, _s, stage, _c in built:
-                    shutil.rmtree(stage, ignore_errors=True)
+                    _clear(stage)
 
     def _prepare(self, object_id: str, files: dict[str, Path],
                  digests: dict[str, str] | None) -> tuple[str, dict[str, Path], dict[str, str]]:
@@ -437,8 +452,13 @@ class OcflRoot:
 
     def _stage(self, identifier: str) -> Path:
         stage = self.workspace / "stage" / _key(identifier)
-        shutil.rmtree(stage, ignore_errors=True)
-        stage.mkdir(parents=True)
+        try:
+            os.mkdir(stage)
+        except FileExistsError:  # left by a crash, and already recovered
+            shutil.rmtree(stage, ignore_errors=True)
+            stage.mkdir(parents=True)
+        except FileNotFoundError:
+            stage.mkdir(parents=True)
         return stage
 
     def _recover(self, identifier: str) -> None:
@@ -495,13 +515,16 @@ class OcflRoot:
         vdir = staged / version
         vdir.mkdir()
         new_content: dict[str, str] = {}
+        made: set[Path] = set()
         for logical, source in sorted(sources.items()):
             digest = digests[logical]
             if digest in base.manifest or digest in new_content:
                 continue
             content_path = f"{version}/{CONTENT_DIR}/{logical}"
             dest = staged / content_path
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
             if _copy_and_hash(source, dest, sync) != digest:
                 raise ObjectError(f"{logical}: source {source} changed while it was stored")
             new_content[digest] = content_path
@@ -561,9 +584,15 @@ class OcflRoot:
             while not missing.parent.exists():
                 missing = missing.parent
             chain = stage / "chain"
-            shutil.rmtree(chain, ignore_errors=True)
-            inner = chain / missing.relative_to(missing.parent) / target.relative_to(missing)
-            inner.parent.mkdir(parents=True, exist_ok=True)
+            if _attempt:
+                shutil.rmtree(chain, ignore_errors=True)
+            parts = target.relative_to(missing.parent).parts
+            directory = chain
+            os.mkdir(chain)
+            for part in parts[:-1]:  # top down: none of them exists yet
+                directory = directory / part
+                os.mkdir(directory)
+            inner = directory / parts[-1]
             os.rename(staged, inner)
             top = chain / missing.name
             try:
@@ -591,6 +620,16 @@ class OcflRoot:
     def _sync_dir(self, directory: Path) -> None:
         if self.policy != "off":
             durable.fsync_path(directory)
+
+
+def _clear(stage: Path) -> None:
+    """Remove a stage directory; after a swap it holds at most an empty ``chain``."""
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.rmdir(stage / "chain")
+        os.rmdir(stage)
+    except OSError:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _link_tree(source: Path, target: Path, sync: bool) -> None:
