@@ -133,3 +133,20 @@ def test_postgresql_a_number_rolled_back_stops_nothing(pg_settings):
     catch_up(s)  # no transaction that could fill the gap is running any more
     watermark = read_watermark(location.current_path(s))
     assert watermark.gaps == {} and watermark.through == watermark.seen
+
+
+def test_a_replica_far_behind_is_rebuilt_rather_than_followed(settings, monkeypatch):
+    from hemicycle.search import index
+
+    save_document(settings, doc("A/74/30", "First"))
+    catch_up(settings)
+    before = location.current_path(settings)
+    monkeypatch.setattr(index, "REBUILD_BEYOND", 2)
+    for n in range(31, 35):
+        save_document(settings, doc(f"A/74/{n}", f"Report {n}"))
+    assert catch_up(settings) == 5  # more changes than the index holds: a new generation
+    assert location.current_path(settings) != before
+    assert search(settings, "Report").total == 4
+    save_document(settings, doc("A/74/35", "Report 35"))
+    after = location.current_path(settings)
+    assert catch_up(settings) == 1 and location.current_path(settings) == after  # followed

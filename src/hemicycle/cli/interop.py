@@ -82,7 +82,8 @@ def register(app: typer.Typer) -> None:
                 report = import_marc(s, file, replace=replace, progress=advance)
             except MarcFileError as exc:
                 fail(str(exc))
-        catch_up(s)  # what was saved is searchable, even after Ctrl-C
+        loaded = time.perf_counter()
+        indexed = catch_up(s)  # what was saved is searchable, even after Ctrl-C
         if report.resumed_after:
             console.print(f"{file}: resumed after record {report.resumed_after:,}, where an "
                           "interrupted import stopped", highlight=False, soft_wrap=True)
@@ -91,7 +92,10 @@ def register(app: typer.Typer) -> None:
                           soft_wrap=True)
         console.print(f"{file}: {report.read} records read: {report.created} created, "
                       f"{report.updated} updated, {report.unchanged} unchanged, "
-                      f"{len(report.rejected)} rejected", highlight=False, soft_wrap=True)
+                      f"{len(report.rejected)} rejected in {loaded - started:.1f} s "
+                      f"({report.read / (loaded - started):,.0f} records/s); search index: "
+                      f"{indexed:,} documents taken in, in {time.perf_counter() - loaded:.1f} s",
+                      highlight=False, soft_wrap=True)
         if report.interrupted:
             console.print("interrupted: rerun the same command to resume", highlight=False)
             raise typer.Exit(130)

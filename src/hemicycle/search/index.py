@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 import tantivy
 from sqlalchemy import select
 
+from hemicycle.catalogue.changes import last_change
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
@@ -42,6 +43,7 @@ from hemicycle.search.watermark import (
 Progress = Callable[[int, int], None]
 BATCH = 2000
 FOLLOW_ROUND = 20_000  # changes taken in per index commit while catching up
+REBUILD_BEYOND = 100_000  # changes behind (and more than the index holds): rebuild instead
 WRITER_HEAP = 200_000_000
 WRITER_THREADS = 0  # Tantivy's choice: one per core
 
@@ -157,15 +159,25 @@ def catch_up(settings: Settings) -> int:
     whole first if there is none); returns how many documents were re-derived. Callers
     ask for it after their commit: commands at the end of a batch, the web process in
     the request that made the change and in its background loop."""
-    if not location.is_usable(location.current_path(settings)):
+    if not location.is_usable(location.current_path(settings)) or _far_behind(settings):
         with location.rebuild_lock(settings):
-            if not location.is_usable(location.current_path(settings)):  # nobody built it
+            path = location.current_path(settings)
+            if not location.is_usable(path) or _far_behind(settings):  # nobody did it since
                 return _rebuild(settings, None)
     with location.write_lock(settings):
         path = location.current_path(settings)
         if not location.is_usable(path):  # replaced by a rebuild of another schema meanwhile
             return 0
         return _follow(settings, path)
+
+
+def _far_behind(settings: Settings) -> bool:
+    """Whether the index lags the log by more changes than rebuilding it costs (a bulk
+    load of a million records is indexed faster whole than change by change)."""
+    path = location.current_path(settings)
+    with session_scope(settings.database_url) as db:
+        behind = last_change(db) - read_watermark(path).through
+    return behind > max(REBUILD_BEYOND, location.open_index(path).searcher().num_docs)
 
 
 def _follow(settings: Settings, path) -> int:
