@@ -292,16 +292,10 @@ RECHECK_S = 30.0  # how often a thesaurus copy asks whether the thesaurus was re
 
 
 def _thesaurus_version(settings: Settings, name: str) -> int | None:
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
-
     try:
-        from hemicycle.catalogue.db import session_scope
-        from hemicycle.thesaurus.models import Vocabulary as VocabRow
-
         with session_scope(settings.database_url) as db:
             return db.scalar(select(VocabRow.version).where(VocabRow.name == name))
-    except (ImportError, SQLAlchemyError):
+    except SQLAlchemyError:
         return None
 
 
