@@ -4,7 +4,7 @@ when PostgreSQL makes a lower number visible after a higher one."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from hemicycle.catalogue.changes import record_changes
 from hemicycle.catalogue.db import get_engine, session_scope
@@ -150,3 +150,29 @@ def test_a_replica_far_behind_is_rebuilt_rather_than_followed(settings, monkeypa
     save_document(settings, doc("A/74/35", "Report 35"))
     after = location.current_path(settings)
     assert catch_up(settings) == 1 and location.current_path(settings) == after  # followed
+
+
+def test_documents_waiting_in_the_old_outbox_become_the_first_changes(catalogue_settings):
+    """Upgrading a catalogue whose outbox still held documents to index: none is lost."""
+    from alembic import command
+
+    from hemicycle.catalogue.db import alembic_config, make_engine
+
+    s = catalogue_settings
+    for symbol in ("A/74/40", "A/74/41", "A/74/42"):
+        save_document(s, doc(symbol, "Waiting in the outbox"))
+    engine = make_engine(s.database_url)
+    cfg = alembic_config(engine)
+    command.downgrade(cfg, "0002_core_changes@-1")  # the catalogue before the change log
+    with engine.begin() as conn:
+        ids = [row[0] for row in conn.execute(text("SELECT id FROM documents ORDER BY id"))]
+        for doc_id, state in zip(ids, ("pending", "done", "pending"), strict=True):
+            conn.execute(text("INSERT INTO jobs (kind, key, state, attempts, payload, result, "
+                              "updated_at) VALUES ('index', :key, :state, 0, '{}', '{}', "
+                              "CURRENT_TIMESTAMP)"), {"key": str(doc_id), "state": state})
+    command.upgrade(cfg, "heads")
+    with engine.connect() as conn:
+        assert [r[0] for r in conn.execute(text(
+            "SELECT document_id FROM changes ORDER BY seq"))] == [ids[0], ids[2]]
+        assert conn.execute(text("SELECT count(*) FROM jobs WHERE kind = 'index'")).scalar() == 0
+    engine.dispose()
