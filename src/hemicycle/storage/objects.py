@@ -18,6 +18,7 @@ import shutil
 import stat
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +106,7 @@ def _copy_and_hash(source: Path, target: Path, sync: bool) -> str:
 
 FSYNC_POLICIES = ("fsync", "syncfs", "off")
 BATCH_LOCKS = 256  # objects of a batch held (locked, staged) at once
+STAGING_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -303,41 +305,26 @@ class OcflRoot:
 
     def _store_chunk(self, items: list[StoreItem], chunk: list, results: list,
                      agent: str) -> None:
-        built: list[tuple[int, str, Path, Path, Commit]] = []
         with contextlib.ExitStack() as held:
             # locks in one order, so that two batches never wait for each other in a ring
             for _k, identifier, _c, _d in sorted(chunk, key=lambda p: _key(p[1])):
                 held.enter_context(self._locked(_key(identifier)))
-            for k, identifier, cleaned, digests in chunk:
-                object_id = items[k].object_id
-                stage = None
-                try:
-                    change = self._change(object_id, identifier, cleaned, digests)
-                    if not isinstance(change, _Change):
-                        results[k] = change
-                        continue
-                    stage = self._stage(identifier)
-                    staged, new_inv = self._build(identifier, change.inv, change.state,
-                                                  cleaned, digests, items[k].message
-                                                  or change.message(), agent, stage,
-                                                  sync=False)
-                except ObjectError as exc:
-                    results[k] = exc
-                except OSError as exc:
-                    results[k] = ObjectError(self._write_failure(identifier, exc))
+            # staging is mostly system calls, which run in parallel outside the GIL
+            with ThreadPoolExecutor(STAGING_THREADS) as pool:
+                staged = list(pool.map(lambda p: self._stage_one(items[p[0]], *p[1:], agent),
+                                       chunk))
+            built = []
+            for (k, *_rest), outcome in zip(chunk, staged, strict=True):
+                if isinstance(outcome, tuple):
+                    built.append((k, *outcome))
                 else:
-                    built.append((k, identifier, staged, stage,
-                                  Commit(object_id, new_inv, True, change.added, (),
-                                         change.modified)))
-                    continue
-                if stage is not None:
-                    shutil.rmtree(stage, ignore_errors=True)
+                    results[k] = outcome
             try:
                 if built and self.policy != "off":
                     durable.sync_filesystem(self.workspace)
-                for k, identifier, staged, stage, commit in built:
+                for k, identifier, staged_dir, stage, commit in built:
                     try:
-                        self._swap_in(identifier, staged, stage, sync=False)
+                        self._swap_in(identifier, staged_dir, stage, sync=False)
                         results[k] = commit
                     except OSError as exc:
                         results[k] = ObjectError(self._write_failure(identifier, exc))
@@ -346,6 +333,28 @@ class OcflRoot:
             finally:
                 for _k, _i, _s, stage, _c in built:
                     _clear(stage)
+
+    def _stage_one(self, item: StoreItem, identifier: str, cleaned: dict[str, Path],
+                   digests: dict[str, str], agent: str):
+        """(identifier, staged object, stage, Commit) for an object of a batch (its lock
+        held), or its Commit when nothing changes, or the ObjectError refusing it."""
+        stage = None
+        try:
+            change = self._change(item.object_id, identifier, cleaned, digests)
+            if not isinstance(change, _Change):
+                return change
+            stage = self._stage(identifier)
+            staged, new_inv = self._build(identifier, change.inv, change.state, cleaned,
+                                          digests, item.message or change.message(), agent,
+                                          stage, sync=False)
+            return identifier, staged, stage, Commit(item.object_id, new_inv, True,
+                                                     change.added, (), change.modified)
+        except (ObjectError, OSError) as exc:
+            if stage is not None:
+                shutil.rmtree(stage, ignore_errors=True)
+            if isinstance(exc, ObjectError):
+                return exc
+            return ObjectError(self._write_failure(identifier, exc))
 
     def _prepare(self, object_id: str, files: dict[str, Path],
                  digests: dict[str, str] | None) -> tuple[str, dict[str, Path], dict[str, str]]:
