@@ -18,7 +18,9 @@ document, the search index updated at the end. Ours saves in batches (one transa
 and one filesystem flush per batch) and then catches the index up, so both timings
 include the same work: catalogue, storage, PREMIS events and search index. Each load
 starts from an empty data directory (and an empty PostgreSQL database). Prints
-documents (records) per second for each, and the ratio ours / baseline.
+documents (records) per second for each, and the ratio ours / baseline; and, because a
+shared machine slows both by whatever else runs, per second of the loader's own CPU time
+(user + system, the PostgreSQL server's not counted).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -114,14 +117,18 @@ def run(code: str, src: Path, kind: str, args: list[str]) -> dict:
         env = {**os.environ, "PYTHONPATH": str(src), "HEMICYCLE_FSYNC": "syncfs",
                "HEMICYCLE_DATABASE_URL": url}
         env.pop("HEMICYCLE_INDEX_DIR", None)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             out = subprocess.run([sys.executable, "-c", code, str(work / "data"), *args],
                                  env=env, capture_output=True, text=True, check=False)
         finally:
             drop()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode != 0:
         raise SystemExit(f"{src}: {out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result
 
 
 def marc_subset(source: Path, count: int, target: Path) -> Path:
@@ -166,17 +173,21 @@ def main() -> None:
                     timings[name] = result
                     rate = result["count"] / result["seconds"]
                     print(f"{kind:10s} {load:6s} {name:8s} {result['count']:7,} {unit} in "
-                          f"{result['seconds']:7.1f} s = {rate:7,.0f} {unit}/s "
-                          f"(wall {time.perf_counter() - started:.0f} s)", flush=True)
+                          f"{result['seconds']:7.1f} s = {rate:7,.0f} {unit}/s; "
+                          f"{result['count'] / result['cpu']:7,.0f} per CPU second "
+                          f"(process wall {time.perf_counter() - started:.0f} s)", flush=True)
                 ratio = ((timings["ours"]["count"] / timings["ours"]["seconds"])
                          / (timings["baseline"]["count"] / timings["baseline"]["seconds"]))
                 assert timings["ours"]["count"] == timings["baseline"]["count"], timings
                 rows.append((kind, load, timings, ratio))
                 print(f"{kind:10s} {load:6s} ratio ours/baseline: {ratio:.1f}x", flush=True)
-    print("\n| database | load | baseline /s | ours /s | ratio |\n|---|---|---|---|---|")
+    print("\n| database | load | baseline /s | ours /s | ratio | baseline /CPU s | "
+          "ours /CPU s |\n|---|---|---|---|---|---|---|")
     for kind, load, t, ratio in rows:
-        print(f"| {kind} | {load} | {t['baseline']['count'] / t['baseline']['seconds']:,.0f} | "
-              f"{t['ours']['count'] / t['ours']['seconds']:,.0f} | {ratio:.1f}x |")
+        b, o = t["baseline"], t["ours"]
+        print(f"| {kind} | {load} | {b['count'] / b['seconds']:,.0f} | "
+              f"{o['count'] / o['seconds']:,.0f} | {ratio:.1f}x | {b['count'] / b['cpu']:,.0f} | "
+              f"{o['count'] / o['cpu']:,.0f} |")
 
 
 if __name__ == "__main__":
