@@ -34,7 +34,7 @@ from pymarc import Field, Indicators, MARCReader, MARCWriter, Record, Subfield
 
 from hemicycle.catalogue.queries import lookup_key
 from hemicycle.interop.marc import stripped_symbol
-from hemicycle.interop.marc_proceedings_import import record_kind
+from hemicycle.proceedings.marc_import import record_kind
 from hemicycle.symbols import Symbol, SymbolError, parse_symbol
 
 ROOT = Path(__file__).resolve().parents[1]
