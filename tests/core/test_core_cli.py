@@ -20,6 +20,7 @@ COMMANDS = {
     'repair': '--from',
     'symbol': 'SYMBOLS...',
     'reindex': '',
+    'catch-up': '',
     'search': ('QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower '
                '--exact/--no-exact --json'),
     'digitise': 'PATH --lang --workers --cluster --batch --dpi --retry-failed --json',
