@@ -42,6 +42,8 @@ demo-data: setup
 	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files
 	$(BIN)/hemicycle subjects vocab unbis
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
+	# the whole index rebuilt, its documents prepared in two worker processes (docs/search.md)
+	$(BIN)/hemicycle reindex --workers 2
 	# the demo has no readers: a year of SAMPLE TRAFFIC on the bundled documents, marked
 	# as such on /usage and in every report (docs/usage.md, "Sample traffic")
 	$(BIN)/hemicycle usage sample --days 400 --per-day 300

@@ -19,7 +19,7 @@ COMMANDS = {
     'replicate': '--to',
     'repair': '--from',
     'symbol': 'SYMBOLS...',
-    'reindex': '',
+    'reindex': '--workers',
     'catch-up': '',
     'search': ('QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower '
                '--exact/--no-exact --json'),

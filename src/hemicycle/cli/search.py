@@ -31,7 +31,7 @@ def _plain(snippet: str) -> str:
     return html.unescape(re.sub(r"</?mark>", "", snippet))
 
 
-def rebuild_with_progress(s: Settings) -> None:
+def rebuild_with_progress(s: Settings, workers: int | None = None) -> None:
     """Rebuild the index from the catalogue, with a progress bar and the rate at the end."""
     from hemicycle.search.index import rebuild_index
 
@@ -44,7 +44,7 @@ def rebuild_with_progress(s: Settings) -> None:
             rate = f"{done / elapsed:,.0f} docs/s" if elapsed > 0 else ""
             bar.update(task, completed=done, total=total, rate=rate)
 
-        count = rebuild_index(s, progress=progress)
+        count = rebuild_index(s, progress=progress, workers=workers)
     elapsed = time.perf_counter() - started
     rate = count / elapsed if elapsed > 0 else 0.0
     console.print(f"indexed {count:,} documents in {elapsed:.1f} s ({rate:,.0f} docs/s)")
@@ -54,9 +54,13 @@ verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 
 
 @verbs.command("reindex")
-def reindex() -> None:
+def reindex(
+    workers: Annotated[int | None, typer.Option(
+        min=0, help="Processes preparing documents (default: one per core from 5,000 "
+                    "documents; 0: none, all in this process).")] = None,
+) -> None:
     """Rebuild the search index from the catalogue (searches go on meanwhile)."""
-    rebuild_with_progress(settings())
+    rebuild_with_progress(settings(), workers)
 
 
 @verbs.command("catch-up")
