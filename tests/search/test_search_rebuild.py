@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import os
 
+import pytest
 import tantivy
 from search_corpus import catalogue, cr_unsc_sources, unpc_sources
 
 from hemicycle.catalogue.changes import last_change
 from hemicycle.catalogue.db import session_scope
+from hemicycle.config import Settings
 from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.search import location
 from hemicycle.search.analysis import terms
 from hemicycle.search.index import PARALLEL_FROM, catch_up, rebuild_index, rebuild_workers
+from hemicycle.search.preparation import prepared_in_workers
 from hemicycle.search.query import search
 from hemicycle.search.schema import text_field, title_field
 from hemicycle.search.watermark import read_watermark
@@ -93,3 +97,13 @@ def test_workers_only_where_they_pay():
     assert rebuild_workers(10) == 0  # starting processes costs more than they save
     cores = len(os.sched_getaffinity(0))
     assert rebuild_workers(PARALLEL_FROM) == (cores if cores > 1 else 0)
+
+
+def test_an_error_in_a_worker_process_stops_the_rebuild_with_its_cause(tmp_path):
+    garbage = tmp_path / "catalogue.sqlite3"
+    garbage.write_bytes(b"not a database, " * 512)
+    broken = Settings(data_dir=tmp_path, database_url=f"sqlite:///{garbage}",
+                      secret_key="search-tests")
+    with pytest.raises(RuntimeError, match="(?s)hemicycle-prepare-0.*not a database"):
+        list(prepared_in_workers(broken, [[1], [2]], workers=2))
+    assert multiprocessing.active_children() == []  # none left behind

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections import deque
+import signal
+import traceback
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
+from queue import Empty
 
 import tantivy
 
@@ -96,19 +99,66 @@ def prepared_batch(settings: Settings, ids: list[int]) -> list[Prepared]:
 def prepared_in_workers(settings: Settings, batches: Iterable[list[int]],
                         workers: int) -> Iterator[list[Prepared]]:
     """``prepared_batch`` of each batch, in their order, computed by ``workers`` processes
-    a few batches ahead of the caller. The processes are spawned, not forked: the caller
-    may be a web process with Tantivy's and the server's threads running."""
+    a few batches ahead of the caller (batch i by process i modulo ``workers``). The
+    processes are spawned, not forked: the caller may be a web process with Tantivy's and
+    the server's threads running. They end with the caller's loop, at once if it stops
+    early (an interrupt, an error), and an error in one is raised here."""
     context = multiprocessing.get_context("spawn")
-    # no reference cycles in what a worker makes: the cyclic collector would only walk it
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable) as pool:
-        waiting: deque[Future[list[Prepared]]] = deque()
+    tasks = [context.Queue() for _ in range(workers)]
+    results = [context.Queue() for _ in range(workers)]
+    processes = [context.Process(target=_work, args=(settings, tasks[i], results[i]),
+                                 name=f"hemicycle-prepare-{i}") for i in range(workers)]
+    for process in processes:
+        process.start()
+    sent = received = 0
+    try:
+        for batch in batches:
+            tasks[sent % workers].put(batch)
+            sent += 1
+            if sent - received >= AHEAD * workers:
+                yield _receive(results[received % workers], processes[received % workers])
+                received += 1
+        while received < sent:
+            yield _receive(results[received % workers], processes[received % workers])
+            received += 1
+        for queue in tasks:
+            queue.put(None)
+        for process in processes:
+            process.join()
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for queue in tasks + results:  # what is left in them is not wanted any more
+            queue.close()
+            queue.cancel_join_thread()
+
+
+def _receive(results: Queue, process: BaseProcess) -> list[Prepared]:
+    while True:
         try:
-            for batch in batches:
-                waiting.append(pool.submit(prepared_batch, settings, batch))
-                if len(waiting) >= AHEAD * workers:
-                    yield waiting.popleft().result()
-            while waiting:
-                yield waiting.popleft().result()
-        finally:
-            for future in waiting:
-                future.cancel()
+            outcome, value = results.get(timeout=1.0)
+            break
+        except Empty:
+            if not process.is_alive():
+                raise RuntimeError(f"{process.name}, preparing documents for the index, "
+                                   f"stopped (exit code {process.exitcode})") from None
+    if outcome == "error":
+        raise RuntimeError(f"{process.name}, preparing documents for the index, failed:\n"
+                           f"{value}")
+    return value
+
+
+def _work(settings: Settings, tasks: Queue, results: Queue) -> None:
+    """A worker process: prepare the batches it is given until told to stop (None)."""
+    # no reference cycles in what it makes: the cyclic collector would only walk it
+    gc.disable()
+    # Ctrl-C is the caller's to handle: it stops the rebuild and ends the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while (batch := tasks.get()) is not None:
+        try:
+            results.put(("ok", prepared_batch(settings, batch)))
+        except Exception:  # sent to the caller, which raises it
+            results.put(("error", traceback.format_exc()))
+            return
