@@ -56,7 +56,7 @@ verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 @verbs.command("reindex")
 def reindex(
     workers: Annotated[int | None, typer.Option(
-        min=0, help="Processes preparing documents (default: one per core from 5,000 "
+        min=0, help="Processes preparing documents (default: one per core from 20,000 "
                     "documents; 0: none, all in this process).")] = None,
 ) -> None:
     """Rebuild the search index from the catalogue (searches go on meanwhile)."""

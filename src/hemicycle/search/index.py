@@ -41,7 +41,7 @@ from hemicycle.search.watermark import (
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
-PARALLEL_FROM = 5_000  # documents from which a rebuild prepares them in worker processes
+PARALLEL_FROM = 20_000  # documents from which a rebuild prepares them in worker processes
 FOLLOW_ROUND = 20_000  # changes taken in per index commit while catching up
 REBUILD_BEYOND = 100_000  # changes behind (and more than the index holds): rebuild instead
 WRITER_HEAP = 200_000_000
