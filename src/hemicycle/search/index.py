@@ -59,7 +59,7 @@ def _add_all(writer: tantivy.IndexWriter, prepared: Iterable[Prepared]) -> int:
 def _prepared(settings: Settings, ids: list[int], workers: int) -> Iterator[list[Prepared]]:
     """The documents of ``ids``, prepared batch by batch, in order: in this process, or
     in ``workers`` processes beside it while this one feeds the writer."""
-    if workers <= 1:
+    if workers <= 0:
         return (prepared_batch(settings, batch) for batch in _batches(ids))
     return prepared_in_workers(settings, _batches(ids), workers)
 
