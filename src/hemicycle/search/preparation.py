@@ -137,11 +137,12 @@ def prepared_in_workers(settings: Settings, batches: Iterable[list[int]],
 
 def _receive(results: Queue, process: BaseProcess) -> list[Prepared]:
     while True:
+        alive = process.is_alive()  # before the read: what it sent before ending is read
         try:
             outcome, value = results.get(timeout=1.0)
             break
         except Empty:
-            if not process.is_alive():
+            if not alive:
                 raise RuntimeError(f"{process.name}, preparing documents for the index, "
                                    f"stopped (exit code {process.exitcode})") from None
     if outcome == "error":
