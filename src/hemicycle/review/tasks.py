@@ -4,9 +4,10 @@ A record's tasks are computed from the record itself: its findings
 (``extra["findings"]``: a date no UN document can have, a symbol the text contradicts, a
 scan without text), its fields read with low confidence (``extra["extraction"]``, below
 ``REVIEW_BELOW``: on a published record these were not applied, the task carries the
-proposal), and, for a draft, what it lacks to be published (a symbol, a date, a title).
-``record_tasks`` (re)computes them after every save; a task no longer wanted is closed
-by "the record", one a person resolved stays resolved.
+proposal; on a draft they were applied, to be checked), and, for a draft, what it lacks
+to be published (a symbol, a date, a title). ``record_tasks`` (re)computes them after
+every save; a task no longer wanted is closed by "the record", one a person resolved
+stays resolved.
 """
 
 from __future__ import annotations
@@ -73,9 +74,8 @@ def wanted_tasks(status: str, extra: dict | None, has_title: bool) -> list[Wante
         except (TypeError, ValueError):
             confidence = 0.0
         if confidence < REVIEW_BELOW:
-            verb = "read" if status == "draft" else "proposed, not applied"
             out.append(Wanted("low-confidence", name,
-                              f"{_shown(f.get('value'))} ({verb}: {f.get('source')}, "
+                              f"{_shown(f.get('value'))} (read: {f.get('source')}, "
                               f"confidence {confidence:.2f})", confidence))
     if status == "draft":
         if not (extraction.get("symbols") or {}).get("value"):

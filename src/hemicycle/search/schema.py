@@ -12,7 +12,7 @@ import tantivy
 from hemicycle.languages import CODES
 from hemicycle.search.analysis import FOLDED, KEYWORD, analyzer_name
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: a record without a type or body is indexed as "unknown"
 
 # name a query may use -> what it means (see hemicycle.search.querylang)
 FACETS: tuple[str, ...] = ("body", "year", "session", "type", "language", "subject")
