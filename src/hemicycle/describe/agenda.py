@@ -49,8 +49,12 @@ def agenda_item(text: str, not_title=lambda line: False) -> AgendaMention | None
             item = re.sub(r"\s+", "", m.group(1))
             rest = line.strip()[m.end():].strip(" :.-–")
             title_lines = [rest] if len(rest) > 3 else []
-            for following in lines[number + 1:number + 4]:
-                if not following.strip() or not_title(following.strip()):
+            for following in lines[number + 1:number + 6]:
+                if not following.strip():
+                    if title_lines:
+                        break
+                    continue  # the item's title may stand after a blank line
+                if not_title(following.strip()) or len(title_lines) == 3:
                     break
                 title_lines.append(following.strip())
                 if following.strip().endswith((".", "*")):

@@ -85,6 +85,11 @@ _REFERENCE = re.compile(r"\b(?:resolutions?|résolutions?|resoluci[óo]n(?:es)?)
 # "held on" and "adopted on" date this document when they speak of a meeting
 _MEETING_WORD = re.compile(r"meeting|séance|sesión|заседани|جلس|会议", re.I)
 
+# a General Assembly resolution ends with the meeting and day that adopted it
+_AFTER_MEETING = re.compile(
+    r"\d+\s*(?:st|nd|rd|th|e|ª|a|-?е|-?м)?\.?\s+(?:plenary\s+|пленарное\s+)?(?:meeting|séance|"
+    r"sesión|заседание)(?:\s+plénière|\s+plenaria)?\s*[,.]?\s*$|الجلسة\s+العامة\s+\d+\s*[،,]?\s*$",
+    re.I)
 _YEAR_WORD = re.compile(r"^\s*(?:года|г\.)", re.I)  # "11 мая 2015 года"
 
 HEADER_LINES = 20
@@ -159,6 +164,8 @@ def _role(lines: list[str], number: int, start: int, end: int, heading_above: bo
     if _OF_LINE.match(before) and (heading_above or number < 3) or \
             _RESOLUTION_OF.search(before) and _starts_upper(before):
         return "heading"
+    if _AFTER_MEETING.search(window):  # "1976th plenary meeting,\n25 October 1971."
+        return "adopted"
     for role, pattern in _CUES:
         cues = list(pattern.finditer(window))
         if cues:

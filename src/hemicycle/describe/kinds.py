@@ -45,7 +45,7 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = (
         r"programa provisional|предварительная повестка дня|جدول الأعمال المؤقت)"
         r"|临时议程\s*$|会议临时议程", re.I)),
     ("letter", re.compile(
-        r"^\W{0,3}(?:(?:identical\s+)?letters?\s+dated|(?:lettres?\s+(?:identiques\s+)?)"
+        r"^\W{0,3}(?:(?:identical\s+)?letters?\s+(?:dated|from|addressed)|(?:lettres?\s+(?:identiques\s+)?)"
         r"datées?\s+du|cartas?\s+(?:idénticas\s+)?de\s+fecha|(?:идентичные\s+)?письм[оа]\s|"
         r"رسال(?:ة|تان)\s+(?:متطابقتان\s+)?مؤرخ)|的(?:同文)?信\s*$", re.I)),
     ("report", re.compile(
@@ -116,7 +116,11 @@ def body_of_text(text: str) -> Reading | None:
 
 
 def kind_of_line(line: str) -> str | None:
-    """The kind of document a title or masthead line names, if it names one."""
+    """The kind of document a title or masthead line names, if it names one (a title
+    begins with a capital: "report of the Sixth Committee" inside a sentence is none)."""
+    first = next((c for c in line if c.isalpha()), "")
+    if first and first.lower() != first.upper() and first.islower():
+        return None
     folded = _fold(line)
     for kind, pattern in _KINDS:
         if pattern.search(folded):

@@ -107,6 +107,52 @@ def heading_symbols(text: str) -> list[tuple[str, int]]:
     return found
 
 
+# A resolution's heading as OCR may print it on a page of several: its number, a session
+# in brackets whose roman letters OCR reads as Cyrillic ("2751 (ХХУЮ."), then its title
+_LOOSE_HEADING = re.compile(
+    r"^\W{0,3}(\d{1,4})\s*\(\s*[IVXLCХУПЮ!|\\/lІ1]{2,8}\s*[)!|.]*\s*[.,]?\s*(.*)$"
+    r"|^\W{0,3}(\d{1,2}/\d{1,3})\s*\.\s+(\S.*)$")
+
+
+def loose_heading(line: str) -> tuple[str, str] | None:
+    """(number, the rest of the line) when ``line`` opens a resolution on a page that
+    prints several: "2758 (XXVI). Restoration of ...", "47/1. Recommendation ..."."""
+    m = _LOOSE_HEADING.match(line.strip())
+    if not m:
+        return None
+    number, rest = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return number, rest.strip()
+
+
+def resolution_number(symbol: str) -> str | None:
+    """The number a resolution is printed under: "2758" (A/RES/2758 (XXVI)), "242"
+    (S/RES/242 (1967)), "47/1" (A/RES/47/1)."""
+    try:
+        parsed = parse_symbol(symbol)
+    except ValueError:
+        return None
+    if parsed.doc_type != "resolution" or len(parsed.parts) < 3:
+        return None
+    return "/".join(re.sub(r"\s*\(.*\)$", "", p) for p in parsed.parts[2:])
+
+
+def own_section(text: str, symbols: list[str]) -> str:
+    """On a page that prints several resolutions, the part that is the record's own:
+    from its heading to the next one. Any other text is returned whole."""
+    numbers = {n for s in symbols if (n := resolution_number(s))}
+    if not numbers:
+        return text
+    lines = text.splitlines()
+    heads = [(i, found[0]) for i, line in enumerate(lines) if (found := loose_heading(line))]
+    if len(heads) < 2:
+        return text
+    for k, (start, number) in enumerate(heads):
+        if number in numbers:
+            end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+            return "\n".join(lines[start:end])
+    return text
+
+
 def masthead_symbols(text: str, quality: float = 1.0) -> tuple[list[str], float] | None:
     """The document's own symbols and how sure: those its resolution heading prints,
     else the best symbol-like strings of the masthead. Bracketed ones are drafts, never
@@ -198,7 +244,7 @@ def capitals_title(text: str, skip) -> tuple[str, float] | None:
                     title += " " + following
                 else:
                     break
-            return title, 0.6
+            return title, 0.7
         candidates.append(line)
     if candidates:  # scripts without capitals, or no capitals line: the first long line
         return candidates[0], 0.3

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hemicycle.describe.dates import parse_dates
 from hemicycle.describe.numbers import ascii_digits
 from hemicycle.symbols import SymbolError, parse_symbol
 
@@ -17,7 +18,7 @@ _PATTERNS = (
     re.compile(r"\b(\d{1,5})(?:st|nd|rd|th)\s+(plenary\s+)?meeting\b", re.I),
     re.compile(r"\b(\d{1,5})(?:e|ème|re|er)\s+séance(\s+plénière)?\b", re.I),
     re.compile(r"\b(\d{1,5})\s*[ªa]\.?\s+sesión(\s+plenaria)?\b", re.I),
-    re.compile(r"(?<!\d)(\d{1,5})-(?:[ем]|го|й|ом)\s+(пленарн\w+\s+)?заседани", re.I),
+    re.compile(r"(?<!\d)(\d{1,5})-(?:[ем]|го|й|ом)\s+(пленарн\w+\s+)?заседани\w*", re.I),
     re.compile(r"(?:الجلسة|جلسته|جلستها|جلسة)\s+(?:(العامة)\s+)?(\d{1,5})(?!\d)"),
     re.compile(r"第\s*(\d{1,5})\s*次(全体)?会议"),
 )
@@ -50,8 +51,13 @@ def meetings(text: str) -> list[Meeting]:
                 digits, plenary = (m.group(2), m.group(1)) if index == 4 else m.groups()
                 before = (lines[number - 1] + " " if number else "") + line[:m.start()]
                 near = before[-80:] + line[m.start():m.end() + 20]
+                # "1976th plenary meeting,\n25 October 1971.": how a General Assembly
+                # resolution says where and when it was adopted
+                dated = bool(parse_dates(line[m.end():])) or (
+                    number + 1 < len(lines) and bool(parse_dates(lines[number + 1])) and
+                    not line[m.end():].strip(" ,.;"))
                 out.append(Meeting(int(digits), bool(plenary), number,
-                                   bool(_ADOPTED.search(near))))
+                                   bool(_ADOPTED.search(near)) or dated))
     return sorted(out, key=lambda m: m.line)
 
 

@@ -32,7 +32,7 @@ def _capitals(line: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def _join(previous: str, line: str) -> str:
+def join_lines(previous: str, line: str) -> str:
     """``previous`` continued by ``line`` (a hyphen that broke a word is dropped)."""
     if _BROKEN_WORD.search(previous) and line[:1].isalpha() and line[:1].islower():
         return previous[:-1] + line
@@ -67,7 +67,7 @@ def paragraphs(text: str) -> list[str]:
                 out.append(current)
             current = line
         else:
-            current = _join(current, line)
+            current = join_lines(current, line)
         previous_raw = line
     if current is not None:
         out.append(current)

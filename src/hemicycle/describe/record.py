@@ -22,6 +22,7 @@ from hemicycle.describe.masthead import (
     draft_symbols,
     heading_symbols,
     masthead_symbols,
+    own_section,
 )
 from hemicycle.describe.meetings import meeting_record, own_meeting
 from hemicycle.describe.periods import period_in_text, period_of
@@ -70,11 +71,13 @@ class _Reader:
     def __init__(self, given: Given, texts: dict[str, str], text_source: str,
                  quality: float, today: dt.date):
         self.given, self.today = given, today
-        self.texts = {lang: t for lang, t in texts.items() if t and t.strip()}
+        self.symbols = _parsed(given.symbols)
+        # on a page of several resolutions, only the record's own part describes it
+        self.texts = {lang: own_section(t, [s.canonical for s in self.symbols])
+                      for lang, t in texts.items() if t and t.strip()}
         self.source = text_source  # "text" (born-digital) or "ocr"
         self.scale = 0.5 + quality / 2 if text_source == "ocr" else 1.0
         self.out = Description()
-        self.symbols = _parsed(given.symbols)
 
     def field(self, name: str, value, source: str, confidence: float,
               language: str | None = None) -> None:
@@ -187,10 +190,10 @@ class _Reader:
                 self.finding(contradiction)
                 confidence = min(confidence, 0.3)
         value = mention.date.isoformat()
-        if "date" not in self.out.fields and g.date is None:
+        # a date given and kept wins; one given that cannot be right gives way (flagged)
+        if "date" not in self.out.fields:
             self.field("date", value, self.source, confidence, language)
-        if mention.role in _ACTION_ROLES and g.action_date is None and \
-                "action_date" not in self.out.fields:
+        if mention.role in _ACTION_ROLES and "action_date" not in self.out.fields:
             self.field("action_date", value, self.source, confidence, language)
 
     def _lang_of(self, text: str) -> str | None:
@@ -250,7 +253,7 @@ class _Reader:
                 confidence = self.out.fields["date"].confidence
             self.field("period", period.to_json(), source, confidence)
             return
-        self.text_field("period", lambda t: (p.to_json(), 0.8 if line < 15 else 0.6)
+        self.text_field("period", lambda t: (p.to_json(), 0.8 if line < 25 else 0.6)
                         if (found := period_in_text(t)) and (p := found[0]) and (
                             line := found[1]) is not None else None)
 
@@ -305,7 +308,9 @@ def _marked(title: str) -> bool:
 
 
 def _not_a_title(line: str) -> bool:
-    return bool(date_mentions(line)) or is_label(line)
+    """Lines a scan's first long line must not be: a date, a label, a running head
+    ("2 Генеральная Ассамблея — Двадцать шестая сессия")."""
+    return bool(date_mentions(line)) or is_label(line) or period_in_text(line) is not None
 
 
 def _text_kind(text: str):

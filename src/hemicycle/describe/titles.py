@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from hemicycle.describe.kinds import kind_of_line
-from hemicycle.describe.masthead import heading_symbols
+from hemicycle.describe.kinds import body_of_text, kind_of_line
+from hemicycle.describe.masthead import heading_symbols, loose_heading
+from hemicycle.describe.paragraphs import join_lines
 
 _MARKER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\s*[.)]|\(\s*[a-z0-9]{1,4}\s*\)|[a-z]\))\s", re.I)
 _SENTENCE_END = re.compile(r"[.!?;:。！？؛]\s*$")
@@ -93,6 +94,11 @@ def heading_title(text: str) -> tuple[str, int] | None:
     return heading.rstrip(" .,"), end
 
 
+def _capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 3 and all(c.isupper() for c in letters)
+
+
 def stated_title(text: str) -> tuple[str, float] | None:
     """The title the text states in a line of a known form near its top (with the lines
     that continue it), or in its resolution heading."""
@@ -100,6 +106,17 @@ def stated_title(text: str) -> tuple[str, float] | None:
     if found:
         return found[0], 0.85
     lines = text.splitlines()
+    first = next((line.strip() for line in lines if line.strip()), "")
+    opened = loose_heading(first)
+    if opened and len(opened[1]) > 6:  # "2758 (XXVI). Restoration of the lawful rights ..."
+        title = opened[1]
+        for following in lines[lines.index(next(x for x in lines if x.strip())) + 1:][:3]:
+            following = following.strip()
+            if not following or body_of_text(following) or is_sentence(following) and \
+                    following[:1].isupper():
+                break
+            title = join_lines(title, following)
+        return title.rstrip(". "), 0.7
     for number, line in enumerate(lines[:25]):
         line = line.strip()
         kind = kind_of_line(line) if line else None
@@ -108,9 +125,10 @@ def stated_title(text: str) -> tuple[str, float] | None:
         title = line
         for following in lines[number + 1:number + 4]:
             following = following.strip()
+            caps = _capitals(title) and _capitals(following)
             if not following or _SENTENCE_END.search(title) or kind_of_line(following) \
-                    or is_sentence(following) or following[:1].isupper() and \
-                    not title.split()[-1].islower():
+                    or not caps and (is_sentence(following) or following[:1].isupper()
+                                     and not title.split()[-1].islower()):
                 break
             title = f"{title} {following}"
         title = re.sub(r"\s+", " ", title).strip().rstrip("*")

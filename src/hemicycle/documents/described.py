@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hemicycle.describe import REVIEW_BELOW, Given, describe
+from hemicycle.describe import REVIEW_BELOW, Finding, Given, describe
 from hemicycle.documents.inputs import AgendaInput, DocumentInput
 
 
@@ -47,6 +47,10 @@ def describe_input(data: DocumentInput, origin: str, *, text_source: str | None 
             else "text"
     description = describe(given_of(data, origin), texts, text_source=text_source,
                            quality=quality, primary_language=primary_language, today=today)
+    if data.files and not texts and text_source != "ocr":
+        description.findings.append(Finding(
+            "no-text", "text", f"{', '.join(f.path.name for f in data.files)}: no text "
+            "layer (a scan? `hemicycle digitise` reads it)"))
     draft = data.status == "draft"
 
     def sure(name: str):
@@ -56,10 +60,9 @@ def describe_input(data: DocumentInput, origin: str, *, text_source: str | None 
         return f.value if draft or f.confidence >= REVIEW_BELOW else None
 
     dropped = {f.field for f in description.findings if f.code == "date-out-of-range"}
-    if "date" in dropped and data.publication_date and "date" not in description.fields:
+    if "date" in dropped:  # never kept; the text's own date, if it has one, takes its place
         data.publication_date = None
-    if "action_date" in dropped and data.action_date and \
-            "action_date" not in description.fields:
+    if "action_date" in dropped:
         data.action_date = None
     data.publication_date = data.publication_date or _date(sure("date"))
     data.action_date = data.action_date or _date(sure("action_date"))

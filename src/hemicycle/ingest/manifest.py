@@ -163,7 +163,7 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
             extracted, fmt = extract_text(path)
         except TextError as exc:
             raise RowProblem("file", str(exc)) from None
-        if text is None:
+        if text is None and extracted.strip():
             text, text_source = extracted, "born-digital"
         files.append(FileInput(lang, fmt, path, filename=path.name))
     try:
