@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from hemicycle.catalogue.changes import record_changes
@@ -344,23 +344,26 @@ def api_document(request: Request, uid: str) -> DocumentOut:
 
 @router.get("/api/symbols/{symbol:path}", response_model=DocumentOut, tags=["documents"])
 def api_by_symbol(request: Request, symbol: str) -> DocumentOut:
-    """The document with this symbol, typed in any variant."""
+    """The document with this symbol, typed in any variant; for a symbol not held, a 404
+    whose ``error.known`` says what is known of it (what the symbol says, its vote, the
+    documents naming it, the UN Digital Library's search for it)."""
     with session_scope(request.app.state.settings.database_url) as db:
         doc = find_document(db, symbol)
         if doc is None or doc.unpublished:
             known = _not_held(db, symbol)
             if known is None:
                 raise HTTPException(404, f"no document with the symbol {symbol}")
-            raise HTTPException(404, {
-                "message": f"no document with the symbol {symbol} is held here",
-                "symbol": known["symbol"], "body": known["body"],
-                "doc_type": known["doc_type"],
-                "period": known["period"].to_json() if known["period"] else None,
-                "voting_record": {**known["voting_record"], "date": known["voting_record"][
-                    "date"].isoformat() if known["voting_record"]["date"] else None}
-                if known["voting_record"] else None,
-                "named_by": [link.to_json() for link in known["named_by"]],
-                "undl_search": known["undl_search"]})
+            record = known["voting_record"]
+            return JSONResponse({"error": {
+                "status": 404, "detail": f"no document with the symbol {symbol} is held here",
+                "known": {
+                    "symbol": known["symbol"], "body": known["body"],
+                    "doc_type": known["doc_type"],
+                    "period": known["period"].to_json() if known["period"] else None,
+                    "voting_record": {**record, "date": record["date"].isoformat()
+                                      if record["date"] else None} if record else None,
+                    "named_by": [link.to_json() for link in known["named_by"]],
+                    "undl_search": known["undl_search"]}}}, status_code=404)
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
         return document_out(doc, related)
 
