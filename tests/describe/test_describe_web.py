@@ -140,3 +140,25 @@ def test_unknown_type_facet_finds_the_records_without_a_type(site, settings):
     found = site.get("/api/search?type=unknown").json()
     assert [h["symbol"] for h in found["hits"]] == ["S/2015/305"]
     assert site.get("/api/search?type=resolution").json()["total"] == 3
+
+
+def test_an_upload_is_described_and_its_findings_become_tasks(site, settings):
+    # the text of S/RES/84 (1950) uploaded under another resolution's symbol
+    text = (CR_UNSC / "S_RES_0084_1950_EN.txt").read_bytes()
+    created = site.post("/api/documents", auth=(CAT, CAT_PW),
+                        data={"symbol": "S/RES/85 (1950)", "language": "en"},
+                        files={"file": ("85.txt", text, "text/plain")})
+    assert created.status_code == 201, created.text
+    api = created.json()
+    assert [f["code"] for f in api["findings"]] == ["symbol-contradicts-text"]
+    date = api["extraction"]["date"]
+    assert (date["value"], date["source"], api["publication_date"]) == (
+        "1950-07-07", "text", "1950-07-07")
+    listed = site.get("/api/review/tasks?code=symbol-contradicts-text",
+                      auth=(CAT, CAT_PW)).json()
+    assert "S/RES/85 (1950)" in [t["symbol"] for t in listed["items"]]
+    bad = site.get("/api/review/tasks?status=pending", auth=(CAT, CAT_PW))
+    assert bad.status_code == 400 and "'pending'" in bad.text
+    long_note = site.post(f"/api/review/tasks/{listed['items'][0]['id']}/resolve",
+                          auth=(CAT, CAT_PW), json={"note": "x" * 5000})
+    assert long_note.status_code == 400 and "note" in long_note.text

@@ -36,7 +36,15 @@ MAX_NOTE = 2000
 
 
 class TaskError(ValueError):
-    """A task that is not there, or an action on it that makes no sense."""
+    """A request about tasks that makes no sense (a status, a page, a note too long)."""
+
+
+class NoSuchTask(TaskError):
+    """The task number names no task."""
+
+
+class TaskClosed(TaskError):
+    """The task was resolved already."""
 
 
 @dataclass(frozen=True)
@@ -215,8 +223,8 @@ def resolve_task(settings: Settings, task_id: int, user: str, note: str | None =
     with session_scope(settings.database_url) as db:
         task = db.get(ReviewTask, task_id)
         if task is None:
-            raise TaskError(f"task {task_id}: no such task")
+            raise NoSuchTask(f"task {task_id}: no such task")
         if task.status != "open":
-            raise TaskError(f"task {task_id}: already resolved by {task.resolved_by}")
+            raise TaskClosed(f"task {task_id}: already resolved by {task.resolved_by}")
         task.status, task.resolved_at, task.resolved_by = "resolved", utcnow(), user
         task.note = text

@@ -36,7 +36,7 @@ from hemicycle.interop.dublin_core import dc_meta
 from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
-from hemicycle.review.tasks import open_tasks_of
+from hemicycle.review.tasks import open_tasks_of, record_saved
 from hemicycle.search.index import catch_up
 from hemicycle.storage import StorageError, open_location
 from hemicycle.symbols import SymbolError, parse_symbol
@@ -423,6 +423,7 @@ def api_upload(
             raise HTTPException(400, str(exc)) from None
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from None
+    record_saved(settings, [(result, data)])  # its findings and unsure fields: tasks
     catch_up(settings)  # the uploader finds it in the search at once
     doc, related = _load(request, result.uid, include_drafts=True)
     return document_out(doc, related)

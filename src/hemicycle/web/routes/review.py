@@ -42,7 +42,7 @@ from hemicycle.review import (
 )
 from hemicycle.review.actions import reviewed_version
 from hemicycle.review.queue import ATTENTION, MAX_PER_PAGE, QueueError, field_confidences
-from hemicycle.review.tasks import TaskError, list_tasks, resolve_task
+from hemicycle.review.tasks import NoSuchTask, TaskClosed, TaskError, list_tasks, resolve_task
 from hemicycle.search.index import catch_up
 from hemicycle.web.auth import check_csrf, current_user, require_cataloguer, signin_first
 from hemicycle.web.templating import render
@@ -208,6 +208,9 @@ def queue_page(request: Request, batch: str | None = None, language: str | None 
     })
 
 
+_TASK_STATUS = {NoSuchTask: 404, TaskClosed: 409}
+
+
 @router.post("/review/tasks/{task_id}/resolve", include_in_schema=False)
 def resolve_submit(request: Request, task_id: int, csrf: str = Form(""), note: str = Form(""),
                    next: str = Form("/review")):
@@ -216,7 +219,7 @@ def resolve_submit(request: Request, task_id: int, csrf: str = Form(""), note: s
     try:
         resolve_task(request.app.state.settings, task_id, user.name, note)
     except TaskError as exc:
-        raise HTTPException(404 if "no such task" in str(exc) else 409, str(exc)) from None
+        raise HTTPException(_TASK_STATUS.get(type(exc), 400), str(exc)) from None
     target = next if next.startswith("/") and not next.startswith("//") else "/review"
     return RedirectResponse(f"{target}{'&' if '?' in target else '?'}resolved={task_id}",
                             status_code=303)
@@ -306,7 +309,7 @@ def api_resolve_task(request: Request, task_id: int, body: ResolveIn | None = No
         resolve_task(request.app.state.settings, task_id, user.name,
                      body.note if body else None)
     except TaskError as exc:
-        raise HTTPException(404 if "no such task" in str(exc) else 409, str(exc)) from None
+        raise HTTPException(_TASK_STATUS.get(type(exc), 400), str(exc)) from None
     return {"id": task_id, "status": "resolved", "by": user.name}
 
 
