@@ -49,7 +49,8 @@ def test_resolution_242_gets_its_date_meeting_and_year_from_its_text(catalogue_s
     folder = tmp_path / "in"
     name = copy(CR_UNSC / "S_RES_0242_1967_EN.txt", folder)
     manifest(folder, [{"symbol": "S/RES/242 (1967)", "language": "en", "file": name,
-                       "title": "Resolution 242 (1967)", "doc_type": "resolution"}])
+                       "title": "Resolution 242 (1967)", "doc_type": "resolution",
+                       "text_source": "ocr-corrected"}])
     summary = ingest_folder(catalogue_settings, folder)
     assert summary.errors == [] and summary.created == 1
     with session_scope(catalogue_settings.database_url) as db:
@@ -62,6 +63,7 @@ def test_resolution_242_gets_its_date_meeting_and_year_from_its_text(catalogue_s
         assert extraction["title"]["source"] == "manifest"
         assert ("S/PV.1382", "meeting record") in {(r.symbol, r.role) for r in doc.related}
         assert doc.extra["findings"] == []
+        assert doc.version("en").text_source == "ocr-corrected"  # not born-digital
     assert tasks_of(catalogue_settings, "S/RES/242 (1967)") == {}
     # the same ingest again changes nothing
     again = ingest_folder(catalogue_settings, folder)
@@ -188,3 +190,20 @@ def test_a_pdf_without_text_is_a_scan_to_digitise(catalogue_settings, tmp_path):
         assert [f["code"] for f in doc.extra["findings"]] == ["no-text"]
         assert db.scalar(select(Document.status).where(Document.id == doc.id)) == "published"
     assert ("no-text", "text") in tasks_of(catalogue_settings, "A/C.1/212")
+
+
+def test_a_text_source_no_record_can_have_is_refused_naming_the_row(catalogue_settings,
+                                                                    tmp_path):
+    folder = tmp_path / "in"
+    name = copy(CR_UNSC / "S_RES_0242_1967_EN.txt", folder)
+    manifest(folder, [
+        {"symbol": "S/RES/242 (1967)", "language": "en", "file": name,
+         "text_source": "scanned"},
+        {"symbol": "S/RES/243 (1967)", "language": "en", "text_source": "ocr"},
+    ])
+    summary = ingest_folder(catalogue_settings, folder)
+    problems = sorted(str(e).split("manifest.jsonl:")[1] for e in summary.errors)
+    assert problems == [
+        "1: text_source: 'scanned' is not one of born-digital, ocr, ocr-corrected, manual",
+        "2: text_source: given, but the row has no text"]
+    assert summary.created == 0  # nothing half-written

@@ -34,7 +34,7 @@ def site(settings, tmp_path):
         name = f"S_RES_{number:04d}_{year}_EN.txt"
         shutil.copy(CR_UNSC / name, folder / name)
         rows.append({"symbol": f"S/RES/{number} ({year})", "language": "en", "file": name,
-                     "doc_type": "resolution"})
+                     "doc_type": "resolution", "text_source": "ocr-corrected"})
     for lang in ("en", "fr", "ar"):
         shutil.copy(UNPC / f"s_2015_305-{lang}.txt", folder / f"s_2015_305-{lang}.txt")
         first = (UNPC / f"s_2015_305-{lang}.txt").read_text(encoding="utf-8").splitlines()[0]
@@ -78,6 +78,8 @@ def test_security_council_records_name_their_year_not_a_session(site, settings):
     assert api["period"] == {"name": "year", "value": "1967"}
     assert api["publication_date"] == "1967-11-22"
     assert api["extraction"]["date"]["source"] == "text"
+    assert api["versions"][0]["text_source"] == "ocr-corrected"  # never "born-digital"
+    assert "text read from the scans by OCR and corrected by hand" in page
 
 
 def test_text_shown_as_paragraphs_and_as_printed(site, settings):

@@ -13,6 +13,7 @@ written with its change-log entry, one record (``save_document``) or a batch
 from hemicycle.documents.check import CheckedInput, check_input
 from hemicycle.documents.described import describe_input
 from hemicycle.documents.inputs import (
+    TEXT_SOURCES,
     AgendaInput,
     DocumentConflict,
     DocumentInput,
@@ -25,6 +26,7 @@ from hemicycle.documents.inputs import (
 from hemicycle.documents.save import save_batch, save_document
 
 __all__ = ["AgendaInput", "CheckedInput", "DocumentConflict", "DocumentInput", "FileInput",
-           "RecordError", "SaveResult", "SubjectInput", "VersionInput", "check_input",
+           "RecordError", "SaveResult", "SubjectInput", "TEXT_SOURCES", "VersionInput",
+           "check_input",
            "describe_input",
            "save_batch", "save_document"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from hemicycle.catalogue.queries import lookup_key
 from hemicycle.documents import (
+    TEXT_SOURCES,
     AgendaInput,
     DocumentInput,
     FileInput,
@@ -32,6 +33,7 @@ KNOWN_FIELDS = {
     "symbol", "language", "file", "title", "text", "doc_type", "date", "action_date",
     "distribution", "subjects", "agenda_symbol", "agenda_item", "agenda_title",
     "agenda_subject", "related", "identifier", "body", "session", "year", "source", "extra",
+    "text_source",
 }
 
 
@@ -166,6 +168,14 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
         if text is None and extracted.strip():
             text, text_source = extracted, "born-digital"
         files.append(FileInput(lang, fmt, path, filename=path.name))
+    if row.get("text_source"):
+        stated = str(row["text_source"]).strip()
+        if stated not in TEXT_SOURCES:
+            raise RowProblem("text_source", f"{stated!r} is not one of "
+                                            f"{', '.join(TEXT_SOURCES)}")
+        if text is None:
+            raise RowProblem("text_source", "given, but the row has no text")
+        text_source = stated
     try:
         year = int(row["year"]) if row.get("year") not in (None, "") else None
     except ValueError:
