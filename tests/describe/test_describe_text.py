@@ -90,6 +90,27 @@ def test_meetings_in_the_six_languages_and_their_records():
 
 
 @pytest.mark.parametrize("lang,title", [
+    ("en", "Provisional agenda for the 7403rd meeting of the Security Council"),
+    ("fr", "Ordre du jour provisoire de la 7403e séance du Conseil de sécurité"),
+    ("es", "Orden del día provisional de la 7403ª sesión del Consejo de Seguridad"),
+    ("ru", "Предварительная повестка дня 7403го заседания Совета Безопасности"),
+    ("ar", "جدول الأعمال المؤقت لجلسة مجلس الأمن 7403"),
+    ("zh", "安全理事会第7403次会议临时议程"),
+])
+def test_a_provisional_agenda_states_its_meeting_and_the_day_it_is_held(lang, title):
+    # the line under the title ("To be held on ...") is the meeting's day, never the title
+    d = describe(Given("bench"), {lang: unpc("s_agenda_7403", lang)})
+    assert d.titles[lang].value == title
+    assert d.value("date") == "2015-03-16" and d.value("doc_type") == "agenda"
+    assert d.value("meeting") == 7403 and d.fields["meeting"].confidence < 0.9  # not adopted
+
+
+def test_a_closed_meeting_is_still_a_meeting():
+    for lang in ("en", "fr", "es", "ru", "ar", "zh"):
+        assert own_meeting(unpc("s_pv_7429", lang)).number == 7429, lang
+
+
+@pytest.mark.parametrize("lang,title", [
     ("en", "Letter dated 22 April 2015 from the Secretary-General addressed to the "
            "President of the Security Council"),
     ("fr", "Lettre datée du 22 avril 2015, adressée à la Présidente du Conseil de sécurité "

@@ -79,6 +79,10 @@ _RESOLUTION_OF = re.compile(
     r"^\W{0,3}(?:\d+\s*\(\s*\d{4}\s*\)\s*[.,]?\s*)?(?:resolution|résolution|resolución|"
     r"резолюция)(?:\s+\d+\s*\(\s*\d{4}\s*\))?\s+(?:of|du|de|от)\s*$", re.I)
 
+# the line under a provisional agenda's title: when the meeting is to be held
+SCHEDULE = re.compile(r"^\W{0,3}(?:to\s+be\s+held|qui\s+se\s+tiendra|que\s+se\s+celebrar[áa]|"
+                      r"которое\s+состоится|المقرر\s+عقدها|定于)", re.I)
+
 # a resolution or document named just before the cue: the date is that one's
 _REFERENCE = re.compile(r"\b(?:resolutions?|résolutions?|resoluci[óo]n(?:es)?)\s+\d"
                         r"|\(\s*(?:19|20)\d\d\s*\)|резолюци\w*\s+\d|القرار\s+\d|号决议", re.I)
@@ -166,6 +170,8 @@ def _role(lines: list[str], number: int, start: int, end: int, heading_above: bo
         return "heading"
     if _AFTER_MEETING.search(window):  # "1976th plenary meeting,\n25 October 1971."
         return "adopted"
+    if SCHEDULE.match(line) and not _REFERENCE.search(before):
+        return "held"  # "To be held on Monday, 16 March 2015": the meeting's day
     for role, pattern in _CUES:
         cues = list(pattern.finditer(window))
         if cues:

@@ -10,17 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hemicycle.describe.dates import parse_dates
+from hemicycle.describe.dates import SCHEDULE, parse_dates
 from hemicycle.describe.numbers import ascii_digits
 from hemicycle.symbols import SymbolError, parse_symbol
 
+_KIND = r"(?:\([^()\d]{1,20}\)\s*)?"  # "7429th (closed) meeting", "7429м (закрытом) заседании"
 _PATTERNS = (
-    re.compile(r"\b(\d{1,5})(?:st|nd|rd|th)\s+(plenary\s+)?meeting\b", re.I),
+    re.compile(rf"\b(\d{{1,5}})(?:st|nd|rd|th)\s+{_KIND}(plenary\s+)?meeting\b", re.I),
     re.compile(r"\b(\d{1,5})(?:e|ème|re|er)\s+séance(\s+plénière)?\b", re.I),
     re.compile(r"\b(\d{1,5})\s*[ªa]\.?\s+sesión(\s+plenaria)?\b", re.I),
-    re.compile(r"(?<!\d)(\d{1,5})-(?:[ем]|го|й|ом)\s+(пленарн\w+\s+)?заседани\w*", re.I),
-    re.compile(r"(?:الجلسة|جلسته|جلستها|جلسة)\s+(?:(العامة)\s+)?(\d{1,5})(?!\d)"),
-    re.compile(r"第\s*(\d{1,5})\s*次(全体)?会议"),
+    re.compile(rf"(?<!\d)(\d{{1,5}})-?(?:[ем]|го|й|ом)\s+{_KIND}(пленарн\w+\s+)?заседани\w*",
+               re.I),
+    # "في جلسته 7439", "جدول الأعمال المؤقت لجلسة مجلس الأمن 7403"
+    re.compile(r"(?:الجلسة|جلسته|جلستها|جلسة)\s+(?:(العامة)\s+|مجلس\s+الأمن\s+)?(\d{1,5})(?!\d)"),
+    re.compile(rf"第\s*(\d{{1,5}})\s*次{_KIND}(全体)?会议"),
 )
 # "Adopted at the 2nd meeting", "adopted by the Security Council at its 3116th meeting"
 _ADOPTED = re.compile(r"adopt|принят|adoptée?|aprobad|اتخذ|اعتمد|通过", re.I)
@@ -53,9 +56,10 @@ def meetings(text: str) -> list[Meeting]:
                 near = before[-80:] + line[m.start():m.end() + 20]
                 # "1976th plenary meeting,\n25 October 1971.": how a General Assembly
                 # resolution says where and when it was adopted
+                # (not "... meeting\nTo be held on 16 March 2015": an agenda's)
                 dated = bool(parse_dates(line[m.end():])) or (
                     number + 1 < len(lines) and bool(parse_dates(lines[number + 1])) and
-                    not line[m.end():].strip(" ,.;"))
+                    not line[m.end():].strip(" ,.;") and not SCHEDULE.match(lines[number + 1]))
                 out.append(Meeting(int(digits), bool(plenary), number,
                                    bool(_ADOPTED.search(near)) or dated))
     return sorted(out, key=lambda m: m.line)

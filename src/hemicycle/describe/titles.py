@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from hemicycle.describe.dates import SCHEDULE
 from hemicycle.describe.kinds import body_of_text, kind_of_line
 from hemicycle.describe.masthead import heading_symbols, loose_heading
 from hemicycle.describe.paragraphs import join_lines
@@ -127,11 +128,12 @@ def stated_title(text: str) -> tuple[str, float] | None:
             following = following.strip()
             caps = _capitals(title) and _capitals(following)
             if not following or _SENTENCE_END.search(title) or kind_of_line(following) \
+                    or SCHEDULE.match(following) \
                     or not caps and (is_sentence(following) or following[:1].isupper()
                                      and not title.split()[-1].islower()):
                 break
             title = f"{title} {following}"
         title = re.sub(r"\s+", " ", title).strip().rstrip("*")
         if not is_sentence(title) or kind_of_line(title):
-            return title.rstrip(". "), 0.75 if number < 15 else 0.6
+            return title.rstrip(".,; "), 0.75 if number < 15 else 0.6
     return None
