@@ -4,6 +4,7 @@ found by their words; a scan without text is a finding and a review task."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -63,6 +64,11 @@ def test_bundled_scans_are_read_described_checked_and_found(settings, tmp_path):
     api = client.get(f"/api/documents/{uid}").json()
     assert api["versions"][0]["text_source"] == "ocr"  # never "born-digital"
     assert api["extraction"]["doc_type"]["source"] == "ocr"
+    page = client.get(f"/documents/{uid}?ui=fr").text
+    assert 'class="page-images"' in page and "Images des pages" in page
+    thumb = re.search(r'<img src="(/iiif/3/[^"]+/full/\d+,/0/default\.jpg)"', page).group(1)
+    image = client.get(thumb)
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
     manifest = client.get(f"/iiif/3/{uid}/manifest.json").json()
     assert any(r["format"] == "text/plain" for r in manifest["rendering"])
     assert any(s["format"] == "text/vnd.hocr+html" for s in manifest["seeAlso"])

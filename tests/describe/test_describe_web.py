@@ -74,6 +74,7 @@ def test_security_council_records_name_their_year_not_a_session(site, settings):
     row = re.search(r'<tr class="period" data-period="year"><th>Year</th><td>1967', page)
     assert row is not None and "Session" not in page.split('class="metadata"')[1][:1500]
     assert "1967-11-22" in page and "read in the text" in page  # where the date came from
+    assert 'class="page-images"' not in page  # its text is shown, not pictures of it
     api = site.get(f"/api/documents/{uid}").json()
     assert api["period"] == {"name": "year", "value": "1967"}
     assert api["publication_date"] == "1967-11-22"

@@ -32,6 +32,7 @@ from hemicycle.documents import (
     save_document,
 )
 from hemicycle.ingest.text import TextError, extract_text
+from hemicycle.interop import iiif_image, iiif_manifest
 from hemicycle.interop.dublin_core import dc_meta
 from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
@@ -240,6 +241,35 @@ def _provenance(doc: Document) -> dict[str, dict]:
             if isinstance(f, dict) and "source" in f and "confidence" in f}
 
 
+PAGES_SHOWN = 12
+THUMB_WIDTH = 360
+
+
+def _page_images(settings, doc: Document, language: str | None) -> list[dict]:
+    """A scan's pages for the record page (its OCR text's language first): the page image
+    at thumbnail width, linked to the full image (IIIF Image API). Born-digital records
+    show their text, not pictures of it."""
+    if any(v.text and v.text_source != "ocr" for v in doc.versions):
+        return []
+    files = iiif_manifest.page_files(doc)
+    file = files.get(language or "") or next(iter(files.values()), None)
+    if file is None:
+        return []
+    try:
+        sizes = iiif_image.stored_page_sizes(settings, file)
+    except (iiif_image.ImageApiError, OSError, StorageError):
+        return []  # the pages cannot be read: the record page still shows
+    out = []
+    for number, (width, height) in enumerate(sizes[:PAGES_SHOWN], start=1):
+        base = f"/iiif/3/{iiif_image.PageId(doc.uid, file.language, file.format, number).text}"
+        shown = min(width, THUMB_WIDTH)
+        out.append({"number": number, "language": file.language,
+                    "thumb": f"{base}/full/{shown},/0/default.jpg",
+                    "full": f"{base}/full/max/0/default.jpg",
+                    "width": shown, "height": round(height * shown / width)})
+    return out
+
+
 @router.get("/documents/{uid}", include_in_schema=False)
 def document_page(request: Request, uid: str):
     doc, related = _load(request, uid)
@@ -268,6 +298,7 @@ def document_page(request: Request, uid: str):
         "text_cut": bool(text_version and text_version.text
                          and len(text_version.text) > TEXT_SHOWN),
         "files_by_lang": {c: [f for f in doc.files if f.language == c] for c in CODES},
+        "page_images": _page_images(request.app.state.settings, doc, text_lang),
         "missing": [c for c in CODES if c not in doc.languages],
         "dc_meta": dc_meta(doc),
         "jsonld": document_jsonld(doc, request.app.state.settings.base_url),
