@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import functools
 import itertools
 import random
 import re
@@ -30,11 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from pymarc import Field, Indicators, MARCReader, MARCWriter, Record, Subfield
+from pymarc import MARCReader
 
-from hemicycle.catalogue.queries import lookup_key
 from hemicycle.interop.marc import stripped_symbol
-from hemicycle.interop.marc_proceedings_import import record_kind
+from hemicycle.proceedings.marc_import import record_kind
 from hemicycle.symbols import Symbol, SymbolError, parse_symbol
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,12 +58,20 @@ def build_templates(target: Path) -> Path:
     return target
 
 
-def read_templates(path: Path) -> list[Record]:
-    """The documents among the exported records (a General Debate statement comes out
-    with 089 $b "speech", which an import takes for a speech record: left out)."""
+Fields = list  # [(tag, data)] for control fields, [(tag, ind1, ind2, [(code, value)])] else
+
+
+def read_templates(path: Path) -> list[tuple[str, Fields]]:
+    """(leader, fields) of the documents among the exported records (a General Debate
+    statement comes out with 089 $b "speech", which an import takes for a speech record:
+    left out)."""
     with path.open("rb") as fh:
-        return [r for r in MARCReader(fh, to_unicode=True, force_utf8=True)
-                if r is not None and record_kind(r) == "documents"]
+        records = [r for r in MARCReader(fh, to_unicode=True, force_utf8=True)
+                   if r is not None and record_kind(r) == "documents"]
+    return [(str(r.leader), [(f.tag, f.data) if f.is_control_field() else
+                             (f.tag, f.indicator1, f.indicator2,
+                              [(sf.code, sf.value) for sf in f.subfields])
+                             for f in r.fields]) for r in records]
 
 
 def subjects() -> list[tuple[str, str]]:
@@ -72,13 +80,37 @@ def subjects() -> list[tuple[str, str]]:
                 if row.get("en")]
 
 
-class Variants:
-    """Symbols, numbers and dates drawn again for one variant of a template."""
+def encode(leader: str, fields: Fields) -> bytes:
+    """One ISO 2709 record, UTF-8 (leader/09 ``a``): leader, directory, fields."""
+    directory, data = [], []
+    offset = 0
+    for field in fields:
+        if len(field) == 2:
+            body = field[1].encode("utf-8") + b"\x1e"
+        else:
+            body = (field[1] + field[2]).encode("utf-8") + b"".join(
+                b"\x1f" + code.encode("utf-8") + value.encode("utf-8")
+                for code, value in field[3]) + b"\x1e"
+        directory.append(f"{field[0]}{len(body):04d}{offset:05d}".encode("ascii"))
+        data.append(body)
+        offset += len(body)
+    base = 24 + 12 * len(directory) + 1
+    length = base + offset + 1
+    head = f"{length:05d}{leader[5:9]}a22{base:05d}{leader[17:20]}4500".encode("ascii")
+    return head + b"".join(directory) + b"\x1e" + b"".join(data) + b"\x1d"
 
-    def __init__(self, rng: random.Random, seen: set[str]):
+
+class Variants:
+    """Symbols, numbers and dates drawn again for one variant of a template. A symbol
+    comes from its template by new numbers, so its form stays the template's: each form is
+    checked by ``hemicycle.symbols`` once; a new symbol must not have the key of one made
+    before (``_key``)."""
+
+    def __init__(self, rng: random.Random, seen: set[str], forms: dict[str, bool]):
         self.rng = rng
         self.seen = seen
-        self.year = None
+        self.forms = forms
+        self.year: int | None = None
 
     def number(self, match: re.Match) -> str:
         text = match.group(0)
@@ -93,20 +125,25 @@ class Variants:
     def renumber(self, text: str) -> str:
         return _NUMBER.sub(self.number, text)
 
-    def symbol(self, template: str) -> tuple[str, Symbol | None]:
-        """A new symbol of the template's series (a local identifier stays one), parsed."""
-        symbol = _parsed(template) is not None
-        candidates = (self.renumber(template) for _attempt in range(5))
-        extra = (f"{template}/Add.{k}" if symbol else f"{template}-{k}"
-                 for k in range(1, 100_000))
-        for candidate in itertools.chain(candidates, extra):
-            parsed = _parsed(candidate)
-            if symbol and parsed is None:
-                continue
-            key = parsed.key if parsed else candidate.strip().upper()
+    def renumbers(self, symbol: str) -> bool:
+        """Whether new numbers in this symbol's form still make a symbol."""
+        form = _NUMBER.sub("#", symbol)
+        if form not in self.forms:
+            sample = _NUMBER.sub(lambda m: str(int(m.group(0)) + 1), symbol)
+            self.forms[form] = _parsed(symbol) is not None and _parsed(sample) is not None
+        return self.forms[form]
+
+    def symbol(self, template: str) -> str:
+        """A new symbol of the template's series (a local identifier stays one)."""
+        renumbered = (self.renumber(template) for _attempt in range(5)
+                      if self.renumbers(template) or _parsed(template) is None)
+        suffix = "/Add.{}" if _parsed(template) is not None else "-{}"
+        extra = (template + suffix.format(k) for k in range(1, 100_000))
+        for candidate in itertools.chain(renumbered, extra):
+            key = _key(candidate)
             if key not in self.seen:
                 self.seen.add(key)
-                return candidate, parsed
+                return candidate
         raise SystemExit(f"no free variant of {template!r}")
 
     def date(self, value: str) -> str:
@@ -118,6 +155,18 @@ class Variants:
         return day.replace(year=year, day=min(day.day, 28)).isoformat()
 
 
+_QUALIFIER = re.compile(r" \([^)]*\)$")
+
+
+def _key(canonical: str) -> str:
+    """A key no finer than a symbol's comparison key (``hemicycle.symbols``): brackets at
+    the end dropped (S/RES/18 (2018) is S/RES/18 (1947)), spaces and case ignored; two
+    symbols it tells apart are two documents. A parse per new symbol would cost more than
+    all the rest of the work."""
+    return _QUALIFIER.sub("", canonical).replace(" ", "").upper()
+
+
+@functools.lru_cache(maxsize=65536)
 def _parsed(text: str) -> Symbol | None:
     try:
         return parse_symbol(text)
@@ -125,43 +174,40 @@ def _parsed(text: str) -> Symbol | None:
         return None
 
 
-def variant(template: Record, rng: random.Random, seen: set[str],
-            concepts: list[tuple[str, str]]) -> Record:
-    """A new record from ``template``, built field by field (a deep copy costs more than
-    the rest of the work together)."""
-    v = Variants(rng, seen)
-    record = Record(leader=str(template.leader), force_utf8=True)
-    for field in template.fields:
-        tag = field.tag
-        if field.is_control_field():
-            record.add_field(Field(tag=tag, data=field.data))
+def variant(fields: Fields, rng: random.Random, seen: set[str], forms: dict[str, bool],
+            concepts: list[tuple[str, str]]) -> Fields:
+    """The fields of a new record made from a template's."""
+    v = Variants(rng, seen, forms)
+    out: Fields = []
+    for field in fields:
+        tag = field[0]
+        if len(field) == 2 or tag not in ("191", "245", "246", "991", "993", "269", "992",
+                                          "650"):
+            out.append(field)
             continue
-        subfields = list(field.subfields)
+        subfields = field[3]
         if tag == "191":
-            symbol, parsed = v.symbol(field["a"])
-            subfields = [Subfield("a", symbol)] + (
-                [Subfield("b", parsed.body)] if parsed and parsed.body else []) + (
-                [Subfield("c", parsed.session)] if parsed and parsed.session else []) + [
-                Subfield("q", stripped_symbol(symbol))]
+            symbol = v.symbol(dict(subfields)["a"])
+            parsed = _parsed(_NUMBER.sub("1", symbol)) if v.renumbers(symbol) else None
+            subfields = [("a", symbol)] + (
+                [("b", parsed.body)] if parsed and parsed.body else []) + (
+                [("c", parsed.session)] if parsed and parsed.session else []) + [
+                ("q", stripped_symbol(symbol))]
         elif tag in ("245", "246", "991"):
-            subfields = [Subfield(s.code, v.renumber(s.value) if s.code in "abc" else s.value)
-                         for s in subfields]
+            subfields = [(c, v.renumber(x) if c in "abc" else x) for c, x in subfields]
         elif tag == "993":
-            related = v.renumber(field["a"])
-            if _parsed(related) is not None:
-                subfields = [Subfield(s.code, related if s.code == "a" else s.value)
-                             for s in subfields]
+            related = dict(subfields).get("a", "")
+            if v.renumbers(related):
+                subfields = [(c, v.renumber(x) if c == "a" else x) for c, x in subfields]
         elif tag in ("269", "992"):
-            subfields = [Subfield(s.code, v.date(s.value) if s.code == "a" else s.value)
-                         for s in subfields]
+            subfields = [(c, v.date(x) if c == "a" else x) for c, x in subfields]
         elif tag == "650":
             continue
-        record.add_field(Field(tag=tag, indicators=Indicators(*field.indicators),
-                               subfields=subfields))
-    for uri, label in rng.sample(concepts, rng.randint(1, 3)):
-        record.add_ordered_field(Field(tag="650", indicators=Indicators(" ", "7"), subfields=[
-            Subfield("a", label), Subfield("0", uri), Subfield("2", "unbist")]))
-    return record
+        out.append((tag, field[1], field[2], subfields))
+    at = next((i for i, f in enumerate(out) if f[0] > "650"), len(out))
+    out[at:at] = [("650", " ", "7", [("a", label), ("0", uri), ("2", "unbist")])
+                  for uri, label in rng.sample(concepts, rng.randint(1, 3))]
+    return out
 
 
 def main() -> None:
@@ -178,13 +224,14 @@ def main() -> None:
     templates = read_templates(templates_file)
     concepts = subjects()
     rng = random.Random(1)
-    seen = {lookup_key(f["a"]) for t in templates for f in t.get_fields("191")}
-    with args.out.open("wb") as fh:
-        writer = MARCWriter(fh)
+    seen = {_key(dict(f[3])["a"]) for _, fields in templates for f in fields
+            if f[0] == "191"}
+    forms: dict[str, bool] = {}
+    with args.out.open("wb", buffering=1 << 20) as fh:
         for k in range(args.count):
-            template = templates[k % len(templates)]
-            writer.write(template if k < len(templates) else
-                         variant(template, rng, seen, concepts))
+            leader, fields = templates[k % len(templates)]
+            fh.write(encode(leader, fields if k < len(templates) else
+                            variant(fields, rng, seen, forms, concepts)))
             if k % 100_000 == 0 and k:
                 print(f"{k:,} records, {time.perf_counter() - started:.0f} s", file=sys.stderr)
     print(f"{args.count:,} records from {len(templates):,} templates written to {args.out} "

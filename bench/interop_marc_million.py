@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--kill", action="store_true", help="SIGKILL instead of SIGINT")
     parser.add_argument("--baseline-records", type=int, default=5000)
     args = parser.parse_args()
-    from hemicycle.interop.marc_io import count_records
+    from hemicycle.marc21.files import count_records
 
     total = count_records(args.file)
     kind = args.database

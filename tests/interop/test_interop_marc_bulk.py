@@ -19,7 +19,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Change, Document
 from hemicycle.documents.models import LoadCheckpoint
 from hemicycle.interop.marc_import import import_marc
-from hemicycle.interop.marc_io import count_records
+from hemicycle.marc21.files import count_records
 from hemicycle.search.index import catch_up
 from hemicycle.search.query import search
 

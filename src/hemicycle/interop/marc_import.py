@@ -3,7 +3,7 @@
 Each readable record is mapped (``marc.record_to_fields``) and saved through the document
 service (``hemicycle.documents.save_batch``) a batch at a time; voting records and
 speeches, told apart by 089 $b, go to the proceedings tables through
-``marc_proceedings_import``. A broken or unmappable record is reported with its number,
+``hemicycle.proceedings.marc_import``. A broken or unmappable record is reported with its number,
 position and reason, and the rest are kept. Each batch commits with a checkpoint, so an
 interrupted import resumes after the last batch committed; saving the same record again
 changes nothing, so running a finished import again reports every record unchanged.
@@ -29,9 +29,9 @@ from hemicycle.documents import (
 )
 from hemicycle.documents.checkpoints import Checkpoint
 from hemicycle.documents.interrupts import stop_requests
-from hemicycle.interop import marc_proceedings_import as proceedings
 from hemicycle.interop.marc import MappingError, record_to_fields
-from hemicycle.interop.marc_io import MarcItem, read_marc
+from hemicycle.marc21.files import MarcItem, read_marc
+from hemicycle.proceedings import marc_import as proceedings
 from hemicycle.review.tasks import record_saved
 from hemicycle.symbols import is_symbol
 

@@ -14,7 +14,7 @@ import threading
 from hemicycle.config import Settings
 from hemicycle.search.index import catch_up
 
-INTERVAL_S = 0.5
+INTERVAL_S = 0.2
 log = logging.getLogger(__name__)
 
 
