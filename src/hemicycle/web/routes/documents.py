@@ -32,8 +32,10 @@ from hemicycle.documents import (
     save_document,
 )
 from hemicycle.ingest.text import TextError, extract_text
-from hemicycle.interop import iiif_image, iiif_manifest
+from hemicycle.interop import iiif_manifest
 from hemicycle.interop.dublin_core import dc_meta
+from hemicycle.interop.iiif_image import cache as iiif_cache
+from hemicycle.interop.iiif_image.request import ImageApiError, PageId
 from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
@@ -256,12 +258,12 @@ def _page_images(settings, doc: Document, language: str | None) -> list[dict]:
     if file is None:
         return []
     try:
-        sizes = iiif_image.stored_page_sizes(settings, file)
-    except (iiif_image.ImageApiError, OSError, StorageError):
+        sizes = iiif_cache.stored_page_sizes(settings, file)
+    except (ImageApiError, OSError, StorageError):
         return []  # the pages cannot be read: the record page still shows
     out = []
     for number, (width, height) in enumerate(sizes[:PAGES_SHOWN], start=1):
-        base = f"/iiif/3/{iiif_image.PageId(doc.uid, file.language, file.format, number).text}"
+        base = f"/iiif/3/{PageId(doc.uid, file.language, file.format, number).text}"
         shown = min(width, THUMB_WIDTH)
         out.append({"number": number, "language": file.language,
                     "thumb": f"{base}/full/{shown},/0/default.jpg",
