@@ -154,7 +154,7 @@ def test_marc_records_are_described_too(catalogue_settings, tmp_path):
     from pymarc import Field, Record, Subfield
 
     from hemicycle.interop.marc_import import import_marc
-    from hemicycle.interop.marc_io import write_binary
+    from hemicycle.marc21.files import write_binary
 
     record = Record()
     record.add_field(Field(tag="191", indicators=[" ", " "],
