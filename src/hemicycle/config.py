@@ -21,6 +21,10 @@ class Settings:
     secret_key: str = field(repr=False)
     max_upload_bytes: int = 200 * 1024 * 1024
     base_url: str = "http://127.0.0.1:8000"
+    # days an inquiry is kept after it was last touched (``hemicycle inquiries purge``)
+    inquiry_retention_days: int = 180
+    # days after a training session that its registrants' names and e-mails are kept
+    training_retention_days: int = 90
 
     @property
     def index_dir(self) -> Path:
@@ -79,4 +83,18 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
         base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
         or "http://127.0.0.1:8000",
+        inquiry_retention_days=_days("inquiry_retention_days", toml, 180),
+        training_retention_days=_days("training_retention_days", toml, 90),
     )
+
+
+def _days(key: str, toml: dict, default: int) -> int:
+    """A number of days from HEMICYCLE_<KEY> or the TOML file; a clear error if it is not."""
+    raw = os.environ.get(f"HEMICYCLE_{key.upper()}", toml.get(key, default))
+    try:
+        days = int(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"setting {key}: expected a whole number of days, got {raw!r}") from None
+    if days < 1:
+        raise ValueError(f"setting {key}: must be at least 1 day, got {days}")
+    return days

@@ -1,0 +1,186 @@
+"""The link checker: symbols, concepts, votes and URLs in guides and answers that do not
+(or no longer) resolve.
+
+Internal links (``/documents/...``, ``/symbol/...``, ``/guides/...``, or this site's own
+base URL) are checked against the catalogue where they name a record, and against the
+application's routes otherwise (the caller passes the routes: the core does not import
+the web layer). External URLs are fetched only when asked (``external=True``), with a
+timeout; otherwise each is reported as "not checked".
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hemicycle.catalogue.models import Document
+from hemicycle.catalogue.queries import document_by_symbol
+from hemicycle.config import Settings
+from hemicycle.knowledge.findings import Finding
+from hemicycle.knowledge.markup import Rendered, url_scheme
+from hemicycle.symbols import SymbolError, parse_symbol
+
+EXTERNAL_TIMEOUT_S = 5.0
+
+
+def route_patterns(routes: Iterable) -> list[re.Pattern]:
+    """The path patterns of an application's routes (anything with ``path_regex``)."""
+    return [r.path_regex for r in routes if getattr(r, "path_regex", None) is not None]
+
+
+@dataclass
+class LinkChecker:
+    """Checks what a rendered text points at. Call it as ``checker(db, rendered)``."""
+
+    settings: Settings
+    routes: list[re.Pattern] = field(default_factory=list)
+    external: bool = False
+    timeout: float = EXTERNAL_TIMEOUT_S
+    _seen_external: dict[str, str | None] = field(default_factory=dict)
+
+    def __call__(self, db: Session, rendered: Rendered) -> list[Finding]:
+        findings: list[Finding] = []
+        for block in rendered.blocks:
+            findings.extend(self.block(db, block))
+        for url, line in rendered.links:
+            problem = self.link(db, url)
+            if problem is not None:
+                findings.append(Finding(problem[0], problem[1], f"line {line}"))
+        return findings
+
+    # -- live blocks --
+
+    def block(self, db: Session, block: dict) -> list[Finding]:
+        where = f"line {block['line']}"
+        kind = block["kind"]
+        if kind == "documents":
+            return [Finding(*problem, where) for s in block["symbols"]
+                    if (problem := symbol_problem(db, s)) is not None]
+        if kind == "votes":
+            from hemicycle.proceedings.queries import voting_record_for_symbol
+
+            if voting_record_for_symbol(db, block["resolution"]) is None:
+                return [Finding("unknown-vote", f"no voting record for {block['resolution']}",
+                                where)]
+        if kind == "concept":
+            from hemicycle.thesaurus import resolve_subject
+
+            if resolve_subject(db, block["concept"], block["vocab"]) is None:
+                return [Finding("unknown-concept", f"{block['concept']!r} is not a concept of "
+                                f"the {block['vocab']} thesaurus", where)]
+        if kind == "agenda":
+            from hemicycle.knowledge.blocks import fill_block
+
+            data = fill_block(self.settings, db, block, "en")
+            if not data["documents"] and not data["speeches"]:
+                return [Finding("unknown-agenda", "no documents nor statements under this "
+                                "agenda item", where)]
+        return []
+
+    # -- links --
+
+    def link(self, db: Session, url: str) -> tuple[str, str] | None:
+        scheme = url_scheme(url)
+        if scheme == "mailto" or url.startswith("#"):
+            return None
+        if scheme in ("http", "https"):
+            base = urlsplit(self.settings.base_url)
+            parts = urlsplit(url)
+            if parts.netloc != base.netloc:
+                return self.external_link(url)
+            url = parts.path or "/"
+        elif scheme is not None:
+            return None  # unsafe schemes are the sanitiser's findings
+        path = unquote(urlsplit(url).path)
+        if not path.startswith("/"):
+            return None  # relative to the page: guides do not use them
+        return internal_problem(db, path, self.routes)
+
+    def external_link(self, url: str) -> tuple[str, str] | None:
+        if not self.external:
+            return ("external-unchecked", f"{url} (not checked)")
+        if url not in self._seen_external:
+            self._seen_external[url] = fetch_problem(url, self.timeout)
+        problem = self._seen_external[url]
+        return ("external-link", f"{url}: {problem}") if problem else None
+
+
+def symbol_problem(db: Session, text: str) -> tuple[str, str] | None:
+    """Why ``text`` does not lead to a published document, or None when it does."""
+    doc = document_by_symbol(db, text)
+    if doc is not None and doc.status == "published":
+        return None
+    try:
+        parse_symbol(text)
+    except SymbolError as exc:
+        if doc is None:
+            return ("bad-symbol", f"{text!r} is neither a symbol nor a catalogued identifier "
+                                  f"({exc})")
+    return ("unknown-symbol", f"{text} is not in the library")
+
+
+def _published_uid(db: Session, uid: str) -> bool:
+    return db.scalar(select(Document.id).where(Document.uid == uid,
+                                               Document.status == "published")) is not None
+
+
+def internal_problem(db: Session, path: str, routes: list[re.Pattern]) -> tuple[str, str] | None:
+    """Why an internal path leads nowhere, or None. Records are looked up; other paths
+    must match one of ``routes`` (not checked when no routes are given)."""
+    from hemicycle.knowledge import faq, guides
+    from hemicycle.proceedings.models import MemberState, VotingRecord
+
+    parts = [p for p in path.split("/") if p]
+    head = parts[0] if parts else ""
+    missing = ("broken-link", f"{path}: nothing there")
+    if head == "symbol" and len(parts) > 1:
+        problem = symbol_problem(db, "/".join(parts[1:]))
+        return problem and ("broken-link", f"{path}: {problem[1]}")
+    if head == "documents" and len(parts) == 2:
+        return None if _published_uid(db, parts[1]) else missing
+    if head == "guides" and len(parts) in (2, 3):
+        guide = guides.guide_by_slug(db, parts[1])
+        ok = guide is not None and any(
+            p.published_number is not None and (len(parts) == 2 or p.language == parts[2])
+            for p in guide.pages)
+        return None if ok else missing
+    if head == "faq" and len(parts) == 2:
+        return None if faq.entry_by_slug(db, parts[1]) is not None else missing
+    if (head == "states" and len(parts) == 2) or (parts[:2] == ["votes", "states"]
+                                                  and len(parts) == 3):
+        iso3 = parts[-1].upper()
+        found = db.scalar(select(MemberState.id).where(MemberState.iso3 == iso3))
+        return None if found is not None else missing
+    if path.startswith("/votes/records/") and len(parts) == 3:
+        ok = parts[2].isdigit() and db.get(VotingRecord, int(parts[2])) is not None
+        return None if ok else missing
+    if not routes or any(r.match(path) for r in routes):
+        return None
+    return missing
+
+
+def fetch_problem(url: str, timeout: float) -> str | None:
+    """What went wrong fetching ``url`` (HEAD, then GET if HEAD is refused), or None."""
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method,
+                                         headers={"User-Agent": "Hemicycle link checker"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                if response.status < 400:
+                    return None
+                problem = f"HTTP {response.status}"
+        except urllib.error.HTTPError as exc:
+            problem = f"HTTP {exc.code}"
+            if method == "HEAD" and exc.code in (403, 405, 501):
+                continue
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            return f"did not answer ({getattr(exc, 'reason', exc)})"
+        return problem
+    return problem
