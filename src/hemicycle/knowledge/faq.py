@@ -265,3 +265,14 @@ def low_rated(db: Session, *, min_votes: int = 3, limit: int = 50) -> list[dict]
             "share": round(int(y) / int(n), 3)} for slug, lang, y, n in rows]
     out.sort(key=lambda r: (r["share"], -r["votes"], r["slug"]))
     return out[:limit]
+
+
+def purge_searches(db: Session, retention_days: int, today: dt.date | None = None) -> int:
+    """Forget counted questions of months older than the retention period (a reader may
+    have typed something personal into the search box)."""
+    cutoff = ((today or dt.datetime.now(dt.UTC).date())
+              - dt.timedelta(days=retention_days)).strftime("%Y-%m")
+    rows = list(db.scalars(select(FaqSearch).where(FaqSearch.month < cutoff)))
+    for row in rows:
+        db.delete(row)
+    return len(rows)
