@@ -165,7 +165,7 @@ def import_folder(settings: Settings, folder: Path, who: str,
                 findings.append(Finding(f.code, f.message, f"{a.where}:{a.body_line + line - 1}"
                                         if line else a.where))
         entries = set(first) | {e.slug for e in faq.all_entries(db)}
-        for a in first.values():
+        for a in answers:
             findings += [Finding("field", f"related: no entry {r!r}", f"{a.where}:2")
                          for r in a.related if r not in entries]
         if errors(findings):

@@ -201,9 +201,10 @@ def delete_page(db: Session, slug: str, lang: str, who: str) -> None:
         raise GuideError("original-has-translations",
                          f"guide {slug}: {lang} is the original of the {', '.join(others)} "
                          "version(s); make one of them the original first, or delete them")
-    db.delete(page)
-    record_change(db, who, "guide", f"{slug}/{lang}", "deleted",
-                  revisions=len(page.revisions))
+    revisions = len(page.revisions)
+    guide.pages.remove(page)  # delete-orphan: the page and its revisions go
+    db.flush()
+    record_change(db, who, "guide", f"{slug}/{lang}", "deleted", revisions=revisions)
     if not others:
         db.delete(guide)
         record_change(db, who, "guide", slug, "guide-deleted")
