@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "hemicycle.cli.digitise",
     "hemicycle.cli.usage",
     "hemicycle.cli.review",
+    "hemicycle.cli.knowledge",
 )
 
 app = typer.Typer(

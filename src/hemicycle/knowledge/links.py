@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hemicycle.catalogue.models import Document
@@ -184,3 +184,62 @@ def fetch_problem(url: str, timeout: float) -> str | None:
             return f"did not answer ({getattr(exc, 'reason', exc)})"
         return problem
     return problem
+
+
+@dataclass
+class CheckedText:
+    kind: str  # guide | faq
+    name: str  # slug/lang, and "(published N)" or "(working copy)"
+    findings: list[Finding]
+
+
+def check_everything(settings: Settings, checker: LinkChecker,
+                     advance=None) -> list[CheckedText]:
+    """Every guide page (its published revision, and its working copy when it differs) and
+    every FAQ answer; also translations whose original language version is gone."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.knowledge import faq, guides
+    from hemicycle.knowledge.markup import render_markdown
+    from hemicycle.knowledge.models import Guide, GuidePage
+
+    out: list[CheckedText] = []
+    with session_scope(settings.database_url) as db:
+        pages = db.execute(select(Guide.slug, Guide.original_language, GuidePage)
+                           .join(GuidePage, GuidePage.guide_id == Guide.id)
+                           .order_by(Guide.slug, GuidePage.language)).all()
+        languages: dict[str, set[str]] = {}
+        for slug, _original, page in pages:
+            languages.setdefault(slug, set()).add(page.language)
+        for slug, original, page in pages:
+            name = f"{slug}/{page.language}"
+            published = guides.published_revision(db, slug, page.language)
+            texts = []
+            if published is not None:
+                texts.append((f"{name} (published {published.number})", published.body))
+            if published is None or published.body != page.body:
+                texts.append((f"{name} (working copy)", page.body))
+            for label, body in texts:
+                rendered = render_markdown(body)
+                found = [f for f in rendered.findings] + checker(db, rendered)
+                if original not in languages[slug]:
+                    found.append(Finding("original-missing", f"the original ({original}) of "
+                                         f"{slug} is gone"))
+                out.append(CheckedText("guide", label, found))
+            if advance:
+                advance(1)
+        for entry in faq.all_entries(db):
+            for text in entry.texts:
+                out.append(CheckedText("faq", f"{entry.slug}/{text.language} ({text.state})",
+                                       faq.check_answer(db, text.answer, checker)))
+            if advance:
+                advance(1)
+    return out
+
+
+def count_items(settings: Settings) -> int:
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.knowledge.models import FaqEntry, GuidePage
+
+    with session_scope(settings.database_url) as db:
+        return (db.scalar(select(func.count(GuidePage.id))) or 0) + \
+            (db.scalar(select(func.count(FaqEntry.id))) or 0)

@@ -185,3 +185,20 @@ def search_guides(db: Session, question: str, lang: str, *, limit: int = 3) -> l
 
 def answered(matches: list[Match]) -> bool:
     return bool(matches) and matches[0].coverage >= ANSWERED_COVERAGE
+
+
+def knowledge_box(settings, q: str, lang: str) -> dict | None:
+    """Guides and answers matching a search-page query, to show beside the documents
+    (marked as guides and answers; they are not in the document index)."""
+    from hemicycle.catalogue.db import session_scope
+
+    if not q.strip() or ":" in q:  # fielded queries (symbol:, year:) are about documents
+        return None
+    with session_scope(settings.database_url) as db:
+        found_guides = search_guides(db, q, lang, limit=3)
+        found_answers = search_faq(db, q, lang, limit=2)
+    box = {"guides": [{"title": m.passage.title, "url": m.url, "summary": m.passage.text[:200]}
+                      for m in found_guides if m.coverage >= ANSWERED_COVERAGE],
+           "answers": [{"question": m.passage.title, "url": m.url, "html": m.passage.html}
+                       for m in found_answers if m.coverage >= ANSWERED_COVERAGE]}
+    return box if box["guides"] or box["answers"] else None

@@ -228,3 +228,56 @@ def purge_personal(db: Session, retention_days: int, now: dt.datetime | None = N
     if regs:
         record_change(db, "purge", "training", "*", "personal-data-cleared", count=len(regs))
     return len(regs)
+
+
+_FILE_FIELDS = {"slug", "topic", "language", "starts_at", "capacity", "place", "online_url",
+                "minutes", "waitlist", "description"}
+
+
+def read_sessions(path) -> list[dict]:
+    """The sessions of a YAML file, as keyword arguments of ``announce`` (checked for
+    shape here; ``announce`` checks the values). Errors name the file and the session."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TrainingError("invalid-field", f"{path}: cannot be read ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TrainingError("invalid-field", f"{path}:{mark.line + 1 if mark else 1}: not "
+                                             "readable as YAML") from None
+    if not isinstance(data, list):
+        raise TrainingError("invalid-field", f"{path}: expected a list of sessions")
+    out = []
+    for i, item in enumerate(data, 1):
+        where = f"{path}: session {i}"
+        if not isinstance(item, dict):
+            raise TrainingError("invalid-field", f"{where}: expected field: value lines")
+        unknown = sorted(set(item) - _FILE_FIELDS)
+        if unknown:
+            raise TrainingError("invalid-field", f"{where}: unknown field {unknown[0]!r}")
+        missing = [k for k in ("slug", "topic", "language", "starts_at", "capacity")
+                   if item.get(k) in (None, "")]
+        if missing:
+            raise TrainingError("invalid-field", f"{where}: {missing[0]}: missing")
+        when = item["starts_at"]
+        if isinstance(when, str):
+            try:
+                when = dt.datetime.fromisoformat(when)
+            except ValueError:
+                raise TrainingError("invalid-field", f"{where}: starts_at: expected "
+                                                     "YYYY-MM-DDTHH:MM (UTC)") from None
+        if not isinstance(when, dt.datetime):
+            raise TrainingError("invalid-field", f"{where}: starts_at: expected a date and "
+                                                 "a time (UTC)")
+        for name in ("capacity", "minutes"):
+            if name in item and (isinstance(item[name], bool)
+                                 or not isinstance(item[name], int)):
+                raise TrainingError("invalid-field", f"{where}: {name}: a whole number")
+        fields = {k: v for k, v in item.items() if k in _FILE_FIELDS}
+        fields["starts_at"] = when.astimezone(dt.UTC).replace(tzinfo=None) \
+            if when.tzinfo else when
+        fields["slug"] = str(fields["slug"])
+        out.append(fields)
+    return out
