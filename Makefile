@@ -36,6 +36,9 @@ demo-data: setup
 	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files
 	$(BIN)/hemicycle subjects vocab unbis
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
+	$(BIN)/hemicycle guides import corpus/knowledge/guides --by demo
+	$(BIN)/hemicycle faq import corpus/knowledge/faq --by demo
+	$(BIN)/hemicycle training import corpus/knowledge/training.yaml --by demo
 
 demo: demo-data
 	$(BIN)/hemicycle serve --host 127.0.0.1 --port 8000

@@ -27,10 +27,10 @@ def _by(name: str | None) -> str:
 
 def _checker(s, external: bool = False, timeout: float = 5.0):
     """Links are checked against the application's own routes, as the web pages do."""
-    from hemicycle.knowledge.links import LinkChecker, route_patterns
+    from hemicycle.knowledge.links import LinkChecker, route_matcher
     from hemicycle.web.app import create_app
 
-    return LinkChecker(s, route_patterns(create_app(s).routes), external=external,
+    return LinkChecker(s, route_matcher(create_app(s).routes), external=external,
                        timeout=timeout)
 
 

@@ -39,6 +39,7 @@ from hemicycle.knowledge.frontmatter import (
     text_field,
     write_text,
 )
+from hemicycle.knowledge.links import LinkChecker
 from hemicycle.knowledge.models import GuideRevision
 
 STATUSES = ("published", "draft")
@@ -180,6 +181,10 @@ def import_folder(settings: Settings, folder: Path, who: str,
     """Check every file, then save and publish them in one transaction (or refuse all)."""
     files, findings = read_folder(folder)
     result = ImportResult()
+    if isinstance(checker, LinkChecker):
+        published = [f for f in files if f.status == "published"]
+        checker.coming |= {f.slug for f in published} | {f"{f.slug}/{f.language}"
+                                                           for f in published}
     with session_scope(settings.database_url) as db:
         findings += _check_set(db, files)
         for f in files:

@@ -10,10 +10,9 @@ timeout; otherwise each is reported as "not checked".
 
 from __future__ import annotations
 
-import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -30,9 +29,20 @@ from hemicycle.symbols import SymbolError, parse_symbol
 EXTERNAL_TIMEOUT_S = 5.0
 
 
-def route_patterns(routes: Iterable) -> list[re.Pattern]:
-    """The path patterns of an application's routes (anything with ``path_regex``)."""
-    return [r.path_regex for r in routes if getattr(r, "path_regex", None) is not None]
+PathExists = Callable[[str], bool]
+
+
+def route_matcher(routes: Iterable) -> PathExists:
+    """Whether a GET of a path would reach one of ``routes`` (an ASGI application's own
+    route list, asked through its ``matches``: the core needs no web framework for it)."""
+    routes = list(routes)
+
+    def exists(path: str) -> bool:
+        scope = {"type": "http", "path": path, "method": "GET", "root_path": "",
+                 "query_string": b"", "headers": []}
+        return any(route.matches(scope)[0].name != "NONE" for route in routes)
+
+    return exists
 
 
 @dataclass
@@ -40,9 +50,12 @@ class LinkChecker:
     """Checks what a rendered text points at. Call it as ``checker(db, rendered)``."""
 
     settings: Settings
-    routes: list[re.Pattern] = field(default_factory=list)
+    routes: PathExists | None = None
     external: bool = False
     timeout: float = EXTERNAL_TIMEOUT_S
+    # guides about to be published with the text checked (an import of several at once):
+    # "slug" and "slug/lang" names that links may point at
+    coming: set[str] = field(default_factory=set)
     _seen_external: dict[str, str | None] = field(default_factory=dict)
 
     def __call__(self, db: Session, rendered: Rendered) -> list[Finding]:
@@ -101,6 +114,9 @@ class LinkChecker:
         path = unquote(urlsplit(url).path)
         if not path.startswith("/"):
             return None  # relative to the page: guides do not use them
+        parts = [p for p in path.split("/") if p]
+        if parts[:1] == ["guides"] and "/".join(parts[1:3]) in self.coming:
+            return None
         return internal_problem(db, path, self.routes)
 
     def external_link(self, url: str) -> tuple[str, str] | None:
@@ -131,7 +147,8 @@ def _published_uid(db: Session, uid: str) -> bool:
                                                Document.status == "published")) is not None
 
 
-def internal_problem(db: Session, path: str, routes: list[re.Pattern]) -> tuple[str, str] | None:
+def internal_problem(db: Session, path: str,
+                     routes: PathExists | None) -> tuple[str, str] | None:
     """Why an internal path leads nowhere, or None. Records are looked up; other paths
     must match one of ``routes`` (not checked when no routes are given)."""
     from hemicycle.knowledge import faq, guides
@@ -161,7 +178,7 @@ def internal_problem(db: Session, path: str, routes: list[re.Pattern]) -> tuple[
     if path.startswith("/votes/records/") and len(parts) == 3:
         ok = parts[2].isdigit() and db.get(VotingRecord, int(parts[2])) is not None
         return None if ok else missing
-    if not routes or any(r.match(path) for r in routes):
+    if routes is None or routes(path):
         return None
     return missing
 

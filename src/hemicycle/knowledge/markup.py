@@ -155,11 +155,14 @@ def _words(tokens: list[Token]) -> list[str]:
 def _links(tokens: list[Token], line: int) -> list[tuple[str, int]]:
     found = []
     for token in tokens:
-        for child in (token.children or []) if token.type == "inline" else []:
+        if token.type != "inline":
+            continue
+        at = token.map[0] + 1 if token.map else line
+        for child in token.children or []:
             if child.type in ("link_open", "image") and child.attrGet("href" if child.type ==
                                                                        "link_open" else "src"):
                 url = child.attrGet("href") if child.type == "link_open" else child.attrGet("src")
-                found.append((str(url), line))
+                found.append((str(url), at))
     return found
 
 

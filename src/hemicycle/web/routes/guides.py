@@ -22,7 +22,7 @@ from fastapi.responses import RedirectResponse
 from hemicycle.knowledge import guides
 from hemicycle.knowledge.blocks import fill_block
 from hemicycle.knowledge.findings import KnowledgeError, errors
-from hemicycle.knowledge.links import LinkChecker, route_patterns
+from hemicycle.knowledge.links import LinkChecker, route_matcher
 from hemicycle.languages import BY_CODE, CODES
 from hemicycle.proceedings.charts import tally_bar
 from hemicycle.web.auth import check_csrf, require_role, signin_first
@@ -35,7 +35,7 @@ router = APIRouter()
 
 def checker(request: Request) -> LinkChecker:
     """Links are checked against this application's own routes and the catalogue."""
-    return LinkChecker(request.app.state.settings, route_patterns(request.app.routes))
+    return LinkChecker(request.app.state.settings, route_matcher(request.app.routes))
 
 
 def _lang_or_404(lang: str) -> str:
