@@ -48,20 +48,17 @@ def _latest_ga_session(db: Session, state_id: int) -> int | None:
 
 
 def _agreement(db: Session, index: StateIndex, info: StateInfo, lang: str) -> dict | None:
+    """The states that voted most and least often like this one in its latest General
+    Assembly session."""
     session_no = _latest_ga_session(db, info.id)
     if session_no is None:
         return None
-    matrix = queries.agreement_matrix(db, session_no, "GA")
-    if info.iso3 not in matrix["states"]:
-        return None
-    row = matrix["states"].index(info.iso3)
     others = []
-    for col, iso3 in enumerate(matrix["states"]):
-        share = matrix["agreement"][row][col]
-        if iso3 != info.iso3 and share is not None and matrix["both_voted"][row][col]:
-            other = index.by_iso3.get(iso3)
-            others.append({"iso3": iso3, "name": state_name(other, lang) if other else iso3,
-                           "share": share, "both": matrix["both_voted"][row][col]})
+    for row in queries.agreement_with_all(db, info.id, session_no, "GA"):
+        other = index.by_id.get(row["state_id"])
+        if other is not None:
+            others.append({"iso3": other.iso3, "name": state_name(other, lang),
+                           "share": row["agreement"], "both": row["both_voted"]})
     others.sort(key=lambda o: (-o["share"], o["name"]))
     return {"session": session_no, "most": others[:AGREEMENT_SHOWN],
             "least": list(reversed(others[-AGREEMENT_SHOWN:])) if others else []}
@@ -131,6 +128,8 @@ def state_record(settings: Settings, db: Session, iso3: str, lang: str) -> dict 
     return {
         "iso3": info.iso3, "iso2": info.iso2, "name": name, "kind": info.kind,
         "admitted": info.admitted.isoformat() if info.admitted else None,
+        # "data": the date of the state's first vote, where no curated date is known
+        "admitted_source": queries.state(db, info.iso3).admitted_source,
         "ended": info.ended.isoformat() if info.ended else None,
         "names": [{"name": n, "from": a.isoformat() if a else None,
                    "to": b.isoformat() if b else None} for n, a, b in info.names],

@@ -30,6 +30,7 @@ K1, B = 1.2, 0.75
 TITLE_WEIGHT = 2.0
 SYNONYM_WEIGHT = 0.6
 ANSWERED_COVERAGE = 0.5  # share of the question's weight an answer must match
+BODY_ONLY = 0.5  # what a word found only in the answer text (not its question) is worth
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Collection:
     lang: str
     passages: list[Passage]
     tf: list[Counter] = field(default_factory=list)
+    titles: list[frozenset[str]] = field(default_factory=list)
     lengths: list[float] = field(default_factory=list)
     df: Counter = field(default_factory=Counter)
 
@@ -73,6 +75,7 @@ class Collection:
                 counts[t] += TITLE_WEIGHT
             counts.update(body)
             self.tf.append(counts)
+            self.titles.append(frozenset(title))
             self.lengths.append(len(title) * TITLE_WEIGHT + len(body))
             self.df.update(counts.keys())
         self.average = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
@@ -107,11 +110,20 @@ class Collection:
                     score += w * self.idf(t) * tf * (K1 + 1) / (tf + norm)
             if score <= 0:
                 continue
-            covered = {t for t in distinct if t in counts}
+            # a word of the question found in the passage's question (or title) counts
+            # whole, one found only in the answer text half
+            found: dict[str, float] = {}
+            title = self.titles[i]
+            for t in distinct:
+                if t in counts:
+                    found[t] = 1.0 if t in title else BODY_ONLY
             for (start, end), labels in expansions:
-                if any(all(t in counts for t in label) for label in labels):
-                    covered.update(query[start:end])
-            coverage = sum(self.idf(t) for t in covered) / total_idf
+                for label in labels:
+                    if all(t in counts for t in label):
+                        weight = 1.0 if all(t in title for t in label) else BODY_ONLY
+                        for t in query[start:end]:
+                            found[t] = max(found.get(t, 0.0), weight)
+            coverage = sum(self.idf(t) * w for t, w in found.items()) / total_idf
             matches.append(Match(self.passages[i], score, round(coverage, 3)))
         matches.sort(key=lambda m: (-m.score, m.passage.slug))
         return matches[:limit]

@@ -241,6 +241,23 @@ def agreement_over_time(session: Session, a: int, b: int) -> list[dict]:
              "agreement": round((same or 0) / n, 4) if n else None} for s, n, same in rows]
 
 
+def agreement_with_all(session: Session, state_id: int, session_no: int,
+                       body: str = "GA") -> list[dict]:
+    """One state's agreement with every other state over one session's roll calls (the
+    state's row of ``agreement_matrix``, in one indexed query instead of the whole grid)."""
+    va, vb = Vote.__table__.alias("va"), Vote.__table__.alias("vb")
+    records = select(VotingRecord.id).where(VotingRecord.body == body,
+                                            VotingRecord.session_no == session_no)
+    rows = session.execute(
+        select(vb.c.state_id, func.count(), func.sum(case((va.c.vote == vb.c.vote, 1), else_=0)))
+        .select_from(va.join(vb, and_(vb.c.record_id == va.c.record_id, vb.c.vote.in_(CAST),
+                                      vb.c.state_id != state_id)))
+        .where(va.c.state_id == state_id, va.c.vote.in_(CAST), va.c.record_id.in_(records))
+        .group_by(vb.c.state_id)).all()
+    return [{"state_id": other, "both_voted": n, "same": int(same or 0),
+             "agreement": round((same or 0) / n, 4)} for other, n, same in rows if n]
+
+
 def session_matrix(session: Session, session_no: int, body: str = "GA") -> dict:
     """The vote matrix of a session: records as columns, states as rows (name of the day)."""
     records = session.execute(

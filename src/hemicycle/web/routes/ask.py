@@ -20,7 +20,6 @@ from hemicycle.knowledge import inquiries
 from hemicycle.knowledge.findings import KnowledgeError
 from hemicycle.knowledge.formguard import (
     HONEYPOT,
-    AddressLimiter,
     FormRefused,
     check_submission,
     form_stamp,
@@ -31,6 +30,7 @@ from hemicycle.web.routes.knowledge import (
     client_address,
     db_for,
     http_error,
+    limiter,
     status_of,
     who,
 )
@@ -39,7 +39,6 @@ from hemicycle.web.templating import render
 router = APIRouter()
 FORM = "ask"
 PER_PAGE = 50
-_limiter = AddressLimiter()
 
 
 def _form(request: Request, *, question: str = "", page: str = "", error: str | None = None,
@@ -64,7 +63,7 @@ async def ask_submit(request: Request):
     try:
         check_submission(request.app.state.settings.secret_key, FORM,
                          str(form.get("stamp") or ""), str(form.get(HONEYPOT) or ""))
-        _limiter.check(client_address(request))
+        limiter(request, "ask").check(client_address(request))
         with db_for(request) as db:
             inquiry, token = inquiries.file_inquiry(db, question, request.state.lang, page)
             reference = inquiry.reference

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse
 
 from hemicycle.knowledge import faq, retrieval
 from hemicycle.knowledge.findings import KnowledgeError, errors
-from hemicycle.knowledge.formguard import AddressLimiter, FormRefused
+from hemicycle.knowledge.formguard import FormRefused
 from hemicycle.languages import BY_CODE, CODES
 from hemicycle.web.auth import check_csrf, require_role, signin_first
 from hemicycle.web.routes.guides import checker
@@ -27,6 +27,7 @@ from hemicycle.web.routes.knowledge import (
     client_address,
     db_for,
     http_error,
+    limiter,
     record_view,
     status_of,
 )
@@ -37,7 +38,7 @@ MAX_QUERY = 300
 SHOWN = 5
 # votes are anonymous: a per-address limit (in memory, salted) keeps a script from
 # voting an answer down a thousand times
-_votes = AddressLimiter(limit=30, window=3600)
+VOTES_PER_HOUR = 30
 
 
 def _lang(request: Request, lang: str | None) -> str:
@@ -53,8 +54,10 @@ def _topics(db, lang: str) -> list[dict]:
 def _matches(db, q: str, lang: str) -> list[dict]:
     found = retrieval.search_faq(db, q, lang, limit=SHOWN)
     faq.record_search(db, q, lang, retrieval.answered(found))
+    # only answers that match the question well enough: a stray shared word is no answer
     return [{"slug": m.passage.slug, "question": m.passage.title, "html": m.passage.html,
-             "coverage": m.coverage, "url": m.url} for m in found]
+             "coverage": m.coverage, "url": m.url} for m in found
+            if m.coverage >= retrieval.ANSWERED_COVERAGE]
 
 
 @router.get("/faq", include_in_schema=False)
@@ -97,7 +100,8 @@ def helpful(request: Request, slug: str, vote: str = Form(...), lang: str = Form
         raise HTTPException(400, "vote: expected yes or no")
     lang = _lang(request, lang)
     try:
-        _votes.check(client_address(request))
+        limiter(request, "votes", limit=VOTES_PER_HOUR, window=3600).check(
+            client_address(request))
         with db_for(request) as db:
             faq.record_feedback(db, slug, lang, vote == "yes")
     except FormRefused as exc:

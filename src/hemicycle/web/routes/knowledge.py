@@ -19,6 +19,7 @@ from hemicycle.accounts import role_allows
 from hemicycle.catalogue.db import session_scope
 from hemicycle.knowledge import audit, faq, inquiries, views
 from hemicycle.knowledge.findings import KnowledgeError
+from hemicycle.knowledge.formguard import AddressLimiter
 from hemicycle.web.auth import current_user, signin_first
 from hemicycle.web.templating import render
 
@@ -59,6 +60,15 @@ def who(request: Request) -> str:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "-"
+
+
+def limiter(request: Request, name: str, **limits) -> AddressLimiter:
+    """The application's own per-address limiter for one form (kept on the app, so each
+    application, and each test, starts with none counted)."""
+    limiters = request.app.state.__dict__.setdefault("knowledge_limiters", {})
+    if name not in limiters:
+        limiters[name] = AddressLimiter(**limits)
+    return limiters[name]
 
 
 def record_view(request: Request, kind: str, lang: str, key: str) -> None:

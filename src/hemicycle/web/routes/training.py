@@ -23,19 +23,24 @@ from hemicycle.knowledge import training
 from hemicycle.knowledge.findings import KnowledgeError
 from hemicycle.knowledge.formguard import (
     HONEYPOT,
-    AddressLimiter,
     FormRefused,
     check_submission,
     form_stamp,
 )
 from hemicycle.languages import BY_CODE
 from hemicycle.web.auth import check_csrf, require_role, signin_first
-from hemicycle.web.routes.knowledge import EDITOR, client_address, db_for, http_error, status_of
+from hemicycle.web.routes.knowledge import (
+    EDITOR,
+    client_address,
+    db_for,
+    http_error,
+    limiter,
+    status_of,
+)
 from hemicycle.web.templating import render
 
 router = APIRouter()
 FORM = "training"
-_limiter = AddressLimiter()
 
 
 def _session_or_404(db, slug: str):
@@ -86,7 +91,7 @@ async def register(request: Request, slug: str):
     try:
         check_submission(request.app.state.settings.secret_key, FORM,
                          str(form.get("stamp") or ""), str(form.get(HONEYPOT) or ""))
-        _limiter.check(client_address(request))
+        limiter(request, "training").check(client_address(request))
         with db_for(request) as db:
             reg = training.register(db, slug, **values)
             status = reg.status

@@ -1,0 +1,83 @@
+"""Member States on the Record, built from the proceedings data and the catalogue: the
+record of one state, its page in six languages, and its JSON."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from knowledge_helpers import add_documents
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.knowledge.memberstates import state_record, states
+from hemicycle.proceedings import queries
+from hemicycle.proceedings.importers.ga import GAFiles, import_ga
+from hemicycle.proceedings.importers.gdc import GDCFiles, import_gdc
+from hemicycle.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+UNVOTES = ROOT / "corpus" / "proceedings" / "unvotes"
+UNGDC = ROOT / "corpus" / "proceedings" / "ungdc"
+TEXTS = ROOT / "corpus" / "documents" / "ungdc" / "files"
+
+
+@pytest.fixture
+def loaded(settings, tmp_path):
+    import_ga(settings, GAFiles(UNVOTES / "sample_session70_roll_calls.csv",
+                                UNVOTES / "sample_session70_votes.csv"))
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for name in ("UZB_75_2020.txt", "FRA_75_2020.txt"):
+        shutil.copy(TEXTS / name, texts / name)
+    import_gdc(settings, GDCFiles(UNGDC / "Speakers_by_session.xlsx", texts))
+    add_documents(settings)
+    save_document(settings, DocumentInput(
+        symbols=[], identifier="UNGDC/75/UZB", doc_type="speech",
+        versions={"en": VersionInput(title="General Debate, session 75 (2020): statement by "
+                                           "Uzbekistan")}))
+    return settings
+
+
+def test_state_record_from_the_data(loaded):
+    with session_scope(loaded.database_url) as db:
+        record = state_record(loaded, db, "uzb", "en")
+        authority = queries.state(db, "UZB")
+        assert record["iso3"] == "UZB"
+        assert (record["admitted"], record["admitted_source"]) == (
+            authority.admitted.isoformat(), authority.admitted_source)
+        votes = record["votes"]
+        assert votes["total"] > 0 and votes["cast"] <= votes["total"]
+        assert [s for s, _c in votes["per_session"]] == [70]
+        assert record["agreement"]["session"] == 70
+        assert len(record["agreement"]["most"]) == 5
+        assert all(0 <= o["share"] <= 1 for o in record["agreement"]["least"])
+        by_session = {sp["session"]: sp for sp in record["speeches"]}
+        assert record["speech_total"] == len(by_session) and 47 in by_session
+        assert by_session[75]["has_text"] and by_session[75]["document_uid"]  # catalogued
+        assert not by_session[47]["document_uid"]
+        assert [d["symbol"] for d in record["documents_by_symbol"]] == ["CEDAW/C/UZB/Q/5"]
+        assert {d["symbol"] for d in record["documents_naming"]} == {"CEDAW/C/UZB/Q/5",
+                                                                      "UNGDC/75/UZB"}
+        assert record["exports"]["votes_csv"] == "/api/votes/export?format=csv&state=UZB"
+        assert state_record(loaded, db, "XXX", "en") is None
+        names = [r["iso3"] for r in states(db, "en")]
+        assert "UZB" in names and "FRA" in names
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh", "en", "fr", "ru", "es"])
+def test_state_page_in_six_languages(loaded, lang):
+    client = TestClient(create_app(loaded))
+    page = client.get(f"/states/UZB?ui={lang}")
+    assert page.status_code == 200
+    assert f'<html lang="{lang}"' in page.text
+    for part in ("data-votes", "data-agreement", "data-speeches", "data-documents",
+                 "data-exports", 'class="chart sessions"', "CEDAW/C/UZB/Q/5"):
+        assert part in page.text, part
+    assert "kn." not in page.text.split("<main>")[1]  # every text translated, no keys
+    assert client.get("/states/XYZ").status_code == 404
+    assert client.get("/api/states/UZB").json()["votes"]["per_session"][0]["session"] == 70
+    listing = client.get(f"/states?ui={lang}")
+    assert 'data-iso3="UZB"' in listing.text
