@@ -126,13 +126,18 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
     @guides.command("list")
-    def guides_list() -> None:
+    def guides_list(
+        as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+    ) -> None:
         """Every guide page with its state and published version."""
         from hemicycle.catalogue.db import session_scope
         from hemicycle.knowledge.guides import list_pages
 
         with session_scope(settings().database_url) as db:
             pages = list_pages(db, published_only=False)
+        if as_json:
+            typer.echo(json.dumps([p.__dict__ for p in pages], ensure_ascii=False, indent=1))
+            return
         table = Table("guide", "lang", "title", "state", "published", "updated")
         for p in pages:
             table.add_row(p.slug, p.language + (" (original)" if p.original else ""), p.title,
