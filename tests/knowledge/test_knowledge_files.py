@@ -10,8 +10,7 @@ from knowledge_helpers import EDITOR, GUIDE_EN, add_documents, checker, save_gui
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import load_settings
-from hemicycle.knowledge import faq, guide_files, guides
-from hemicycle.knowledge import faq_files
+from hemicycle.knowledge import faq, faq_files, guide_files, guides
 from hemicycle.knowledge.guide_files import ImportRefused
 
 

@@ -65,7 +65,8 @@ def test_stale_saves_and_errors_are_refused(catalogue_settings):
         guides.save_page(db, "sc-documents", "en", title="T", summary="", body="x",
                          who="other", version=0)
     assert stale.value.code == "stale"
-    hostile = GUIDE_EN + "\n<img src=x onerror=alert(1)>\n\n```live documents\n- S/RES/9999 (2030)\n```\n"
+    hostile = (GUIDE_EN + "\n<img src=x onerror=alert(1)>\n\n```live documents\n"
+               "- S/RES/9999 (2030)\n```\n")
     with session_scope(s.database_url) as db:
         page, findings = guides.save_page(db, "sc-documents", "en", title="Security Council",
                                           summary="", body=hostile, who=EDITOR,

@@ -267,7 +267,7 @@ def _fill_documents(db: Session, block: dict, lang: str) -> dict:
 
 def _fill_agenda(db: Session, block: dict, lang: str) -> dict:
     from hemicycle.proceedings.models import MemberState, Speech
-    from hemicycle.proceedings.queries import speech_document_uid
+    from hemicycle.proceedings.queries import speech_document_uids
 
     query = select(AgendaItem.document_id, AgendaItem.agenda_symbol, AgendaItem.item_number,
                    AgendaItem.title)
@@ -289,18 +289,20 @@ def _fill_agenda(db: Session, block: dict, lang: str) -> dict:
     documents = sorted(rows.values(), key=lambda r: (-(r["year"] or 0), r["symbol"]))
     speeches, speech_total = [], 0
     if block.get("title"):
-        sq = select(Speech).where(func.lower(Speech.agenda_item) == block["title"].lower(),
-                                  Speech.body == block["body"])
+        wanted = [func.lower(Speech.agenda_item) == block["title"].lower(),
+                  Speech.body == block["body"]]
         if "session" in block:
-            sq = sq.where(Speech.session_no == block["session"])
-        speech_total = db.scalar(select(func.count()).select_from(sq.subquery())) or 0
-        iso = dict(db.execute(select(MemberState.id, MemberState.iso3)).all())
-        for sp in db.scalars(sq.order_by(Speech.session_no.desc(), Speech.id)
-                             .limit(block["limit"])):
-            speeches.append({"id": sp.id, "session": sp.session_no, "year": sp.year,
-                             "state": iso.get(sp.state_id), "organisation": sp.organisation,
-                             "speaker": sp.speaker,
-                             "document_uid": speech_document_uid(db, sp)})
+            wanted.append(Speech.session_no == block["session"])
+        speech_total = db.scalar(select(func.count(Speech.id)).where(*wanted)) or 0
+        rows = db.execute(select(Speech.id, Speech.session_no, Speech.year, MemberState.iso3,
+                                 Speech.organisation, Speech.speaker)
+                          .outerjoin(MemberState, MemberState.id == Speech.state_id)
+                          .where(*wanted).order_by(Speech.session_no.desc(), Speech.id)
+                          .limit(block["limit"])).all()
+        texts = speech_document_uids(db, [r.id for r in rows])
+        speeches = [{"id": r.id, "session": r.session_no, "year": r.year, "state": r.iso3,
+                     "organisation": r.organisation, "speaker": r.speaker,
+                     "document_uid": texts.get(r.id)} for r in rows]
     return {"documents": documents[:block["limit"]], "document_total": len(documents),
             "speeches": speeches, "speech_total": speech_total,
             "speeches_url": (f"/speeches?session={block['session']}" if "session" in block

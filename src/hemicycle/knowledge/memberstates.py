@@ -121,9 +121,9 @@ def state_record(settings: Settings, db: Session, iso3: str, lang: str) -> dict 
     shares = {k: round(counts.get(k, 0) / cast, 3) for k in ("yes", "no", "abstain")} \
         if cast else {}
     total, speeches = queries.search_speeches(db, state=info.iso3, per_page=SPEECHES_SHOWN)
-    speech_docs = {d["symbol"]: d["uid"] for d in _ungdc_documents(db, info.iso3)}
+    texts = queries.speech_document_uids(db, [sp["id"] for sp in speeches])
     for sp in speeches:
-        sp["document_uid"] = speech_docs.get(f"UNGDC/{sp['session']}/{info.iso3}")
+        sp["document_uid"] = texts.get(sp["id"])
     naming, naming_url = _documents_naming(settings, name, lang)
     return {
         "iso3": info.iso3, "iso2": info.iso2, "name": name, "kind": info.kind,
@@ -148,13 +148,3 @@ def state_record(settings: Settings, db: Session, iso3: str, lang: str) -> dict 
             "speeches_json": f"/api/speeches/export?format=json&state={info.iso3}",
         },
     }
-
-
-def _ungdc_documents(db: Session, iso3: str) -> list[dict]:
-    """The catalogued texts of the state's General Debate statements (``UNGDC/<n>/<ISO3>``,
-    the local identifiers of corpus/documents/ungdc)."""
-    rows = db.execute(select(DocumentSymbol.symbol, Document.uid)
-                      .join(Document, Document.id == DocumentSymbol.document_id)
-                      .where(DocumentSymbol.key.like("UNGDC/%/" + iso3),
-                             Document.status == "published")).all()
-    return [{"symbol": s.upper(), "uid": uid} for s, uid in rows]

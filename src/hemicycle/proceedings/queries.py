@@ -335,6 +335,13 @@ def speech_summary(sp: Speech, with_text: bool = False) -> dict:
     return out
 
 
+def _speech_document_key(source: str | None, source_id: str | None,
+                         session_no: int | None) -> str | None:
+    if source != "ungdc" or session_no is None or not source_id:
+        return None
+    return f"UNGDC/{session_no}/{source_id.split('_', 1)[0]}".upper()
+
+
 def speech_document_uid(session: Session, sp: Speech) -> str | None:
     """The catalogue document holding this speech's text, if the library has one.
 
@@ -342,12 +349,27 @@ def speech_document_uid(session: Session, sp: Speech) -> str | None:
     identifier ``UNGDC/<session>/<ISO3>`` (corpus/documents/ungdc); that identifier is the
     join, and through the document the speech is in the main search.
     """
-    if sp.source != "ungdc" or sp.session_no is None:
+    key = _speech_document_key(sp.source, sp.source_id, sp.session_no)
+    if key is None:
         return None
-    code = sp.source_id.split("_", 1)[0]
     return session.scalar(select(Document.uid).join(DocumentSymbol).where(
-        DocumentSymbol.key == f"UNGDC/{sp.session_no}/{code}".upper(),
-        Document.status == "published"))
+        DocumentSymbol.key == key, Document.status == "published"))
+
+
+def speech_document_uids(session: Session, speech_ids: list[int]) -> dict[int, str]:
+    """``speech_document_uid`` for many speeches at once: speech id -> document uid, for
+    those whose text the library has."""
+    keys = {sid: _speech_document_key(source, source_id, session_no)
+            for sid, source, source_id, session_no in session.execute(
+                select(Speech.id, Speech.source, Speech.source_id, Speech.session_no)
+                .where(Speech.id.in_(speech_ids)))} if speech_ids else {}
+    wanted = {k for k in keys.values() if k}
+    if not wanted:
+        return {}
+    found = dict(session.execute(
+        select(DocumentSymbol.key, Document.uid).join(Document)
+        .where(DocumentSymbol.key.in_(wanted), Document.status == "published")).all())
+    return {sid: found[k] for sid, k in keys.items() if k in found}
 
 
 def search_speeches(session: Session, *, q: str | None = None, state: str | None = None,
