@@ -309,16 +309,37 @@ def _fill_agenda(db: Session, block: dict, lang: str) -> dict:
                              else "/speeches")}
 
 
-def _fill_concept(settings: Settings, db: Session, block: dict, lang: str) -> dict:
-    from hemicycle.thesaurus import concept_labels, resolve_subject
+_concepts: dict[tuple, tuple[str | None, str | None]] = {}
+
+
+def _concept(db: Session, text: str, vocab: str) -> tuple[str | None, str | None]:
+    """(URI, local id) of the concept ``text`` names: looked up once per load of the
+    vocabulary (a reload bumps its version), since the lookup tries every language."""
+    from hemicycle.thesaurus import resolve_subject
     from hemicycle.thesaurus.models import Concept, Vocabulary
 
-    uri = resolve_subject(db, block["concept"], block["vocab"])
+    loaded = db.execute(select(Vocabulary.id, Vocabulary.version, Vocabulary.loaded_at)
+                        .where(Vocabulary.name == vocab)).first()
+    if loaded is None:
+        return None, None
+    key = (str(db.get_bind().url), vocab, loaded.version, loaded.loaded_at, text)
+    if key not in _concepts:
+        uri = resolve_subject(db, text, vocab)
+        local = db.scalar(select(Concept.local_id).where(
+            Concept.uri == uri, Concept.vocab_id == loaded.id)) if uri else None
+        if len(_concepts) > 10_000:
+            _concepts.clear()
+        _concepts[key] = (uri, local)
+    return _concepts[key]
+
+
+def _fill_concept(settings: Settings, db: Session, block: dict, lang: str) -> dict:
+    from hemicycle.thesaurus import concept_labels
+
+    uri, local = _concept(db, block["concept"], block["vocab"])
     if uri is None:
         return {"missing": True, "asked": block["concept"]}
     labels = concept_labels(db, [uri], lang) or concept_labels(db, [uri], "en")
-    local = db.scalar(select(Concept.local_id).join(Vocabulary, Vocabulary.id == Concept.vocab_id)
-                      .where(Concept.uri == uri, Vocabulary.name == block["vocab"]))
     total = db.scalar(select(func.count()).select_from(DocumentSubject).join(Document).where(
         DocumentSubject.concept == uri, Document.status == "published")) or 0
     ids = list(db.scalars(
