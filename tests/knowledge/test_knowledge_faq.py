@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from knowledge_helpers import EDITOR
 
 from hemicycle.catalogue.db import session_scope
@@ -140,3 +141,18 @@ def test_feedback_unanswered_and_low_rated(catalogue_settings, tmp_path):
         columns = {c.name for c in faq.FaqFeedback.__table__.columns}
         assert columns == {"id", "entry_id", "language", "day", "helpful"}  # nothing on readers
         assert faq.purge_searches(db, 30, today=dt.date.today() + dt.timedelta(days=400)) == 2
+
+
+def test_an_unsafe_edit_never_unpublishes_an_answer(settings, tmp_path):
+    _load(settings, tmp_path)
+    with session_scope(settings.database_url) as db, pytest.raises(faq.FaqError) as refused:
+        faq.save_text(db, "speeches", "en", question="Where?", who=EDITOR, publish=True,
+                      answer="Here <iframe src='https://example.org'></iframe>")
+    assert refused.value.code == "has-errors"
+    assert [f.code for f in refused.value.findings] == ["unsafe-tag"]
+    with session_scope(settings.database_url) as db:
+        shown = faq.answer(db, "speeches", "en")
+        assert shown.state == "published" and "iframe" not in shown.html
+        text, findings = faq.save_text(db, "speeches", "en", question="Where?", who=EDITOR,
+                                       publish=False, answer="Draft <iframe></iframe>")
+        assert text.state == "draft" and [f.code for f in findings] == ["unsafe-tag"]

@@ -31,7 +31,8 @@ def test_inquiry_from_question_to_faq_entry(catalogue_settings):
         stored = inquiries.by_token(db, token)
         assert stored.reference == reference and stored.page == "/documents/abc?q=2758"
         assert stored.token_hash != token  # only a hash of the private link is kept
-        assert inquiries.by_token(db, token[:-1] + "x") is None
+        other = token[:-1] + ("A" if token[-1] != "A" else "B")
+        assert inquiries.by_token(db, other) is None
         inquiries.assign(db, reference, "librarian1", "librarian1")
         inquiries.add_note(db, reference, "check the roll call R/26/…", "librarian1")
         with pytest.raises(inquiries.InquiryError):

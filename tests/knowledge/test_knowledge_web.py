@@ -92,6 +92,7 @@ def test_editors_write_review_and_publish(site, settings):
         "action": "submit", "title": "Votes", "summary": "", "body": hostile,
         "version": version, "csrf": csrf})
     assert refused.status_code == 200 and 'data-state="draft"' in refused.text
+    assert 'data-notice="not-submitted"' in refused.text
     clean = GUIDE_EN
     ok = site.post("/knowledge/guides/votes/en/edit", data={
         "action": "submit", "title": "Votes", "summary": "s", "body": clean,

@@ -88,7 +88,8 @@ def save_text(db: Session, slug: str, lang: str, *, question: str, answer: str, 
               related: list[str] | None = None, version: int | None = None,
               checker: Checker | None = None) -> tuple[FaqText, list[Finding]]:
     """Save one language's question and answer (creating the entry when new). Publishing
-    is refused while the answer has an error finding; the draft is saved either way."""
+    is refused while the answer has an error finding: nothing is saved then, so a published
+    answer stays as it was (the editor's text comes back with the findings)."""
     slug, lang = check_slug(slug), check_language(lang)
     question = " ".join((question or "").split())
     if not question or len(question) > MAX_QUESTION:
@@ -111,7 +112,11 @@ def save_text(db: Session, slug: str, lang: str, *, question: str, answer: str, 
     if text is not None and version is not None and version != text.version:
         raise FaqError("stale", f"answer {slug} ({lang}) was saved by {text.updated_by} "
                                 "meanwhile: reload it and make your change again")
-    state = "published" if publish and not errors(findings) else "draft"
+    if publish and errors(findings):
+        bad = errors(findings)
+        raise FaqError("has-errors", f"answer {slug} ({lang}) has {len(bad)} problem(s) to "
+                                     f"fix first: {bad[0]}", bad)
+    state = "published" if publish else "draft"
     if text is None:
         text = FaqText(entry=entry, language=lang, question=question, answer=answer,
                        html=rendered.html, state=state, updated_by=who, version=1)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
 from hemicycle.knowledge import faq, retrieval
-from hemicycle.knowledge.findings import KnowledgeError, errors
+from hemicycle.knowledge.findings import KnowledgeError
 from hemicycle.knowledge.formguard import FormRefused
 from hemicycle.languages import BY_CODE, CODES
 from hemicycle.web.auth import check_csrf, require_role, signin_first
@@ -188,18 +188,19 @@ def edit_submit(request: Request, slug: str = Form(""), lang: str = Form(""),
                 faq.delete_entry(db, slug, user.name)
                 return RedirectResponse("/knowledge/faq", status_code=303)
             related_slugs = [r.strip() for r in related.replace(",", " ").split() if r.strip()]
-            _text, findings = faq.save_text(
-                db, slug, lang, question=question, answer=answer, who=user.name,
-                publish=action == "publish", topic_slugs=topics, related=related_slugs,
-                version=int(version) if version.isdigit() else None,
-                checker=checker(request))
-            refused = action == "publish" and bool(errors(findings))
+            faq.save_text(db, slug, lang, question=question, answer=answer, who=user.name,
+                          publish=action == "publish", topic_slugs=topics,
+                          related=related_slugs,
+                          version=int(version) if version.isdigit() else None,
+                          checker=checker(request))
     except KnowledgeError as exc:
         context = _edit_context(request, slug, lang if lang in BY_CODE else "en",
                                 question=question, answer=answer, related=related,
                                 entry_topics=topics, error=str(exc))
+        if exc.findings:
+            context["findings"] = exc.findings
         return render(request, "knowledge/faq_edit.html", context,
                       status_code=status_of(exc))
-    notice = "refused" if refused else action
+    notice = action
     return RedirectResponse(f"/knowledge/faq/{slug}/{lang}/edit?notice={notice}",
                             status_code=303)

@@ -252,13 +252,16 @@ def edit_submit(request: Request, slug: str, lang: str, action: str = Form(...),
     check_csrf(request, csrf)
     lang = _lang_or_404(lang)
     check = checker(request)
+    notice = action
     try:
         with db_for(request) as db:
             if action in ("save", "submit"):
                 _page, findings = guides.save_page(
                     db, slug, lang, title=title, summary=summary, body=body, who=user.name,
                     version=int(version) if version.isdigit() else None, checker=check)
-                if action == "submit" and not errors(findings):
+                if action == "submit" and errors(findings):
+                    notice = "not-submitted"  # saved; the findings say what to fix
+                elif action == "submit":
                     guides.submit(db, slug, lang, user.name, checker=check)
             elif action == "publish":
                 guides.publish(db, slug, lang, user.name, note=note, checker=check)
@@ -283,5 +286,5 @@ def edit_submit(request: Request, slug: str, lang: str, action: str = Form(...),
                                                       "original-has-translations") else 400)
     if action == "delete":
         return RedirectResponse("/knowledge/guides?notice=deleted", status_code=303)
-    return RedirectResponse(f"/knowledge/guides/{slug}/{lang}/edit?notice={action}",
+    return RedirectResponse(f"/knowledge/guides/{slug}/{lang}/edit?notice={notice}",
                             status_code=303)
