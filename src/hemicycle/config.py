@@ -2,7 +2,9 @@
 
 Everything Hemicycle keeps lives under one data directory (default ``./var``,
 or ``HEMICYCLE_DATA``), so that every command finds the same catalogue, search
-index and storage root with no configuration at all.
+index and storage root with no configuration at all. Every other setting is read
+here too, as ``HEMICYCLE_<NAME>`` or ``<name>`` in the ``[hemicycle]`` section of
+``hemicycle.toml``: no other module reads the environment.
 """
 
 from __future__ import annotations
@@ -10,8 +12,19 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+DEFAULT_IIIF_CACHE_MB = 1024
+DEFAULT_INQUIRY_RETENTION_DAYS = 180
+DEFAULT_TRAINING_RETENTION_DAYS = 90
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names it and where it came from."""
 
 
 @dataclass(frozen=True)
@@ -19,12 +32,17 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str = field(repr=False)
-    max_upload_bytes: int = 200 * 1024 * 1024
-    base_url: str = "http://127.0.0.1:8000"
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    base_url: str = DEFAULT_BASE_URL
+    # how storage writes reach the disk: fsync (each file and folder), syncfs (once per
+    # OCFL version) or off (speed tests only); hemicycle.storage checks the value
+    fsync: str = "fsync"
+    iiif_cache_mb: int = DEFAULT_IIIF_CACHE_MB  # the IIIF page cache's size on disk
+    admin_email: str | None = None  # OAI-PMH Identify's adminEmail (default admin@<host>)
     # days an inquiry is kept after it was last touched (``hemicycle inquiries purge``)
-    inquiry_retention_days: int = 180
+    inquiry_retention_days: int = DEFAULT_INQUIRY_RETENTION_DAYS
     # days after a training session that its registrants' names and e-mails are kept
-    training_retention_days: int = 90
+    training_retention_days: int = DEFAULT_TRAINING_RETENTION_DAYS
 
     @property
     def index_dir(self) -> Path:
@@ -42,6 +60,10 @@ class Settings:
     def files_dir(self) -> Path:
         """Working copies of ingested files, addressed by checksum."""
         return self.data_dir / "files"
+
+    @property
+    def iiif_cache_bytes(self) -> int:
+        return self.iiif_cache_mb * 1024 * 1024
 
 
 def _read_toml(data_dir: Path) -> dict:
@@ -66,35 +88,54 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _whole_number(value: object) -> int:
+    if isinstance(value, bool) or not str(value).strip().isdigit():
+        raise ValueError("not a whole number")
+    return int(str(value).strip())
+
+
+def _days(value: object) -> int:
+    days = _whole_number(value)
+    if days < 1:
+        raise ValueError("less than one day")
+    return days
+
+
+def _setting(toml: dict, name: str, parse: Callable[[object], object] = str):
+    """``HEMICYCLE_<NAME>`` from the environment, else ``<name>`` from hemicycle.toml, else
+    None; an empty environment variable counts as unset."""
+    env = f"HEMICYCLE_{name.upper()}"
+    value, source = os.environ.get(env) or None, env
+    if value is None:
+        value, source = toml.get(name), f"hemicycle.toml: {name}"
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {value!r} is {exc}") from None
+
+
 def load_settings(data_dir: str | Path | None = None) -> Settings:
     data = Path(data_dir or os.environ.get("HEMICYCLE_DATA") or "var").resolve()
     toml = _read_toml(data)
     data.mkdir(parents=True, exist_ok=True)
-    url = (
-        os.environ.get("HEMICYCLE_DATABASE_URL")
-        or toml.get("database_url")
-        or f"sqlite:///{data / 'catalogue.sqlite3'}"
-    )
+    max_upload = _setting(toml, "max_upload_bytes", _whole_number)
+    iiif_cache_mb = _setting(toml, "iiif_cache_mb", _whole_number)
+    inquiry_days = _setting(toml, "inquiry_retention_days", _days)
+    training_days = _setting(toml, "training_retention_days", _days)
     return Settings(
         data_dir=data,
-        database_url=url,
-        secret_key=os.environ.get("HEMICYCLE_SECRET_KEY") or toml.get("secret_key")
-        or _secret_key(data),
-        max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
-        base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
-        or "http://127.0.0.1:8000",
-        inquiry_retention_days=_days("inquiry_retention_days", toml, 180),
-        training_retention_days=_days("training_retention_days", toml, 90),
+        database_url=_setting(toml, "database_url")
+        or f"sqlite:///{data / 'catalogue.sqlite3'}",
+        secret_key=_setting(toml, "secret_key") or _secret_key(data),
+        max_upload_bytes=DEFAULT_MAX_UPLOAD_BYTES if max_upload is None else max_upload,
+        base_url=_setting(toml, "base_url") or DEFAULT_BASE_URL,
+        fsync=_setting(toml, "fsync") or "fsync",
+        iiif_cache_mb=DEFAULT_IIIF_CACHE_MB if iiif_cache_mb is None else iiif_cache_mb,
+        admin_email=_setting(toml, "admin_email"),
+        inquiry_retention_days=DEFAULT_INQUIRY_RETENTION_DAYS if inquiry_days is None
+        else inquiry_days,
+        training_retention_days=DEFAULT_TRAINING_RETENTION_DAYS if training_days is None
+        else training_days,
     )
-
-
-def _days(key: str, toml: dict, default: int) -> int:
-    """A number of days from HEMICYCLE_<KEY> or the TOML file; a clear error if it is not."""
-    raw = os.environ.get(f"HEMICYCLE_{key.upper()}", toml.get(key, default))
-    try:
-        days = int(raw)
-    except (TypeError, ValueError):
-        raise ValueError(f"setting {key}: expected a whole number of days, got {raw!r}") from None
-    if days < 1:
-        raise ValueError(f"setting {key}: must be at least 1 day, got {days}")
-    return days

@@ -370,7 +370,7 @@ def test_docx_opens_with_the_sections_and_counts(site):
 def test_marc_export_reads_back_with_the_dhl_fields(site):
     from pymarc import MARCReader
 
-    from hemicycle.interop.marc_proceedings import speech_fields, voting_fields
+    from hemicycle.proceedings.marc import speech_fields, voting_fields
 
     settings, client = site
     answer = client.get("/proceedings/index/GA/70.mrc")
