@@ -75,7 +75,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(tmp)
         started = time.perf_counter()
-        load_vocabulary(settings, "unbis", THESAURUS)
+        load_vocabulary(settings, "unbis", THESAURUS, label_case="sentence")  # as make demo
         faq_files.import_folder(settings, FAQ, "bench")
         print(f"loaded the UNBIS thesaurus and the FAQ in {time.perf_counter() - started:.0f} s")
         with QUESTIONS.open(encoding="utf-8", newline="") as fh:

@@ -76,7 +76,7 @@ def static_twin(settings, db) -> str:
         items = (data.get("items") or data.get("documents") or
                  (data.get("words") or {}).get("items") or [])
         lines += [_link(i) for i in items if i.get("uid")]
-        lines += [f"- [{s['state'] or s['organisation']}](/speeches/{s['id']})"
+        lines += [f"- [{s['state_name'] or s['organisation']}](/speeches/{s['id']})"
                   for s in data.get("speeches", [])]
         if block["kind"] == "votes" and not data.get("missing"):
             t = data["tallies"]

@@ -32,7 +32,8 @@ COMMANDS = {
     'bag export': 'DEST --document/-d --body --year --all',
     'bag import': 'PATH --object --agent',
     'thesaurus': '',
-    'thesaurus load': 'FILES... --vocab --format --languages --strict/--no-strict',
+    'thesaurus load': 'FILES... --vocab --format --languages --strict/--no-strict --label-case '
+                      '--title',
     'thesaurus validate': 'FILES... --format --languages --json --vocab',
     'thesaurus search': 'TEXT --lang --vocab --prefix/--no-prefix --limit --json',
     'thesaurus show': 'URI --lang --vocab --json',

@@ -268,6 +268,7 @@ def _fill_documents(db: Session, block: dict, lang: str) -> dict:
 def _fill_agenda(db: Session, block: dict, lang: str) -> dict:
     from hemicycle.proceedings.models import MemberState, Speech
     from hemicycle.proceedings.queries import speech_document_uids
+    from hemicycle.proceedings.states import state_name
 
     query = select(AgendaItem.document_id, AgendaItem.agenda_symbol, AgendaItem.item_number,
                    AgendaItem.title)
@@ -301,6 +302,7 @@ def _fill_agenda(db: Session, block: dict, lang: str) -> dict:
                           .limit(block["limit"])).all()
         texts = speech_document_uids(db, [r.id for r in rows])
         speeches = [{"id": r.id, "session": r.session_no, "year": r.year, "state": r.iso3,
+                     "state_name": state_name(r.iso3, lang) if r.iso3 else None,
                      "organisation": r.organisation, "speaker": r.speaker,
                      "document_uid": texts.get(r.id)} for r in rows]
     return {"documents": documents[:block["limit"]], "document_total": len(documents),

@@ -3,8 +3,9 @@
 Built at view time from the proceedings data (membership, votes, General Debate
 statements: ``hemicycle.proceedings``) and the catalogue (documents whose symbol carries
 the state's ISO code, such as ``CEDAW/C/UZB/Q/5``, and documents whose title names it):
-nothing is copied by hand, so the page is as current as the data. State names come from
-the state authority (``hemicycle.proceedings.states``).
+nothing is copied by hand, so the page is as current as the data. State names, in each
+of the six languages, and their alphabetical order come from the state authority
+(``hemicycle.proceedings.states``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from hemicycle.catalogue.models import Document, DocumentSymbol
 from hemicycle.config import Settings
 from hemicycle.proceedings import queries
 from hemicycle.proceedings.codes import CAST
-from hemicycle.proceedings.models import Vote, VotingRecord
-from hemicycle.proceedings.states import StateIndex, StateInfo
+from hemicycle.proceedings.models import MemberState, Vote, VotingRecord
+from hemicycle.proceedings.states import name_sort_key, state_name
 from hemicycle.symbols import SymbolError, parse_symbol
 
 AGREEMENT_SHOWN = 5
@@ -25,19 +26,13 @@ DOCUMENTS_SHOWN = 15
 SPEECHES_SHOWN = 100
 
 
-def state_name(info: StateInfo, lang: str) -> str:
-    """The state's current name, as the authority gives it (the one place pages ask)."""
-    return info.name_on(None)
-
-
 def states(db: Session, lang: str) -> list[dict]:
-    """Member states (present and past) with their names, for the index page."""
-    index = StateIndex(db.connection())
-    rows = [{"iso3": info.iso3, "name": state_name(info, lang), "kind": info.kind,
-             "admitted": info.admitted.isoformat() if info.admitted else None,
-             "ended": info.ended.isoformat() if info.ended else None}
-            for info in index.by_id.values() if info.kind == "member"]
-    return sorted(rows, key=lambda r: r["name"].casefold())
+    """Member states (present and past) with their names in ``lang``, in its alphabetical
+    order (``proceedings.queries.all_states``), for the index page."""
+    ended = dict(db.execute(select(MemberState.iso3, MemberState.ended)).all())
+    return [{"iso3": s["iso3"], "name": s["name"],
+             "ended": ended[s["iso3"]].isoformat() if ended.get(s["iso3"]) else None}
+            for s in queries.all_states(db, lang) if s["kind"] == "member"]
 
 
 def _latest_ga_session(db: Session, state_id: int) -> int | None:
@@ -47,19 +42,21 @@ def _latest_ga_session(db: Session, state_id: int) -> int | None:
                             Vote.vote.in_(CAST)))
 
 
-def _agreement(db: Session, index: StateIndex, info: StateInfo, lang: str) -> dict | None:
+def _agreement(db: Session, state_id: int, lang: str) -> dict | None:
     """The states that voted most and least often like this one in its latest General
     Assembly session."""
-    session_no = _latest_ga_session(db, info.id)
+    session_no = _latest_ga_session(db, state_id)
     if session_no is None:
         return None
+    iso3_of = dict(db.execute(select(MemberState.id, MemberState.iso3)).all())
     others = []
-    for row in queries.agreement_with_all(db, info.id, session_no, "GA"):
-        other = index.by_id.get(row["state_id"])
-        if other is not None:
-            others.append({"iso3": other.iso3, "name": state_name(other, lang),
+    for row in queries.agreement_with_all(db, state_id, session_no, "GA"):
+        iso3 = iso3_of.get(row["state_id"])
+        if iso3 is not None:
+            others.append({"iso3": iso3, "name": state_name(iso3, lang),
                            "share": row["agreement"], "both": row["both_voted"]})
-    others.sort(key=lambda o: (-o["share"], o["name"]))
+    order = name_sort_key(lang)
+    others.sort(key=lambda o: (-o["share"], order(o["name"])))
     return {"session": session_no, "most": others[:AGREEMENT_SHOWN],
             "least": list(reversed(others[-AGREEMENT_SHOWN:])) if others else []}
 
@@ -103,13 +100,15 @@ def _documents_naming(settings: Settings, name: str, lang: str) -> tuple[list[di
 
 
 def state_record(settings: Settings, db: Session, iso3: str, lang: str) -> dict | None:
-    """The whole page's data for one state, or None when ``iso3`` is no state."""
-    index = StateIndex(db.connection())
-    info = index.by_iso3.get((iso3 or "").strip().upper())
-    if info is None:
+    """The whole page's data for one state, or None when ``iso3`` is no state. Its names
+    (today's and those of the day, in ``lang``) are the state authority's
+    (``proceedings.queries.state_summary``)."""
+    found = queries.state(db, iso3 or "")
+    if found is None:
         return None
-    name = state_name(info, lang)
-    history = queries.state_history(db, info.id)
+    summary = queries.state_summary(db, found, lang)
+    name = summary["name"]
+    history = queries.state_history(db, found.id)
     counts: dict[str, int] = {}
     per_session: dict[int, dict[str, int]] = {}
     for h in history:
@@ -120,31 +119,28 @@ def state_record(settings: Settings, db: Session, iso3: str, lang: str) -> dict 
     cast = sum(counts.get(k, 0) for k in ("yes", "no", "abstain"))
     shares = {k: round(counts.get(k, 0) / cast, 3) for k in ("yes", "no", "abstain")} \
         if cast else {}
-    total, speeches = queries.search_speeches(db, state=info.iso3, per_page=SPEECHES_SHOWN)
+    total, speeches = queries.search_speeches(db, state=found.iso3, per_page=SPEECHES_SHOWN,
+                                              lang=lang)
     texts = queries.speech_document_uids(db, [sp["id"] for sp in speeches])
     for sp in speeches:
         sp["document_uid"] = texts.get(sp["id"])
     naming, naming_url = _documents_naming(settings, name, lang)
     return {
-        "iso3": info.iso3, "iso2": info.iso2, "name": name, "kind": info.kind,
-        "admitted": info.admitted.isoformat() if info.admitted else None,
-        # "data": the date of the state's first vote, where no curated date is known
-        "admitted_source": queries.state(db, info.iso3).admitted_source,
-        "ended": info.ended.isoformat() if info.ended else None,
-        "names": [{"name": n, "from": a.isoformat() if a else None,
-                   "to": b.isoformat() if b else None} for n, a, b in info.names],
+        # admitted_source "data": the date of the state's first vote (no curated date)
+        **{k: summary[k] for k in ("iso3", "iso2", "name", "kind", "admitted",
+                                   "admitted_source", "ended", "names")},
         "votes": {"total": len(history), "counts": counts, "cast": cast, "shares": shares,
                   "first_date": history[0]["date"] if history else None,
                   "last_date": history[-1]["date"] if history else None,
                   "per_session": sorted(per_session.items())},
-        "agreement": _agreement(db, index, info, lang),
+        "agreement": _agreement(db, found.id, lang),
         "speeches": speeches, "speech_total": total,
-        "documents_by_symbol": _documents_by_symbol(db, info.iso3)[:DOCUMENTS_SHOWN],
+        "documents_by_symbol": _documents_by_symbol(db, found.iso3)[:DOCUMENTS_SHOWN],
         "documents_naming": naming, "documents_naming_url": naming_url,
         "exports": {
-            "votes_csv": f"/api/votes/export?format=csv&state={info.iso3}",
-            "votes_json": f"/api/votes/export?format=json&state={info.iso3}",
-            "speeches_csv": f"/api/speeches/export?format=csv&state={info.iso3}",
-            "speeches_json": f"/api/speeches/export?format=json&state={info.iso3}",
+            "votes_csv": f"/api/votes/export?format=csv&state={found.iso3}",
+            "votes_json": f"/api/votes/export?format=json&state={found.iso3}",
+            "speeches_csv": f"/api/speeches/export?format=csv&state={found.iso3}",
+            "speeches_json": f"/api/speeches/export?format=json&state={found.iso3}",
         },
     }
