@@ -40,6 +40,10 @@ demo-data: setup
 	$(BIN)/hemicycle guides import corpus/knowledge/guides --by demo
 	$(BIN)/hemicycle faq import corpus/knowledge/faq --by demo
 	$(BIN)/hemicycle training import corpus/knowledge/training.yaml --by demo
+	# the demo has no readers: a year of SAMPLE TRAFFIC on the bundled documents, marked
+	# as such on /usage and in every report (docs/usage.md, "Sample traffic")
+	$(BIN)/hemicycle usage sample --days 400 --per-day 300
+	$(BIN)/hemicycle usage process
 
 demo: demo-data
 	$(BIN)/hemicycle serve --host 127.0.0.1 --port 8000

@@ -39,6 +39,10 @@ class Settings:
     fsync: str = "fsync"
     iiif_cache_mb: int = DEFAULT_IIIF_CACHE_MB  # the IIIF page cache's size on disk
     admin_email: str | None = None  # OAI-PMH Identify's adminEmail (default admin@<host>)
+    # where readers' addresses are resolved to country and city (hemicycle.usage.geo):
+    # "embedded" (the database the geoip2fast package ships: countries), "none", or
+    # the path of a MaxMind-format .mmdb file (relative paths: under the data dir)
+    geoip_database: str = "embedded"
     # days an inquiry is kept after it was last touched (``hemicycle inquiries purge``)
     inquiry_retention_days: int = DEFAULT_INQUIRY_RETENTION_DAYS
     # days after a training session that its registrants' names and e-mails are kept
@@ -134,6 +138,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         fsync=_setting(toml, "fsync") or "fsync",
         iiif_cache_mb=DEFAULT_IIIF_CACHE_MB if iiif_cache_mb is None else iiif_cache_mb,
         admin_email=_setting(toml, "admin_email"),
+        geoip_database=_setting(toml, "geoip_database") or "embedded",
         inquiry_retention_days=DEFAULT_INQUIRY_RETENTION_DAYS if inquiry_days is None
         else inquiry_days,
         training_retention_days=DEFAULT_TRAINING_RETENTION_DAYS if training_days is None

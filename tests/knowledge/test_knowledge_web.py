@@ -240,18 +240,22 @@ def test_training_registration_and_staff(site, settings):
 def test_views_go_to_the_counter_spool(site, settings):
     save_guide(settings)
     assert site.get("/guides/sc-documents/en").status_code == 200
+    assert site.get("/guides/sc-documents/en?ui=fr").status_code == 200  # a double click
     spooled = [json.loads(line) for p in (settings.data_dir / "usage" / "spool").glob("*")
                for line in p.read_text().splitlines()]
-    assert [e["item"] for e in spooled] == ["guide/en/sc-documents"]
-    assert spooled[0]["kind"] == "i"
+    assert [(e["kind"], e["item"], e["view"]) for e in spooled] == [
+        ("i", "guide:/guides/sc-documents/en", "page/en")] * 2
     from hemicycle.knowledge.views import views_by_language
     from hemicycle.usage.process import process_spool
 
     process_spool(settings)
     with session_scope(settings.database_url) as db:
         rows = views_by_language(db)
-    assert [(r.kind, r.language, r.views, r.unique) for r in rows] == [
-        ("guide", "en", 1, 1)]
+    assert [(r.kind, r.language, r.views) for r in rows] == [("guide", "en", 1)]
+    _sign_in(site, "ed")  # staff reading their own guide is not use
+    site.get("/guides/sc-documents/en")
+    assert sum(1 for p in (settings.data_dir / "usage" / "spool").glob("*")
+               for _ in p.read_text().splitlines()) == 2
 
 
 def test_search_page_shows_guides_beside_documents(site, settings):

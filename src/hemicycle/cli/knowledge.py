@@ -311,7 +311,7 @@ def knowledge_views(
     if as_json:
         typer.echo(json.dumps([r.__dict__ for r in rows], indent=1))
         return
-    table = Table("month", "kind", "language", "views", "unique views")
+    table = Table("month", "kind", "language", "views")
     for r in rows:
-        table.add_row(r.month, r.kind, r.language, str(r.views), str(r.unique))
+        table.add_row(r.month, r.kind, r.language, str(r.views))
     Console(soft_wrap=True).print(table)

@@ -21,6 +21,7 @@ from hemicycle.knowledge import audit, faq, inquiries, views
 from hemicycle.knowledge.findings import KnowledgeError
 from hemicycle.knowledge.formguard import AddressLimiter
 from hemicycle.web.auth import current_user, signin_first
+from hemicycle.web.routes.usage import record_page_view
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -72,11 +73,12 @@ def limiter(request: Request, name: str, **limits) -> AddressLimiter:
 
 
 def record_view(request: Request, kind: str, lang: str, key: str) -> None:
-    """A reader's view of a guide, answer or state page, for the COUNTER counts (staff
-    looking at their own pages is work, not use)."""
-    if request.method == "GET" and not is_staff(request):
-        views.record_page_view(request.app.state.settings.data_dir, kind, lang, key,
-                               client_address(request), request.headers.get("user-agent", ""))
+    """A reader's view of a guide, answer or state page, for the COUNTER counts, through
+    the usage package's hook for pages (staff looking at their own pages is work, not
+    use)."""
+    if not is_staff(request):
+        page_type, path = views.page_path(kind, key, lang)
+        record_page_view(request, page_type, lang, path=path)
 
 
 def _desk_signin(request: Request):
