@@ -11,21 +11,30 @@ from fastapi.testclient import TestClient
 from knowledge_helpers import add_documents
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.ingest.records import DocumentInput, SubjectInput, VersionInput, save_document
+from hemicycle.knowledge.blocks import fill_block, parse_block
 from hemicycle.knowledge.memberstates import state_record, states
 from hemicycle.proceedings import queries
 from hemicycle.proceedings.importers.ga import GAFiles, import_ga
 from hemicycle.proceedings.importers.gdc import GDCFiles, import_gdc
+from hemicycle.thesaurus.store import load_vocabulary
 from hemicycle.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 UNVOTES = ROOT / "corpus" / "proceedings" / "unvotes"
 UNGDC = ROOT / "corpus" / "proceedings" / "ungdc"
 TEXTS = ROOT / "corpus" / "documents" / "ungdc" / "files"
+UZBEKISTAN = "http://metadata.un.org/thesaurus/1006841"
+# UNBIS names each country with a concept (labels as in the UNBIS export)
+TTL = f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+t:00 a skos:ConceptScheme ; skos:prefLabel "UNBIS Thesaurus"@en .
+<{UZBEKISTAN}> a skos:Concept ; skos:inScheme t:00 ;
+  skos:prefLabel "UZBEKISTAN"@en, "OUZBÉKISTAN"@fr, "UZBEKISTÁN"@es, "УЗБЕКИСТАН"@ru,
+                 "أوزبكستان"@ar, "乌兹别克斯坦"@zh .
+""".replace("t:00", "<http://metadata.un.org/thesaurus/00>")
 
 
-@pytest.fixture
-def loaded(settings, tmp_path):
+def _load(settings, tmp_path):
     import_ga(settings, GAFiles(UNVOTES / "sample_session70_roll_calls.csv",
                                 UNVOTES / "sample_session70_votes.csv"))
     texts = tmp_path / "texts"
@@ -38,10 +47,29 @@ def loaded(settings, tmp_path):
         symbols=[], identifier="UNGDC/75/UZB", doc_type="speech",
         versions={"en": VersionInput(title="General Debate, session 75 (2020): statement by "
                                            "Uzbekistan")}))
+    vocab = tmp_path / "unbis-uzb.ttl"
+    vocab.write_text(TTL, encoding="utf-8")
+    load_vocabulary(settings, "unbis", [vocab])
+    save_document(settings, DocumentInput(
+        symbols=["A/75/9999"], doc_type="letter", subjects=[SubjectInput(UZBEKISTAN)],
+        versions={"en": VersionInput(title="Letter dated 1 October 2020 on the Aral Sea"),
+                  "ru": VersionInput(title="Письмо от 1 октября 2020 года об Аральском море")}))
     return settings
 
 
-def test_state_record_from_the_data(loaded):
+@pytest.fixture
+def loaded(settings, tmp_path):
+    return _load(settings, tmp_path)
+
+
+@pytest.fixture
+def loaded_both(catalogue_settings, tmp_path):
+    """The same data on SQLite and on PostgreSQL."""
+    return _load(catalogue_settings, tmp_path)
+
+
+def test_state_record_from_the_data(loaded_both):
+    loaded = loaded_both
     with session_scope(loaded.database_url) as db:
         record = state_record(loaded, db, "uzb", "en")
         authority = queries.state(db, "UZB")
@@ -61,6 +89,12 @@ def test_state_record_from_the_data(loaded):
         assert [d["symbol"] for d in record["documents_by_symbol"]] == ["CEDAW/C/UZB/Q/5"]
         assert {d["symbol"] for d in record["documents_naming"]} == {"CEDAW/C/UZB/Q/5",
                                                                       "UNGDC/75/UZB"}
+        subject = record["documents_on_subject"]  # from the subjects, not the words
+        assert (subject["uri"], subject["total"]) == (UZBEKISTAN, 1)
+        assert [d["symbol"] for d in subject["documents"]] == ["A/75/9999"]
+        assert state_record(loaded, db, "uzb", "ru")["documents_on_subject"]["documents"][0][
+            "title"].startswith("Письмо")
+        assert state_record(loaded, db, "fra", "en")["documents_on_subject"] is None
         assert record["exports"]["votes_csv"] == "/api/votes/export?format=csv&state=UZB"
         assert state_record(loaded, db, "XXX", "en") is None
         names = [r["iso3"] for r in states(db, "en")]
@@ -74,10 +108,38 @@ def test_state_page_in_six_languages(loaded, lang):
     assert page.status_code == 200
     assert f'<html lang="{lang}"' in page.text
     for part in ("data-votes", "data-agreement", "data-speeches", "data-documents",
-                 "data-exports", 'class="chart sessions"', "CEDAW/C/UZB/Q/5"):
+                 "data-exports", 'class="chart sessions"', "CEDAW/C/UZB/Q/5",
+                 f'data-subject="{UZBEKISTAN}"', "A/75/9999"):
         assert part in page.text, part
     assert "kn." not in page.text.split("<main>")[1]  # every text translated, no keys
     assert client.get("/states/XYZ").status_code == 404
     assert client.get("/api/states/UZB").json()["votes"]["per_session"][0]["session"] == 70
     listing = client.get(f"/states?ui={lang}")
     assert 'data-iso3="UZB"' in listing.text
+
+
+def test_every_kind_of_live_block_from_real_data(loaded_both):
+    """A guide's five kinds of block, filled from the proceedings, the thesaurus, the
+    catalogue and the index as they are loaded."""
+    s = loaded_both
+    specs = {"search": "q: uzbekistan\n", "documents": "- CEDAW/C/UZB/Q/5\n- UNGDC/75/UZB\n",
+             "agenda": "title: General debate\nsession: 75\n", "concept": "OUZBÉKISTAN\n",
+             "votes": "A/RES/70/5\n"}
+    with session_scope(s.database_url) as db:
+        filled = {}
+        for kind, body in specs.items():
+            block, findings = parse_block(f"live {kind}", body, 1)
+            assert findings == [], kind
+            filled[kind] = fill_block(s, db, block, "ru")
+    assert {h["symbol"] for h in filled["search"]["items"]} >= {"CEDAW/C/UZB/Q/5"}
+    assert [d["symbol"] for d in filled["documents"]["items"]] == ["CEDAW/C/UZB/Q/5",
+                                                                   "UNGDC/75/UZB"]
+    agenda = filled["agenda"]
+    assert len(agenda["speeches"]) == 10 < agenda["speech_total"]  # the whole session 75
+    assert {sp["session"] for sp in agenda["speeches"]} == {75}
+    assert all(sp["state_name"] for sp in agenda["speeches"] if sp["state"])
+    concept = filled["concept"]
+    assert (concept["label"], concept["total"]) == ("УЗБЕКИСТАН", 1)
+    assert concept["documents"][0]["title"].startswith("Письмо")
+    votes = filled["votes"]
+    assert votes["resolution"] == "A/RES/70/5" and votes["tallies"]["yes"] > 100

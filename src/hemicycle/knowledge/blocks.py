@@ -314,7 +314,7 @@ def _fill_agenda(db: Session, block: dict, lang: str) -> dict:
 _concepts: dict[tuple, tuple[str | None, str | None]] = {}
 
 
-def _concept(db: Session, text: str, vocab: str) -> tuple[str | None, str | None]:
+def find_concept(db: Session, text: str, vocab: str = "unbis") -> tuple[str | None, str | None]:
     """(URI, local id) of the concept ``text`` names: looked up once per load of the
     vocabulary (a reload bumps its version), since the lookup tries every language."""
     from hemicycle.thesaurus import resolve_subject
@@ -335,25 +335,37 @@ def _concept(db: Session, text: str, vocab: str) -> tuple[str | None, str | None
     return _concepts[key]
 
 
-def _fill_concept(settings: Settings, db: Session, block: dict, lang: str) -> dict:
-    from hemicycle.thesaurus import concept_labels
-
-    uri, local = _concept(db, block["concept"], block["vocab"])
-    if uri is None:
-        return {"missing": True, "asked": block["concept"]}
-    labels = concept_labels(db, [uri], lang) or concept_labels(db, [uri], "en")
+def concept_documents(db: Session, uri: str, lang: str, limit: int) -> tuple[list[dict], int]:
+    """The newest ``limit`` published documents indexed with the concept ``uri`` (titles in
+    ``lang`` first), and how many there are in all."""
     total = db.scalar(select(func.count()).select_from(DocumentSubject).join(Document).where(
         DocumentSubject.concept == uri, Document.status == "published")) or 0
     ids = list(db.scalars(
         select(Document.id).join(DocumentSubject, DocumentSubject.document_id == Document.id)
         .where(DocumentSubject.concept == uri, Document.status == "published")
-        .order_by(Document.year.desc().nulls_last(), Document.symbol).limit(block["limit"])))
+        .order_by(Document.year.desc().nulls_last(), Document.symbol).limit(limit)))
     rows = _document_rows(db, ids, lang)
+    return [rows[i] for i in ids if i in rows], total
+
+
+def subject_url(uri: str) -> str:
+    """The search page filtered on one subject."""
+    return f"/search?subject={quote(uri, safe='')}"
+
+
+def _fill_concept(settings: Settings, db: Session, block: dict, lang: str) -> dict:
+    from hemicycle.thesaurus import concept_labels
+
+    uri, local = find_concept(db, block["concept"], block["vocab"])
+    if uri is None:
+        return {"missing": True, "asked": block["concept"]}
+    labels = concept_labels(db, [uri], lang) or concept_labels(db, [uri], "en")
+    documents, total = concept_documents(db, uri, lang, block["limit"])
     label = labels.get(uri, block["concept"])
     out = {"uri": uri, "label": label,
            "url": f"/thesaurus/{block['vocab']}/{local}" if local else None,
-           "documents": [rows[i] for i in ids if i in rows], "total": total,
-           "subject_url": f"/search?subject={quote(uri, safe='')}", "words": None}
+           "documents": documents, "total": total, "subject_url": subject_url(uri),
+           "words": None}
     if not total:
         # no document is indexed with it yet: its label as words, in the page's language
         words = _fill_search(settings, {"q": f'"{label}"', "lang": lang if labels else "en",

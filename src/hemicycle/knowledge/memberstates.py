@@ -2,7 +2,8 @@
 
 Built at view time from the proceedings data (membership, votes, General Debate
 statements: ``hemicycle.proceedings``) and the catalogue (documents whose symbol carries
-the state's ISO code, such as ``CEDAW/C/UZB/Q/5``, and documents whose title names it):
+the state's ISO code, such as ``CEDAW/C/UZB/Q/5``, documents indexed with the thesaurus
+concept that names it, and documents whose title names it):
 nothing is copied by hand, so the page is as current as the data. State names, in each
 of the six languages, and their alphabetical order come from the state authority
 (``hemicycle.proceedings.states``).
@@ -79,6 +80,20 @@ def _documents_by_symbol(db: Session, iso3: str) -> list[dict]:
     return sorted(found.values(), key=lambda d: (-(d["year"] or 0), d["symbol"]))
 
 
+def _documents_on_subject(db: Session, iso3: str, lang: str) -> dict | None:
+    """Documents indexed with the thesaurus concept of the state (UNBIS has one per country,
+    labelled with its English short name: ``UZBEKISTAN``), or None when the vocabulary has
+    no such concept."""
+    from hemicycle.knowledge.blocks import concept_documents, find_concept, subject_url
+
+    uri, local = find_concept(db, state_name(iso3, "en"))
+    if uri is None:
+        return None
+    documents, total = concept_documents(db, uri, lang, DOCUMENTS_SHOWN)
+    return {"uri": uri, "url": f"/thesaurus/unbis/{local}" if local else None,
+            "documents": documents, "total": total, "search_url": subject_url(uri)}
+
+
 def _documents_naming(settings: Settings, name: str, lang: str) -> tuple[list[dict], str]:
     """Documents whose English title names the state (letters from its representatives,
     reports on it), through the search index."""
@@ -136,6 +151,7 @@ def state_record(settings: Settings, db: Session, iso3: str, lang: str) -> dict 
         "agreement": _agreement(db, found.id, lang),
         "speeches": speeches, "speech_total": total,
         "documents_by_symbol": _documents_by_symbol(db, found.iso3)[:DOCUMENTS_SHOWN],
+        "documents_on_subject": _documents_on_subject(db, found.iso3, lang),
         "documents_naming": naming, "documents_naming_url": naming_url,
         "exports": {
             "votes_csv": f"/api/votes/export?format=csv&state={found.iso3}",
