@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from hemicycle.accounts import add_user
 from hemicycle.catalogue.db import session_scope
 from hemicycle.knowledge import audit, faq, inquiries
 from hemicycle.knowledge.formguard import (
@@ -33,6 +34,10 @@ def test_inquiry_from_question_to_faq_entry(catalogue_settings):
         assert stored.token_hash != token  # only a hash of the private link is kept
         other = token[:-1] + ("A" if token[-1] != "A" else "B")
         assert inquiries.by_token(db, other) is None
+        with pytest.raises(inquiries.InquiryError, match="not on the inquiry staff"):
+            inquiries.assign(db, reference, "librarian1", "librarian1")
+    add_user(s.database_url, "librarian1", "a long password", "inquiries")
+    with session_scope(s.database_url) as db:
         inquiries.assign(db, reference, "librarian1", "librarian1")
         inquiries.add_note(db, reference, "check the roll call R/26/…", "librarian1")
         with pytest.raises(inquiries.InquiryError):

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from hemicycle.catalogue.models import utcnow
+from hemicycle.accounts import role_allows
+from hemicycle.catalogue.models import User, utcnow
 from hemicycle.knowledge import faq
 from hemicycle.knowledge.audit import record_change
 from hemicycle.knowledge.findings import KnowledgeError
@@ -116,8 +117,15 @@ def _touch(inquiry: Inquiry) -> None:
 
 
 def assign(db: Session, reference: str, assignee: str | None, who: str) -> Inquiry:
+    """Give the inquiry to a member of the inquiry staff (None: to nobody)."""
     inquiry = by_reference(db, reference)
-    inquiry.assignee = (assignee or "").strip()[:80] or None
+    name = (assignee or "").strip() or None
+    if name is not None:
+        role = db.scalar(select(User.role).where(User.name == name))
+        if not role_allows(role, "inquiries"):
+            raise InquiryError("invalid-field", f"assignee: {name!r} is not on the inquiry "
+                                                "staff")
+    inquiry.assignee = name
     if inquiry.status == "new" and inquiry.assignee:
         inquiry.status = "assigned"
     _touch(inquiry)

@@ -188,6 +188,9 @@ def edit_submit(request: Request, slug: str = Form(""), lang: str = Form(""),
                 faq.delete_entry(db, slug, user.name)
                 return RedirectResponse("/knowledge/faq", status_code=303)
             related_slugs = [r.strip() for r in related.replace(",", " ").split() if r.strip()]
+            for other in related_slugs:
+                if other != slug and faq.entry_by_slug(db, other) is None:
+                    raise faq.FaqError("invalid-field", f"related: no entry {other!r}")
             faq.save_text(db, slug, lang, question=question, answer=answer, who=user.name,
                           publish=action == "publish", topic_slugs=topics,
                           related=related_slugs,

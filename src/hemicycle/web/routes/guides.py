@@ -255,6 +255,8 @@ def edit_submit(request: Request, slug: str, lang: str, action: str = Form(...),
     notice = action
     try:
         with db_for(request) as db:
+            if guides.page_of(db, slug, lang) is None:  # new guides: /knowledge/guides/new
+                raise HTTPException(404, f"no {lang} version of guide {slug!r}")
             if action in ("save", "submit"):
                 _page, findings = guides.save_page(
                     db, slug, lang, title=title, summary=summary, body=body, who=user.name,

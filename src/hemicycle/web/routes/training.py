@@ -196,10 +196,14 @@ async def people_submit(request: Request, slug: str):
         with db_for(request) as db:
             if action == "attendance":
                 session = _session_or_404(db, slug)
-                came = {int(v) for v in form.getlist("came") if str(v).isdigit()}
-                training.mark_attendance(db, slug, {r.id: r.id in came
-                                                    for r in session.registrations
-                                                    if r.status == "registered"}, user.name)
+                came_raw = [str(v) for v in form.getlist("came")]
+                places = {r.id for r in session.registrations if r.status == "registered"}
+                odd = [v for v in came_raw if not v.isdigit() or int(v) not in places]
+                if odd:
+                    raise training.TrainingError(
+                        "invalid-field", f"came: {odd[0]!r} is no place in session {slug}")
+                came = {int(v) for v in came_raw}
+                training.mark_attendance(db, slug, {i: i in came for i in places}, user.name)
             elif action.startswith("cancel:") and action[7:].isdigit():
                 training.cancel_registration(db, slug, int(action[7:]), user.name)
             else:
