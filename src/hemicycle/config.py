@@ -4,7 +4,8 @@ Everything Hemicycle keeps lives under one data directory (default ``./var``,
 or ``HEMICYCLE_DATA``), so that every command finds the same catalogue, search
 index and storage root with no configuration at all. Every other setting is read
 here too, as ``HEMICYCLE_<NAME>`` or ``<name>`` in the ``[hemicycle]`` section of
-``hemicycle.toml``: no other module reads the environment.
+``hemicycle.toml``: no other module reads the environment. The search index is each
+node's own (``HEMICYCLE_INDEX_DIR``): web nodes sharing one catalogue keep one replica each.
 """
 
 from __future__ import annotations
@@ -47,10 +48,13 @@ class Settings:
     inquiry_retention_days: int = DEFAULT_INQUIRY_RETENTION_DAYS
     # days after a training session that its registrants' names and e-mails are kept
     training_retention_days: int = DEFAULT_TRAINING_RETENTION_DAYS
+    # this node's search index (each web node keeps a replica of its own); default
+    # data_dir/index
+    search_index_dir: Path | None = None
 
     @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        return self.search_index_dir or self.data_dir / "index"
 
     @property
     def storage_root(self) -> Path:
@@ -103,6 +107,8 @@ def _days(value: object) -> int:
     if days < 1:
         raise ValueError("less than one day")
     return days
+def _path(value: object) -> Path:
+    return Path(str(value)).expanduser().resolve()
 
 
 def _setting(toml: dict, name: str, parse: Callable[[object], object] = str):
@@ -143,4 +149,5 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         else inquiry_days,
         training_retention_days=DEFAULT_TRAINING_RETENTION_DAYS if training_days is None
         else training_days,
+        search_index_dir=_setting(toml, "index_dir", _path),
     )

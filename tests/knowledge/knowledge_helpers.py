@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.knowledge import guides
 from hemicycle.knowledge.links import LinkChecker
+from hemicycle.search.index import catch_up
 
 EDITOR = "editor1"
 
@@ -31,6 +32,7 @@ def add_documents(settings) -> None:
         symbols=["CEDAW/C/UZB/Q/5"], doc_type="report",
         versions={"en": VersionInput(title="List of issues and questions in relation to the "
                                            "fifth periodic report of Uzbekistan")}))
+    catch_up(settings)  # writers never touch the index: it follows the change log
 
 
 def checker(settings) -> LinkChecker:

@@ -11,12 +11,13 @@ from fastapi.testclient import TestClient
 from knowledge_helpers import add_documents
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.ingest.records import DocumentInput, SubjectInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, SubjectInput, VersionInput, save_document
 from hemicycle.knowledge.blocks import fill_block, parse_block
 from hemicycle.knowledge.memberstates import state_record, states
 from hemicycle.proceedings import queries
 from hemicycle.proceedings.importers.ga import GAFiles, import_ga
 from hemicycle.proceedings.importers.gdc import GDCFiles, import_gdc
+from hemicycle.search.index import catch_up
 from hemicycle.thesaurus.store import load_vocabulary
 from hemicycle.web.app import create_app
 
@@ -54,6 +55,7 @@ def _load(settings, tmp_path):
         symbols=["A/75/9999"], doc_type="letter", subjects=[SubjectInput(UZBEKISTAN)],
         versions={"en": VersionInput(title="Letter dated 1 October 2020 on the Aral Sea"),
                   "ru": VersionInput(title="Письмо от 1 октября 2020 года об Аральском море")}))
+    catch_up(settings)
     return settings
 
 

@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hemicycle.catalogue.models import AgendaItem, Document, DocumentSubject, LanguageVersion
-from hemicycle.catalogue.queries import document_by_symbol, uids_for_symbols
+from hemicycle.catalogue.queries import find_document, uids_for_symbols
 from hemicycle.config import Settings
 from hemicycle.knowledge.findings import Finding
 from hemicycle.languages import UnknownLanguage, normalise_language
@@ -252,7 +252,7 @@ def _fill_documents(db: Session, block: dict, lang: str) -> dict:
     uids = uids_for_symbols(db, block["symbols"])
     for symbol in block["symbols"]:
         if symbol not in uids:  # a local identifier (UNGDC/75/FRA), not a UN symbol
-            doc = document_by_symbol(db, symbol)
+            doc = find_document(db, symbol)
             if doc is not None:
                 uids[symbol] = doc.uid
     ids = dict(db.execute(select(Document.uid, Document.id)

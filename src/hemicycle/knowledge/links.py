@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hemicycle.catalogue.models import Document
-from hemicycle.catalogue.queries import document_by_symbol
+from hemicycle.catalogue.queries import find_document
 from hemicycle.config import Settings
 from hemicycle.knowledge.findings import Finding
 from hemicycle.knowledge.markup import Rendered, url_scheme
@@ -130,7 +130,7 @@ class LinkChecker:
 
 def symbol_problem(db: Session, text: str) -> tuple[str, str] | None:
     """Why ``text`` does not lead to a published document, or None when it does."""
-    doc = document_by_symbol(db, text)
+    doc = find_document(db, text)
     if doc is not None and doc.status == "published":
         return None
     try:

@@ -1,14 +1,14 @@
 """knowledge: research guides (pages, revisions), FAQ (topics, entries, texts, feedback,
 searches), inquiries and their notes, training sessions and registrations, change log
 
-Revision ID: 1100_knowledge
+Revision ID: 1200_knowledge
 Revises: 0001_core
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "1100_knowledge"
+revision = "1200_knowledge"
 down_revision = "0001_core"
 branch_labels = ("knowledge",)
 depends_on = None
