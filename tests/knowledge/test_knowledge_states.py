@@ -3,71 +3,26 @@ record of one state, its page in six languages, and its JSON."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-from knowledge_helpers import add_documents
+from knowledge_helpers import UZBEKISTAN, load_state_data
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.documents import DocumentInput, SubjectInput, VersionInput, save_document
 from hemicycle.knowledge.blocks import fill_block, parse_block
 from hemicycle.knowledge.memberstates import state_record, states
 from hemicycle.proceedings import queries
-from hemicycle.proceedings.importers.ga import GAFiles, import_ga
-from hemicycle.proceedings.importers.gdc import GDCFiles, import_gdc
-from hemicycle.search.index import catch_up
-from hemicycle.thesaurus.store import load_vocabulary
 from hemicycle.web.app import create_app
-
-ROOT = Path(__file__).resolve().parents[2]
-UNVOTES = ROOT / "corpus" / "proceedings" / "unvotes"
-UNGDC = ROOT / "corpus" / "proceedings" / "ungdc"
-TEXTS = ROOT / "corpus" / "documents" / "ungdc" / "files"
-UZBEKISTAN = "http://metadata.un.org/thesaurus/1006841"
-# UNBIS names each country with a concept (labels as in the UNBIS export)
-TTL = f"""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-t:00 a skos:ConceptScheme ; skos:prefLabel "UNBIS Thesaurus"@en .
-<{UZBEKISTAN}> a skos:Concept ; skos:inScheme t:00 ;
-  skos:prefLabel "UZBEKISTAN"@en, "OUZBÉKISTAN"@fr, "UZBEKISTÁN"@es, "УЗБЕКИСТАН"@ru,
-                 "أوزبكستان"@ar, "乌兹别克斯坦"@zh .
-""".replace("t:00", "<http://metadata.un.org/thesaurus/00>")
-
-
-def _load(settings, tmp_path):
-    import_ga(settings, GAFiles(UNVOTES / "sample_session70_roll_calls.csv",
-                                UNVOTES / "sample_session70_votes.csv"))
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    for name in ("UZB_75_2020.txt", "FRA_75_2020.txt"):
-        shutil.copy(TEXTS / name, texts / name)
-    import_gdc(settings, GDCFiles(UNGDC / "Speakers_by_session.xlsx", texts))
-    add_documents(settings)
-    save_document(settings, DocumentInput(
-        symbols=[], identifier="UNGDC/75/UZB", doc_type="speech",
-        versions={"en": VersionInput(title="General Debate, session 75 (2020): statement by "
-                                           "Uzbekistan")}))
-    vocab = tmp_path / "unbis-uzb.ttl"
-    vocab.write_text(TTL, encoding="utf-8")
-    load_vocabulary(settings, "unbis", [vocab])
-    save_document(settings, DocumentInput(
-        symbols=["A/75/9999"], doc_type="letter", subjects=[SubjectInput(UZBEKISTAN)],
-        versions={"en": VersionInput(title="Letter dated 1 October 2020 on the Aral Sea"),
-                  "ru": VersionInput(title="Письмо от 1 октября 2020 года об Аральском море")}))
-    catch_up(settings)
-    return settings
 
 
 @pytest.fixture
 def loaded(settings, tmp_path):
-    return _load(settings, tmp_path)
+    return load_state_data(settings, tmp_path)
 
 
 @pytest.fixture
 def loaded_both(catalogue_settings, tmp_path):
     """The same data on SQLite and on PostgreSQL."""
-    return _load(catalogue_settings, tmp_path)
+    return load_state_data(catalogue_settings, tmp_path)
 
 
 def test_state_record_from_the_data(loaded_both):
