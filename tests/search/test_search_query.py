@@ -204,6 +204,18 @@ def test_filters_and_multi_select_facets(corpus):
     assert refugees.total == dict(everything(settings, "").facets["subject"])["REFUGEES"]
 
 
+def test_without_facets_the_same_hits_and_total(corpus):
+    """A list shown elsewhere (a guide's live block) asks for no facets: same hits, same
+    total, in relevance and in date order."""
+    settings, _, _ = corpus
+    for sort, filters in (("relevance", {}), ("date", {"body": ["SC"]})):
+        full = search(settings, "Council", sort=sort, filters=filters, per_page=7)
+        bare = search(settings, "Council", sort=sort, filters=filters, per_page=7,
+                      facets=False)
+        assert [h.uid for h in bare.hits] == [h.uid for h in full.hits]
+        assert bare.total == full.total > 7 and bare.facets == {} and full.facets
+
+
 def test_paging(corpus):
     settings, _, _ = corpus
     whole = search(settings, "Council", per_page=30)

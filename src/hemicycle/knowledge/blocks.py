@@ -236,7 +236,8 @@ def _fill_search(settings: Settings, block: dict, lang: str) -> dict:
     url = "/search?" + urlencode(params)
     try:
         found = search(settings, block["q"], lang=block.get("lang"), filters=block["filters"],
-                       sort=block["sort"], per_page=block["limit"], ui_lang=lang)
+                       sort=block["sort"], per_page=block["limit"], ui_lang=lang,
+                       facets=False)
     except QueryError as exc:
         return {"error": str(exc), "url": url, "items": [], "total": 0}
     items = []

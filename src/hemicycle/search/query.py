@@ -484,12 +484,13 @@ def _redirect(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> str
 def search(settings: Settings, q: str, *, lang: str | None = None,
            filters: dict[str, list[str]] | None = None, sort: str = "relevance",
            page: int = 1, per_page: int = 20, ui_lang: str | None = None,
-           narrower: bool = False) -> SearchResults:
+           narrower: bool = False, facets: bool = True) -> SearchResults:
     """Search the index. An empty query lists everything (newest first) with facets.
 
     ``ui_lang`` (the reader's interface language) only breaks ties when choosing
     which language a hit is shown in. ``narrower`` widens a subject filter to every
-    concept below the chosen ones in the thesaurus.
+    concept below the chosen ones in the thesaurus. ``facets=False`` counts the matches
+    only (a list on another page, such as a guide's live block, shows no facets).
     """
     q = q or ""
     check_length(q)
@@ -536,13 +537,13 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
                              for f in filter_queries.values()]
     full = _and(scored)
 
-    counting = _count_facets(searcher, text_query, filter_queries)
+    counting = _count_facets(searcher, text_query, filter_queries) if facets else None
     offset = (page - 1) * per_page
     if sort == "date":
-        found = searcher.search(full, per_page, count=False, order_by_field="date",
+        found = searcher.search(full, per_page, count=not facets, order_by_field="date",
                                 offset=offset, order=tantivy.Order.Desc)
     else:
-        found = searcher.search(full, per_page, count=False, offset=offset)
+        found = searcher.search(full, per_page, count=not facets, offset=offset)
     hits = []
     by_language = _language_scores(searcher, schema, tree, langs,
                                    [address for _, address in found.hits])
@@ -551,8 +552,8 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
         hits.append(_hit(payload, score, shown, compiler.matchers))
-    total, facets = _facet_results(counting)
-    return SearchResults(query=q, total=total, hits=hits, facets=facets,
+    total, counted = _facet_results(counting) if counting is not None else (found.count, {})
+    return SearchResults(query=q, total=total, hits=hits, facets=counted,
                          redirect_uid=redirect, page=page, per_page=per_page, sort=sort,
                          lang=lang, filters=clean)
 
