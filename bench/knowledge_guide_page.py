@@ -135,6 +135,7 @@ def main() -> None:
                 wall, used = timed(client, url)
                 took[name].append(wall * 1000)
                 cpu[name].append(used * 1000)
+        block_times = time_blocks(settings, max(20, args.requests // 5))
     print(f"{args.requests} requests each, one at a time, in process (TestClient)")
     print("| page | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms |")
     print("|---|---|---|---|---|---|")
@@ -148,6 +149,27 @@ def main() -> None:
     base, ours = p95.values()
     print(f"ratio p95 ours/baseline: {ours / base:.2f}; target p95 < 100 ms: "
           f"{'met' if ours < 100 else 'NOT met'}")
+    print()
+    print("where the blocks' time goes (each block filled alone, median of the rounds)")
+    print("| block | wall ms | CPU ms |")
+    print("|---|---|---|")
+    for kind, (wall, used) in block_times.items():
+        print(f"| {kind} | {statistics.median(wall):.1f} | {statistics.median(used):.1f} |")
+
+
+def time_blocks(settings, rounds: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Each live block filled on its own (a session each, as the page does), ``rounds``
+    times: which of the five costs what."""
+    blocks = render_markdown(LIVE).blocks
+    times: dict[str, tuple[list[float], list[float]]] = {b["kind"]: ([], []) for b in blocks}
+    for _ in range(rounds):
+        for block in blocks:
+            t0, c0 = time.perf_counter(), time.process_time()
+            with session_scope(settings.database_url) as db:
+                fill_block(settings, db, block, "en")
+            times[block["kind"]][0].append((time.perf_counter() - t0) * 1000)
+            times[block["kind"]][1].append((time.process_time() - c0) * 1000)
+    return times
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def _documents_naming(settings: Settings, name: str, lang: str) -> tuple[list[di
     url = "/search?" + urlencode({"q": q})
     try:
         found = search(settings, q, lang="en", per_page=DOCUMENTS_SHOWN, ui_lang=lang,
-                       sort="date")
+                       sort="date", facets=False)
     except QueryError:
         return [], url
     return [{"uid": h.uid, "symbol": h.symbol, "year": h.year, "date": h.date,
