@@ -45,6 +45,9 @@ demo-data: setup
 	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files
 	$(BIN)/hemicycle subjects vocab unbis
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
+	$(BIN)/hemicycle guides import corpus/knowledge/guides --by demo
+	$(BIN)/hemicycle faq import corpus/knowledge/faq --by demo
+	$(BIN)/hemicycle training import corpus/knowledge/training.yaml --by demo
 	# the whole index rebuilt, its documents prepared in two worker processes (docs/search.md)
 	$(BIN)/hemicycle reindex --workers 2
 	# the demo has no readers: a year of SAMPLE TRAFFIC on the bundled documents, marked

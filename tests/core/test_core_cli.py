@@ -83,6 +83,23 @@ COMMANDS = {
     'review reject': 'UID --reason --by',
     'review tasks': '--status --code --page --per-page --refresh --json',
     'review resolve': 'TASK_ID --note --by',
+    'guides': '',
+    'guides import': 'FOLDER --by',
+    'guides export': 'FOLDER --drafts/--no-drafts',
+    'guides check-links': '--external/--no-external --timeout --json',
+    'guides list': '--json',
+    'faq': '',
+    'faq import': 'FOLDER --by',
+    'faq export': 'FOLDER',
+    'inquiries': '',
+    'inquiries list': '--status',
+    'inquiries purge': '--days',
+    'training': '',
+    'training import': 'PATH --by',
+    'training report': '--since --until --json',
+    'training purge': '--days',
+    'knowledge': '',
+    'knowledge views': '--from --to --json',
 }
 
 

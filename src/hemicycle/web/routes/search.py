@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from hemicycle.knowledge.retrieval import knowledge_box
 from hemicycle.languages import CODES
 from hemicycle.search.query import QueryError, SearchResults, facets, search
 from hemicycle.search.schema import FACETS
@@ -204,6 +205,9 @@ def search_page(request: Request):
         **_facet_context(request, params, results), "hits": hits,
         "pager": pager, "sorts": sorts, "lang_urls": langs, "error": None,
         "searched": bool(params["q"] or params["filters"] or params["lang"]),
+        # guides and FAQ answers on the same words (their own small search, not the index)
+        "knowledge": knowledge_box(request.app.state.settings, params["q"],
+                                   params["lang"] or request.state.lang),
     })
 
 
