@@ -1,7 +1,9 @@
 """The one interface every subject backend implements, and the registry of them.
 
 A backend is built for one vocabulary, trained on a corpus (``train``), and then
-ranks concepts for a text (``suggest``). ``learn`` (update from a few new decisions
+ranks concepts for a text (``suggest``) or for a whole document, all its language
+versions and symbols at once (``suggest_document``: by default the versions' scores
+averaged, so that the versions agree). ``learn`` (update from a few new decisions
 without a full retrain) is optional. A trained backend is kept as one pickle plus a
 ``meta.json`` that says what it was trained on.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from hemicycle.subjects.corpus import Corpus
+from hemicycle.subjects.document import DocumentInput, DocumentSuggestions
 from hemicycle.subjects.errors import NotTrained, SubjectError, UnknownBackend
 from hemicycle.subjects.vocabulary import Vocabulary
 
@@ -52,6 +55,17 @@ class Backend:
     def suggest_batch(self, texts: Sequence[str], langs: Sequence[str],
                       limit: int = 10) -> list[list[Suggestion]]:
         raise NotImplementedError
+
+    def suggest_document(self, doc: DocumentInput, limit: int = 10) -> DocumentSuggestions:
+        """One list for the whole document: each version's scores, averaged."""
+        langs = doc.languages
+        totals: dict[str, float] = {}
+        found = self.suggest_batch([doc.texts[lang] for lang in langs], langs, limit * 2)
+        for suggestions in found:
+            for s in suggestions:
+                totals[s.uri] = totals.get(s.uri, 0.0) + s.score
+        share = max(len(langs), 1)
+        return DocumentSuggestions(top({u: v / share for u, v in totals.items()}, limit))
 
     def learn(self, corpus: Corpus) -> None:
         raise SubjectError(f"the {self.name} backend cannot learn incrementally; retrain it")
