@@ -28,13 +28,14 @@ from hemicycle.languages.stemming import SNOWBALL
 from hemicycle.subjects import analysis
 from hemicycle.subjects.backends import REGISTRY, Backend, backend_class
 from hemicycle.subjects.corpus import Corpus, CorpusDocument
+from hemicycle.subjects.document import DocumentInput, HeadingSuggestion
 from hemicycle.subjects.errors import NotTrained, SubjectError, TextError
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
 from hemicycle.subjects.vocabulary import Vocabulary, load_vocabulary, subjects_dir
 
 MAX_CHARS = 1_000_000
 MAX_LIMIT = 100
-PREFERENCE = ("ensemble", "tfidf", "lexical")
+PREFERENCE = ("headings", "ensemble", "tfidf", "lexical")
 
 
 @dataclass
@@ -45,12 +46,22 @@ class Suggested:
 
 
 @dataclass
+class SuggestedHeading:
+    """An Index to Proceedings heading and the concepts among its parts."""
+
+    heading: str
+    score: float
+    concepts: list[str]
+
+
+@dataclass
 class SuggestResult:
     vocab: str
     backend: str
     lang: str
     suggestions: list[Suggested]
     notes: list[str] = field(default_factory=list)
+    headings: list[SuggestedHeading] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -63,7 +74,8 @@ def model_dir(settings: Settings, vocab: str, backend: str) -> Path:
 
 
 def trained_backends(settings: Settings, vocab: str) -> list[str]:
-    return [name for name in REGISTRY if (model_dir(settings, vocab, name) / "model.pkl").is_file()]
+    return [name for name in sorted(REGISTRY)
+            if (model_dir(settings, vocab, name) / "model.pkl").is_file()]
 
 
 _models: dict[tuple[str, str], tuple[float, Backend]] = {}
@@ -168,18 +180,40 @@ def check_limit(limit: int) -> int:
     return limit
 
 
+def check_symbols(symbols: Sequence[str]) -> tuple[str, ...]:
+    """The symbols' keys; a SubjectError naming the one that is not a symbol."""
+    from hemicycle.symbols import SymbolError, symbol_key
+
+    keys = []
+    for symbol in symbols:
+        try:
+            keys.append(symbol_key(symbol))
+        except SymbolError as exc:
+            raise SubjectError(f"{symbol!r} is not a document symbol: {exc}") from None
+    return tuple(keys)
+
+
 def suggest_text(settings: Settings, vocab_name: str, text: str, lang: str | None = None,
-                 limit: int = 10, backend: str | None = None) -> SuggestResult:
+                 limit: int = 10, backend: str | None = None,
+                 symbols: Sequence[str] = ()) -> SuggestResult:
+    """Suggestions for one text (the symbols of its document, if given, help the models
+    that learnt from the Library's past headings)."""
     model = load_backend(settings, vocab_name, backend)
     check_limit(limit)
+    keys = check_symbols(symbols)
     text, code, notes = prepare_text(text, check_lang(lang), model.vocab)
     if code is None:
         return SuggestResult(vocab_name, model.name, "", [], notes)
-    found = model.suggest(text, code, limit)
+    found = model.suggest_document(DocumentInput({code: text}, keys), limit)
     label_lang = code if code in model.vocab.languages else "en"
     return SuggestResult(vocab_name, model.name, code,
                          [Suggested(s.uri, model.vocab.label(s.uri, label_lang), round(s.score, 4))
-                          for s in found], notes)
+                          for s in found.concepts], notes + found.notes,
+                         _headings(found.headings))
+
+
+def _headings(found: Sequence[HeadingSuggestion]) -> list[SuggestedHeading]:
+    return [SuggestedHeading(h.heading, round(h.score, 4), list(h.concepts)) for h in found]
 
 
 # --- catalogue documents ---------------------------------------------------------------
@@ -229,21 +263,19 @@ def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unb
         if doc is None:
             raise SubjectError(f"no document with id {document_id}")
         texts = document_texts(doc)
-    totals: dict[str, float] = defaultdict(float)
-    used = 0
+        keys = tuple(s.key for s in sorted(doc.symbols, key=lambda s: s.position))
+    readable: dict[str, str] = {}
     for lang, text in texts:
         try:
             text, code, _notes = prepare_text(text, lang, model.vocab)
         except TextError:
             continue  # a version in the wrong script says nothing reliable
-        if code is None:
-            continue
-        used += 1
-        for s in model.suggest(text, code, limit * 2):
-            totals[s.uri] += s.score
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    result = [Suggested(uri, model.vocab.label(uri, "en"), round(score / max(used, 1), 4))
-              for uri, score in ranked]
+        if code is not None:
+            readable[code] = text
+    found = (model.suggest_document(DocumentInput(readable, keys), limit).concepts
+             if readable else [])
+    result = [Suggested(s.uri, model.vocab.label(s.uri, "en"), round(s.score, 4))
+              for s in found]
     with session_scope(settings.database_url) as db:
         db.execute(delete(SubjectSuggestion).where(SubjectSuggestion.document_id == document_id,
                                                    SubjectSuggestion.vocab == vocab))
@@ -365,9 +397,12 @@ def _reindex(settings: Settings, document_id: int) -> None:
     update_documents(settings, [document_id])
 
 
-def catalogue_corpus(settings: Settings, vocab_name: str) -> Corpus:
+def catalogue_corpus(settings: Settings, vocab_name: str,
+                     indexed: frozenset[str] = frozenset()) -> Corpus:
     """Training documents from the catalogue: each language version of each document with
-    subjects in ``vocab_name`` (human ones and accepted suggestions; rejected ones never)."""
+    subjects in ``vocab_name`` (human ones and accepted suggestions; rejected ones never),
+    and of each document whose symbol key is in ``indexed`` (the documents an Index to
+    Proceedings file gives headings to), with their symbols."""
     corpus = Corpus([])
     with session_scope(settings.database_url) as db:
         rejected = {(d.document_id, d.concept) for d in db.scalars(select(SubjectDecision).where(
@@ -376,11 +411,18 @@ def catalogue_corpus(settings: Settings, vocab_name: str) -> Corpus:
         for s in db.scalars(select(DocumentSubject).where(DocumentSubject.vocab == vocab_name)):
             if (s.document_id, s.concept) not in rejected:
                 by_doc[s.document_id].add(s.concept)
+        wanted = sorted(indexed)
+        for start in range(0, len(wanted), 500):
+            for doc_id in db.scalars(select(DocumentSymbol.document_id).where(
+                    DocumentSymbol.key.in_(wanted[start:start + 500]))):
+                by_doc.setdefault(doc_id, set())
         for doc_id in sorted(by_doc):
             doc = db.get(Document, doc_id)
             if doc is None or doc.status == "deleted":
                 continue
+            keys = tuple(s.key for s in sorted(doc.symbols, key=lambda s: s.position))
             for lang, text in document_texts(doc):
-                corpus.documents.append(CorpusDocument(text[:MAX_CHARS], frozenset(by_doc[doc_id]),
-                                                       lang, f"{doc.symbol} ({lang})"))
+                corpus.documents.append(CorpusDocument(
+                    text[:MAX_CHARS], frozenset(by_doc[doc_id]), lang, f"{doc.symbol} ({lang})",
+                    keys))
     return corpus

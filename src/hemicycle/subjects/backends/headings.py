@@ -133,6 +133,7 @@ class HeadingsBackend(Backend):
         self.labelled_headings: dict[str, set[str]] = {}  # training document -> headings
         self._parts: dict[str, tuple[str, ...]] = {}
         self._labels: dict[str, str] | None = None
+        self._labelled_any: set[str] = set()  # Index headings of the training documents
         self.weights = np.array([DEFAULT_WEIGHTS[f] for f in FEATURES])
         self.intercept = DEFAULT_INTERCEPT
         self.scale = (np.zeros(len(FEATURES)), np.ones(len(FEATURES)))
@@ -245,6 +246,8 @@ class HeadingsBackend(Backend):
                 self.learnt_docs[uri] += 1
                 self.learnt_headings.setdefault(uri, Counter()).update(doc.headings)
         self.labelled_headings = {doc.key: doc.headings for doc in labelled.values()}
+        self._labelled_any = {h for doc in labelled.values() for h in doc.headings
+                              if h not in self.single}
         self.similar = {lang: _SimilarDocuments(docs, self.labelled_headings)
                         for lang, docs in by_lang.items()}
 
@@ -384,10 +387,12 @@ class HeadingsBackend(Backend):
                     miss[uri] *= 1.0 - p
         concepts = top({uri: 1.0 - m for uri, m in miss.items()}, limit)
         year = doc.document_year()
+        printed = [(h, p) for h, p in ranked  # one-concept candidates are not headings
+                   if h in self.tables.count or h in self._labelled_any or h not in self.single]
         headings = [HeadingSuggestion(dated_heading(h, year), round(p, 4),
                                       tuple(u for u in self._heading_concepts(h)
                                             if u in self.vocab))
-                    for h, p in ranked[:limit]]
+                    for h, p in printed[:limit]]
         return DocumentSuggestions(concepts, headings, self._notes(doc, evidence, unread))
 
     def _notes(self, doc: DocumentInput, evidence: list[_Evidence],
