@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from hemicycle.subjects.itp import YEAR_MARK, ItpEntry, heading_parts
 from hemicycle.subjects.matching import ConceptMatcher
@@ -34,6 +35,15 @@ def english_labels(vocab: Vocabulary) -> dict[str, str]:
         for label in concept.alt_labels.get("en", ()):
             out.setdefault(label.casefold(), concept.uri)
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _position(key: str) -> tuple[str, int, bool] | None:
+    """Where a document sits in its series (None for no number or no symbol)."""
+    try:
+        return series_position(key)
+    except SymbolError:
+        return None
 
 
 def heading_concepts(heading: str, labels: dict[str, str]) -> tuple[str, ...]:
@@ -86,10 +96,7 @@ class HeadingTables:
             for anchor in anchors:
                 self.anchor_docs[anchor] += 1
                 self.anchor_headings[anchor].update(headings)
-            try:
-                place = series_position(key)
-            except SymbolError:
-                place = None
+            place = _position(key)
             if place is not None and not place[2]:
                 self.series[place[0]][place[1]] = frozenset(headings)
         # anchor -> headings that have it, and how specific it is (rare: specific)
@@ -139,10 +146,7 @@ class HeadingTables:
         """Headings of the base document of an addendum, corrigendum or revision."""
         out: set[str] = set()
         for symbol in symbols:
-            try:
-                place = series_position(symbol)
-            except SymbolError:
-                continue
+            place = _position(symbol)
             if place is not None and place[2]:
                 out |= self.series.get(place[0], {}).get(place[1], frozenset())
         return out
@@ -151,10 +155,7 @@ class HeadingTables:
         """Headings of the documents numbered near it in its series, nearer ones more."""
         out: Counter[str] = Counter()
         for symbol in symbols:
-            try:
-                place = series_position(symbol)
-            except SymbolError:
-                continue
+            place = _position(symbol)
             if place is None:
                 continue
             series = self.series.get(place[0], {})

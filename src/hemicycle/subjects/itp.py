@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import csv
 import zlib
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hemicycle.subjects.corpus import Corpus, CorpusDocument
 from hemicycle.subjects.errors import CorpusError
 from hemicycle.subjects.vocabulary import Vocabulary
 from hemicycle.symbols import SymbolError, symbol_key
@@ -170,3 +171,18 @@ def fold_of(key: str, folds: int) -> int:
     """A document's fold in a ``folds``-way cross-validation, fixed by its symbol key."""
     return zlib.crc32(key.encode("utf-8")) % folds
 
+
+def label_corpus(corpus: Corpus, entries: Sequence[ItpEntry]) -> Corpus:
+    """The corpus with each document's Index headings, found by its symbols."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        for key in entry.symbols:
+            by_key[key].add(entry.heading)
+    out = Corpus([], list(corpus.problems))
+    for doc in corpus:
+        headings = set(doc.headings)
+        for key in doc.symbols:
+            headings |= by_key.get(key, set())
+        out.documents.append(CorpusDocument(doc.text, doc.subjects, doc.lang, doc.ident,
+                                            doc.symbols, frozenset(headings)))
+    return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -134,13 +135,7 @@ class ConceptMatcher:
 
     def match(self, text: str, lang: str) -> TextMatches:
         words, stems = analyse(text, lang)
-        stems = list(stems)
-        bodies = _bodies(lang)
-        for i, stem in enumerate(stems):
-            for body in bodies.get(stem, ()):
-                if tuple(stems[i:i + len(body)]) == body:
-                    stems[i:i + len(body)] = [MASK] * len(body)
-                    break
+        stems = without_bodies(stems, lang)
         index = self._language_index(lang)
         slack = LENGTH_SLACK.get(lang, DEFAULT_SLACK)
         spans: list[tuple[int, int, str]] = []
@@ -160,6 +155,18 @@ class ConceptMatcher:
             else:
                 seen.count += 1
         return found
+
+
+def without_bodies(stems: Sequence[str], lang: str) -> list[str]:
+    """The stems with those of the UN's body names (``BODY_NAMES``) masked."""
+    out = list(stems)
+    bodies = _bodies(lang)
+    for i, stem in enumerate(out):
+        for body in bodies.get(stem, ()):
+            if tuple(out[i:i + len(body)]) == body:
+                out[i:i + len(body)] = [MASK] * len(body)
+                break
+    return out
 
 
 @lru_cache(maxsize=32)

@@ -37,21 +37,29 @@ import numpy as np
 
 from hemicycle.subjects.backends.base import Backend, Progress, Suggestion, register, top
 from hemicycle.subjects.backends.tfidf import FastWordTransform, WordAnalyzer
-from hemicycle.subjects.corpus import Corpus, CorpusDocument
+from hemicycle.subjects.corpus import Corpus
 from hemicycle.subjects.document import DocumentInput, DocumentSuggestions, HeadingSuggestion
 from hemicycle.subjects.errors import SubjectError
 from hemicycle.subjects.heading_tables import HeadingTables, english_labels, heading_concepts
-from hemicycle.subjects.itp import ItpEntry, dated_heading, read_itp, section_of, without_documents
+from hemicycle.subjects.itp import (
+    ItpEntry,
+    dated_heading,
+    label_corpus,
+    read_itp,
+    section_of,
+    without_documents,
+)
 from hemicycle.subjects.matching import ConceptMatcher
 
 FEATURES = ("direct", "anchor_share", "anchor_idf", "associated", "recent", "section",
             "base", "neighbours", "together", "similar", "learnt")
-# Weights for a model with no training documents (``similar`` and ``learnt`` then say
-# nothing): a fit on the UNPC dev set's 136 indexed documents (5 folds), rounded.
-DEFAULT_WEIGHTS = {"direct": 0.4, "anchor_share": 0.0, "anchor_idf": 0.8, "associated": 0.1,
-                   "recent": 1.1, "section": 0.3, "base": 2.0, "neighbours": 0.0,
-                   "together": 0.2, "similar": 0.0, "learnt": 0.0}
-DEFAULT_INTERCEPT = -2.0
+# Weights on the raw features for a model with no training documents (``similar`` and
+# ``learnt`` then say nothing): a fit on the 136 UNPC dev documents the Index indexed, with
+# the Index tables without them (bench/subjects_unpc.py's data), rounded.
+DEFAULT_WEIGHTS = {"direct": 1.8, "anchor_share": 1.7, "anchor_idf": -0.5, "associated": 0.0,
+                   "recent": 0.4, "section": -0.2, "base": 11.9, "neighbours": 0.8,
+                   "together": -0.4, "similar": 0.0, "learnt": 0.0}
+DEFAULT_INTERCEPT = -3.0
 SIMILAR = 5  # training documents asked for their headings
 POOL = {"associated": 30, "recent": 15, "neighbours": 10, "learnt": 10}
 
@@ -140,6 +148,9 @@ class HeadingsBackend(Backend):
         self.single: dict[str, str] = {}  # concept-only heading -> concept
         self.missing: list[str] = []
         self.problems: list[str] = []
+        # features left out (for measuring what each brings): always 0
+        used = set(self.params.get("features") or FEATURES)
+        self.mask = np.array([float(f in used) for f in FEATURES])
 
     def attach(self, vocab) -> None:
         super().attach(vocab)
@@ -185,7 +196,7 @@ class HeadingsBackend(Backend):
         if rows and 0 < sum(answers) < len(answers):
             from sklearn.linear_model import LogisticRegression
 
-            x = np.array(rows)
+            x = np.array(rows) * self.mask
             mean, std = x.mean(axis=0), x.std(axis=0)
             std[std == 0] = 1.0
             model = LogisticRegression(C=float(self.params.get("C", 1.0)), max_iter=3000)
@@ -348,8 +359,8 @@ class HeadingsBackend(Backend):
         return self._features(self._pool(ev, ctx, tables), ev, ctx, tables)
 
     def _probabilities(self, rows: list[list[float]]) -> np.ndarray:
-        x = (np.array(rows) - self.scale[0]) / self.scale[1]
-        return 1.0 / (1.0 + np.exp(-(x @ self.weights + self.intercept)))
+        x = (np.array(rows) * self.mask - self.scale[0]) / self.scale[1]
+        return 1.0 / (1.0 + np.exp(-np.clip(x @ self.weights + self.intercept, -50, 50)))
 
     # --- suggesting ----------------------------------------------------------------------
     def _ranked_headings(self, doc: DocumentInput) -> tuple[list[tuple[str, float]],
@@ -416,18 +427,3 @@ class HeadingsBackend(Backend):
         return [self.suggest_document(DocumentInput({lang: text}), limit).concepts
                 for text, lang in zip(texts, langs, strict=True)]
 
-
-def label_corpus(corpus: Corpus, entries: Sequence[ItpEntry]) -> Corpus:
-    """The corpus with each document's Index headings, found by its symbols."""
-    by_key: dict[str, set[str]] = defaultdict(set)
-    for entry in entries:
-        for key in entry.symbols:
-            by_key[key].add(entry.heading)
-    out = Corpus([], list(corpus.problems))
-    for doc in corpus:
-        headings = set(doc.headings)
-        for key in doc.symbols:
-            headings |= by_key.get(key, set())
-        out.documents.append(CorpusDocument(doc.text, doc.subjects, doc.lang, doc.ident,
-                                            doc.symbols, frozenset(headings)))
-    return out
