@@ -81,3 +81,8 @@ def dev_gold() -> dict:
     from hemicycle.subjects.evaluation import read_gold_concepts
 
     return read_gold_concepts(SUBJECTS_DEV / "unpc-dev" / "unpc_devset_gold.tsv")
+
+
+@pytest.fixture(scope="session")
+def unbis_labels_path() -> Path:
+    return UNBIS_LABELS

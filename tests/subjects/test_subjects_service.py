@@ -140,3 +140,41 @@ def test_backends_are_kept_between_calls(settings, unbis13):
     assert service.load_backend(settings, "unbis13") is first  # untrained lexical, too
     install_vocabulary(settings, unbis13)  # a new copy of the vocabulary: a new backend
     assert service.load_backend(settings, "unbis13") is not first
+
+
+def test_headings_backend_learns_from_catalogue_documents_the_index_names(
+        catalogue_settings, unbis, tmp_path, dev_corpus):
+    from hemicycle.subjects.itp import headings_by_document, read_itp
+
+    install_vocabulary(catalogue_settings, unbis)
+    itp = tmp_path / "itp.tsv"
+    itp.write_text("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
+                   "S70\t2015\tUKRAINE--POLITICAL CONDITIONS\tGeneral documents\tS/2015/102\n"
+                   "S70\t2015\tMIDDLE EAST SITUATION\tGeneral documents\tS/2015/98\n",
+                   encoding="utf-8")
+    for symbol in ("S/2015/102", "S/2015/98"):
+        texts = {d.lang: d.text for d in dev_corpus if d.symbols[0] == symbol}
+        add_document(catalogue_settings, symbol, texts)
+    add_document(catalogue_settings, "A/70/1", {"en": "Not in the Index."})
+    indexed = frozenset(headings_by_document(read_itp(itp).entries))
+    corpus = service.catalogue_corpus(catalogue_settings, "unbis", indexed)
+    assert {d.symbols for d in corpus} == {("S/2015/102",), ("S/2015/98",)}
+    assert len(corpus) == 12  # six language versions each
+    service.train(catalogue_settings, "unbis", corpus, ["headings"], {"itp": str(itp)})
+    assert service.trained_backends(catalogue_settings, "unbis") == ["headings"]
+
+    letter = add_document(catalogue_settings, "S/2015/400", {
+        "en": "The Ministry of Foreign Affairs of Ukraine on the shelling of Kramatorsk.",
+        "fr": "Le Ministère des affaires étrangères de l'Ukraine sur le bombardement.",
+        "de": "Das Ministerium der Ukraine zum Beschuss von Kramatorsk."})
+    found = suggest_for_document(catalogue_settings, letter, vocab="unbis", limit=5)
+    assert "http://metadata.un.org/thesaurus/1006762" in [s.uri for s in found]
+    with session_scope(catalogue_settings.database_url) as db:
+        stored = db.scalars(select(SubjectSuggestion).where(
+            SubjectSuggestion.document_id == letter)).all()
+    assert {s.backend for s in stored} == {"headings"} and len(stored) == len(found)
+    result = service.suggest_text(catalogue_settings, "unbis", "Ukraine", "en",
+                                  symbols=["S/2015/401"])
+    assert result.backend == "headings" and result.headings
+    with pytest.raises(SubjectError, match="is not a document symbol"):
+        service.suggest_text(catalogue_settings, "unbis", "Ukraine", "en", symbols=["x y"])

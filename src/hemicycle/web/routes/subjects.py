@@ -73,6 +73,8 @@ class SuggestIn(BaseModel):
     lang: str | None = Field(None, description="Its language (two letters); detected if absent.")
     limit: int = 10
     backend: str | None = None
+    symbols: list[str] = Field([], description="The document's symbols (they help the "
+                                               "headings backend).")
 
 
 @router.get("/api/subjects", tags=["subjects"])
@@ -146,7 +148,7 @@ def api_suggest(request: Request, vocab: str, body: SuggestIn) -> dict:
 
     try:
         return suggest_text(request.app.state.settings, vocab, body.text, body.lang,
-                            body.limit, body.backend).to_json()
+                            body.limit, body.backend, body.symbols).to_json()
     except SubjectError as exc:
         raise _http_error(exc) from None
 
@@ -165,12 +167,14 @@ def _save_upload(upload: UploadFile, path: Path, limit: int) -> Path:
 @router.post("/api/subjects/{vocab}/train", tags=["subjects"])
 def api_train(request: Request, vocab: str, backend: str = Form("all"),
               lang: str | None = Form(None), corpus: UploadFile | None = File(None),
-              csrf: str = Form("")) -> dict:
-    """Train from the catalogue (or from an uploaded TSV corpus); administrators only."""
+              itp: UploadFile | None = File(None), csrf: str = Form("")) -> dict:
+    """Train from the catalogue (or from an uploaded TSV corpus); the headings backend
+    from an uploaded Index to Proceedings file too (``--itp``); administrators only."""
     require_admin(request)
     check_csrf(request, csrf)
     from hemicycle.subjects.backends import REGISTRY
     from hemicycle.subjects.corpus import read_tsv_corpus
+    from hemicycle.subjects.itp import headings_by_document, read_itp
     from hemicycle.subjects.service import catalogue_corpus, check_lang, train
     from hemicycle.subjects.vocabulary import load_vocabulary
 
@@ -182,15 +186,24 @@ def api_train(request: Request, vocab: str, backend: str = Form("all"),
                 raise UnknownBackend(f"unknown backend {name!r}")
         code = check_lang(lang)
         voc = load_vocabulary(s, vocab)
-        if corpus is not None and corpus.filename:
-            with tempfile.TemporaryDirectory() as tmp:
+        if "headings" in names and (itp is None or not itp.filename):
+            raise SubjectError("the headings backend learns from an Index to Proceedings "
+                               "file: upload it as itp")
+        with tempfile.TemporaryDirectory() as tmp:
+            params: dict = {"lang": code or "en"}
+            indexed: frozenset[str] = frozenset()
+            if itp is not None and itp.filename:
+                params["itp"] = str(_save_upload(itp, Path(tmp) / "itp.tsv",
+                                                 s.max_upload_bytes))
+                indexed = frozenset(headings_by_document(read_itp(Path(params["itp"])).entries))
+            if corpus is not None and corpus.filename:
                 path = _save_upload(corpus, Path(tmp) / "corpus.tsv", s.max_upload_bytes)
                 docs = read_tsv_corpus(path, voc, code)
-        else:
-            docs = catalogue_corpus(s, vocab)
-        if not docs.documents:
-            raise SubjectError(f"no training documents for vocabulary {vocab!r}")
-        trained = train(s, vocab, docs, names, {"lang": code or "en"})
+            else:
+                docs = catalogue_corpus(s, vocab, indexed)
+            if not docs.documents and "headings" not in names:
+                raise SubjectError(f"no training documents for vocabulary {vocab!r}")
+            trained = train(s, vocab, docs, names, params)
     except SubjectError as exc:
         raise _http_error(exc) from None
     return {"vocab": vocab, "documents": len(docs), "backends": sorted(trained),
