@@ -193,3 +193,29 @@ def test_headings_training_and_symbols_that_cannot_be_used(data_dir, tmp_path,
     symbol = run("subjects", "suggest", "-", "--vocab", "unbis", "--symbol", "not one",
                  input="Ukraine")
     assert symbol.exit_code == 1 and "'not one' is not a document symbol" in symbol.output
+
+
+def test_accept_policy_and_undo(settings, unbis13):
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.catalogue.models import Document, DocumentSymbol, LanguageVersion
+    from hemicycle.subjects.vocabulary import install_vocabulary
+
+    install_vocabulary(settings, unbis13)
+    with session_scope(settings.database_url) as db:
+        doc = Document(symbol="S/2015/9", status="published")
+        doc.symbols.append(DocumentSymbol(symbol=doc.symbol, key=doc.symbol, position=0))
+        doc.versions.append(LanguageVersion(language="en", text="Oil spills at sea. Floods."))
+        db.add(doc)
+    assert run("subjects", "index", "--vocab", "unbis13", "--status", "published").exit_code == 0
+    done = run("subjects", "accept", "--vocab", "unbis13", "--above", "0.01")
+    assert done.exit_code == 0
+    assert "2 suggestions accepted as subjects of 1 documents" in done.output
+    assert "0 suggestions accepted" in run("subjects", "accept", "--vocab", "unbis13",
+                                           "--above", "0.01").output
+    undone = run("subjects", "accept", "--vocab", "unbis13", "--undo")
+    assert undone.exit_code == 0 and "2 subjects accepted by the policy taken back" in undone.output
+    for bad, says in ((("--above", "0"), "threshold"), (("--above", "0.5", "--undo"), "either"),
+                      ((), "either")):
+        failed = run("subjects", "accept", "--vocab", "unbis13", *bad)
+        assert failed.exit_code == 1 and says in failed.output
+    assert run("subjects", "accept", "--vocab", "nope", "--above", "0.5").exit_code == 1

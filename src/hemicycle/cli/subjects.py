@@ -185,6 +185,39 @@ def index_cmd(
     console.print(f"{len(ids)} documents looked at; suggestions stored for {stored}")
 
 
+@app.command("accept")
+def accept_cmd(
+    vocab: VocabOption,
+    above: Annotated[float | None, typer.Option(
+        "--above", help="Accept every stored suggestion scoring at least this (0-1].")] = None,
+    undo: Annotated[bool, typer.Option(
+        "--undo", help="Take back what the policy accepted and no cataloguer confirmed.")
+                    ] = False,
+    status: Annotated[list[str] | None, typer.Option(
+        "--status", help="Document status to cover (repeatable; default: draft and "
+                         "published).")] = None,
+) -> None:
+    """The operator's policy: machine suggestions above a score become subjects, marked as
+    the machine's and as accepted by the policy (reversible with --undo)."""
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.service import accept_above, undo_policy
+
+    if (above is None) == (not undo):
+        fail("give either --above SCORE or --undo")
+    s = settings()
+    try:
+        if undo:
+            done = undo_policy(s, vocab)
+            console.print(f"{done.undone} subjects accepted by the policy taken back from "
+                          f"{done.documents} documents")
+        else:
+            done = accept_above(s, vocab, above, status or ("draft", "published"))
+            console.print(f"{done.accepted} suggestions accepted as subjects of "
+                          f"{done.documents} documents (policy: score >= {above:g})")
+    except SubjectError as exc:
+        fail(str(exc))
+
+
 @app.command("train")
 def train_cmd(
     vocab: VocabOption,

@@ -31,6 +31,7 @@ from hemicycle.subjects.corpus import Corpus, CorpusDocument
 from hemicycle.subjects.document import DocumentInput, HeadingSuggestion
 from hemicycle.subjects.errors import NotTrained, SubjectError, TextError
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
+from hemicycle.subjects.records import POLICY, is_policy
 from hemicycle.subjects.vocabulary import Vocabulary, load_vocabulary, subjects_dir
 
 MAX_CHARS = 1_000_000
@@ -281,7 +282,8 @@ def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unb
                                                    SubjectSuggestion.vocab == vocab))
         for rank, s in enumerate(result, 1):
             db.add(SubjectSuggestion(document_id=document_id, vocab=vocab, concept=s.uri,
-                                     label=s.label[:300], backend=model.name, score=s.score,
+                                     label=s.label[:300], backend=model.name,
+                                     model=model.model_version[:80], score=s.score,
                                      rank=rank))
     return result
 
@@ -304,7 +306,8 @@ class ReviewItem:
     label: str
     score: float | None
     backend: str | None
-    status: str  # pending | accepted | rejected | assigned (a subject not from this list)
+    status: str  # pending | policy (accepted by the operator's policy) | accepted | rejected
+    # | assigned (a subject not from this list)
     decided_by: str | None = None
 
 
@@ -328,10 +331,12 @@ def review_items(settings: Settings, document_id: int, vocab_name: str,
         ).order_by(DocumentSubject.id)).all()
     items = []
     seen = set()
+    by_policy = {s.concept for s in subjects if is_policy(s.assigned_by)}
     for s in suggestions:
         d = decisions.get(s.concept)
+        status = d.decision if d else "policy" if s.concept in by_policy else "pending"
         items.append(ReviewItem(s.concept, label(s.concept, lang), s.score, s.backend,
-                                d.decision if d else "pending", d.decided_by if d else None))
+                                status, d.decided_by if d else None))
         seen.add(s.concept)
     for d in decisions.values():
         if d.concept not in seen:
@@ -366,6 +371,7 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
             SubjectSuggestion.concept == concept))
         backend = suggestion.backend if suggestion else None
         score = suggestion.score if suggestion else None
+        model = suggestion.model if suggestion else None
         row = db.scalar(select(SubjectDecision).where(
             SubjectDecision.document_id == document_id, SubjectDecision.vocab == vocab_name,
             SubjectDecision.concept == concept))
@@ -381,11 +387,87 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
             db.add(DocumentSubject(
                 document_id=document_id, vocab=vocab_name, concept=concept,
                 label=vocab.label(concept, "en")[:300],
-                origin="machine" if suggestion else "human", backend=backend, score=score,
-                assigned_by=user, assigned_at=utcnow()))
+                origin="machine" if suggestion else "human", backend=backend, model=model,
+                score=score, assigned_by=user, assigned_at=utcnow()))
+        elif decision == "accepted" and is_policy(subject.assigned_by):
+            subject.assigned_by, subject.assigned_at = user, utcnow()  # a person confirms it
         elif decision == "rejected" and subject is not None and subject.origin == "machine":
             db.delete(subject)
     _reindex(settings, document_id)
+
+
+# --- the operator's acceptance policy ------------------------------------------------------
+
+@dataclass
+class PolicyResult:
+    accepted: int  # subjects added by this run
+    documents: int  # documents that gained at least one
+    undone: int = 0  # subjects taken back (``undo_policy``)
+
+
+def accept_above(settings: Settings, vocab: str, threshold: float,
+                 statuses: Sequence[str] = ("draft", "published")) -> PolicyResult:
+    """The operator's policy: every stored suggestion scoring at least ``threshold`` becomes
+    a subject of its document, marked as the machine's and as accepted by the policy
+    (``assigned_by`` "policy: score >= T"), never one a cataloguer rejected. Reversible
+    with ``undo_policy``; a cataloguer's own decision on a subject always stands."""
+    if not 0.0 < threshold <= 1.0:
+        raise SubjectError(f"the threshold must be above 0 and at most 1, not {threshold}")
+    load_vocabulary(settings, vocab)  # an unknown vocabulary is an error, not 0 accepted
+    by = f"{POLICY}: score >= {threshold:g}"
+    added: set[int] = set()
+    count = 0
+    with session_scope(settings.database_url) as db:
+        rejected = {(d.document_id, d.concept) for d in db.scalars(select(SubjectDecision).where(
+            SubjectDecision.vocab == vocab, SubjectDecision.decision == "rejected"))}
+        have = {(d, c) for d, c in db.execute(select(
+            DocumentSubject.document_id, DocumentSubject.concept).where(
+            DocumentSubject.vocab == vocab))}
+        rows = db.scalars(select(SubjectSuggestion).join(
+            Document, Document.id == SubjectSuggestion.document_id).where(
+            SubjectSuggestion.vocab == vocab, SubjectSuggestion.score >= threshold,
+            Document.status.in_(list(statuses))).order_by(SubjectSuggestion.document_id,
+                                                          SubjectSuggestion.rank))
+        for s in rows:
+            key = (s.document_id, s.concept)
+            if key in rejected or key in have:
+                continue
+            db.add(DocumentSubject(document_id=s.document_id, vocab=vocab, concept=s.concept,
+                                   label=s.label, origin="machine", backend=s.backend,
+                                   model=s.model, score=s.score, assigned_by=by,
+                                   assigned_at=utcnow()))
+            have.add(key)
+            added.add(s.document_id)
+            count += 1
+        db.flush()
+    _reindex_many(settings, sorted(added))
+    return PolicyResult(count, len(added))
+
+
+def undo_policy(settings: Settings, vocab: str) -> PolicyResult:
+    """Take back every subject the policy accepted and no cataloguer has confirmed since."""
+    with session_scope(settings.database_url) as db:
+        rows = [r for r in db.scalars(select(DocumentSubject).where(
+            DocumentSubject.vocab == vocab, DocumentSubject.origin == "machine"))
+            if is_policy(r.assigned_by)]
+        touched = sorted({r.document_id for r in rows})
+        for r in rows:
+            db.delete(r)
+    _reindex_many(settings, touched)
+    return PolicyResult(0, len(touched), undone=len(rows))
+
+
+def _reindex_many(settings: Settings, document_ids: list[int]) -> None:
+    for start in range(0, len(document_ids), 500):
+        _reindex_batch(settings, document_ids[start:start + 500])
+
+
+def _reindex_batch(settings: Settings, document_ids: list[int]) -> None:
+    try:
+        from hemicycle.search.index import update_documents
+    except ImportError:
+        return
+    update_documents(settings, document_ids)
 
 
 def _reindex(settings: Settings, document_id: int) -> None:
@@ -409,7 +491,7 @@ def catalogue_corpus(settings: Settings, vocab_name: str,
             SubjectDecision.vocab == vocab_name, SubjectDecision.decision == "rejected"))}
         by_doc: dict[int, set[str]] = defaultdict(set)
         for s in db.scalars(select(DocumentSubject).where(DocumentSubject.vocab == vocab_name)):
-            if (s.document_id, s.concept) not in rejected:
+            if (s.document_id, s.concept) not in rejected and not is_policy(s.assigned_by):
                 by_doc[s.document_id].add(s.concept)
         wanted = sorted(indexed)
         for start in range(0, len(wanted), 500):

@@ -44,6 +44,13 @@ class Backend:
         self.params: dict[str, Any] = dict(params or {})
         self.trained = False
         self.trained_on = 0
+        self.version = ""  # set when saved: which model made a suggestion
+
+    @property
+    def model_version(self) -> str:
+        """The backend and the moment its model was saved ("headings 2026-12-07T04:51:02"),
+        recorded on every suggestion it makes; an untrained backend says so."""
+        return getattr(self, "version", "") or f"{self.name} (untrained)"
 
     # --- the interface ---------------------------------------------------------------
     def train(self, corpus: Corpus, progress: Progress | None = None) -> None:
@@ -87,13 +94,15 @@ class Backend:
     def save(self, folder: Path) -> None:
         """Write the model whole into ``folder`` (a temporary name, then renamed)."""
         folder.mkdir(parents=True, exist_ok=True)
+        saved_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.version = f"{self.name} {saved_at.removesuffix('+00:00')}"
         tmp = folder / "model.pkl.tmp"
         with tmp.open("wb") as fh:
             pickle.dump({"format": FORMAT, "backend": self}, fh, protocol=5)
         os.replace(tmp, folder / "model.pkl")
         meta = {"backend": self.name, "vocab": self.vocab.name, "params": self.params,
                 "trained_on": self.trained_on, "concepts": len(self.vocab),
-                "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                "saved_at": saved_at, "version": self.version}
         (folder / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
     @staticmethod

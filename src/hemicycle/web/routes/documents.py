@@ -33,6 +33,7 @@ from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
 from hemicycle.storage import StorageError, open_location
+from hemicycle.subjects.records import RecordSubject, is_policy, record_subjects
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
 from hemicycle.web.routes.review import can_review, review_context
@@ -63,10 +64,32 @@ class VersionOut(BaseModel):
 
 
 class SubjectOut(BaseModel):
+    """A subject with its provenance: ``origin`` human (catalogued) or machine; for a
+    machine one the backend, model version and score that suggested it, and whether the
+    operator's policy accepted it (``accepted_by_policy``) or a cataloguer did."""
+
     vocab: str
     concept: str
     label: str | None
     origin: str
+    backend: str | None = None
+    model: str | None = None
+    score: float | None = None
+    assigned_by: str | None = None
+    assigned_at: dt.datetime | None = None
+    accepted_by_policy: bool = False
+
+
+class SuggestedSubjectOut(BaseModel):
+    """A machine suggestion no cataloguer has decided on yet: not a subject of the record."""
+
+    vocab: str
+    concept: str
+    label: str | None
+    backend: str | None
+    model: str | None
+    score: float | None
+    suggested_at: dt.datetime | None
 
 
 class AgendaOut(BaseModel):
@@ -98,6 +121,7 @@ class DocumentOut(BaseModel):
     versions: list[VersionOut]
     files: list[FileOut]
     subjects: list[SubjectOut]
+    suggested_subjects: list[SuggestedSubjectOut] = []
     agenda_items: list[AgendaOut]
     related: list[RelatedOut]
     updated_at: dt.datetime
@@ -108,7 +132,8 @@ def file_url(doc: Document, language: str, fmt: str) -> str:
     return f"/documents/{doc.uid}/files/{language}/{fmt}"
 
 
-def document_out(doc: Document, related_uids: dict[str, str]) -> DocumentOut:
+def document_out(doc: Document, related_uids: dict[str, str],
+                 suggested: list[RecordSubject] = ()) -> DocumentOut:
     return DocumentOut(
         uid=doc.uid, symbol=doc.symbol, symbols=[s.symbol for s in doc.symbols],
         doc_type=doc.doc_type, body=doc.body, session=doc.session, year=doc.year,
@@ -121,8 +146,14 @@ def document_out(doc: Document, related_uids: dict[str, str]) -> DocumentOut:
         files=[FileOut(language=f.language, format=f.format, media_type=f.media_type,
                        size=f.size, sha512=f.sha512, filename=f.filename,
                        url=file_url(doc, f.language, f.format)) for f in doc.files],
-        subjects=[SubjectOut(vocab=s.vocab, concept=s.concept, label=s.label, origin=s.origin)
+        subjects=[SubjectOut(vocab=s.vocab, concept=s.concept, label=s.label, origin=s.origin,
+                             backend=s.backend, model=s.model, score=s.score,
+                             assigned_by=s.assigned_by, assigned_at=s.assigned_at,
+                             accepted_by_policy=is_policy(s.assigned_by))
                   for s in doc.subjects],
+        suggested_subjects=[SuggestedSubjectOut(
+            vocab=s.vocab, concept=s.concept, label=s.label, backend=s.backend, model=s.model,
+            score=s.score, suggested_at=s.assigned_at) for s in suggested],
         agenda_items=[AgendaOut(agenda_symbol=a.agenda_symbol, item_number=a.item_number,
                                 title=a.title) for a in doc.agenda_items],
         related=[RelatedOut(symbol=r.symbol, role=r.role, uid=related_uids.get(r.symbol))
@@ -153,14 +184,23 @@ def home(request: Request):
     return render(request, "documents/home.html", {"counts": c})
 
 
+def _suggested(request: Request, doc: Document) -> list[RecordSubject]:
+    """The document's machine suggestions no cataloguer has decided on yet."""
+    with session_scope(request.app.state.settings.database_url) as db:
+        return record_subjects(db, doc.id)[1]
+
+
 def _links(request: Request, doc: Document) -> dict:
     """What other parts of Hemicycle hold about this document: votes, speeches, labels."""
     with session_scope(request.app.state.settings.database_url) as db:
         record = next((r for s in doc.symbols
                        if (r := voting_record_for_symbol(db, s.symbol)) is not None), None)
         speeches = [sp for s in doc.symbols for sp in speeches_for_meeting(db, s.symbol)]
-        labels = concept_labels(db, [s.concept for s in doc.subjects], request.state.lang)
+        subjects, suggested = record_subjects(db, doc.id)
+        labels = concept_labels(db, [s.concept for s in subjects + suggested],
+                                request.state.lang)
     return {
+        "record_subjects": subjects, "suggested_subjects": suggested,
         "voting_record_url": f"/votes/records/{record.id}" if record else None,
         "speech_count": len(speeches),
         "subject_labels": labels,
@@ -223,7 +263,7 @@ def api_document(request: Request, uid: str) -> DocumentOut:
     """One document: symbols, metadata, language versions and files."""
     doc, related = _load(request, uid)
     record_investigation(request, doc)
-    return document_out(doc, related)
+    return document_out(doc, related, _suggested(request, doc))
 
 
 @router.get("/api/symbols/{symbol:path}", response_model=DocumentOut, tags=["documents"])
@@ -234,7 +274,7 @@ def api_by_symbol(request: Request, symbol: str) -> DocumentOut:
         if doc is None or doc.unpublished:
             raise HTTPException(404, f"no document with the symbol {symbol}")
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
-        return document_out(doc, related)
+        return document_out(doc, related, record_subjects(db, doc.id)[1])
 
 
 @router.get("/api/documents/{uid}/text/{language}", tags=["documents"])

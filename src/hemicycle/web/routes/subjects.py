@@ -6,6 +6,7 @@ cataloguer's review page, where machine suggestions are accepted or rejected.
 | GET  /api/subjects | vocabularies and their trained backends (``subjects list``) |
 | POST /api/subjects/{vocab}/vocabulary | load or refresh a vocabulary (``subjects vocab``, admin) |
 | POST /api/subjects/{vocab}/index | suggestions for documents without (``subjects index``, admin) |
+| POST /api/subjects/{vocab}/accept | accept above a score, or undo (``subjects accept``, admin) |
 | POST /api/subjects/{vocab}/suggest | suggest for a text (``subjects suggest FILE``) |
 | POST /api/subjects/{vocab}/train | train from the catalogue or a TSV corpus (admin) |
 | POST /api/subjects/{vocab}/eval | evaluate on an uploaded corpus (``subjects eval``) |
@@ -140,6 +141,29 @@ def api_index(request: Request, vocab: str, status: list[str] | None = Query(Non
     except SubjectError as exc:
         raise _http_error(exc) from None
     return {"vocab": vocab, "looked_at": len(ids), "stored": stored}
+
+
+@router.post("/api/subjects/{vocab}/accept", tags=["subjects"])
+def api_accept(request: Request, vocab: str, above: float | None = Query(None),
+               undo: bool = False, status: list[str] | None = Query(None),
+               csrf: str = Form("")) -> dict:
+    """The operator's policy (``subjects accept``); administrators: every stored suggestion
+    scoring at least ``above`` becomes a subject marked as the machine's and the policy's;
+    ``undo`` takes back what the policy accepted and no cataloguer confirmed."""
+    require_admin(request)
+    check_csrf(request, csrf)
+    from hemicycle.subjects.service import accept_above, undo_policy
+
+    if (above is None) == (not undo):
+        raise HTTPException(400, "give either above=SCORE or undo=true")
+    s = request.app.state.settings
+    try:
+        done = (undo_policy(s, vocab) if undo
+                else accept_above(s, vocab, above, status or ("draft", "published")))
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    return {"vocab": vocab, "accepted": done.accepted, "undone": done.undone,
+            "documents": done.documents}
 
 
 @router.post("/api/subjects/{vocab}/suggest", tags=["subjects"])
