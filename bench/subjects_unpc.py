@@ -30,9 +30,11 @@ nDCG@10), and for the whole document (six versions at once), in one run:
   analyser does too), with the simple analyser and a one-character token minimum.
   ``--no-annif`` leaves it out.
 
-Then suggestion latency for a ten-page document (dev texts joined: 30,000 characters,
-Chinese 12,000), cold caches, per language; with ``--ablation``, what each feature brings
-(the headings backend trained without it; English and whole documents).
+Then, for the operator's acceptance policy, the precision and coverage of the concepts
+scoring above each threshold (whole documents); suggestion latency for a ten-page
+document (dev texts joined: 30,000 characters, Chinese 12,000), cold caches, per
+language; with ``--ablation``, what each feature brings (the headings backend trained
+without it; English and whole documents).
 
     .venv/bin/python bench/subjects_unpc.py [--no-annif] [--ablation]
 """
@@ -199,8 +201,9 @@ def train_folds(vocab, folds, features=None):
     return models
 
 
-def ours(models, folds, texts, gold, langs=LANGS, whole=True):
-    """language (and "all") -> symbol key -> ranked URIs."""
+def ours(models, folds, texts, gold, langs=LANGS, whole=True, scored=None):
+    """language (and "all") -> symbol key -> ranked URIs; ``scored`` (a dict), if given,
+    gets symbol key -> [(URI, score)] for the whole documents."""
     out: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for model, fold in zip(models, folds, strict=True):
         for key in fold.test:
@@ -212,7 +215,24 @@ def ours(models, folds, texts, gold, langs=LANGS, whole=True):
             if whole:
                 found = model.suggest_document(DocumentInput(texts[key], (key,)))
                 out["all"][key] = [s.uri for s in found.concepts]
+                if scored is not None:
+                    scored[key] = [(s.uri, s.score) for s in found.concepts]
     return out
+
+
+def policy_table(gold, scored) -> list[tuple[float, float, float, float]]:
+    """For the operator's acceptance policy (``subjects accept --above T``): per threshold,
+    (T, precision of the accepted concepts, share of documents that get at least one,
+    accepted per document), whole documents, out-of-fold scores."""
+    rows = []
+    for threshold in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7):
+        accepted = {k: [u for u, score in scored[k] if score >= threshold] for k in scored}
+        total = sum(len(v) for v in accepted.values())
+        right = sum(len(set(v) & gold[k]) for k, v in accepted.items())
+        rows.append((threshold, right / total if total else 0.0,
+                     sum(bool(v) for v in accepted.values()) / len(accepted),
+                     total / len(accepted)))
+    return rows
 
 
 def latency(model, texts) -> dict[str, tuple[float, float, float]]:
@@ -264,7 +284,8 @@ def main() -> None:
     started = time.perf_counter()
     models = train_folds(vocab, folds)
     train_s = (time.perf_counter() - started) / FOLDS
-    ranked = ours(models, folds, texts, gold)
+    scored: dict[str, list[tuple[str, float]]] = {}
+    ranked = ours(models, folds, texts, gold, scored=scored)
     table["hemicycle headings"] = {lang: scores(gold, r) for lang, r in ranked.items()}
     how = "left out (--no-annif)"
     if with_annif:
@@ -297,6 +318,10 @@ def main() -> None:
     print("learnt weights (standardised features, mean of the folds): " + ", ".join(
         f"{name} {w:+.2f}" for name, w in zip(FEATURES, weights, strict=True)))
     print(f"training per fold: {train_s:.1f} s")
+    print("acceptance policy (whole documents): threshold / precision / documents with one "
+          "or more / accepted per document")
+    for threshold, precision, covered, per_doc in policy_table(gold, scored):
+        print(f"  >= {threshold:.1f}: {precision:.2f} / {covered:.2f} / {per_doc:.1f}")
 
     print("latency, ten-page document, 30 runs, cold caches (ms): wall p50 / wall p95 / "
           "CPU p95")
