@@ -222,6 +222,16 @@ def series_position(text: str) -> tuple[str, int, bool] | None:
     return found.group(1), int(found.group(2)), bool(sym.suffixes)
 
 
+def is_symbol(text: str) -> bool:
+    """Whether ``text`` is a document symbol in any accepted spelling (a local identifier
+    such as ``scan-12`` or an LC control number is not)."""
+    try:
+        parse_symbol(text)
+    except SymbolError:
+        return False
+    return True
+
+
 def looks_like_symbol(text: str) -> bool:
     """Whether a search-box query is a symbol (and should lead straight to a document)."""
     if not isinstance(text, str) or not text.strip() or len(text) > _MAX_LENGTH:

@@ -20,6 +20,7 @@ COMMANDS = {
     'repair': '--from',
     'symbol': 'SYMBOLS...',
     'reindex': '',
+    'catch-up': '',
     'search': 'QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower --json',
     'digitise': 'PATH --lang --workers --cluster --batch --dpi --retry-failed --json',
     'ocr-eval': '--real/--no-real --synthetic --lines --lang --data --json',
@@ -32,7 +33,8 @@ COMMANDS = {
     'bag export': 'DEST --document/-d --body --year --all',
     'bag import': 'PATH --object --agent',
     'thesaurus': '',
-    'thesaurus load': 'FILES... --vocab --format --languages --strict/--no-strict',
+    'thesaurus load': 'FILES... --vocab --format --languages --strict/--no-strict --label-case '
+                      '--title',
     'thesaurus validate': 'FILES... --format --languages --json --vocab',
     'thesaurus search': 'TEXT --lang --vocab --prefix/--no-prefix --limit --json',
     'thesaurus show': 'URI --lang --vocab --json',
@@ -72,6 +74,9 @@ COMMANDS = {
     'usage prune': '--keep-days',
     'usage report': 'NAME --begin --end --format --output --item-id --metric-type '
                     '--granularity --data-type',
+    'usage places': '--begin --end --by --metric --granularity --limit --format --output',
+    'usage figures': '--year --top --format',
+    'usage sample': '--days --per-day',
     'review': '',
     'review list': '--batch --language --below --page --per-page --json',
     'review publish': 'UIDS... --all-above --batch --by',

@@ -123,12 +123,10 @@ def suggest_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Suggest subjects (and Index to Proceedings headings) for a file or a document."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.catalogue.queries import find_document
     from hemicycle.subjects.errors import SubjectError
-    from hemicycle.subjects.service import (
-        find_document,
-        suggest_for_document,
-        suggest_text,
-    )
+    from hemicycle.subjects.service import suggest_for_document, suggest_text
 
     s = settings()
     path = Path(target)
@@ -139,7 +137,8 @@ def suggest_cmd(
         elif path.suffix.lower() in (".txt", ".pdf", ".md", ".html", ".tsv"):
             fail(f"{target}: no such file")
         else:
-            doc = find_document(s, target)
+            with session_scope(s.database_url) as db:
+                doc = find_document(db, target)
             if doc is None:
                 fail(f"{target}: no such file, and no document with that symbol or uid")
             found = suggest_for_document(s, doc.id, vocab, limit, backend)
@@ -199,6 +198,7 @@ def accept_cmd(
 ) -> None:
     """The operator's policy: machine suggestions above a score become subjects, marked as
     the machine's and as accepted by the policy (reversible with --undo)."""
+    from hemicycle.search.index import catch_up
     from hemicycle.subjects.errors import SubjectError
     from hemicycle.subjects.service import accept_above, undo_policy
 
@@ -216,6 +216,7 @@ def accept_cmd(
                           f"{done.documents} documents (policy: score >= {above:g})")
     except SubjectError as exc:
         fail(str(exc))
+    catch_up(s)  # the subject facet and subject: queries see them now
 
 
 @app.command("train")

@@ -19,6 +19,24 @@ def _languages(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def _titles(values: list[str]) -> dict[str, str]:
+    """``--title fr=Thésaurus UNBIS`` -> {"fr": "Thésaurus UNBIS"}; a bad one fails."""
+    from hemicycle.thesaurus.keys import known_language_tag
+
+    out = {}
+    for value in values:
+        lang, eq, text = value.partition("=")
+        try:
+            code = normalise_language(lang.strip())
+        except UnknownLanguage:  # another language of the vocabulary (fi, sv ...)
+            code = lang.strip().lower() if known_language_tag(lang.strip()) else ""
+        if not eq or not text.strip() or not code:
+            fail(f"--title {value!r}: expected LANG=TEXT, LANG a language code such as "
+                 f"{', '.join(CODES)}")
+        out[code] = text.strip()
+    return out
+
+
 def _print_report(report, limit: int = 50) -> None:
     for issue in report.sorted_issues()[:limit]:
         colour = {"fatal": "red", "error": "red", "warning": "yellow"}[issue.severity]
@@ -43,10 +61,20 @@ def load(
     languages: Annotated[str | None, typer.Option(help="Languages every concept needs "
                                                   "(default: the six)")] = None,
     strict: Annotated[bool, typer.Option(help="Refuse SKOS errors too")] = False,
+    label_case: Annotated[str, typer.Option(
+        "--label-case", help="as-given (default) or sentence: 'Displaced persons' "
+        "whether the source wrote DISPLACED PERSONS or displaced persons")] = "as-given",
+    title: Annotated[list[str] | None, typer.Option(
+        "--title", help="LANG=TEXT, the vocabulary's title in a language (repeatable); "
+        "replaces the scheme's own")] = None,
 ) -> None:
     """Load (or reload) a vocabulary in one transaction; prints what changed."""
+    from hemicycle.thesaurus.casing import POLICIES
     from hemicycle.thesaurus.store import LoadRefused, load_vocabulary
 
+    if label_case not in POLICIES:
+        fail(f"--label-case: {label_case!r} is not one of {', '.join(POLICIES)}")
+    titles = _titles(title or [])
     s = settings()
     with progress_bar() as bar:
         task = bar.add_task(f"loading {vocab}", total=None, rate="")
@@ -56,12 +84,19 @@ def load(
 
         try:
             result = load_vocabulary(s, vocab, files, fmt, _languages(languages), strict,
-                                     advance)
+                                     advance, label_case, titles)
         except LoadRefused as exc:
             bar.stop()
             _print_report(exc.report, limit=20)
             fail(str(exc))
     _print_report(result.report, limit=10)
+    if result.outside:
+        links = sum(result.outside.values())
+        shown = ", ".join(uri.rsplit("/", 1)[-1] for uri in list(result.outside)[:8])
+        console.print(f"{links} broader/narrower/related/member links point to "
+                      f"{len(result.outside)} concepts not in this thesaurus ({shown}"
+                      f"{', ...' if len(result.outside) > 8 else ''}); pages show them as "
+                      "such", highlight=False)
     console.print(f"{vocab} version {result.version}: {result.concepts} concepts; "
                   f"{len(result.added)} added, {len(result.changed)} changed, "
                   f"{len(result.deprecated)} deprecated", highlight=False)
@@ -161,7 +196,10 @@ def show(
         print(f"  {code}: {text if text is not None else '-- missing --'}")
     for name in ("broader", "narrower", "related"):
         for ref in getattr(view, name):
-            print(f"  {name}: {ref.label or ref.id} <{ref.uri}>")
+            if ref.outside:
+                print(f"  {name}: {ref.id} (not in this thesaurus)")
+            else:
+                print(f"  {name}: {ref.label or ref.id} <{ref.uri}>")
 
 
 @app.command("export")

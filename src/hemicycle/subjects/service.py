@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from hemicycle.catalogue.changes import record_changes
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol, utcnow
 from hemicycle.config import Settings
@@ -219,27 +220,6 @@ def _headings(found: Sequence[HeadingSuggestion]) -> list[SuggestedHeading]:
 
 # --- catalogue documents ---------------------------------------------------------------
 
-def find_document(settings: Settings, ref: str) -> Document | None:
-    """A document by uid or by any of its symbols (compared by ``hemicycle.symbols``)."""
-    with session_scope(settings.database_url) as db:
-        doc = db.scalar(select(Document).where(Document.uid == ref))
-        if doc is None:
-            try:
-                from hemicycle.symbols import SymbolError, symbol_key
-
-                try:
-                    key = symbol_key(ref)
-                except SymbolError:
-                    return None
-                found = db.scalar(select(DocumentSymbol).where(DocumentSymbol.key == key))
-                doc = found.document if found else None
-            except ImportError:  # before the symbols module exists: exact symbol only
-                doc = db.scalar(select(Document).where(Document.symbol == ref))
-        if doc is not None:
-            _ = doc.versions  # loaded before the session closes
-        return doc
-
-
 def document_texts(doc: Document) -> list[tuple[str, str]]:
     """(language, title + text) for each language version with words in it."""
     out = []
@@ -393,7 +373,8 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
             subject.assigned_by, subject.assigned_at = user, utcnow()  # a person confirms it
         elif decision == "rejected" and subject is not None and subject.origin == "machine":
             db.delete(subject)
-    _reindex(settings, document_id)
+        db.flush()
+        record_changes(db, [document_id])  # subjects are a search facet
 
 
 # --- the operator's acceptance policy ------------------------------------------------------
@@ -440,7 +421,7 @@ def accept_above(settings: Settings, vocab: str, threshold: float,
             added.add(s.document_id)
             count += 1
         db.flush()
-    _reindex_many(settings, sorted(added))
+        record_changes(db, sorted(added))  # search catches up from the change log
     return PolicyResult(count, len(added))
 
 
@@ -453,30 +434,9 @@ def undo_policy(settings: Settings, vocab: str) -> PolicyResult:
         touched = sorted({r.document_id for r in rows})
         for r in rows:
             db.delete(r)
-    _reindex_many(settings, touched)
+        db.flush()
+        record_changes(db, touched)
     return PolicyResult(0, len(touched), undone=len(rows))
-
-
-def _reindex_many(settings: Settings, document_ids: list[int]) -> None:
-    for start in range(0, len(document_ids), 500):
-        _reindex_batch(settings, document_ids[start:start + 500])
-
-
-def _reindex_batch(settings: Settings, document_ids: list[int]) -> None:
-    try:
-        from hemicycle.search.index import update_documents
-    except ImportError:
-        return
-    update_documents(settings, document_ids)
-
-
-def _reindex(settings: Settings, document_id: int) -> None:
-    """Subjects are a search facet: ask the search index to re-derive the document."""
-    try:
-        from hemicycle.search.index import update_documents
-    except ImportError:
-        return
-    update_documents(settings, [document_id])
 
 
 def catalogue_corpus(settings: Settings, vocab_name: str,

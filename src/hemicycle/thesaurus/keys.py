@@ -37,6 +37,34 @@ def fold(text: str, lang: str) -> str:
     return key[:FOLDED_MAX]
 
 
+# the article forms ``fold`` takes off a word (wa-/bi-/ka-/fa- + al-, and lil-)
+_ARABIC_ARTICLES = ("\u0627\u0644", "\u0648\u0627\u0644", "\u0628\u0627\u0644",
+                    "\u0643\u0627\u0644", "\u0641\u0627\u0644", "\u0644\u0644")
+
+
+def prefix_keys(text: str, lang: str) -> list[str]:
+    """The keys a typed prefix must be looked up under, so that it meets stored labels
+    folded by ``fold`` at every length of the last, unfinished word.
+
+    ``fold`` takes the Arabic article off a word only when two letters or more follow
+    (بالغ, adult, is not bi- + al- + غ); a reader typing فرق الخبراء stops anywhere, and
+    فرق الخ or فرق ال would never meet the stored فرق خبراء. So when the last typed word
+    is an article with fewer than two letters after it, or the start of an article,
+    the key without it is looked up as well (never an empty key: that is everything).
+    """
+    key = fold(text, lang)
+    if lang != "ar" or not key or text[-1:].isspace():
+        return [key] if key else []
+    head, _, last = key.rpartition(" ")
+    keys = [key]
+    for article in _ARABIC_ARTICLES:
+        if last.startswith(article) and len(last) - len(article) < 2:
+            keys.append((head + " " if head else "") + last[len(article):])
+        elif article.startswith(last) and head:
+            keys.append(head + " ")
+    return [k for k in dict.fromkeys(keys) if k.strip()]
+
+
 def prefix_upper_bound(prefix: str) -> str:
     """A string greater than every string that starts with ``prefix`` (code point order)."""
     return prefix + "\U0010ffff"

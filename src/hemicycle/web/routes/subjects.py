@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
+from hemicycle.search.index import catch_up
 from hemicycle.subjects.errors import NotTrained, SubjectError, UnknownBackend, UnknownVocabulary
 from hemicycle.web.auth import check_csrf, current_user, require_admin, require_cataloguer
 from hemicycle.web.templating import render
@@ -162,6 +163,7 @@ def api_accept(request: Request, vocab: str, above: float | None = Query(None),
                 else accept_above(s, vocab, above, status or ("draft", "published")))
     except SubjectError as exc:
         raise _http_error(exc) from None
+    catch_up(s)
     return {"vocab": vocab, "accepted": done.accepted, "undone": done.undone,
             "documents": done.documents}
 
@@ -297,6 +299,7 @@ def api_decide(request: Request, uid: str, body: DecisionIn) -> dict:
         decide(request.app.state.settings, doc.id, vocab, body.concept, body.decision, user.name)
     except SubjectError as exc:
         raise _http_error(exc) from None
+    catch_up(request.app.state.settings)
     return {"document": uid, "vocab": vocab, "concept": body.concept,
             "decision": body.decision, "decided_by": user.name}
 
@@ -346,6 +349,7 @@ def review_decide(request: Request, uid: str, concept: str = Form(...),
         decide(request.app.state.settings, doc.id, vocab, concept, decision, user.name)
     except SubjectError as exc:
         raise _http_error(exc) from None
+    catch_up(request.app.state.settings)
     return _back(uid, vocab)
 
 
