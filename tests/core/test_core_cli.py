@@ -50,7 +50,7 @@ COMMANDS = {
     'subjects list': '--json',
     'subjects suggest': 'TARGET --vocab --lang --limit/-k --backend --symbol --json',
     'subjects index': '--vocab --status --again/--no-again --limit/-k --backend',
-    'subjects accept': '--vocab --above --undo --status',
+    'subjects accept': '--vocab --above --best --undo --status',
     'subjects train': '--vocab CORPUS... --backend --lang --itp --json',
     'subjects eval': 'CORPUS --vocab --lang --backend --json',
     'votes': '',

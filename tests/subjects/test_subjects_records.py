@@ -111,10 +111,23 @@ def test_policy_accepts_above_a_threshold_and_is_reversible(catalogue):
     assert subjects_of(catalogue, kept) == {OIL: ("human", "librarian")}
 
 
+def test_policy_best_of_each_document(catalogue):
+    a = add_document(catalogue, "S/2015/1", TEXTS[0])
+    b = add_document(catalogue, "S/2015/2", TEXTS[1])
+    tops = {d: service.suggest_for_document(catalogue, d, vocab="unbis13")[0].uri
+            for d in (a, b)}
+    done = service.accept_above(catalogue, "unbis13", 1.0, best=1)
+    assert (done.accepted, done.documents) == (2, 2)
+    for d in (a, b):
+        assert subjects_of(catalogue, d) == {tops[d]: ("machine", "policy: best 1 or score >= 1")}
+
+
 def test_policy_bad_input(catalogue):
     for threshold in (0.0, -1.0, 1.5):
         with pytest.raises(SubjectError, match="threshold"):
             service.accept_above(catalogue, "unbis13", threshold)
+    with pytest.raises(SubjectError, match="best"):
+        service.accept_above(catalogue, "unbis13", 0.5, best=-1)
     with pytest.raises(UnknownVocabulary):
         service.accept_above(catalogue, "nope", 0.5)
     assert service.accept_above(catalogue, "unbis13", 0.5).accepted == 0  # nothing stored

@@ -189,6 +189,9 @@ def accept_cmd(
     vocab: VocabOption,
     above: Annotated[float | None, typer.Option(
         "--above", help="Accept every stored suggestion scoring at least this (0-1].")] = None,
+    best: Annotated[int, typer.Option(
+        "--best", help="Also accept each document's N best suggestions, whatever their "
+                       "score.")] = 0,
     undo: Annotated[bool, typer.Option(
         "--undo", help="Take back what the policy accepted and no cataloguer confirmed.")
                     ] = False,
@@ -211,9 +214,10 @@ def accept_cmd(
             console.print(f"{done.undone} subjects accepted by the policy taken back from "
                           f"{done.documents} documents")
         else:
-            done = accept_above(s, vocab, above, status or ("draft", "published"))
+            done = accept_above(s, vocab, above, status or ("draft", "published"), best)
+            policy = (f"best {best} or " if best else "") + f"score >= {above:g}"
             console.print(f"{done.accepted} suggestions accepted as subjects of "
-                          f"{done.documents} documents (policy: score >= {above:g})")
+                          f"{done.documents} documents (policy: {policy})")
     except SubjectError as exc:
         fail(str(exc))
     catch_up(s)  # the subject facet and subject: queries see them now

@@ -387,15 +387,20 @@ class PolicyResult:
 
 
 def accept_above(settings: Settings, vocab: str, threshold: float,
-                 statuses: Sequence[str] = ("draft", "published")) -> PolicyResult:
-    """The operator's policy: every stored suggestion scoring at least ``threshold`` becomes
-    a subject of its document, marked as the machine's and as accepted by the policy
-    (``assigned_by`` "policy: score >= T"), never one a cataloguer rejected. Reversible
-    with ``undo_policy``; a cataloguer's own decision on a subject always stands."""
+                 statuses: Sequence[str] = ("draft", "published"),
+                 best: int = 0) -> PolicyResult:
+    """The operator's policy: every stored suggestion scoring at least ``threshold`` (and,
+    with ``best``, each document's ``best`` highest-ranked ones whatever their score)
+    becomes a subject of its document, marked as the machine's and as accepted by the
+    policy (``assigned_by`` "policy: score >= T" or "policy: best N or score >= T"), never
+    one a cataloguer rejected. Reversible with ``undo_policy``; a cataloguer's own decision
+    on a subject always stands."""
     if not 0.0 < threshold <= 1.0:
         raise SubjectError(f"the threshold must be above 0 and at most 1, not {threshold}")
+    if not 0 <= best <= MAX_LIMIT:
+        raise SubjectError(f"best must be between 0 and {MAX_LIMIT}, not {best}")
     load_vocabulary(settings, vocab)  # an unknown vocabulary is an error, not 0 accepted
-    by = f"{POLICY}: score >= {threshold:g}"
+    by = f"{POLICY}: " + (f"best {best} or " if best else "") + f"score >= {threshold:g}"
     added: set[int] = set()
     count = 0
     with session_scope(settings.database_url) as db:
@@ -406,7 +411,8 @@ def accept_above(settings: Settings, vocab: str, threshold: float,
             DocumentSubject.vocab == vocab))}
         rows = db.scalars(select(SubjectSuggestion).join(
             Document, Document.id == SubjectSuggestion.document_id).where(
-            SubjectSuggestion.vocab == vocab, SubjectSuggestion.score >= threshold,
+            SubjectSuggestion.vocab == vocab,
+            (SubjectSuggestion.score >= threshold) | (SubjectSuggestion.rank <= best),
             Document.status.in_(list(statuses))).order_by(SubjectSuggestion.document_id,
                                                           SubjectSuggestion.rank))
         for s in rows:

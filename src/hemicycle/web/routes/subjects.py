@@ -146,10 +146,11 @@ def api_index(request: Request, vocab: str, status: list[str] | None = Query(Non
 
 @router.post("/api/subjects/{vocab}/accept", tags=["subjects"])
 def api_accept(request: Request, vocab: str, above: float | None = Query(None),
-               undo: bool = False, status: list[str] | None = Query(None),
+               best: int = 0, undo: bool = False, status: list[str] | None = Query(None),
                csrf: str = Form("")) -> dict:
     """The operator's policy (``subjects accept``); administrators: every stored suggestion
-    scoring at least ``above`` becomes a subject marked as the machine's and the policy's;
+    scoring at least ``above`` (and each document's ``best`` first ones) becomes a subject
+    marked as the machine's and the policy's;
     ``undo`` takes back what the policy accepted and no cataloguer confirmed."""
     require_admin(request)
     check_csrf(request, csrf)
@@ -160,7 +161,7 @@ def api_accept(request: Request, vocab: str, above: float | None = Query(None),
     s = request.app.state.settings
     try:
         done = (undo_policy(s, vocab) if undo
-                else accept_above(s, vocab, above, status or ("draft", "published")))
+                else accept_above(s, vocab, above, status or ("draft", "published"), best))
     except SubjectError as exc:
         raise _http_error(exc) from None
     catch_up(s)
