@@ -38,6 +38,9 @@ demo-data: setup
 	$(BIN)/hemicycle subjects vocab unbis
 	$(BIN)/hemicycle subjects train --vocab unbis --backend headings --itp corpus/subjects/itp/itp_sc_2005_2017_entries_minus_heldout.tsv corpus/subjects/unpc-dev
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
+	# the operator's policy (docs/subjects.md): each record's best suggestion and every one
+	# scoring 0.5 or more become subjects, shown as machine-made and accepted by the policy
+	$(BIN)/hemicycle subjects accept --vocab unbis --above 0.5 --best 1
 	# the demo has no readers: a year of SAMPLE TRAFFIC on the bundled documents, marked
 	# as such on /usage and in every report (docs/usage.md, "Sample traffic")
 	$(BIN)/hemicycle usage sample --days 400 --per-day 300
