@@ -157,6 +157,7 @@ def site(settings, unbis13):
     doc_id = add_document(settings, "S/2015/305", TEXTS[0], subjects=[FLOOD])
     service.suggest_for_document(settings, doc_id, vocab="unbis13")
     client = TestClient(create_app(settings))
+    client.app_settings = settings
     with session_scope(settings.database_url) as db:
         client.uid = db.get(Document, doc_id).uid
     return client
@@ -195,6 +196,23 @@ def test_record_page_and_api_show_machine_and_catalogued_subjects(site):
         row = page.split('class="subjects"')[1].split("</tr>")[0]
         assert 'data-origin="machine"' in row and word in row
     assert "accepted by the operator" in site.get(f"/documents/{site.uid}?ui=en").text
+
+    # an Index heading the headings backend suggested is shown apart, with its provenance
+    with session_scope(site.app_settings.database_url) as db:
+        doc_id = db.scalar(select(Document.id).where(Document.uid == site.uid))
+        db.add(SubjectSuggestion(document_id=doc_id, vocab="unbis13:headings",
+                                 concept="OIL SPILLS--CARIBBEAN REGION", label=None,
+                                 backend="headings", model="headings 2026-12-07T05:00:00",
+                                 score=0.61, rank=1))
+    row = site.get(f"/documents/{site.uid}?ui=en").text.split(
+        'class="suggested-headings"')[1].split("</tr>")[0]
+    assert "OIL SPILLS--CARIBBEAN REGION" in row and "headings 2026-12-07T05:00:00" in row
+    body = site.get(f"/api/documents/{site.uid}").json()
+    assert body["suggested_headings"] == [{
+        "vocab": "unbis13", "heading": "OIL SPILLS--CARIBBEAN REGION", "backend": "headings",
+        "model": "headings 2026-12-07T05:00:00", "score": 0.61,
+        "suggested_at": body["suggested_headings"][0]["suggested_at"]}]
+    assert all(s["vocab"] == "unbis13" for s in body["suggested_subjects"])
 
     undone = site.post("/api/subjects/unbis13/accept?undo=true", auth=boss)
     assert undone.status_code == 200 and undone.json()["undone"] == done.json()["accepted"]

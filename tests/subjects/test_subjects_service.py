@@ -12,6 +12,7 @@ from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol
 from hemicycle.subjects import service, suggest_for_document
 from hemicycle.subjects.errors import NotTrained, SubjectError, TextError, UnknownVocabulary
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
+from hemicycle.subjects.records import record_subjects, split_headings
 from hemicycle.subjects.vocabulary import install_vocabulary
 
 OIL = "http://example.org/unbis-2015/T0001209"
@@ -172,7 +173,15 @@ def test_headings_backend_learns_from_catalogue_documents_the_index_names(
     with session_scope(catalogue_settings.database_url) as db:
         stored = db.scalars(select(SubjectSuggestion).where(
             SubjectSuggestion.document_id == letter)).all()
-    assert {s.backend for s in stored} == {"headings"} and len(stored) == len(found)
+    concepts = [s for s in stored if s.vocab == "unbis"]
+    headings = [s for s in stored if s.vocab == "unbis:headings"]
+    assert {s.backend for s in stored} == {"headings"} and len(concepts) == len(found)
+    # the suggested Index headings are kept beside the concepts, for the record page
+    assert "UKRAINE--POLITICAL CONDITIONS" in {h.concept for h in headings}
+    assert all(h.model.startswith("headings 20") for h in headings)
+    with session_scope(catalogue_settings.database_url) as db:
+        _subjects, pending = record_subjects(db, letter)
+    assert {p.concept for p in split_headings(pending)[1]} == {h.concept for h in headings}
     result = service.suggest_text(catalogue_settings, "unbis", "Ukraine", "en",
                                   symbols=["S/2015/401"])
     assert result.backend == "headings" and result.headings

@@ -1,7 +1,9 @@
 """Subjects as a record shows them, to every reader: the document's subjects, each marked
 catalogued (a person gave it) or machine (with the model version, score and who accepted
 it: a cataloguer or the operator's policy), and the machine suggestions no one has
-decided on yet. Light on purpose: the document pages import it, not the models."""
+decided on yet (concepts, and the Index to Proceedings headings the headings backend
+suggests, kept under the vocabulary name plus ":headings"). Light on purpose: the
+document pages import it, not the models."""
 
 from __future__ import annotations
 
@@ -15,6 +17,12 @@ from hemicycle.catalogue.models import DocumentSubject
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
 
 POLICY = "policy"
+HEADINGS = ":headings"  # suggested Index to Proceedings headings are kept under VOCAB:headings
+
+
+def headings_vocab(vocab: str) -> str:
+    """Where a vocabulary's suggested Index to Proceedings headings are kept."""
+    return vocab + HEADINGS
 
 
 def is_policy(assigned_by: str | None) -> bool:
@@ -58,3 +66,10 @@ def record_subjects(db: Session, document_id: int) -> tuple[list[RecordSubject],
                    .order_by(SubjectSuggestion.vocab, SubjectSuggestion.rank))
                if (s.vocab, s.concept) not in have and (s.vocab, s.concept) not in decided]
     return subjects, pending
+
+
+def split_headings(suggested: list[RecordSubject]) -> tuple[list[RecordSubject],
+                                                            list[RecordSubject]]:
+    """(suggested concepts, suggested Index to Proceedings headings)."""
+    return ([s for s in suggested if not s.vocab.endswith(HEADINGS)],
+            [s for s in suggested if s.vocab.endswith(HEADINGS)])

@@ -32,7 +32,7 @@ from hemicycle.subjects.corpus import Corpus, CorpusDocument
 from hemicycle.subjects.document import DocumentInput, HeadingSuggestion
 from hemicycle.subjects.errors import NotTrained, SubjectError, TextError
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
-from hemicycle.subjects.records import POLICY, is_policy
+from hemicycle.subjects.records import POLICY, headings_vocab, is_policy
 from hemicycle.subjects.vocabulary import Vocabulary, load_vocabulary, subjects_dir
 
 MAX_CHARS = 1_000_000
@@ -253,18 +253,23 @@ def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unb
             continue  # a version in the wrong script says nothing reliable
         if code is not None:
             readable[code] = text
-    found = (model.suggest_document(DocumentInput(readable, keys), limit).concepts
-             if readable else [])
+    answer = model.suggest_document(DocumentInput(readable, keys), limit) if readable else None
     result = [Suggested(s.uri, model.vocab.label(s.uri, "en"), round(s.score, 4))
-              for s in found]
+              for s in (answer.concepts if answer else [])]
+    headings = [(h.heading, round(h.score, 4)) for h in (answer.headings if answer else [])]
     with session_scope(settings.database_url) as db:
-        db.execute(delete(SubjectSuggestion).where(SubjectSuggestion.document_id == document_id,
-                                                   SubjectSuggestion.vocab == vocab))
-        for rank, s in enumerate(result, 1):
-            db.add(SubjectSuggestion(document_id=document_id, vocab=vocab, concept=s.uri,
-                                     label=s.label[:300], backend=model.name,
-                                     model=model.model_version[:80], score=s.score,
-                                     rank=rank))
+        db.execute(delete(SubjectSuggestion).where(
+            SubjectSuggestion.document_id == document_id,
+            SubjectSuggestion.vocab.in_([vocab, headings_vocab(vocab)])))
+        rows = [(vocab, s.uri, s.label, s.score) for s in result]
+        rows += [(headings_vocab(vocab), h, h, score) for h, score in headings[:limit]]
+        rank: dict[str, int] = defaultdict(int)
+        for name, concept, label, score in rows:
+            rank[name] += 1
+            db.add(SubjectSuggestion(document_id=document_id, vocab=name, concept=concept[:300],
+                                     label=label[:300], backend=model.name,
+                                     model=model.model_version[:80], score=score,
+                                     rank=rank[name]))
     return result
 
 

@@ -34,7 +34,12 @@ from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
 from hemicycle.search.index import catch_up
 from hemicycle.storage import StorageError, open_location
-from hemicycle.subjects.records import RecordSubject, is_policy, record_subjects
+from hemicycle.subjects.records import (
+    RecordSubject,
+    is_policy,
+    record_subjects,
+    split_headings,
+)
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
 from hemicycle.web.routes.review import can_review, review_context
@@ -93,6 +98,17 @@ class SuggestedSubjectOut(BaseModel):
     suggested_at: dt.datetime | None
 
 
+class SuggestedHeadingOut(BaseModel):
+    """An Index to Proceedings heading ("SUDAN--POLITICAL CONDITIONS") the machine suggests."""
+
+    vocab: str
+    heading: str
+    backend: str | None
+    model: str | None
+    score: float | None
+    suggested_at: dt.datetime | None
+
+
 class AgendaOut(BaseModel):
     agenda_symbol: str | None
     item_number: str | None
@@ -123,6 +139,7 @@ class DocumentOut(BaseModel):
     files: list[FileOut]
     subjects: list[SubjectOut]
     suggested_subjects: list[SuggestedSubjectOut] = []
+    suggested_headings: list[SuggestedHeadingOut] = []
     agenda_items: list[AgendaOut]
     related: list[RelatedOut]
     updated_at: dt.datetime
@@ -135,6 +152,7 @@ def file_url(doc: Document, language: str, fmt: str) -> str:
 
 def document_out(doc: Document, related_uids: dict[str, str],
                  suggested: list[RecordSubject] = ()) -> DocumentOut:
+    suggested, headings = split_headings(list(suggested))
     return DocumentOut(
         uid=doc.uid, symbol=doc.symbol, symbols=[s.symbol for s in doc.symbols],
         doc_type=doc.doc_type, body=doc.body, session=doc.session, year=doc.year,
@@ -155,6 +173,9 @@ def document_out(doc: Document, related_uids: dict[str, str],
         suggested_subjects=[SuggestedSubjectOut(
             vocab=s.vocab, concept=s.concept, label=s.label, backend=s.backend, model=s.model,
             score=s.score, suggested_at=s.assigned_at) for s in suggested],
+        suggested_headings=[SuggestedHeadingOut(
+            vocab=h.vocab.rsplit(":", 1)[0], heading=h.concept, backend=h.backend,
+            model=h.model, score=h.score, suggested_at=h.assigned_at) for h in headings],
         agenda_items=[AgendaOut(agenda_symbol=a.agenda_symbol, item_number=a.item_number,
                                 title=a.title) for a in doc.agenda_items],
         related=[RelatedOut(symbol=r.symbol, role=r.role, uid=related_uids.get(r.symbol))
@@ -198,10 +219,12 @@ def _links(request: Request, doc: Document) -> dict:
                        if (r := voting_record_for_symbol(db, s.symbol)) is not None), None)
         speeches = [sp for s in doc.symbols for sp in speeches_for_meeting(db, s.symbol)]
         subjects, suggested = record_subjects(db, doc.id)
+        suggested, headings = split_headings(suggested)
         labels = concept_labels(db, [s.concept for s in subjects + suggested],
                                 request.state.lang)
     return {
         "record_subjects": subjects, "suggested_subjects": suggested,
+        "suggested_headings": headings,
         "voting_record_url": f"/votes/records/{record.id}" if record else None,
         "speech_count": len(speeches),
         "subject_labels": labels,
