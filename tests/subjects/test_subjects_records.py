@@ -218,3 +218,25 @@ def test_record_page_and_api_show_machine_and_catalogued_subjects(site):
     assert undone.status_code == 200 and undone.json()["undone"] == done.json()["accepted"]
     body = site.get(f"/api/documents/{site.uid}").json()
     assert [s["concept"] for s in body["subjects"]] == [FLOOD]
+
+
+def test_policy_subjects_reach_search_through_the_change_log(settings, unbis13):
+    """The policy records its changes; search catches up (the service never writes the
+    index): the subject facet and filter find the record, and lose it on undo."""
+    from hemicycle.search.index import catch_up
+    from hemicycle.search.query import search
+
+    install_vocabulary(settings, unbis13)
+    doc_id = add_document(settings, "S/2015/1", TEXTS[0])
+    top = service.suggest_for_document(settings, doc_id, vocab="unbis13")[0].uri
+    catch_up(settings)
+    assert search(settings, "", filters={"subject": [top]}).hits == []
+    service.accept_above(settings, "unbis13", 1.0, best=1)
+    assert search(settings, "", filters={"subject": [top]}).hits == []  # not caught up yet
+    catch_up(settings)
+    found = search(settings, "", filters={"subject": [top]})
+    assert [hit.symbol for hit in found.hits] == ["S/2015/1"]
+    assert (top, 1) in found.facets["subject"]
+    service.undo_policy(settings, "unbis13")
+    catch_up(settings)
+    assert search(settings, "", filters={"subject": [top]}).hits == []
