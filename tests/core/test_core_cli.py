@@ -53,6 +53,7 @@ COMMANDS = {
     'subjects accept': '--vocab --above --best --undo --status',
     'subjects train': '--vocab CORPUS... --backend --lang --itp --json',
     'subjects eval': 'CORPUS --vocab --lang --backend --json',
+    'subjects learn': '--vocab --backend --json',
     'votes': '',
     'votes show': 'SYMBOL --json',
     'votes agreement': 'A B --json',

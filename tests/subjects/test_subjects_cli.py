@@ -48,6 +48,16 @@ def test_train_suggest_eval_round(data_dir, tmp_path, arch_dir):
     folder = run("subjects", "eval", str(arch_dir / "fulltext"), "--vocab", "yso", "--lang", "fi")
     assert folder.exit_code == 0 and "nDCG@10" in folder.stdout
 
+    # learn: the same corpus again (kept in the model's parameters) and the catalogue's
+    # decisions (none here), a new model version
+    learnt = run("subjects", "learn", "--vocab", "yso", "--backend", "tfidf", "--json")
+    assert learnt.exit_code == 0, learnt.output
+    answer = json.loads(learnt.stdout)
+    assert (answer["backend"], answer["documents"], answer["decisions"]) == ("tfidf", 500, 0)
+    assert answer["version"].startswith("tfidf 20")
+    untrained = run("subjects", "learn", "--vocab", "yso", "--backend", "lexical")
+    assert untrained.exit_code == 1 and "nothing to learn into" in untrained.output
+
 
 def test_bad_input_exits_non_zero_with_a_message(data_dir, tmp_path, arch_dir):
     doc = tmp_path / "doc.txt"

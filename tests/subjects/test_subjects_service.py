@@ -187,3 +187,44 @@ def test_headings_backend_learns_from_catalogue_documents_the_index_names(
     assert result.backend == "headings" and result.headings
     with pytest.raises(SubjectError, match="is not a document symbol"):
         service.suggest_text(catalogue_settings, "unbis", "Ukraine", "en", symbols=["x y"])
+
+
+def test_learn_retrains_from_cataloguers_decisions(catalogue_settings, unbis, tmp_path,
+                                                   dev_corpus):
+    install_vocabulary(catalogue_settings, unbis)
+    with pytest.raises(NotTrained, match="nothing to learn into"):
+        service.learn(catalogue_settings, "unbis")  # only the untrained lexical backend
+    itp = tmp_path / "itp.tsv"
+    itp.write_text("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
+                   "S70\t2015\tUKRAINE--POLITICAL CONDITIONS\tGeneral documents\tS/2015/102\n"
+                   "S70\t2015\tMIDDLE EAST SITUATION\tGeneral documents\tS/2015/98\n",
+                   encoding="utf-8")
+    for symbol in ("S/2015/102", "S/2015/98"):
+        texts = {d.lang: d.text for d in dev_corpus if d.symbols[0] == symbol}
+        add_document(catalogue_settings, symbol, texts)
+    refugees = "http://metadata.un.org/thesaurus/1005418"  # REFUGEES
+    letter = add_document(catalogue_settings, "A/70/5", {
+        "en": "Refugees and displaced persons crossing the border need shelter."})
+    corpus = service.catalogue_corpus(
+        catalogue_settings, "unbis",
+        frozenset({"S/2015/102", "S/2015/98"}))
+    first = service.train(catalogue_settings, "unbis", corpus, ["headings"],
+                          {"itp": str(itp)})["headings"]
+    assert first.trained_on == 2
+
+    service.suggest_for_document(catalogue_settings, letter, vocab="unbis")
+    service.decide(catalogue_settings, letter, "unbis", refugees, "accepted", "cat")
+    learnt = service.learn(catalogue_settings, "unbis")
+    assert (learnt.backend, learnt.decisions) == ("headings", 1)
+    assert learnt.documents == 13  # six versions of two Index documents, one of the letter
+    model = service.load_backend(catalogue_settings, "unbis")
+    assert model.trained_on == 3 and model.model_version == learnt.version
+    # the next suggestions record the new model version
+    service.suggest_for_document(catalogue_settings, letter, vocab="unbis")
+    with session_scope(catalogue_settings.database_url) as db:
+        assert {s.model for s in db.scalars(select(SubjectSuggestion))} == {learnt.version}
+
+    itp.unlink()  # what it was trained on is gone: said, nothing half-done
+    with pytest.raises(SubjectError, match="train it again"):
+        service.learn(catalogue_settings, "unbis")
+    assert service.load_backend(catalogue_settings, "unbis").model_version == learnt.version

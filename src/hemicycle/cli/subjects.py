@@ -287,7 +287,8 @@ def train_cmd(
                     tasks[name] = bar.add_task(f"train {name}", total=total, rate="")
                 bar.update(tasks[name], completed=done, total=total)
 
-            params = {"lang": code or "en"} | ({"itp": str(itp.resolve())} if itp else {})
+            params = ({"lang": code or "en"} | ({"itp": str(itp.resolve())} if itp else {})
+                      | {"corpora": [str(p.resolve()) for p in corpus or ()]})
             trained = train(s, vocab, docs, names, params, step)
     except SubjectError as exc:
         fail(str(exc))
@@ -313,6 +314,33 @@ def train_cmd(
                           f"not labels of {vocab!r} (e.g. "
                           f"{'; '.join(info['commonest_parts_not_in_vocabulary'][:3])}): their "
                           f"headings are kept, those parts give no concept", highlight=False)
+
+
+@app.command("learn")
+def learn_cmd(
+    vocab: VocabOption,
+    backend: BackendOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Retrain a trained model from cataloguers' decisions in the catalogue, beside what it
+    learnt before (its corpora and Index to Proceedings file); a new model version."""
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.service import learn
+
+    s = settings()
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("learn", total=None, rate="")
+            done = learn(s, vocab, backend,
+                         lambda _name, d, t: bar.update(task, completed=d, total=t))
+    except SubjectError as exc:
+        fail(str(exc))
+    if as_json:
+        sys.stdout.write(json.dumps(vars(done)) + "\n")
+    else:
+        console.print(f"{done.backend} retrained on {done.documents} documents "
+                      f"({done.decisions} cataloguers' decisions): model {done.version}",
+                      highlight=False)
 
 
 @app.command("eval")

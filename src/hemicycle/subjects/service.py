@@ -135,6 +135,49 @@ def train(settings: Settings, vocab_name: str, corpus: Corpus, names: Sequence[s
     return done
 
 
+@dataclass
+class Learnt:
+    backend: str
+    version: str  # the new model version, recorded on the suggestions it makes
+    documents: int  # training documents (language versions) it learnt from
+    decisions: int  # cataloguers' decisions among them (accepted and rejected)
+
+
+def learn(settings: Settings, vocab_name: str, backend: str | None = None,
+          progress=None) -> Learnt:
+    """Retrain a trained backend from what it learnt before (the corpora and Index to
+    Proceedings file it was trained with, kept in its parameters) and the catalogue:
+    subjects cataloguers gave or accepted are training labels, rejected suggestions never
+    are, and subjects accepted by the policy alone are not (they are the machine's own)."""
+    from hemicycle.subjects.corpus import read_corpus
+    from hemicycle.subjects.itp import headings_by_document, read_itp
+
+    model = load_backend(settings, vocab_name, backend)
+    if not model.trained or not model.needs_training:
+        raise NotTrained(f"the {model.name} backend for vocabulary {vocab_name!r} has nothing "
+                         f"to learn into: train one first (`hemicycle subjects train "
+                         f"--vocab {vocab_name}`)")
+    params = dict(model.params)
+    docs = Corpus([])
+    for path in params.get("corpora", []):
+        if not Path(path).exists():
+            raise SubjectError(f"{path}: the corpus this model was trained on is gone; "
+                               f"train it again")
+        docs.documents.extend(read_corpus(Path(path), model.vocab, params.get("lang")))
+    indexed: frozenset[str] = frozenset()
+    if params.get("itp"):
+        if not Path(params["itp"]).is_file():
+            raise SubjectError(f"{params['itp']}: the Index to Proceedings file this model "
+                               f"was trained on is gone; train it again with --itp")
+        indexed = frozenset(headings_by_document(read_itp(Path(params["itp"])).entries))
+    docs.documents.extend(catalogue_corpus(settings, vocab_name, indexed).documents)
+    with session_scope(settings.database_url) as db:
+        decisions = len(db.scalars(select(SubjectDecision.id).where(
+            SubjectDecision.vocab == vocab_name)).all())
+    done = train(settings, vocab_name, docs, [model.name], params, progress)[model.name]
+    return Learnt(model.name, done.model_version, len(docs), decisions)
+
+
 # --- suggesting ----------------------------------------------------------------------
 
 def prepare_text(text: str, lang: str | None, vocab: Vocabulary) -> tuple[str, str | None,
