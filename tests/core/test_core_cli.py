@@ -80,8 +80,10 @@ COMMANDS = {
     'usage sample': '--days --per-day',
     'review': '',
     'review list': '--batch --language --below --page --per-page --json',
-    'review publish': 'UIDS... --all-above --batch --by',
+    'review publish': 'UIDS... --all-above --batch --checked --by',
     'review reject': 'UID --reason --by',
+    'review tasks': '--status --code --page --per-page --refresh --json',
+    'review resolve': 'TASK_ID --note --by',
 }
 
 

@@ -127,7 +127,7 @@ class LanguageVersion(Base):
     language: Mapped[str] = mapped_column(String(2))
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str | None] = mapped_column(Text)
-    # how the text was obtained: born-digital, ocr, manual
+    # how the text was obtained: one of hemicycle.documents.TEXT_SOURCES
     text_source: Mapped[str | None] = mapped_column(String(20))
 
     document: Mapped[Document] = relationship(back_populates="versions")

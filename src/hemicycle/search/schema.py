@@ -13,8 +13,9 @@ from hemicycle.languages import CODES
 from hemicycle.search.analysis import FOLDED, KEYWORD, analyzer_name
 
 # what the index holds changed: a new number makes ``hemicycle migrate`` rebuild older ones
-# (4: terms folded by hemicycle.languages: English accents, full-width forms)
-SCHEMA_VERSION = 4
+# (4: terms folded by hemicycle.languages: English accents, full-width forms;
+#  5: a record without a type or body is indexed as "unknown")
+SCHEMA_VERSION = 5
 
 # name a query may use -> what it means (see hemicycle.search.querylang)
 FACETS: tuple[str, ...] = ("body", "year", "session", "type", "language", "subject")
