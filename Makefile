@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export HEMICYCLE_DATA ?= $(CURDIR)/var
 
-.PHONY: setup system demo demo-data serve test lint clean
+.PHONY: setup system demo demo-data serve test lint clean bench-setup
 
 setup: system $(VENV)/.installed
 
@@ -19,6 +19,11 @@ $(VENV)/.installed: pyproject.toml
 	# command runs (its PyPI wheel bundles another Tesseract version)
 	$(BIN)/pip install -q --no-binary tesserocr -e '.[test]'
 	@touch $@
+
+# What the benchmarks need beyond the application (DuckDB for the votes baseline):
+# `make bench-setup`, then `.venv/bin/python bench/<area>_<what>.py`.
+bench-setup: setup
+	$(BIN)/pip install -q -e '.[test,bench]'
 
 # Every loader is idempotent: running demo-data twice changes nothing. The bulk load
 # flushes storage once per OCFL version (syncfs) instead of once per file.
@@ -44,11 +49,16 @@ demo-data: setup
 	# the operator's policy (docs/subjects.md): each record's best suggestion and every one
 	# scoring 0.5 or more become subjects, shown as machine-made and accepted by the policy
 	$(BIN)/hemicycle subjects accept --vocab unbis --above 0.5 --best 1
+	# the whole index rebuilt, its documents prepared in two worker processes (docs/search.md)
+	$(BIN)/hemicycle reindex --workers 2
 	# the demo has no readers: a year of SAMPLE TRAFFIC on the bundled documents, marked
 	# as such on /usage and in every report (docs/usage.md, "Sample traffic")
 	$(BIN)/hemicycle usage sample --days 400 --per-day 300
 	$(BIN)/hemicycle usage process
 
+# the demo corpus is small: counting exactly up to 500 matches (not 10,000) shows the
+# estimated totals and facet counts of big result sets ("about N") on real data
+demo: export HEMICYCLE_SEARCH_EXACT_UP_TO ?= 500
 demo: demo-data
 	$(BIN)/hemicycle serve --host 127.0.0.1 --port 8000
 

@@ -20,6 +20,7 @@ from pathlib import Path
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_IIIF_CACHE_MB = 1024
+DEFAULT_SEARCH_EXACT_UP_TO = 10_000
 
 
 class ConfigError(ValueError):
@@ -38,6 +39,9 @@ class Settings:
     fsync: str = "fsync"
     iiif_cache_mb: int = DEFAULT_IIIF_CACHE_MB  # the IIIF page cache's size on disk
     admin_email: str | None = None  # OAI-PMH Identify's adminEmail (default admin@<host>)
+    # search counts every match up to this many; beyond, totals and facet counts are
+    # estimated on a sample of about as many documents (hemicycle.search.counts)
+    search_exact_up_to: int = DEFAULT_SEARCH_EXACT_UP_TO
     # where readers' addresses are resolved to country and city (hemicycle.usage.geo):
     # "embedded" (the database the geoip2fast package ships: countries), "none", or
     # the path of a MaxMind-format .mmdb file (relative paths: under the data dir)
@@ -121,6 +125,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     data.mkdir(parents=True, exist_ok=True)
     max_upload = _setting(toml, "max_upload_bytes", _whole_number)
     iiif_cache_mb = _setting(toml, "iiif_cache_mb", _whole_number)
+    exact_up_to = _setting(toml, "search_exact_up_to", _whole_number)
     return Settings(
         data_dir=data,
         database_url=_setting(toml, "database_url")
@@ -131,6 +136,8 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         fsync=_setting(toml, "fsync") or "fsync",
         iiif_cache_mb=DEFAULT_IIIF_CACHE_MB if iiif_cache_mb is None else iiif_cache_mb,
         admin_email=_setting(toml, "admin_email"),
+        search_exact_up_to=(DEFAULT_SEARCH_EXACT_UP_TO if exact_up_to is None
+                            else max(1, exact_up_to)),
         geoip_database=_setting(toml, "geoip_database") or "embedded",
         search_index_dir=_setting(toml, "index_dir", _path),
     )

@@ -19,9 +19,10 @@ COMMANDS = {
     'replicate': '--to',
     'repair': '--from',
     'symbol': 'SYMBOLS...',
-    'reindex': '',
+    'reindex': '--workers',
     'catch-up': '',
-    'search': 'QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower --json',
+    'search': ('QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower '
+               '--exact/--no-exact --json'),
     'digitise': 'PATH --lang --workers --cluster --batch --dpi --retry-failed --json',
     'ocr-eval': '--real/--no-real --synthetic --lines --lang --data --json',
     'user': '',
