@@ -44,7 +44,11 @@ demo-data: setup
 	$(BIN)/hemicycle votes import sc --records corpus/proceedings/cr-unsc/UNSC_Record-Table_2722.csv --voting corpus/proceedings/cr-unsc/UNSC_Record_Voting_2722.csv --years corpus/proceedings/cr-unsc/resolution_years.csv
 	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files
 	$(BIN)/hemicycle subjects vocab unbis
+	$(BIN)/hemicycle subjects train --vocab unbis --backend headings --itp corpus/subjects/itp/itp_sc_2005_2017_entries_minus_heldout.tsv corpus/subjects/unpc-dev
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
+	# the operator's policy (docs/subjects.md): each record's best suggestion and every one
+	# scoring 0.5 or more become subjects, shown as machine-made and accepted by the policy
+	$(BIN)/hemicycle subjects accept --vocab unbis --above 0.5 --best 1
 	$(BIN)/hemicycle guides import corpus/knowledge/guides --by demo
 	$(BIN)/hemicycle faq import corpus/knowledge/faq --by demo
 	$(BIN)/hemicycle training import corpus/knowledge/training.yaml --by demo

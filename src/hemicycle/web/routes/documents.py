@@ -42,6 +42,12 @@ from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_fo
 from hemicycle.review.tasks import open_tasks_of, record_saved
 from hemicycle.search.index import catch_up
 from hemicycle.storage import StorageError, open_location
+from hemicycle.subjects.records import (
+    RecordSubject,
+    is_policy,
+    record_subjects,
+    split_headings,
+)
 from hemicycle.symbols import SymbolError, parse_symbol
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
@@ -75,10 +81,43 @@ class VersionOut(BaseModel):
 
 
 class SubjectOut(BaseModel):
+    """A subject with its provenance: ``origin`` human (catalogued) or machine; for a
+    machine one the backend, model version and score that suggested it, and whether the
+    operator's policy accepted it (``accepted_by_policy``) or a cataloguer did."""
+
     vocab: str
     concept: str
     label: str | None
     origin: str
+    backend: str | None = None
+    model: str | None = None
+    score: float | None = None
+    assigned_by: str | None = None
+    assigned_at: dt.datetime | None = None
+    accepted_by_policy: bool = False
+
+
+class SuggestedSubjectOut(BaseModel):
+    """A machine suggestion no cataloguer has decided on yet: not a subject of the record."""
+
+    vocab: str
+    concept: str
+    label: str | None
+    backend: str | None
+    model: str | None
+    score: float | None
+    suggested_at: dt.datetime | None
+
+
+class SuggestedHeadingOut(BaseModel):
+    """An Index to Proceedings heading ("SUDAN--POLITICAL CONDITIONS") the machine suggests."""
+
+    vocab: str
+    heading: str
+    backend: str | None
+    model: str | None
+    score: float | None
+    suggested_at: dt.datetime | None
 
 
 class AgendaOut(BaseModel):
@@ -129,6 +168,8 @@ class DocumentOut(BaseModel):
     versions: list[VersionOut]
     files: list[FileOut]
     subjects: list[SubjectOut]
+    suggested_subjects: list[SuggestedSubjectOut] = []
+    suggested_headings: list[SuggestedHeadingOut] = []
     agenda_items: list[AgendaOut]
     related: list[RelatedOut]
     period: PeriodOut | None = Field(
@@ -158,7 +199,9 @@ def _extraction(doc: Document) -> dict[str, ExtractedOut]:
     return out
 
 
-def document_out(doc: Document, related_uids: dict[str, str]) -> DocumentOut:
+def document_out(doc: Document, related_uids: dict[str, str],
+                 suggested: list[RecordSubject] = ()) -> DocumentOut:
+    suggested, headings = split_headings(list(suggested))
     period = period_of(doc.body, doc.session, doc.year)
     titled = any(v.title for v in doc.versions)
     return DocumentOut(
@@ -179,8 +222,17 @@ def document_out(doc: Document, related_uids: dict[str, str]) -> DocumentOut:
         files=[FileOut(language=f.language, format=f.format, media_type=f.media_type,
                        size=f.size, sha512=f.sha512, filename=f.filename,
                        url=file_url(doc, f.language, f.format)) for f in doc.files],
-        subjects=[SubjectOut(vocab=s.vocab, concept=s.concept, label=s.label, origin=s.origin)
+        subjects=[SubjectOut(vocab=s.vocab, concept=s.concept, label=s.label, origin=s.origin,
+                             backend=s.backend, model=s.model, score=s.score,
+                             assigned_by=s.assigned_by, assigned_at=s.assigned_at,
+                             accepted_by_policy=is_policy(s.assigned_by))
                   for s in doc.subjects],
+        suggested_subjects=[SuggestedSubjectOut(
+            vocab=s.vocab, concept=s.concept, label=s.label, backend=s.backend, model=s.model,
+            score=s.score, suggested_at=s.assigned_at) for s in suggested],
+        suggested_headings=[SuggestedHeadingOut(
+            vocab=h.vocab.rsplit(":", 1)[0], heading=h.concept, backend=h.backend,
+            model=h.model, score=h.score, suggested_at=h.assigned_at) for h in headings],
         agenda_items=[AgendaOut(agenda_symbol=a.agenda_symbol, item_number=a.item_number,
                                 title=a.title) for a in doc.agenda_items],
         related=[RelatedOut(symbol=r.symbol, role=r.role, uid=related_uids.get(r.symbol))
@@ -211,6 +263,12 @@ def home(request: Request):
     return render(request, "documents/home.html", {"counts": c})
 
 
+def _suggested(request: Request, doc: Document) -> list[RecordSubject]:
+    """The document's machine suggestions no cataloguer has decided on yet."""
+    with session_scope(request.app.state.settings.database_url) as db:
+        return record_subjects(db, doc.id)[1]
+
+
 def _links(request: Request, doc: Document) -> dict:
     """What other parts of Hemicycle hold about this document: votes, speeches, labels,
     and the documents it names, that name it, of its agenda item, sharing its subjects."""
@@ -218,7 +276,10 @@ def _links(request: Request, doc: Document) -> dict:
         record = next((r for s in doc.symbols
                        if (r := voting_record_for_symbol(db, s.symbol)) is not None), None)
         speeches = [sp for s in doc.symbols for sp in speeches_for_meeting(db, s.symbol)]
-        labels = concept_labels(db, [s.concept for s in doc.subjects], request.state.lang)
+        subjects, suggested = record_subjects(db, doc.id)
+        suggested, headings = split_headings(suggested)
+        labels = concept_labels(db, [s.concept for s in subjects + suggested],
+                                request.state.lang)
         related = {
             "named": named_by(db, doc),
             "naming": naming(db, [s.symbol for s in doc.symbols], exclude=doc.id),
@@ -228,6 +289,8 @@ def _links(request: Request, doc: Document) -> dict:
         tasks = open_tasks_of(db, doc.id) if can_review(request) else []
         db.expunge_all()
     return {
+        "record_subjects": subjects, "suggested_subjects": suggested,
+        "suggested_headings": headings,
         "voting_record_url": f"/votes/records/{record.id}" if record else None,
         "speech_count": len(speeches),
         "subject_labels": labels,
@@ -372,7 +435,7 @@ def api_document(request: Request, uid: str) -> DocumentOut:
     """One document: symbols, metadata, language versions and files."""
     doc, related = _load(request, uid)
     record_investigation(request, doc)
-    return document_out(doc, related)
+    return document_out(doc, related, _suggested(request, doc))
 
 
 @router.get("/api/symbols/{symbol:path}", response_model=DocumentOut, tags=["documents"])
@@ -398,7 +461,7 @@ def api_by_symbol(request: Request, symbol: str) -> DocumentOut:
                     "named_by": [link.to_json() for link in known["named_by"]],
                     "undl_search": known["undl_search"]}}}, status_code=404)
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
-        return document_out(doc, related)
+        return document_out(doc, related, record_subjects(db, doc.id)[1])
 
 
 @router.get("/api/documents/{uid}/text/{language}", tags=["documents"])
