@@ -21,6 +21,8 @@ class Settings:
     secret_key: str = field(repr=False)
     max_upload_bytes: int = 200 * 1024 * 1024
     base_url: str = "http://127.0.0.1:8000"
+    # SPARQL endpoints a federated query (SERVICE <IRI>) may call; none by default
+    sparql_service_allow: tuple[str, ...] = ()
 
     @property
     def index_dir(self) -> Path:
@@ -62,6 +64,13 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _strings(toml: dict, key: str) -> tuple[str, ...]:
+    value = toml.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"hemicycle.toml: {key}: expected a list of strings")
+    return tuple(value)
+
+
 def load_settings(data_dir: str | Path | None = None) -> Settings:
     data = Path(data_dir or os.environ.get("HEMICYCLE_DATA") or "var").resolve()
     toml = _read_toml(data)
@@ -79,4 +88,5 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
         base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
         or "http://127.0.0.1:8000",
+        sparql_service_allow=_strings(toml, "sparql_service_allow"),
     )
