@@ -1,8 +1,10 @@
 """Who is asking: signed-in sessions, role checks, CSRF tokens, sign-in rate limits.
 
-Pages use a signed session cookie plus a CSRF token on every form. API clients may
-instead send HTTP Basic credentials (no cookie, so no CSRF risk). Every write goes
-through ``require_role``.
+Pages use a signed session cookie plus a CSRF token on every form. The cookie names the
+user and their session version, checked against the catalogue on every request, so a
+session ended elsewhere (sign-out, new password or role, removal) is over at once, and
+the role is always the catalogue's. API clients may instead send HTTP Basic credentials
+(no cookie, so no CSRF risk). Every write goes through ``require_role``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from hemicycle.accounts import authenticate, role_allows
+from hemicycle.accounts import Account, authenticate, role_allows, session_account
 
 SIGNIN_ATTEMPTS = 5
 SIGNIN_WINDOW_S = 300.0
@@ -31,15 +33,33 @@ class SignedIn:
     role: str
 
 
+def start_session(request: Request, account: Account) -> None:
+    """Sign ``account`` in on this browser (a fresh session: no fixation)."""
+    request.session.clear()
+    request.session["user"] = {"name": account.name, "v": account.session_version}
+
+
+def _session_user(request: Request) -> SignedIn | None:
+    """The user the session cookie names, if their session has not been ended."""
+    data = request.session.get("user") if "session" in request.scope else None
+    if not data:
+        return None
+    account = None
+    if isinstance(data, dict) and isinstance(data.get("name"), str):
+        account = session_account(request.app.state.settings.database_url, data["name"],
+                                  data.get("v"))
+    if account is None:
+        request.session.clear()  # ended: the browser's cookie is dropped too
+        return None
+    return SignedIn(account.name, account.role)
+
+
 def current_user(request: Request) -> SignedIn | None:
     cached = getattr(request.state, "user", False)
     if cached is not False:
         return cached
-    user = None
-    data = request.session.get("user") if "session" in request.scope else None
-    if data:
-        user = SignedIn(data["name"], data["role"])
-    else:
+    user = _session_user(request)
+    if user is None:
         header = request.headers.get("authorization", "")
         if header.lower().startswith("basic "):
             try:

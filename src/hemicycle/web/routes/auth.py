@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from hemicycle.accounts import authenticate
-from hemicycle.web.auth import check_csrf
+from hemicycle.accounts import authenticate, end_sessions
+from hemicycle.web.auth import check_csrf, current_user, start_session
 from hemicycle.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,13 +36,16 @@ def signin(request: Request, name: str = Form(...), password: str = Form(...),
         return render(request, "signin.html", {"next": _safe_next(next), "error": "auth.failed"},
                       status_code=401)
     limiter.succeeded(key)
-    request.session.clear()
-    request.session["user"] = {"name": user.name, "role": user.role}
+    start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/signout")
 def signout(request: Request, csrf: str = Form("")):
+    """Sign out everywhere: every session of this user ends, not only this browser's."""
     check_csrf(request, csrf)
+    user = current_user(request)
+    if user is not None and "user" in request.session:
+        end_sessions(request.app.state.settings.database_url, user.name)
     request.session.clear()
     return RedirectResponse("/", status_code=303)
