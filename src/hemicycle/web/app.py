@@ -12,14 +12,14 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from hemicycle.config import Settings, load_settings
 from hemicycle.web.auth import SigninLimiter
+from hemicycle.web.csrf import CsrfGuard
+from hemicycle.web.errors import error_response
 from hemicycle.web.i18n import negotiate
-from hemicycle.web.templating import render
 
 ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.auth",
@@ -39,25 +39,6 @@ ROUTE_MODULES: tuple[str, ...] = (
 log = logging.getLogger(__name__)
 
 
-def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    if path.startswith("/api"):
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
-def _error_response(request: Request, status: int, detail: str, headers=None):
-    if _wants_json(request):
-        return JSONResponse({"error": {"status": status, "detail": detail}},
-                            status_code=status, headers=headers)
-    known = status if status in (400, 401, 403, 404, 413, 416, 429) else (
-        400 if status < 500 else 500)
-    return render(request, "error.html", {"status": status, "detail": detail,
-                                          "message_key": f"error.{known}"},
-                  status_code=status, headers=headers)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     app = FastAPI(
@@ -70,6 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.signin_limiter = SigninLimiter()
+
+    # Middleware: each one added wraps those added before it (the last is outermost).
+    app.add_middleware(CsrfGuard)  # reads the session, answers in the interface language
 
     @app.middleware("http")
     async def interface_language(request: Request, call_next):
@@ -96,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        return _error_response(request, exc.status_code, str(exc.detail), exc.headers)
+        return error_response(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -104,17 +88,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()))
             parts.append(f"{where}: {err.get('msg')}")
-        return _error_response(request, 400, "; ".join(parts) or "invalid request")
+        return error_response(request, 400, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(404)
     async def not_found(request: Request, exc):
         detail = getattr(exc, "detail", None) or f"nothing at {request.url.path}"
-        return _error_response(request, 404, str(detail))
+        return error_response(request, 404, str(detail))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
-        return _error_response(request, 500, "internal error; the administrator can see the log")
+        return error_response(request, 500, "internal error; the administrator can see the log")
 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name in ROUTE_MODULES:
