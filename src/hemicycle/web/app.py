@@ -17,6 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hemicycle.config import Settings, load_settings
 from hemicycle.web.auth import SigninLimiter
+from hemicycle.web.credentials import RefuseBadCredentials
 from hemicycle.web.csrf import CsrfGuard
 from hemicycle.web.errors import error_response
 from hemicycle.web.i18n import negotiate
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Middleware: each one added wraps those added before it (the last is outermost).
     app.add_middleware(CsrfGuard)  # reads the session, answers in the interface language
+    app.add_middleware(RefuseBadCredentials)
 
     @app.middleware("http")
     async def interface_language(request: Request, call_next):

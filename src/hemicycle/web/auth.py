@@ -54,36 +54,69 @@ def _session_user(request: Request) -> SignedIn | None:
     return SignedIn(account.name, account.role)
 
 
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    """(name, password) from an ``Authorization: Basic`` value; None when malformed."""
+    try:
+        raw = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except ValueError:
+        return None
+    name, colon, password = raw.partition(":")
+    return (name, password) if colon and name else None
+
+
+def _basic_user(request: Request, header: str) -> SignedIn | None:
+    """The user HTTP Basic credentials sign in; on failure None, the reason kept in
+    ``request.state.auth_failure`` (an HTTPException for ``require_role`` to raise)."""
+    challenge = {"WWW-Authenticate": 'Basic realm="Hemicycle", charset="UTF-8"'}
+    credentials = _basic_credentials(header)
+    if credentials is None:
+        request.state.auth_failure = HTTPException(
+            401, "malformed Authorization header: expected Basic base64(name:password)",
+            headers=challenge)
+        return None
+    name, password = credentials
+    limiter = request.app.state.signin_limiter
+    key = (request.client.host if request.client else "?", name)
+    if limiter.blocked(key):
+        request.state.auth_failure = HTTPException(429, "too many failed sign-in attempts")
+        return None
+    found = authenticate(request.app.state.settings.database_url, name, password)
+    if found is None:
+        limiter.failed(key)
+        request.state.auth_failure = HTTPException(401, "wrong user name or password",
+                                                   headers=challenge)
+        return None
+    return SignedIn(found.name, found.role)
+
+
 def current_user(request: Request) -> SignedIn | None:
+    """Who is asking: the session's user, else HTTP Basic's, else None (anonymous). It
+    never raises for bad credentials: a reader's page is shown as to anyone."""
     cached = getattr(request.state, "user", False)
     if cached is not False:
         return cached
     user = _session_user(request)
-    if user is None:
-        header = request.headers.get("authorization", "")
-        if header.lower().startswith("basic "):
-            try:
-                name, _, password = base64.b64decode(header[6:]).decode().partition(":")
-            except ValueError:
-                name, password = "", ""
-            limiter = request.app.state.signin_limiter
-            key = (request.client.host if request.client else "?", name)
-            if limiter.blocked(key):
-                raise HTTPException(429, "too many failed sign-in attempts")
-            found = authenticate(request.app.state.settings.database_url, name, password)
-            if found is None:
-                limiter.failed(key)
-                raise HTTPException(401, "wrong user name or password",
-                                    headers={"WWW-Authenticate": "Basic"})
-            user = SignedIn(found.name, found.role)
+    header = request.headers.get("authorization", "")
+    if user is None and header.partition(" ")[0].lower() == "basic":
+        user = _basic_user(request, header)
     request.state.user = user
     return user
+
+
+def known_user(request: Request) -> SignedIn | None:
+    """The user already looked up for this request, without looking again (error pages:
+    the lookup itself may be what failed)."""
+    cached = getattr(request.state, "user", None)
+    return cached or None
 
 
 def require_role(request: Request, role: str) -> SignedIn:
     """The signed-in user if their role allows ``role``; 401 or 403 otherwise."""
     user = current_user(request)
     if user is None:
+        failure = getattr(request.state, "auth_failure", None)
+        if failure is not None:
+            raise failure
         raise HTTPException(401, "sign in required", headers={"WWW-Authenticate": "Basic"})
     if not role_allows(user.role, role):
         raise HTTPException(403, f"the {role} role is required")

@@ -1,12 +1,20 @@
 """Error answers: JSON for the API and for clients that ask for JSON, a page in the
-interface language for everyone else."""
+interface language for everyone else. An error answer never fails in turn: the page
+uses only what the request already knows (no user lookup, which may be what failed),
+and if even that fails a plain page says the status."""
 
 from __future__ import annotations
 
-from fastapi import Request
-from fastapi.responses import JSONResponse
+import html
+import logging
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from hemicycle.web.i18n import negotiate
 from hemicycle.web.templating import render
+
+log = logging.getLogger(__name__)
 
 EXPLAINED = (400, 401, 403, 404, 413, 416, 429)  # error.<status> messages exist for these
 
@@ -24,6 +32,16 @@ def error_response(request: Request, status: int, detail: str, headers=None):
         return JSONResponse({"error": {"status": status, "detail": detail}},
                             status_code=status, headers=headers)
     known = status if status in EXPLAINED else (400 if status < 500 else 500)
-    return render(request, "error.html", {"status": status, "detail": detail,
-                                          "message_key": f"error.{known}"},
-                  status_code=status, headers=headers)
+    try:
+        if not hasattr(request.state, "lang"):  # refused before the language was chosen
+            request.state.lang = negotiate(request.query_params.get("ui"),
+                                           request.cookies.get("lang"),
+                                           request.headers.get("accept-language"))
+        return render(request, "error.html", {"status": status, "detail": detail,
+                                              "message_key": f"error.{known}"},
+                      status_code=status, headers=headers, look_up_user=False)
+    except Exception:
+        log.exception("the error page for %s failed; a plain one is sent", status)
+        return HTMLResponse(f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+                            f"<p>{html.escape(detail)}</p>", status_code=status,
+                            headers=headers)
