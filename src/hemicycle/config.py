@@ -23,6 +23,10 @@ class Settings:
     base_url: str = "http://127.0.0.1:8000"
     # SPARQL endpoints a federated query (SERVICE <IRI>) may call; none by default
     sparql_service_allow: tuple[str, ...] = ()
+    # anonymous requests a minute per client address (0: no limit), see web/ratelimit.py
+    search_per_minute: int = 60
+    costly_per_minute: int = 10
+    rate_limit_exempt: tuple[str, ...] = ("127.0.0.1", "::1")  # addresses or networks
 
     @property
     def index_dir(self) -> Path:
@@ -64,8 +68,8 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
-def _strings(toml: dict, key: str) -> tuple[str, ...]:
-    value = toml.get(key, [])
+def _strings(toml: dict, key: str, default: list[str] | None = None) -> tuple[str, ...]:
+    value = toml.get(key, default or [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"hemicycle.toml: {key}: expected a list of strings")
     return tuple(value)
@@ -89,4 +93,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
         or "http://127.0.0.1:8000",
         sparql_service_allow=_strings(toml, "sparql_service_allow"),
+        search_per_minute=int(toml.get("search_per_minute", 60)),
+        costly_per_minute=int(toml.get("costly_per_minute", 10)),
+        rate_limit_exempt=_strings(toml, "rate_limit_exempt", ["127.0.0.1", "::1"]),
     )

@@ -21,6 +21,7 @@ from hemicycle.web.credentials import RefuseBadCredentials
 from hemicycle.web.csrf import CsrfGuard
 from hemicycle.web.errors import error_response
 from hemicycle.web.i18n import negotiate
+from hemicycle.web.ratelimit import RateLimit, limiter_for, networks
 
 ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.auth",
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Middleware: each one added wraps those added before it (the last is outermost).
     app.add_middleware(CsrfGuard)  # reads the session, answers in the interface language
     app.add_middleware(RefuseBadCredentials)
+    app.add_middleware(RateLimit, limiter=limiter_for(settings),
+                       exempt=networks(settings.rate_limit_exempt))
 
     @app.middleware("http")
     async def interface_language(request: Request, call_next):

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import html
 import logging
+import re
+import sys
+import tempfile
+from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -15,6 +19,20 @@ from hemicycle.web.i18n import negotiate
 from hemicycle.web.templating import render
 
 log = logging.getLogger(__name__)
+_PATH_TAIL = r"(?:/[^\s'\"<>:,;()\[\]]*)?"
+
+
+def public_detail(request: Request, detail: str) -> str:
+    """The message with every path on the server (data directory, temporary files, the
+    installation) cut to its last part: a file's name helps, where it lives does not."""
+    settings = getattr(request.app.state, "settings", None) if "app" in request.scope else None
+    roots = {tempfile.gettempdir(), sys.prefix, str(Path(__file__).resolve().parents[2])}
+    if settings is not None:
+        roots.add(str(settings.data_dir))
+    for root in sorted(roots, key=len, reverse=True):
+        detail = re.sub(re.escape(root) + _PATH_TAIL,
+                        lambda m: Path(m.group(0)).name or "(server path)", detail)
+    return detail
 
 EXPLAINED = (400, 401, 403, 404, 413, 416, 429)  # error.<status> messages exist for these
 
@@ -28,6 +46,7 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, detail: str, headers=None):
+    detail = public_detail(request, detail)
     if wants_json(request):
         return JSONResponse({"error": {"status": status, "detail": detail}},
                             status_code=status, headers=headers)
