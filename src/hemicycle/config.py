@@ -19,7 +19,9 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str = field(repr=False)
-    max_upload_bytes: int = 200 * 1024 * 1024
+    max_upload_bytes: int = 200 * 1024 * 1024  # a file upload (web/limits.py)
+    max_text_bytes: int = 10 * 1024 * 1024  # a text sent for subject suggestions
+    max_body_bytes: int = 1024 * 1024  # any other request body
     base_url: str = "http://127.0.0.1:8000"
     # SPARQL endpoints a federated query (SERVICE <IRI>) may call; none by default
     sparql_service_allow: tuple[str, ...] = ()
@@ -90,6 +92,8 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         secret_key=os.environ.get("HEMICYCLE_SECRET_KEY") or toml.get("secret_key")
         or _secret_key(data),
         max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
+        max_text_bytes=int(toml.get("max_text_bytes", 10 * 1024 * 1024)),
+        max_body_bytes=int(toml.get("max_body_bytes", 1024 * 1024)),
         base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
         or "http://127.0.0.1:8000",
         sparql_service_allow=_strings(toml, "sparql_service_allow"),

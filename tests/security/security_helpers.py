@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from hemicycle.config import Settings
 from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
@@ -40,3 +44,32 @@ def signed_in(client) -> bool:
     reply = client.get("/review", follow_redirects=False)
     assert reply.status_code in (200, 303), reply.status_code
     return reply.status_code == 200
+
+
+@contextmanager
+def running(settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, with these settings (limits
+    and all); yields its base URL."""
+    import socket
+
+    import uvicorn
+
+    from hemicycle.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning", proxy_headers=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

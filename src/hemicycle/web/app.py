@@ -21,6 +21,7 @@ from hemicycle.web.credentials import RefuseBadCredentials
 from hemicycle.web.csrf import CsrfGuard
 from hemicycle.web.errors import error_response
 from hemicycle.web.i18n import negotiate
+from hemicycle.web.limits import BodyLimit
 from hemicycle.web.ratelimit import RateLimit, limiter_for, networks
 
 ROUTE_MODULES: tuple[str, ...] = (
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RefuseBadCredentials)
     app.add_middleware(RateLimit, limiter=limiter_for(settings),
                        exempt=networks(settings.rate_limit_exempt))
+    app.add_middleware(BodyLimit, settings=settings)
 
     @app.middleware("http")
     async def interface_language(request: Request, call_next):
