@@ -29,6 +29,11 @@ class Settings:
     search_per_minute: int = 60
     costly_per_minute: int = 10
     rate_limit_exempt: tuple[str, ...] = ("127.0.0.1", "::1")  # addresses or networks
+    # failed sign-ins in 15 minutes: per account from any address, per address overall
+    signin_failures_per_account: int = 10
+    signin_failures_per_address: int = 30
+    # reverse proxies whose X-Forwarded-For is believed (addresses or networks)
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def index_dir(self) -> Path:
@@ -100,4 +105,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         search_per_minute=int(toml.get("search_per_minute", 60)),
         costly_per_minute=int(toml.get("costly_per_minute", 10)),
         rate_limit_exempt=_strings(toml, "rate_limit_exempt", ["127.0.0.1", "::1"]),
+        signin_failures_per_account=int(toml.get("signin_failures_per_account", 10)),
+        signin_failures_per_address=int(toml.get("signin_failures_per_address", 30)),
+        trusted_proxies=_strings(toml, "trusted_proxies"),
     )

@@ -14,15 +14,17 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hemicycle.config import Settings, load_settings
-from hemicycle.web.auth import SigninLimiter
+from hemicycle.web.auth import signin_limiter
+from hemicycle.web.clients import networks
 from hemicycle.web.credentials import RefuseBadCredentials
 from hemicycle.web.csrf import CsrfGuard
 from hemicycle.web.errors import error_response
 from hemicycle.web.i18n import negotiate
 from hemicycle.web.limits import BodyLimit
-from hemicycle.web.ratelimit import RateLimit, limiter_for, networks
+from hemicycle.web.ratelimit import RateLimit, limiter_for
 
 ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.auth",
@@ -53,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.signin_limiter = SigninLimiter()
+    app.state.signin_limiter = signin_limiter(settings)
 
     # Middleware: each one added wraps those added before it (the last is outermost).
     app.add_middleware(CsrfGuard)  # reads the session, answers in the interface language
@@ -84,6 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.base_url.startswith("https"),
     )
+
+    if settings.trusted_proxies:  # outermost: everything inside sees the client's address
+        app.add_middleware(ProxyHeadersMiddleware,
+                           trusted_hosts=list(settings.trusted_proxies))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):

@@ -14,7 +14,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -22,9 +22,11 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from hemicycle.accounts import Account, authenticate, role_allows, session_account
+from hemicycle.web.clients import client_key
 
-SIGNIN_ATTEMPTS = 5
+SIGNIN_ATTEMPTS = 5  # per (address, name)
 SIGNIN_WINDOW_S = 300.0
+ACCOUNT_WINDOW_S = 900.0  # per account, per address: the counts are in Settings
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,13 @@ def _basic_user(request: Request, header: str) -> SignedIn | None:
         return None
     name, password = credentials
     limiter = request.app.state.signin_limiter
-    key = (request.client.host if request.client else "?", name)
-    if limiter.blocked(key):
+    address = request.client.host if request.client else "?"
+    if limiter.blocked(address, name):
         request.state.auth_failure = HTTPException(429, "too many failed sign-in attempts")
         return None
     found = authenticate(request.app.state.settings.database_url, name, password)
     if found is None:
-        limiter.failed(key)
+        limiter.failed(address, name)
         request.state.auth_failure = HTTPException(401, "wrong user name or password",
                                                    headers=challenge)
         return None
@@ -162,28 +164,56 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 
 
 class SigninLimiter:
-    """At most SIGNIN_ATTEMPTS failures per (address, name) in SIGNIN_WINDOW_S."""
+    """Failed sign-ins (form or HTTP Basic), limited three ways: per address and name
+    (``SIGNIN_ATTEMPTS`` in ``SIGNIN_WINDOW_S``), per account from any address (against
+    spraying one account from many addresses) and per address over every account
+    (against one address trying many accounts), each of the last two in ``window``
+    seconds. A blocked request is refused before its password is even checked. Addresses
+    are counted as ``client_key`` counts them (IPv6 per /64). The counts live in the
+    server process; at most ``max_keys`` of them are kept (the oldest go first)."""
 
-    def __init__(self, attempts: int = SIGNIN_ATTEMPTS, window: float = SIGNIN_WINDOW_S):
-        self.attempts = attempts
-        self.window = window
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+    def __init__(self, per_account: int = 10, per_address: int = 30,
+                 window: float = ACCOUNT_WINDOW_S, max_keys: int = 100_000) -> None:
+        self.limits = {"pair": (SIGNIN_ATTEMPTS, SIGNIN_WINDOW_S),
+                       "account": (per_account, window), "address": (per_address, window)}
+        self.max_keys = max_keys
+        self._failures: OrderedDict[tuple, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _prune(self, key: tuple[str, str], now: float) -> deque[float]:
-        q = self._failures[key]
-        while q and now - q[0] > self.window:
+    @staticmethod
+    def _keys(address: str, name: str) -> list[tuple]:
+        where = client_key(address) or address
+        return [("pair", where, name), ("account", name), ("address", where)]
+
+    def _recent(self, key: tuple, now: float) -> deque[float]:
+        window = self.limits[key[0]][1]
+        q = self._failures.pop(key, None) or deque()
+        while q and now - q[0] > window:
             q.popleft()
+        self._failures[key] = q  # most recently seen last
         return q
 
-    def blocked(self, key: tuple[str, str]) -> bool:
+    def blocked(self, address: str, name: str) -> bool:
+        now = time.monotonic()
         with self._lock:
-            return len(self._prune(key, time.monotonic())) >= self.attempts
+            return any(len(self._recent(key, now)) >= self.limits[key[0]][0]
+                       for key in self._keys(address, name))
 
-    def failed(self, key: tuple[str, str]) -> None:
+    def failed(self, address: str, name: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._prune(key, time.monotonic()).append(time.monotonic())
+            for key in self._keys(address, name):
+                self._recent(key, now).append(now)
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
 
-    def succeeded(self, key: tuple[str, str]) -> None:
+    def succeeded(self, address: str, name: str) -> None:
+        """Only the (address, name) count is forgiven: one good password must not wipe
+        out the traces of a spraying run."""
         with self._lock:
-            self._failures.pop(key, None)
+            self._failures.pop(self._keys(address, name)[0], None)
+
+
+def signin_limiter(settings) -> SigninLimiter:
+    return SigninLimiter(settings.signin_failures_per_account,
+                         settings.signin_failures_per_address)

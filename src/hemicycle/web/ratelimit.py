@@ -16,7 +16,6 @@ The counts live in the server process: with several workers each counts on its o
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import re
 import threading
@@ -29,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hemicycle.config import Settings
 from hemicycle.web.auth import current_user
+from hemicycle.web.clients import client_key
 from hemicycle.web.errors import error_response
 
 MAX_CLIENTS = 100_000  # buckets kept; the least recently seen go first
@@ -70,21 +70,6 @@ def rate_class(method: str, path: str, query: str) -> str | None:
     return None
 
 
-def client_key(host: str, exempt: tuple = ()) -> str | None:
-    """The address counted (IPv6 by /64); None for a client that is not counted."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return None
-    if any(address in network for network in exempt):
-        return None
-    if address.version == 6:
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
-
-
 class RateLimiter:
     """Token buckets per (kind, client): ``per_minute`` requests a minute, as a burst."""
 
@@ -119,11 +104,6 @@ class RateLimiter:
 def limiter_for(settings: Settings) -> RateLimiter:
     return RateLimiter({"search": settings.search_per_minute,
                         "costly": settings.costly_per_minute})
-
-
-def networks(texts: tuple[str, ...]) -> tuple:
-    """Addresses and networks (``10.0.0.0/8``) as ip_network objects."""
-    return tuple(ipaddress.ip_network(text, strict=False) for text in texts)
 
 
 class RateLimit:

@@ -26,16 +26,16 @@ def signin(request: Request, name: str = Form(...), password: str = Form(...),
            csrf: str = Form(""), next: str = Form("/")):
     check_csrf(request, csrf)
     limiter = request.app.state.signin_limiter
-    key = (request.client.host if request.client else "?", name)
-    if limiter.blocked(key):
+    address = request.client.host if request.client else "?"
+    if limiter.blocked(address, name):
         return render(request, "signin.html", {"next": _safe_next(next), "error": "auth.too_many"},
                       status_code=429)
     user = authenticate(request.app.state.settings.database_url, name, password)
     if user is None:
-        limiter.failed(key)
+        limiter.failed(address, name)
         return render(request, "signin.html", {"next": _safe_next(next), "error": "auth.failed"},
                       status_code=401)
-    limiter.succeeded(key)
+    limiter.succeeded(address, name)
     start_session(request, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
