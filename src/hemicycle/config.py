@@ -62,15 +62,17 @@ def _read_toml(data_dir: Path) -> dict:
 
 
 def _secret_key(data_dir: Path) -> str:
-    """A per-installation key, created once, so sessions survive restarts."""
+    """A per-installation key, created once (readable by its owner only, from the first
+    byte), so sessions survive restarts."""
     path = data_dir / "secret.key"
     if path.is_file():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(key)
-    os.chmod(tmp, 0o600)
+    tmp = path.with_name(f".secret.key.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
     os.replace(tmp, path)
     return key
 
@@ -85,7 +87,9 @@ def _strings(toml: dict, key: str, default: list[str] | None = None) -> tuple[st
 def load_settings(data_dir: str | Path | None = None) -> Settings:
     data = Path(data_dir or os.environ.get("HEMICYCLE_DATA") or "var").resolve()
     toml = _read_toml(data)
-    data.mkdir(parents=True, exist_ok=True)
+    if not data.exists():  # it holds the catalogue, the secret key and readers' addresses
+        data.parent.mkdir(parents=True, exist_ok=True)
+        data.mkdir(mode=0o700, exist_ok=True)
     url = (
         os.environ.get("HEMICYCLE_DATABASE_URL")
         or toml.get("database_url")

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -22,6 +24,7 @@ from hemicycle.web.clients import networks
 from hemicycle.web.credentials import RefuseBadCredentials
 from hemicycle.web.csrf import CsrfGuard
 from hemicycle.web.errors import error_response
+from hemicycle.web.headers import SecurityHeaders
 from hemicycle.web.i18n import negotiate
 from hemicycle.web.limits import BodyLimit
 from hemicycle.web.ratelimit import RateLimit, limiter_for
@@ -39,9 +42,12 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.usage",
     "hemicycle.web.routes.iiif",
     "hemicycle.web.routes.review",
+    "hemicycle.web.routes.api_docs",
 )
 
 log = logging.getLogger(__name__)
+NUMERIC_OUT_OF_RANGE = "22003"  # SQLSTATE (PostgreSQL; SQLite raises OverflowError)
+TOO_LARGE = "a number in the request is out of range"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Hemicycle API",
         description="Documents of deliberative bodies: search, records, files.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # routes/api_docs.py: the page with its own security policy
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -87,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.base_url.startswith("https"),
     )
 
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https"))
     if settings.trusted_proxies:  # outermost: everything inside sees the client's address
         app.add_middleware(ProxyHeadersMiddleware,
                            trusted_hosts=list(settings.trusted_proxies))
@@ -113,7 +120,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.exception("unhandled error on %s", request.url.path)
         return error_response(request, 500, "internal error; the administrator can see the log")
 
+    # a number from the request too large for the catalogue's integers: the client's error
+    @app.exception_handler(OverflowError)
+    async def number_too_large(request: Request, exc: OverflowError):
+        return error_response(request, 400, TOO_LARGE)
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError):
+        if getattr(exc.orig, "sqlstate", None) == NUMERIC_OUT_OF_RANGE:
+            return error_response(request, 400, TOO_LARGE)
+        return await server_error(request, exc)
+
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
+    answer_head(app)
     return app
+
+
+def answer_head(app: FastAPI) -> None:
+    """HEAD wherever GET is (FastAPI routes answer only the methods they name): the same
+    handler, unlisted in the API description; the server sends the headers only."""
+    routes = [r for name in ROUTE_MODULES for r in importlib.import_module(name).router.routes
+              if isinstance(r, APIRoute)]
+    has_head = {r.path for r in routes if "HEAD" in r.methods}
+    for route in routes:
+        if "GET" in route.methods and route.path not in has_head:
+            app.router.add_api_route(
+                route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
+                name=f"{route.name}_head", response_model=route.response_model,
+                response_class=route.response_class, status_code=route.status_code,
+                dependencies=route.dependencies)
+            has_head.add(route.path)

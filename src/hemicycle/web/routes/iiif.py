@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hemicycle.catalogue.models import Document, File
+from hemicycle.digitise.sources import MAX_PIXELS
 from hemicycle.interop import iiif_image, iiif_manifest
 from hemicycle.interop.iiif_image import ImageApiError
 from hemicycle.languages import CODES
@@ -68,7 +69,11 @@ def _page(request: Request, identifier: str,
     if page_id.page > len(sizes):
         raise ImageApiError(404, f"{identifier}: the file has {len(sizes)} page(s), "
                                  f"no page {page_id.page}")
-    return page_id, doc, file, sizes[page_id.page - 1]
+    width, height = sizes[page_id.page - 1]
+    if width * height > MAX_PIXELS:  # refused before any rendering is attempted
+        raise ImageApiError(400, f"{identifier}: a page of {width}x{height} pixels is over "
+                                 f"the limit of {MAX_PIXELS:,} pixels")
+    return page_id, doc, file, (width, height)
 
 
 def _etag(*parts: str) -> str:
