@@ -32,6 +32,7 @@ class Settings:
     # failed sign-ins in 15 minutes: per account from any address, per address overall
     signin_failures_per_account: int = 10
     signin_failures_per_address: int = 30
+    cache_max_age: int = 300  # seconds shared caches may keep public pages (web/caching.py)
     # reverse proxies whose X-Forwarded-For is believed (addresses or networks)
     trusted_proxies: tuple[str, ...] = ()
 
@@ -112,4 +113,5 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         signin_failures_per_account=int(toml.get("signin_failures_per_account", 10)),
         signin_failures_per_address=int(toml.get("signin_failures_per_address", 30)),
         trusted_proxies=_strings(toml, "trusted_proxies"),
+        cache_max_age=int(toml.get("cache_max_age", 300)),
     )

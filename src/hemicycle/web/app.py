@@ -20,6 +20,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hemicycle.config import Settings, load_settings
 from hemicycle.web.auth import signin_limiter
+from hemicycle.web.caching import HttpCaching
 from hemicycle.web.clients import networks
 from hemicycle.web.credentials import RefuseBadCredentials
 from hemicycle.web.csrf import CsrfGuard
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.base_url.startswith("https"),
     )
 
+    app.add_middleware(HttpCaching, max_age=settings.cache_max_age)
     app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https"))
     if settings.trusted_proxies:  # outermost: everything inside sees the client's address
         app.add_middleware(ProxyHeadersMiddleware,

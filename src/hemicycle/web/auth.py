@@ -144,6 +144,8 @@ def require_admin(request: Request) -> SignedIn:
 
 
 def csrf_token(request: Request) -> str:
+    """This browser's CSRF token, made (and kept in its session cookie) when first asked
+    for: only pages that show a form get one, so anonymous readers get no cookie."""
     if "session" not in request.scope:
         return ""
     token = request.session.get("csrf")
@@ -151,6 +153,22 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session["csrf"] = token
     return token
+
+
+class LazyCsrfToken:
+    """A page's ``csrf_token``: the token is made when a template writes it out (a form),
+    not for every page rendered."""
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+
+    def __str__(self) -> str:
+        return csrf_token(self.request)
+
+    __html__ = __str__  # for Jinja: a token needs no escaping
+
+    def __bool__(self) -> bool:
+        return "session" in self.request.scope
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from hemicycle.languages import BY_CODE, LANGUAGES, direction
-from hemicycle.web.auth import csrf_token, current_user, known_user
+from hemicycle.web.auth import LazyCsrfToken, current_user, known_user
 from hemicycle.web.i18n import translate
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -51,7 +51,7 @@ def page_context(request: Request, look_up_user: bool = True) -> dict[str, Any]:
         "dir": direction(lang),
         "t": t,
         "user": current_user(request) if look_up_user else known_user(request),
-        "csrf_token": csrf_token(request) if look_up_user else "",
+        "csrf_token": LazyCsrfToken(request) if look_up_user else "",
         "url_with": url_with,
     }
 

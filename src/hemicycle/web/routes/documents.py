@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from hemicycle.catalogue.db import session_scope
@@ -35,6 +35,7 @@ from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_fo
 from hemicycle.storage import StorageError, open_location
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
+from hemicycle.web.caching import last_modified
 from hemicycle.web.routes.review import can_review, review_context
 from hemicycle.web.routes.subjects import panel_context
 from hemicycle.web.routes.usage import record_download, record_investigation
@@ -178,7 +179,7 @@ def document_page(request: Request, uid: str):
     shown = doc.version(lang) or doc.version("en") or (versions[0] if versions else None)
     # staff review machine-suggested subjects on the page itself (the cataloguer in the loop)
     review = panel_context(request, doc) if current_user(request) else {}
-    return render(request, "documents/document.html", {
+    return last_modified(render(request, "documents/document.html", {
         **review,
         "doc": doc, "versions": versions, "shown": shown, "related_uids": related,
         "files_by_lang": {c: [f for f in doc.files if f.language == c] for c in CODES},
@@ -187,7 +188,7 @@ def document_page(request: Request, uid: str):
         "jsonld": document_jsonld(doc, request.app.state.settings.base_url),
         **_links(request, doc),
         **review_context(request, doc),
-    })
+    }), doc.updated_at)
 
 
 @router.get("/symbol/{symbol:path}", include_in_schema=False)
@@ -219,10 +220,11 @@ def download(request: Request, uid: str, language: str, fmt: str):
 # ---- API ----
 
 @router.get("/api/documents/{uid}", response_model=DocumentOut, tags=["documents"])
-def api_document(request: Request, uid: str) -> DocumentOut:
+def api_document(request: Request, uid: str, response: Response) -> DocumentOut:
     """One document: symbols, metadata, language versions and files."""
     doc, related = _load(request, uid)
     record_investigation(request, doc)
+    last_modified(response, doc.updated_at)
     return document_out(doc, related)
 
 
