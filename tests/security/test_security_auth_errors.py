@@ -67,6 +67,7 @@ def test_error_page_when_the_catalogue_is_down(staffed, path) -> None:
     broken.cookies.set("hemicycle_session", client.cookies.get("hemicycle_session"))
     reply = broken.get(path, headers={"Authorization": _basic(b"cat:wrong")})
     assert reply.status_code == 500
+    assert "default-src 'self'" in reply.headers["content-security-policy"]
     if path.startswith("/api"):
         assert reply.json()["error"]["status"] == 500
     else:

@@ -25,7 +25,7 @@ from hemicycle.web.clients import networks
 from hemicycle.web.credentials import RefuseBadCredentials
 from hemicycle.web.csrf import CsrfGuard
 from hemicycle.web.errors import error_response
-from hemicycle.web.headers import SecurityHeaders
+from hemicycle.web.headers import SecurityHeaders, with_security_headers
 from hemicycle.web.i18n import negotiate
 from hemicycle.web.limits import BodyLimit
 from hemicycle.web.ratelimit import RateLimit, limiter_for
@@ -120,7 +120,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
-        return error_response(request, 500, "internal error; the administrator can see the log")
+        return with_security_headers(
+            error_response(request, 500, "internal error; the administrator can see the log"),
+            https=settings.base_url.startswith("https"))
 
     # a number from the request too large for the catalogue's integers: the client's error
     @app.exception_handler(OverflowError)

@@ -30,6 +30,15 @@ HEADERS = {
 HSTS = "max-age=31536000"
 
 
+def with_security_headers(response, https: bool = False):
+    """``response`` with the headers set (for answers made outside the middleware: the
+    500 handler runs outermost, where no middleware sees its answer)."""
+    for name, value in {**HEADERS, **({"Strict-Transport-Security": HSTS} if https
+                                      else {})}.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 class SecurityHeaders:
     """ASGI middleware; outermost but for the proxy headers, so that every answer,
     errors and refusals included, carries the headers."""
