@@ -2,7 +2,10 @@
 
 Everything Hemicycle keeps lives under one data directory (default ``./var``,
 or ``HEMICYCLE_DATA``), so that every command finds the same catalogue, search
-index and storage root with no configuration at all.
+index and storage root with no configuration at all. Every other setting is read
+here too, as ``HEMICYCLE_<NAME>`` or ``<name>`` in the ``[hemicycle]`` section of
+``hemicycle.toml``: no other module reads the environment. The search index is each
+node's own (``HEMICYCLE_INDEX_DIR``): web nodes sharing one catalogue keep one replica each.
 """
 
 from __future__ import annotations
@@ -10,8 +13,17 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+DEFAULT_IIIF_CACHE_MB = 1024
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names it and where it came from."""
 
 
 @dataclass(frozen=True)
@@ -19,10 +31,22 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str = field(repr=False)
-    max_upload_bytes: int = 200 * 1024 * 1024  # a file upload (web/limits.py)
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # a file upload (web/limits.py)
     max_text_bytes: int = 10 * 1024 * 1024  # a text sent for subject suggestions
     max_body_bytes: int = 1024 * 1024  # any other request body
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = DEFAULT_BASE_URL
+    # how storage writes reach the disk: fsync (each file and folder), syncfs (once per
+    # OCFL version) or off (speed tests only); hemicycle.storage checks the value
+    fsync: str = "fsync"
+    iiif_cache_mb: int = DEFAULT_IIIF_CACHE_MB  # the IIIF page cache's size on disk
+    admin_email: str | None = None  # OAI-PMH Identify's adminEmail (default admin@<host>)
+    # where readers' addresses are resolved to country and city (hemicycle.usage.geo):
+    # "embedded" (the database the geoip2fast package ships: countries), "none", or
+    # the path of a MaxMind-format .mmdb file (relative paths: under the data dir)
+    geoip_database: str = "embedded"
+    # this node's search index (each web node keeps a replica of its own); default
+    # data_dir/index
+    search_index_dir: Path | None = None
     # SPARQL endpoints a federated query (SERVICE <IRI>) may call; none by default
     sparql_service_allow: tuple[str, ...] = ()
     # anonymous requests a minute per client address (0: no limit), see web/ratelimit.py
@@ -38,7 +62,7 @@ class Settings:
 
     @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        return self.search_index_dir or self.data_dir / "index"
 
     @property
     def storage_root(self) -> Path:
@@ -52,6 +76,10 @@ class Settings:
     def files_dir(self) -> Path:
         """Working copies of ingested files, addressed by checksum."""
         return self.data_dir / "files"
+
+    @property
+    def iiif_cache_bytes(self) -> int:
+        return self.iiif_cache_mb * 1024 * 1024
 
 
 def _read_toml(data_dir: Path) -> dict:
@@ -78,11 +106,42 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
-def _strings(toml: dict, key: str, default: list[str] | None = None) -> tuple[str, ...]:
-    value = toml.get(key, default or [])
+def _whole_number(value: object) -> int:
+    if isinstance(value, bool) or not str(value).strip().isdigit():
+        raise ValueError("not a whole number")
+    return int(str(value).strip())
+
+
+def _path(value: object) -> Path:
+    return Path(str(value)).expanduser().resolve()
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A list of strings in hemicycle.toml, or comma-separated in the environment."""
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"hemicycle.toml: {key}: expected a list of strings")
+        raise ValueError("not a list of strings")
     return tuple(value)
+
+
+def _setting(toml: dict, name: str, parse: Callable[[object], object] = str):
+    """``HEMICYCLE_<NAME>`` from the environment, else ``<name>`` from hemicycle.toml, else
+    None; an empty environment variable counts as unset."""
+    env = f"HEMICYCLE_{name.upper()}"
+    value, source = os.environ.get(env) or None, env
+    if value is None:
+        value, source = toml.get(name), f"hemicycle.toml: {name}"
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {value!r} is {exc}") from None
+
+
+def _or(value, default):
+    return default if value is None else value
 
 
 def load_settings(data_dir: str | Path | None = None) -> Settings:
@@ -91,27 +150,33 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     if not data.exists():  # it holds the catalogue, the secret key and readers' addresses
         data.parent.mkdir(parents=True, exist_ok=True)
         data.mkdir(mode=0o700, exist_ok=True)
-    url = (
-        os.environ.get("HEMICYCLE_DATABASE_URL")
-        or toml.get("database_url")
-        or f"sqlite:///{data / 'catalogue.sqlite3'}"
-    )
+
+    def number(name: str, default: int) -> int:
+        return _or(_setting(toml, name, _whole_number), default)
+
+    def strings(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return _or(_setting(toml, name, _strings), default)
+
     return Settings(
         data_dir=data,
-        database_url=url,
-        secret_key=os.environ.get("HEMICYCLE_SECRET_KEY") or toml.get("secret_key")
-        or _secret_key(data),
-        max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
-        max_text_bytes=int(toml.get("max_text_bytes", 10 * 1024 * 1024)),
-        max_body_bytes=int(toml.get("max_body_bytes", 1024 * 1024)),
-        base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
-        or "http://127.0.0.1:8000",
-        sparql_service_allow=_strings(toml, "sparql_service_allow"),
-        search_per_minute=int(toml.get("search_per_minute", 60)),
-        costly_per_minute=int(toml.get("costly_per_minute", 10)),
-        rate_limit_exempt=_strings(toml, "rate_limit_exempt", ["127.0.0.1", "::1"]),
-        signin_failures_per_account=int(toml.get("signin_failures_per_account", 10)),
-        signin_failures_per_address=int(toml.get("signin_failures_per_address", 30)),
-        trusted_proxies=_strings(toml, "trusted_proxies"),
-        cache_max_age=int(toml.get("cache_max_age", 300)),
+        database_url=_setting(toml, "database_url")
+        or f"sqlite:///{data / 'catalogue.sqlite3'}",
+        secret_key=_setting(toml, "secret_key") or _secret_key(data),
+        max_upload_bytes=number("max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES),
+        max_text_bytes=number("max_text_bytes", 10 * 1024 * 1024),
+        max_body_bytes=number("max_body_bytes", 1024 * 1024),
+        base_url=_setting(toml, "base_url") or DEFAULT_BASE_URL,
+        fsync=_setting(toml, "fsync") or "fsync",
+        iiif_cache_mb=number("iiif_cache_mb", DEFAULT_IIIF_CACHE_MB),
+        admin_email=_setting(toml, "admin_email"),
+        geoip_database=_setting(toml, "geoip_database") or "embedded",
+        search_index_dir=_setting(toml, "index_dir", _path),
+        sparql_service_allow=strings("sparql_service_allow"),
+        search_per_minute=number("search_per_minute", 60),
+        costly_per_minute=number("costly_per_minute", 10),
+        rate_limit_exempt=strings("rate_limit_exempt", ("127.0.0.1", "::1")),
+        signin_failures_per_account=number("signin_failures_per_account", 10),
+        signin_failures_per_address=number("signin_failures_per_address", 30),
+        trusted_proxies=strings("trusted_proxies"),
+        cache_max_age=number("cache_max_age", 300),
     )

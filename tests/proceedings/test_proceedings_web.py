@@ -14,7 +14,7 @@ from proceedings_helpers import ROLL_CALLS70, UNGDC, UNGDC_TEXTS, VOTES70, read_
 from typer.testing import CliRunner
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.proceedings import queries
 from hemicycle.proceedings.importers.ga import import_ga
 from hemicycle.proceedings.importers.gdc import GDCFiles, import_gdc
@@ -71,9 +71,9 @@ def test_record_page_tallies_table_chart_and_document_link(site):
     assert page.text.count('href="/votes/states/') == len(
         [v for v in votes]) + sum(1 for _ in re.finditer(r'v-X"', page.text))
     with session_scope(settings.database_url) as db:
-        from hemicycle.catalogue.queries import document_by_symbol
+        from hemicycle.catalogue.queries import find_document
 
-        uid = document_by_symbol(db, "A/RES/70/5").uid
+        uid = find_document(db, "A/RES/70/5").uid
     assert f'href="/documents/{uid}"' in page.text
     assert client.get("/votes/resolution/A/RES/70/5", follow_redirects=False).headers[
         "location"] == f"/votes/records/{rid}"
@@ -263,3 +263,18 @@ def test_cli_show_agreement_export_and_errors(site, monkeypatch, tmp_path):
                                 "--votes", str(VOTES70), "--voeten",
                                 str(settings.data_dir.parent / "nope.csv")])
     assert again.exit_code == 1 and "no such file" in again.output
+
+
+def test_speeches_name_the_state_in_the_interface_language(site):
+    _settings, client = site
+    found = client.get("/api/speeches?state=RUS&session=75&lang=ru").json()["speeches"]
+    assert found and all(s["state_name"] == "Российская Федерация" for s in found)
+    # the name of the day: a speech of 1950 was the Soviet Union's
+    older = client.get("/api/speeches?state=RUS&session=5&lang=fr").json()["speeches"]
+    assert older[0]["state_name"] == "Union des Républiques socialistes soviétiques"
+    page = client.get("/speeches?state=RUS&session=75&ui=zh").text
+    assert '<a href="/votes/states/RUS">俄罗斯联邦</a>' in page
+    shown = client.get(f"/speeches/{found[0]['id']}?ui=fr").text
+    assert "Fédération de Russie" in shown
+    rows = client.get("/api/speeches/export?format=json&state=RUS&session=75").json()
+    assert rows[0]["name_ar"] == "الاتحاد الروسي" and rows[0]["name_en"] == "Russian Federation"

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from hemicycle.config import Settings
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.search.index import catch_up
 
 TEXT = "The Security Council, recalling its previous resolutions on the situation, " * 20
 CAT = ("cat", "cataloguer-pw")
@@ -17,14 +18,16 @@ BOSS = ("boss", "administrator-pw")
 
 
 def publish_one(settings: Settings, tmp_path) -> str:
-    """One published resolution with an English text file; its uid."""
+    """One published resolution with an English text file, searchable; its uid."""
     path = tmp_path / "res-en.txt"
     path.write_text(TEXT, encoding="utf-8")
-    return save_document(settings, DocumentInput(
+    uid = save_document(settings, DocumentInput(
         symbols=["S/RES/2334 (2016)"], doc_type="resolution",
         versions={"en": VersionInput(title="Resolution 2334 (2016)", text=TEXT)},
         files=[FileInput("en", "txt", path)],
     )).uid
+    catch_up(settings)
+    return uid
 
 
 def form_token(html: str) -> str:

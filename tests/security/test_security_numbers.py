@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from security_helpers import publish_one
 
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 from hemicycle.proceedings.importers.ga import GAFiles, import_ga
 from hemicycle.web.app import ROUTE_MODULES, create_app
 

@@ -6,26 +6,36 @@ from typing import Annotated
 
 import typer
 
+from hemicycle.cli.common import fail, settings
 
-def register(app: typer.Typer) -> None:
-    @app.command("serve")
-    def serve(
-        host: Annotated[str, typer.Option()] = "127.0.0.1",
-        port: Annotated[int, typer.Option()] = 8000,
-        workers: Annotated[int, typer.Option()] = 1,
-    ) -> None:
-        """Serve the web interface and the API."""
-        import uvicorn
+verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 
-        print(f"Hemicycle is serving at http://{host}:{port}", flush=True)
-        uvicorn.run(
-            "hemicycle.web.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            # the app believes X-Forwarded-For from trusted_proxies only (web/clients.py);
-            # uvicorn's own handling would trust 127.0.0.1 before the app could say no
-            proxy_headers=False,
-        )
+
+@verbs.command("serve")
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option()] = 1,
+) -> None:
+    """Serve the web interface and the API."""
+    import uvicorn
+
+    from hemicycle.usage.geo import GeoDatabaseError, check_database
+
+    try:
+        source = check_database(settings())
+    except GeoDatabaseError as exc:
+        fail(f"geoip_database: {exc}")
+    print(f"Readers' places resolved with {source}", flush=True)
+    print(f"Hemicycle is serving at http://{host}:{port}", flush=True)
+    uvicorn.run(
+        "hemicycle.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        # the app believes X-Forwarded-For from trusted_proxies only (web/clients.py);
+        # uvicorn's own handling would trust 127.0.0.1 before the app could say no
+        proxy_headers=False,
+    )

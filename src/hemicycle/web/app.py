@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -19,6 +21,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hemicycle.config import Settings, load_settings
+from hemicycle.search.follower import Follower
+from hemicycle.usage.geo import resolver_for
 from hemicycle.web.auth import signin_limiter
 from hemicycle.web.caching import HttpCaching
 from hemicycle.web.clients import networks
@@ -53,7 +57,20 @@ TOO_LARGE = "a number in the request is out of range"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # this node's index follows the change log while the process serves: changes made
+        # by other processes and nodes become searchable here within a second or so
+        follower = Follower(settings)
+        follower.start()
+        try:
+            yield
+        finally:
+            follower.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Hemicycle API",
         description="Documents of deliberative bodies: search, records, files.",
         version="0.1.0",
@@ -63,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.signin_limiter = signin_limiter(settings)
+    # the readers' places: a database that cannot be read stops the start, here
+    app.state.geo = resolver_for(settings)
 
     # Middleware: each one added wraps those added before it (the last is outermost).
     app.add_middleware(CsrfGuard)  # reads the session, answers in the interface language
