@@ -89,12 +89,16 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or not path or path == ":memory:":
         yield
         return
-    with open(f"{path}.migrate-lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    # owner-only like the catalogue beside it
+    fd = os.open(f"{path}.migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def get_engine(url: str) -> Engine:
