@@ -32,6 +32,8 @@ demo-data: setup
 	$(BIN)/hemicycle ingest corpus/documents/unpc
 	$(BIN)/hemicycle ingest corpus/documents/ungdc
 	$(BIN)/hemicycle ingest corpus/documents/un-scans
+	# what an interrupted load leaves (objects without records): listed; --apply removes it
+	$(BIN)/hemicycle storage gc
 	$(BIN)/hemicycle votes import ga --roll-calls corpus/proceedings/unvotes/un_roll_calls.csv.gz --votes corpus/proceedings/unvotes/un_votes.csv.gz --issues corpus/proceedings/unvotes/un_roll_call_issues.csv --voeten corpus/proceedings/unvotes/voeten_UNVotesPublished_2016.csv.gz
 	$(BIN)/hemicycle votes import sc --records corpus/proceedings/cr-unsc/UNSC_Record-Table_2722.csv --voting corpus/proceedings/cr-unsc/UNSC_Record_Voting_2722.csv --years corpus/proceedings/cr-unsc/resolution_years.csv
 	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files
