@@ -72,10 +72,11 @@ def test_staff_answers_are_never_stored(site) -> None:
 
 
 def test_search_flood_gets_429_with_retry_after(staffed) -> None:
-    app = create_app(dataclasses.replace(staffed, search_per_minute=5))
+    # one a minute: the next token is a minute away, however slow a loaded machine makes
+    # the requests below
+    app = create_app(dataclasses.replace(staffed, search_per_minute=1))
     bot = TestClient(app, client=("198.51.100.23", 40000))
-    codes = [bot.get("/search", params={"q": f"council {i}"}).status_code for i in range(5)]
-    assert codes == [200] * 5
+    assert bot.get("/search", params={"q": "council 0"}).status_code == 200
     refused = bot.get("/api/search", params={"q": "council"})
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
     page = bot.get("/search", params={"q": "council"}, headers={"accept": "text/html"})
@@ -84,7 +85,8 @@ def test_search_flood_gets_429_with_retry_after(staffed) -> None:
     # the bot's neighbours, its document reading and staff are not held back
     reader = TestClient(app, client=("198.51.100.24", 40000))
     assert reader.get("/search", params={"q": "council"}).status_code == 200
-    assert bot.get(f"/documents/{_uid(reader)}").status_code == 200
+    uid = _uid(TestClient(app, client=("198.51.100.25", 40000)))
+    assert bot.get(f"/documents/{uid}").status_code == 200
     staff = TestClient(app, client=("198.51.100.23", 40001))
     sign_in(staff, *CAT)
     assert all(staff.get("/search", params={"q": "council"}).status_code == 200
