@@ -1,4 +1,4 @@
-"""``hemicycle user``: accounts for cataloguers and administrators.
+"""``hemicycle user``: accounts for cataloguers, administrators and knowledge-service staff.
 
 Every command that changes an account (a reset by ``add``, ``password``, ``role``,
 ``remove``) ends that user's sessions at once; ``signout`` ends them and nothing else.
@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from hemicycle.accounts import (
-    ROLES,
+    ALL_ROLES,
     AccountError,
     add_user,
     end_sessions,
@@ -42,7 +42,7 @@ def _apply(change: Callable[[], object], done: str) -> None:
 @app.command("add")
 def add(
     name: str,
-    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")] = "cataloguer",
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ALL_ROLES)}")] = "cataloguer",
     password: Password = None,
 ) -> None:
     """Create an account (or reset its password and role, ending its sessions)."""
@@ -66,7 +66,7 @@ def password_(name: str, password: Password = None) -> None:
 
 @app.command("role")
 def role_(name: str,
-          role: Annotated[str, typer.Argument(help=f"One of: {', '.join(ROLES)}")]) -> None:
+          role: Annotated[str, typer.Argument(help=f"One of: {', '.join(ALL_ROLES)}")]) -> None:
     """Change the role; the user's sessions end."""
     _apply(lambda: set_role(settings().database_url, name, role),
            f"{name} is now {role}; their sessions are ended")

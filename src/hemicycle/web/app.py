@@ -48,6 +48,12 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.iiif",
     "hemicycle.web.routes.review",
     "hemicycle.web.routes.api_docs",
+    "hemicycle.web.routes.knowledge",
+    "hemicycle.web.routes.guides",
+    "hemicycle.web.routes.faq",
+    "hemicycle.web.routes.ask",
+    "hemicycle.web.routes.memberstates",
+    "hemicycle.web.routes.training",
 )
 
 log = logging.getLogger(__name__)
