@@ -40,6 +40,8 @@ demo-data: setup
 	# published once they pass a cataloguer's checks; the others wait in the review queue
 	$(BIN)/hemicycle digitise corpus/documents/un-scans --batch un-scans
 	$(BIN)/hemicycle review publish --all-above 0.6 --checked --batch un-scans --by "demo: a cataloguer's checks"
+	# what an interrupted load leaves (objects without records): listed; --apply removes it
+	$(BIN)/hemicycle storage gc
 	$(BIN)/hemicycle votes import ga --roll-calls corpus/proceedings/unvotes/un_roll_calls.csv.gz --votes corpus/proceedings/unvotes/un_votes.csv.gz --issues corpus/proceedings/unvotes/un_roll_call_issues.csv --voeten corpus/proceedings/unvotes/voeten_UNVotesPublished_2016.csv.gz
 	$(BIN)/hemicycle votes import sc --records corpus/proceedings/cr-unsc/UNSC_Record-Table_2722.csv --voting corpus/proceedings/cr-unsc/UNSC_Record_Voting_2722.csv --years corpus/proceedings/cr-unsc/resolution_years.csv
 	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files

@@ -34,7 +34,9 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str = field(repr=False)
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES  # a file upload (web/limits.py)
+    max_text_bytes: int = 10 * 1024 * 1024  # a text sent for subject suggestions
+    max_body_bytes: int = 1024 * 1024  # any other request body
     base_url: str = DEFAULT_BASE_URL
     # how storage writes reach the disk: fsync (each file and folder), syncfs (once per
     # OCFL version) or off (speed tests only); hemicycle.storage checks the value
@@ -55,6 +57,18 @@ class Settings:
     # this node's search index (each web node keeps a replica of its own); default
     # data_dir/index
     search_index_dir: Path | None = None
+    # SPARQL endpoints a federated query (SERVICE <IRI>) may call; none by default
+    sparql_service_allow: tuple[str, ...] = ()
+    # anonymous requests a minute per client address (0: no limit), see web/ratelimit.py
+    search_per_minute: int = 60
+    costly_per_minute: int = 10
+    rate_limit_exempt: tuple[str, ...] = ("127.0.0.1", "::1")  # addresses or networks
+    # failed sign-ins in 15 minutes: per account from any address, per address overall
+    signin_failures_per_account: int = 10
+    signin_failures_per_address: int = 30
+    cache_max_age: int = 300  # seconds shared caches may keep public pages (web/caching.py)
+    # reverse proxies whose X-Forwarded-For is believed (addresses or networks)
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def index_dir(self) -> Path:
@@ -87,15 +101,17 @@ def _read_toml(data_dir: Path) -> dict:
 
 
 def _secret_key(data_dir: Path) -> str:
-    """A per-installation key, created once, so sessions survive restarts."""
+    """A per-installation key, created once (readable by its owner only, from the first
+    byte), so sessions survive restarts."""
     path = data_dir / "secret.key"
     if path.is_file():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(key)
-    os.chmod(tmp, 0o600)
+    tmp = path.with_name(f".secret.key.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
     os.replace(tmp, path)
     return key
 
@@ -115,6 +131,15 @@ def _path(value: object) -> Path:
     return Path(str(value)).expanduser().resolve()
 
 
+def _strings(value: object) -> tuple[str, ...]:
+    """A list of strings in hemicycle.toml, or comma-separated in the environment."""
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("not a list of strings")
+    return tuple(value)
+
+
 def _setting(toml: dict, name: str, parse: Callable[[object], object] = str):
     """``HEMICYCLE_<NAME>`` from the environment, else ``<name>`` from hemicycle.toml, else
     None; an empty environment variable counts as unset."""
@@ -130,24 +155,37 @@ def _setting(toml: dict, name: str, parse: Callable[[object], object] = str):
         raise ConfigError(f"{source}: {value!r} is {exc}") from None
 
 
+def _or(value, default):
+    return default if value is None else value
+
+
 def load_settings(data_dir: str | Path | None = None) -> Settings:
     data = Path(data_dir or os.environ.get("HEMICYCLE_DATA") or "var").resolve()
     toml = _read_toml(data)
-    data.mkdir(parents=True, exist_ok=True)
-    max_upload = _setting(toml, "max_upload_bytes", _whole_number)
-    iiif_cache_mb = _setting(toml, "iiif_cache_mb", _whole_number)
+    if not data.exists():  # it holds the catalogue, the secret key and readers' addresses
+        data.parent.mkdir(parents=True, exist_ok=True)
+        data.mkdir(mode=0o700, exist_ok=True)
     exact_up_to = _setting(toml, "search_exact_up_to", _whole_number)
     inquiry_days = _setting(toml, "inquiry_retention_days", _days)
     training_days = _setting(toml, "training_retention_days", _days)
+
+    def number(name: str, default: int) -> int:
+        return _or(_setting(toml, name, _whole_number), default)
+
+    def strings(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return _or(_setting(toml, name, _strings), default)
+
     return Settings(
         data_dir=data,
         database_url=_setting(toml, "database_url")
         or f"sqlite:///{data / 'catalogue.sqlite3'}",
         secret_key=_setting(toml, "secret_key") or _secret_key(data),
-        max_upload_bytes=DEFAULT_MAX_UPLOAD_BYTES if max_upload is None else max_upload,
+        max_upload_bytes=number("max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES),
+        max_text_bytes=number("max_text_bytes", 10 * 1024 * 1024),
+        max_body_bytes=number("max_body_bytes", 1024 * 1024),
         base_url=_setting(toml, "base_url") or DEFAULT_BASE_URL,
         fsync=_setting(toml, "fsync") or "fsync",
-        iiif_cache_mb=DEFAULT_IIIF_CACHE_MB if iiif_cache_mb is None else iiif_cache_mb,
+        iiif_cache_mb=number("iiif_cache_mb", DEFAULT_IIIF_CACHE_MB),
         admin_email=_setting(toml, "admin_email"),
         search_exact_up_to=(DEFAULT_SEARCH_EXACT_UP_TO if exact_up_to is None
                             else max(1, exact_up_to)),
@@ -157,4 +195,12 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         training_retention_days=DEFAULT_TRAINING_RETENTION_DAYS if training_days is None
         else training_days,
         search_index_dir=_setting(toml, "index_dir", _path),
+        sparql_service_allow=strings("sparql_service_allow"),
+        search_per_minute=number("search_per_minute", 60),
+        costly_per_minute=number("costly_per_minute", 10),
+        rate_limit_exempt=strings("rate_limit_exempt", ("127.0.0.1", "::1")),
+        signin_failures_per_account=number("signin_failures_per_account", 10),
+        signin_failures_per_address=number("signin_failures_per_address", 30),
+        trusted_proxies=strings("trusted_proxies"),
+        cache_max_age=number("cache_max_age", 300),
     )

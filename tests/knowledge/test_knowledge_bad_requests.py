@@ -179,8 +179,10 @@ def test_training_people_refusals(editor, settings):
     assert odd.status_code == 400 and "12345" in odd.text
     assert client.post("/knowledge/training/intro/people", data={
         "action": "dance", "csrf": csrf}).status_code == 400
+    # this client holds a staff session cookie: every write it sends carries the token
     assert client.post("/training/ghost/register", data={
-        "name": "A", "email": "a@b.example", "audience": "public"}).status_code == 404
+        "name": "A", "email": "a@b.example", "audience": "public",
+        "csrf": csrf}).status_code == 404
     assert _changes(settings) == before
 
 

@@ -61,10 +61,13 @@ def test_api_suggest_and_its_errors(site):
 
 def test_api_eval_and_train_need_valid_corpus_and_rights(site, tmp_path: Path):
     corpus = f"Oil spills at sea\t<{OIL}>\nMarine pollution by oil spills\t<{OIL}>\n"
+    # evaluation is costly: cataloguers only (issue 15)
+    assert site.post("/api/subjects/unbis13/eval", data={"lang": "en"},
+                     files={"corpus": ("c.tsv", corpus.encode())}).status_code == 401
     scores = site.post("/api/subjects/unbis13/eval", data={"lang": "en"},
-                       files={"corpus": ("c.tsv", corpus.encode())})
+                       files={"corpus": ("c.tsv", corpus.encode())}, auth=("cat", "cataloguer-pw"))
     assert scores.status_code == 200 and scores.json()["P@1"] == 1.0
-    broken = site.post("/api/subjects/unbis13/eval",
+    broken = site.post("/api/subjects/unbis13/eval", auth=("cat", "cataloguer-pw"),
                        files={"corpus": ("c.tsv", b"no tab\n")})
     assert broken.status_code == 400 and "line 1" in broken.json()["error"]["detail"]
     assert site.post("/api/subjects/unbis13/train", data={"backend": "tfidf"}).status_code == 401

@@ -230,6 +230,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))  # cataloguer | admin
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # a session cookie carries the version it was made at; bumping it ends them all
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Job(Base):

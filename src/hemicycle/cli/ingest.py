@@ -12,8 +12,28 @@ from hemicycle.cli.common import console, fail, progress_bar, settings
 from hemicycle.ingest.manifest import ManifestError
 from hemicycle.ingest.run import ingest_folder
 from hemicycle.search.index import catch_up
+from hemicycle.storage.leftovers import (
+    WritesInProgress,
+    clear_leftovers,
+    find_leftovers,
+    no_writes,
+)
 
 verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
+
+
+def _clear_leftovers(s) -> None:
+    """What an interrupted run left (objects stored without their records, staging
+    directories) goes before a rerun stores the same files again; skipped while another
+    write is in flight (``hemicycle storage gc`` then, later)."""
+    try:
+        with no_writes(s):
+            left = find_leftovers(s)
+            clear_leftovers(s, left)
+    except WritesInProgress:
+        return
+    if left:
+        console.print(f"removed {len(left)} leftovers of an interrupted write", highlight=False)
 
 
 @verbs.command("ingest")
@@ -29,6 +49,7 @@ def ingest(
     if not path.exists():
         fail(f"{path}: no such file or folder")
     s = settings()
+    _clear_leftovers(s)
     started = time.monotonic()
     with progress_bar() as progress:
         task = progress.add_task(f"ingest {path.name}", total=None, rate="")

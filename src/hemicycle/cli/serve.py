@@ -35,4 +35,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        # the app believes X-Forwarded-For from trusted_proxies only (web/clients.py);
+        # uvicorn's own handling would trust 127.0.0.1 before the app could say no
+        proxy_headers=False,
     )

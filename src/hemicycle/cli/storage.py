@@ -68,8 +68,59 @@ def validate(
         typer.echo(f"{verdict} {report.kind} {target} ({report.valid_objects}/"
                    f"{report.objects} objects valid, {len(report.error_codes)} error codes, "
                    f"{len(report.warning_codes)} warning codes)")
-    if not report.valid:
+    left = _report_leftovers() if target.resolve() == settings().storage_root.resolve() else []
+    if not report.valid or left:
         raise typer.Exit(1)
+
+
+def _report_leftovers() -> list:
+    """Print what interrupted writes left in the configured root (to stderr); the list."""
+    from hemicycle.storage.leftovers import WritesInProgress, find_leftovers, no_writes
+
+    try:
+        with no_writes(settings()):
+            left = find_leftovers(settings())
+    except WritesInProgress as exc:
+        console.print(f"[yellow]leftovers not checked:[/] {exc}", highlight=False)
+        return []
+    for x in left:
+        console.print(f"[red]leftover[/] {x}", highlight=False)
+    if left:
+        console.print(f"{len(left)} leftovers of interrupted writes: `hemicycle storage gc` "
+                      "lists them, `hemicycle storage gc --apply` removes them", highlight=False)
+    return left
+
+
+@app.command("gc")
+def gc(
+    apply: Annotated[bool, typer.Option("--apply", help="Remove them (by default only "
+                                        "list them).")] = False,
+) -> None:
+    """Find what interrupted writes left: objects no record refers to (and their PREMIS
+    events), staging directories. A dry run unless --apply."""
+    from hemicycle.storage.leftovers import (
+        WritesInProgress,
+        clear_leftovers,
+        find_leftovers,
+        no_writes,
+    )
+
+    s = settings()
+    try:
+        with no_writes(s):
+            left = find_leftovers(s)
+            for x in left:
+                typer.echo(f"{'removed' if apply else 'would remove'} {x}")
+            if apply:
+                clear_leftovers(s, left)
+    except WritesInProgress as exc:
+        fail(str(exc))
+    if not left:
+        typer.echo("nothing left by interrupted writes")
+    elif not apply:
+        typer.echo(f"{len(left)} leftovers; nothing removed (dry run): rerun with --apply")
+    else:
+        typer.echo(f"{len(left)} leftovers removed")
 
 
 @app.command("purge")
@@ -125,7 +176,8 @@ def audit(
         typer.echo(f"{result.objects} objects, {result.files} files, {result.bytes} bytes "
                    f"checked{' (resumed)' if result.resumed else ''}; "
                    f"{len(result.problems)} problems")
-    if result.problems:
+    left = _report_leftovers()
+    if result.problems or left:
         raise typer.Exit(1)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hemicycle.catalogue.queries import lookup_key
+from hemicycle.characters import ControlCharacter, check_metadata, clean_text
 from hemicycle.documents.inputs import (
     DISTRIBUTIONS,
     STATUSES,
@@ -51,8 +52,50 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+def _metadata_values(doc: DocumentInput) -> list[tuple[str, object]]:
+    """(field, value) for every piece of text metadata of ``doc``: what a control
+    character must not reach (``hemicycle.characters``)."""
+    values: list[tuple[str, object]] = [("symbol", s) for s in doc.symbols]
+    values += [("identifier", doc.identifier), ("doc_type", doc.doc_type),
+               ("source", doc.source), ("body", doc.body), ("session", doc.session)]
+    values += [(f"title ({lang})", v.title) for lang, v in doc.versions.items()]
+    for a in doc.agenda_items:
+        values += [("agenda symbol", a.agenda_symbol), ("agenda item", a.item_number),
+                   ("agenda title", a.title), ("agenda subject", a.subject)]
+    for s in doc.subjects:
+        values += [("subject", s.concept), ("subject", s.label)]
+    values += [("related", symbol) for symbol, _ in doc.related]
+    values += [("extra", value) for value in _strings_in(doc.extra)]
+    return values
+
+
+def _strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings_in(k) + _strings_in(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings_in(v)]
+    return []
+
+
+def check_characters(doc: DocumentInput) -> None:
+    """Refuse metadata with a control character (RecordError naming the field and the
+    character); take them out of the full texts, in place (they come from files and OCR,
+    where a form feed is a page break)."""
+    for name, value in _metadata_values(doc):
+        try:
+            check_metadata(value if isinstance(value, str) else None)
+        except ControlCharacter as exc:
+            raise RecordError(name, str(exc)) from None
+    for version in doc.versions.values():
+        version.text = clean_text(version.text)
+
+
 def check_input(doc: DocumentInput) -> CheckedInput:
-    """Validate ``doc`` without touching anything; raise RecordError naming the field."""
+    """Validate ``doc`` without touching the catalogue or storage (its full texts lose
+    their control characters); raise RecordError naming the field."""
+    check_characters(doc)
     if doc.status not in STATUSES:
         raise RecordError("status", f"{doc.status!r} is not one of {', '.join(STATUSES)}")
     if doc.distribution and doc.distribution not in DISTRIBUTIONS:
@@ -86,6 +129,8 @@ def check_input(doc: DocumentInput) -> CheckedInput:
         if not path.is_file():
             raise RecordError("file", f"{path} does not exist or is not a file")
         size, digest = file_digest(path)
+        if size == 0:
+            raise RecordError("file", f"{f.filename or path.name} is empty (0 bytes)")
         files.append((FileInput(lang, f.format.lower(), path, f.filename or path.name,
                                 f.media_type), size, digest))
     related = []

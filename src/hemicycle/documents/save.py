@@ -40,6 +40,7 @@ from hemicycle.documents.check import CheckedInput, check_input
 from hemicycle.documents.inputs import DocumentInput, RecordError, SaveResult
 from hemicycle.documents.merge import NewDocument, logical_path, merge_input, new_document
 from hemicycle.storage import StorageError, store_batch
+from hemicycle.storage.leftovers import record_message, writing
 from hemicycle.storage.objects import StoreItem
 
 Outcome = SaveResult | ValueError  # ValueError: RecordError, DocumentConflict, UnknownLanguage
@@ -76,8 +77,9 @@ def save_batch(settings: Settings, inputs: list[DocumentInput], replace: bool = 
     start = 0
     while start < len(inputs):
         batch = _Round.plan(settings, checked, start, len(inputs))
-        batch.store(settings, outcomes)
-        batch.write(settings, inputs, replace, outcomes, on_commit)
+        with writing(settings):  # bytes stored and not yet recorded are no leftovers
+            batch.store(settings, outcomes)
+            batch.write(settings, inputs, replace, outcomes, on_commit)
         start = batch.end
     return outcomes  # type: ignore[return-value]
 
@@ -120,7 +122,7 @@ class _Round:
         """The files first: a crash after this leaves stored bytes and no record, never a
         record without its bytes. An input whose files storage refuses is rejected."""
         items = {i: StoreItem(uid, {logical_path(f): f.path for f, _, _ in self.checked[i].files},
-                              message=f"ingest {self.checked[i].primary}",
+                              message=record_message(self.checked[i].primary),
                               digests={logical_path(f): digest
                                        for f, _, digest in self.checked[i].files})
                  for i, uid in self.targets.items() if self.checked[i].files}

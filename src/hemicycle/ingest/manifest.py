@@ -7,7 +7,6 @@ A bad row is reported with file, line, field and reason; the others go on.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -20,14 +19,18 @@ from hemicycle.documents import (
     AgendaInput,
     DocumentInput,
     FileInput,
+    RecordError,
     SubjectInput,
     VersionInput,
 )
+from hemicycle.documents.check import check_characters
+from hemicycle.ingest.csv_rows import ERROR, HeaderError, csv_rows
 from hemicycle.ingest.text import TextError, extract_text
 from hemicycle.languages import UnknownLanguage, normalise_language
 from hemicycle.symbols import SymbolError, parse_symbol, symbol_key
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl", "manifest.json")
+REQUIRED_COLUMNS = (("symbol", "identifier"), ("language",))
 LIST_SEPARATOR = ";"
 KNOWN_FIELDS = {
     "symbol", "language", "file", "title", "text", "doc_type", "date", "action_date",
@@ -76,16 +79,10 @@ def read_rows(manifest: Path) -> Iterator[tuple[int, dict]]:
     suffix = manifest.suffix.lower()
     try:
         if suffix == ".csv":
-            with manifest.open(newline="", encoding="utf-8-sig") as fh:
-                reader = csv.DictReader(fh)
-                if not reader.fieldnames or "symbol" not in reader.fieldnames and (
-                        "identifier" not in reader.fieldnames):
-                    raise ManifestError(f"{manifest}:1: header must name a 'symbol' column")
-                for row in reader:
-                    if None in row:
-                        yield reader.line_num, {"__error__": "more values than header columns"}
-                        continue
-                    yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+            try:
+                yield from csv_rows(manifest, REQUIRED_COLUMNS)
+            except HeaderError as exc:
+                raise ManifestError(f"{manifest}:1: header: {exc}") from None
         elif suffix in (".jsonl", ".json"):
             with manifest.open(encoding="utf-8") as fh:
                 for number, line in enumerate(fh, 1):
@@ -94,10 +91,10 @@ def read_rows(manifest: Path) -> Iterator[tuple[int, dict]]:
                     try:
                         row = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        yield number, {"__error__": f"not JSON ({exc.msg} at column {exc.colno})"}
+                        yield number, {ERROR: f"not JSON ({exc.msg} at column {exc.colno})"}
                         continue
                     if not isinstance(row, dict):
-                        yield number, {"__error__": "a line must be a JSON object"}
+                        yield number, {ERROR: "a line must be a JSON object"}
                         continue
                     yield number, row
         else:
@@ -131,8 +128,8 @@ class RowProblem(ValueError):
 
 
 def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
-    if "__error__" in row:
-        raise RowProblem("row", row["__error__"])
+    if ERROR in row:
+        raise RowProblem("row", row[ERROR])
     unknown = set(row) - KNOWN_FIELDS
     if unknown:
         raise RowProblem(sorted(unknown)[0], "unknown column")
@@ -146,6 +143,8 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
             keys.append(parse_symbol(s).key)
         except SymbolError as exc:
             raise RowProblem("symbol", f"{s!r} is not a document symbol ({exc})") from None
+    if not str(row.get("language") or "").strip():
+        raise RowProblem("language", "missing")
     try:
         lang = normalise_language(str(row.get("language") or ""))
     except UnknownLanguage as exc:
@@ -159,8 +158,11 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
         if rel.is_absolute() or ".." in rel.parts:
             raise RowProblem("file", f"{rel} must be a relative path inside the manifest's folder")
         path = base / rel
+        _refuse_links(base, rel)
         if not path.is_file():
             raise RowProblem("file", f"{rel} does not exist")
+        if path.stat().st_size == 0:
+            raise RowProblem("file", f"{rel} is empty (0 bytes)")
         try:
             extracted, fmt = extract_text(path)
         except TextError as exc:
@@ -222,8 +224,23 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
         session=str(row["session"]) if row.get("session") not in (None, "") else None,
         year=year,
     )
+    try:
+        check_characters(data)  # here too, to name this row rather than its document's first
+    except RecordError as exc:
+        raise RowProblem(exc.field, exc.reason) from None
     key = keys[0] if keys else lookup_key(identifier)
     return key, data
+
+
+def _refuse_links(base: Path, rel: Path) -> None:
+    """A symbolic link anywhere on the way from the manifest's folder to the file is
+    refused: it could reach any file the loader may read."""
+    here = base
+    for part in rel.parts:
+        here = here / part
+        if here.is_symlink():
+            shown = here.relative_to(base)
+            raise RowProblem("file", f"{shown} is a symbolic link; give the file itself")
 
 
 _SCALARS = ("doc_type", "distribution", "publication_date", "action_date", "source", "body",

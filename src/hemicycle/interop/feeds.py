@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
+from hemicycle.characters import xml_text
 from hemicycle.config import Settings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -25,7 +26,7 @@ def _stamp(value: dt.datetime) -> str:
 def _el(parent, name: str, text: str | None = None, **attrs: str):
     el = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}", **attrs)
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from pymarc import Field, Record
 
 from hemicycle.catalogue.models import Document
+from hemicycle.characters import xml_text
 from hemicycle.languages import CODES
 from hemicycle.marc21.records import (
     FROM_MARC_LANGUAGE,
@@ -111,6 +112,8 @@ def document_to_record(document: Document) -> Record:
         fields.append(datafield("993", (indicator or " ") + " ", pairs))
     for field in fields:
         if field is not None:
+            # neither MARC (whose delimiters they are) nor XML holds control characters
+            field.subfields = [s._replace(value=xml_text(s.value)) for s in field.subfields]
             record.add_field(field)
     return record
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import UNPUBLISHED, Document
+from hemicycle.characters import xml_text
 from hemicycle.config import Settings
 from hemicycle.interop import dublin_core, marc
 from hemicycle.interop.oai_tokens import PageToken, TokenError, decode_token, encode_token
@@ -85,7 +86,7 @@ def _render_oai_dc(document: Document, settings: Settings) -> etree._Element:
     root.set(XSI_LOC, f"{dublin_core.OAI_DC_NS} {dublin_core.OAI_DC_SCHEMA}")
     for element in dublin_core.dc_elements(document, settings.base_url):
         el = etree.SubElement(root, f"{{{dublin_core.DC_NS}}}{element.name}")
-        el.text = element.value
+        el.text = xml_text(element.value)
         if element.language:
             el.set("{http://www.w3.org/XML/1998/namespace}lang", element.language)
     return root
@@ -295,7 +296,7 @@ def _envelope(settings: Settings, request: OAIRequest | None) -> etree._Element:
 def _sub(parent: etree._Element, name: str, text: str | None = None, **attrs: str):
     el = etree.SubElement(parent, f"{{{OAI_NS}}}{name}", **attrs)
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 

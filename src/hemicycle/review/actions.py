@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from hemicycle.catalogue.changes import record_changes
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, DocumentSymbol, LanguageVersion
+from hemicycle.characters import check_metadata
 from hemicycle.config import Settings
 from hemicycle.documents import DocumentInput, RecordError, check_input
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
@@ -178,6 +179,7 @@ def normalise_changes(name: str, changes: dict) -> dict:
                 out[key] = normalise_language(_text(value))
             elif key in ("title", "doc_type"):
                 out[key] = _text(value)
+                check_metadata(out[key])  # a ControlCharacter is a ValueError
                 if key == "doc_type" and out[key] and len(out[key]) > 40:
                     raise ValueError("at most 40 characters")
             else:

@@ -350,7 +350,7 @@ def _filter_query(schema: tantivy.Schema, name: str, values: list[str]) -> tanti
     if name == "year":
         years = []
         for value in values:
-            if not str(value).strip().isdigit():
+            if not str(value).strip().isdigit() or len(str(value).strip()) > 4:
                 raise QueryError(f"filter year={value!r} is not a year")
             years.append(int(value))
         return tantivy.Query.term_set_query(schema, "year", years)

@@ -150,7 +150,26 @@ def check_bag(path: Path) -> tuple[bagit.Bag, list[str]]:
         full = path / rel
         if not full.is_file():
             raise BagRefused(f"{rel} is not a regular file")
+    _every_file_in_every_manifest(bag)
     return bag, warnings
+
+
+def _every_file_in_every_manifest(bag: bagit.Bag) -> None:
+    """RFC 8493 §3: every payload file is listed in every payload manifest.
+    bagit-python checks only that each file is in at least one of them."""
+    def nfc(name: str) -> str:
+        return unicodedata.normalize("NFC", name)
+
+    listed: dict[str, set[str]] = {}
+    for name, digests in bag.entries.items():
+        for algorithm in digests:
+            listed.setdefault(algorithm, set()).add(nfc(name))
+    for manifest in sorted(Path(f).name for f in bag.manifest_files()):
+        names = listed.get(manifest[len("manifest-"):-len(".txt")], set())
+        for rel in sorted(bag.payload_files()):
+            if nfc(rel) not in names:
+                raise BagRefused(f"{rel} is missing from {manifest}: every payload file must "
+                                 "be listed in every payload manifest (RFC 8493, section 3)")
 
 
 def import_bag(settings: Settings, path: Path, *, object_id: str | None = None,

@@ -471,6 +471,11 @@ class OcflRoot:
             stage.mkdir(parents=True)
         return stage
 
+    def recover(self, identifier: str) -> None:
+        """Finish or undo what a crashed writer left for this object (storage gc)."""
+        with self._locked(_key(identifier)):
+            self._recover(identifier)
+
     def _recover(self, identifier: str) -> None:
         """Finish or undo what a crashed writer left for this object (lock held)."""
         stage = self.workspace / "stage" / _key(identifier)

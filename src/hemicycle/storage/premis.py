@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from hemicycle.catalogue.db import session_scope
+from hemicycle.characters import xml_text
 from hemicycle.config import Settings
 from hemicycle.storage.models import EVENT_TYPES, OUTCOMES, StorageEvent
 
@@ -194,7 +195,7 @@ def events_for(settings: Settings, object_id: str) -> list[Event]:
 def _sub(parent, tag: str, text: str | None = None, **attrs):
     el = etree.SubElement(parent, f"{{{PREMIS_NS}}}{tag}", **attrs)
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 

@@ -6,9 +6,14 @@ read-only, so a query that runs too long is killed (time limit) and one that tri
 update cannot (and is refused before it runs). Results are capped.
 
 The child processes are long-lived (a small pool per server process, started lazily) so
-a query does not pay for starting Python and pyoxigraph. Each worker serves one query at
-a time over its pipes; one that overruns the time limit or dies is replaced. Frames both
-ways: ``sparql_worker.HEADER`` (header length, body length), a JSON header, the body.
+a query does not pay for starting Python and pyoxigraph. They have no network
+(``offline.py``): no query can make the server fetch a URL. Federated queries (SERVICE)
+are refused, unless every endpoint they call is in the administrator's allow-list; those
+alone run in a second pool whose workers keep the network (``sparql_network.py``).
+
+Each worker serves one query at a time over its pipes; one that overruns the time limit
+or dies is replaced. Frames both ways: ``sparql_worker.HEADER`` (header length, body
+length), a JSON header, the body.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -34,6 +40,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
 from hemicycle.thesaurus.export import ox_triples, vocab_triples
 from hemicycle.thesaurus.models import Vocabulary
+from hemicycle.thesaurus.sparql_network import FederationRefused, federated_endpoints
 from hemicycle.thesaurus.sparql_worker import ACK, HEADER
 
 TIME_LIMIT_S = 10.0
@@ -44,6 +51,7 @@ START_LIMIT_S = 60.0  # for a fresh worker to import pyoxigraph and say it is re
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b\s*(DATA|WHERE|"
                      r"GRAPH|SILENT|DEFAULT|NAMED|ALL|<|\{)", re.IGNORECASE)
 _build_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 class SparqlError(ValueError):
@@ -122,10 +130,12 @@ class _NeverReceived(_WorkerGone):
 class _Worker:
     """One long-lived ``sparql_worker --serve`` process and its pipes."""
 
-    def __init__(self) -> None:
+    def __init__(self, network: bool = False) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "hemicycle.thesaurus.sparql_worker", "--serve",
-             str(os.getpid())], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+             str(os.getpid()), *(["--network"] if network else [])],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+        self.network = network
         self.ready = False
         self.running = False  # a query acknowledged and not answered yet
 
@@ -168,6 +178,8 @@ class _Worker:
             self.ready = header.get("ready") == self.pid
             if not self.ready:
                 raise _NeverReceived
+            if not self.network and not header.get("offline"):
+                _warn_not_offline()
 
     def ask(self, request: dict, time_limit: float) -> tuple[dict, bytes]:
         head = json.dumps(request).encode()
@@ -206,11 +218,22 @@ class _Worker:
                 pass
 
 
+_warned: list[bool] = []
+
+
+def _warn_not_offline() -> None:
+    if not _warned:
+        _warned.append(True)
+        log.warning("SPARQL workers run with network access: this kernel or CPU does not "
+                    "let them drop it (seccomp); SERVICE queries are still refused")
+
+
 class _Pool:
     """Up to ``size`` workers; idle ones are reused last-in first-out (warmest first)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, network: bool = False) -> None:
         self.size = size
+        self.network = network
         self.idle: list[_Worker] = []
         self.busy: set[_Worker] = set()
         self.count = 0  # idle + busy (and starting)
@@ -233,7 +256,7 @@ class _Pool:
             if worker is not None:
                 worker.stop(kill=True)  # died while idle: a fresh one takes its place
             try:
-                worker = _Worker()
+                worker = _Worker(self.network)
             except OSError as exc:
                 with self.cond:
                     self.count -= 1
@@ -265,25 +288,28 @@ class _Pool:
             worker.stop()
 
 
-_pool: _Pool | None = None
+_pools: dict[bool, _Pool] = {}  # network or not -> pool
 _pool_pid = 0
 _pool_lock = threading.Lock()
 
 
-def _the_pool() -> _Pool:
+def _the_pool(network: bool = False) -> _Pool:
     """This process's pool (a forked child gets its own, never its parent's pipes)."""
-    global _pool, _pool_pid
+    global _pool_pid
     with _pool_lock:
-        if _pool is None or _pool_pid != os.getpid():
-            _pool, _pool_pid = _Pool(POOL_SIZE), os.getpid()
-        return _pool
+        if _pool_pid != os.getpid():
+            _pools.clear()
+            _pool_pid = os.getpid()
+        if network not in _pools:
+            _pools[network] = _Pool(POOL_SIZE, network)
+        return _pools[network]
 
 
 def shutdown_workers() -> None:
     """Stop the idle workers of this process (run at exit; the next query starts anew)."""
     with _pool_lock:
-        pool = _pool if _pool_pid == os.getpid() else None
-    if pool is not None:
+        pools = list(_pools.values()) if _pool_pid == os.getpid() else []
+    for pool in pools:
         pool.close()
 
 
@@ -299,11 +325,11 @@ def pool_info() -> dict:
                 "sent": pool.sent, "size": pool.size}
 
 
-def _ask_pool(request: dict, time_limit: float) -> tuple[dict, bytes]:
+def _ask_pool(request: dict, time_limit: float, network: bool = False) -> tuple[dict, bytes]:
     """Send one request to a free worker. One that died before it received the request
     (idle or starting) is replaced and the request sent once more; one that dies while
     running it is replaced and the query answered with an error."""
-    pool = _the_pool()
+    pool = _the_pool(network)
     for attempt in (1, 2):
         worker = pool.acquire(time_limit)
         try:
@@ -339,12 +365,16 @@ def _ask_pool(request: dict, time_limit: float) -> tuple[dict, bytes]:
 def run_query(settings: Settings, query: str, accept: str = "",
               time_limit: float = TIME_LIMIT_S, max_results: int = MAX_RESULTS) -> SparqlResult:
     query = check_query(query)
+    try:
+        network = bool(federated_endpoints(query, settings.sparql_service_allow))
+    except FederationRefused as exc:
+        raise SparqlError(str(exc), 403) from None
     path = store_path(settings)
     ready = (path / "READY").stat()
     request = {"store": str(path), "stamp": f"{ready.st_ino}:{ready.st_mtime_ns}",
                "query": query, "accept": accept, "max": max_results,
                "time_limit": time_limit}
-    header, body = _ask_pool(request, time_limit)
+    header, body = _ask_pool(request, time_limit, network)
     if "error" in header:
         message = " ".join(str(header["error"]).split())
         raise SparqlError(message[:500] or "query failed", int(header.get("status", 400)))

@@ -5,11 +5,14 @@ Two modes:
 * ``python -m hemicycle.thesaurus.sparql_worker`` answers one query: reads {"store",
   "query", "accept", "max"} as JSON on stdin; writes one JSON line (media type,
   truncated) then the serialised results; errors go to stderr, exit 1.
-* ``... --serve`` stays up and answers queries one after the other over its pipes, so a
+* ``... --serve PARENT_PID`` stays up and answers queries one after the other over its pipes, so a
   query costs no Python start-up (see ``sparql.py`` for the framing). The store stays
   open between queries and is reopened when a request names another one. It exits when
   its stdin closes or its parent goes away, and the kernel ends it (SIGALRM, no handler)
   if one query runs well past its time limit even when no parent is left to kill it.
+
+Both drop the network first (``offline.py``) unless started with ``--network`` (the pool
+for federated queries to allowed endpoints): whatever a query says, it cannot connect.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import threading
 import time
 
 import pyoxigraph as ox
+
+from hemicycle.thesaurus.offline import forbid_network
 
 
 def _results(store: ox.Store, query: str, accept: str, cap: int) -> tuple[str, bytes, bool]:
@@ -141,12 +146,13 @@ def _write(out, header: dict, body: bytes) -> None:
     out.flush()
 
 
-def serve(parent: int) -> int:
+def serve(parent: int, network: bool = False) -> int:
     """Answer framed requests until stdin closes: request = HEADER + JSON (no body)."""
+    offline = False if network else forbid_network()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     inp, out = sys.stdin.buffer, sys.stdout.buffer
-    _write(out, {"ready": os.getpid()}, b"")
+    _write(out, {"ready": os.getpid(), "offline": offline}, b"")
     stores: dict = {}
     while True:
         frame = _read_exactly(inp, HEADER.size)
@@ -168,8 +174,11 @@ def serve(parent: int) -> int:
 
 
 def main() -> int:
+    network = "--network" in sys.argv[1:]
     if "--serve" in sys.argv[1:]:
-        return serve(int(sys.argv[sys.argv.index("--serve") + 1]))
+        return serve(int(sys.argv[sys.argv.index("--serve") + 1]), network)
+    if not network:
+        forbid_network()
     request = json.loads(sys.stdin.buffer.read())
     try:
         store = ox.Store.read_only(request["store"])

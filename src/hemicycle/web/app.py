@@ -14,16 +14,25 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hemicycle.config import Settings, load_settings
 from hemicycle.search.follower import Follower
 from hemicycle.usage.geo import resolver_for
-from hemicycle.web.auth import SigninLimiter
+from hemicycle.web.auth import signin_limiter
+from hemicycle.web.caching import HttpCaching
+from hemicycle.web.clients import networks
+from hemicycle.web.credentials import RefuseBadCredentials
+from hemicycle.web.csrf import CsrfGuard
+from hemicycle.web.errors import error_response
+from hemicycle.web.headers import SecurityHeaders, with_security_headers
 from hemicycle.web.i18n import negotiate
-from hemicycle.web.templating import render
+from hemicycle.web.limits import BodyLimit
+from hemicycle.web.ratelimit import RateLimit, limiter_for
 
 ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.auth",
@@ -38,6 +47,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.usage",
     "hemicycle.web.routes.iiif",
     "hemicycle.web.routes.review",
+    "hemicycle.web.routes.api_docs",
     "hemicycle.web.routes.knowledge",
     "hemicycle.web.routes.guides",
     "hemicycle.web.routes.faq",
@@ -47,25 +57,8 @@ ROUTE_MODULES: tuple[str, ...] = (
 )
 
 log = logging.getLogger(__name__)
-
-
-def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    if path.startswith("/api"):
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
-def _error_response(request: Request, status: int, detail: str, headers=None):
-    if _wants_json(request):
-        return JSONResponse({"error": {"status": status, "detail": detail}},
-                            status_code=status, headers=headers)
-    known = status if status in (400, 401, 403, 404, 413, 416, 429) else (
-        400 if status < 500 else 500)
-    return render(request, "error.html", {"status": status, "detail": detail,
-                                          "message_key": f"error.{known}"},
-                  status_code=status, headers=headers)
+NUMERIC_OUT_OF_RANGE = "22003"  # SQLSTATE (PostgreSQL; SQLite raises OverflowError)
+TOO_LARGE = "a number in the request is out of range"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -87,14 +80,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Hemicycle API",
         description="Documents of deliberative bodies: search, records, files.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # routes/api_docs.py: the page with its own security policy
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.signin_limiter = SigninLimiter()
+    app.state.signin_limiter = signin_limiter(settings)
     # the readers' places: a database that cannot be read stops the start, here
     app.state.geo = resolver_for(settings)
+
+    # Middleware: each one added wraps those added before it (the last is outermost).
+    app.add_middleware(CsrfGuard)  # reads the session, answers in the interface language
+    app.add_middleware(RefuseBadCredentials)
+    app.add_middleware(RateLimit, limiter=limiter_for(settings),
+                       exempt=networks(settings.rate_limit_exempt))
+    app.add_middleware(BodyLimit, settings=settings)
 
     @app.middleware("http")
     async def interface_language(request: Request, call_next):
@@ -119,9 +119,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.base_url.startswith("https"),
     )
 
+    app.add_middleware(HttpCaching, max_age=settings.cache_max_age)
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https"))
+    if settings.trusted_proxies:  # outermost: everything inside sees the client's address
+        app.add_middleware(ProxyHeadersMiddleware,
+                           trusted_hosts=list(settings.trusted_proxies))
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        return _error_response(request, exc.status_code, str(exc.detail), exc.headers)
+        return error_response(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -129,19 +135,49 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()))
             parts.append(f"{where}: {err.get('msg')}")
-        return _error_response(request, 400, "; ".join(parts) or "invalid request")
+        return error_response(request, 400, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(404)
     async def not_found(request: Request, exc):
         detail = getattr(exc, "detail", None) or f"nothing at {request.url.path}"
-        return _error_response(request, 404, str(detail))
+        return error_response(request, 404, str(detail))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
-        return _error_response(request, 500, "internal error; the administrator can see the log")
+        return with_security_headers(
+            error_response(request, 500, "internal error; the administrator can see the log"),
+            https=settings.base_url.startswith("https"))
+
+    # a number from the request too large for the catalogue's integers: the client's error
+    @app.exception_handler(OverflowError)
+    async def number_too_large(request: Request, exc: OverflowError):
+        return error_response(request, 400, TOO_LARGE)
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError):
+        if getattr(exc.orig, "sqlstate", None) == NUMERIC_OUT_OF_RANGE:
+            return error_response(request, 400, TOO_LARGE)
+        return await server_error(request, exc)
 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name in ROUTE_MODULES:
         app.include_router(importlib.import_module(name).router)
+    answer_head(app)
     return app
+
+
+def answer_head(app: FastAPI) -> None:
+    """HEAD wherever GET is (FastAPI routes answer only the methods they name): the same
+    handler, unlisted in the API description; the server sends the headers only."""
+    routes = [r for name in ROUTE_MODULES for r in importlib.import_module(name).router.routes
+              if isinstance(r, APIRoute)]
+    has_head = {r.path for r in routes if "HEAD" in r.methods}
+    for route in routes:
+        if "GET" in route.methods and route.path not in has_head:
+            app.router.add_api_route(
+                route.path, route.endpoint, methods=["HEAD"], include_in_schema=False,
+                name=f"{route.name}_head", response_model=route.response_model,
+                response_class=route.response_class, status_code=route.status_code,
+                dependencies=route.dependencies)
+            has_head.add(route.path)

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from hemicycle.documents import TEXT_SOURCES
 from hemicycle.languages import BY_CODE, LANGUAGES, direction
-from hemicycle.web.auth import csrf_token, current_user
+from hemicycle.web.auth import LazyCsrfToken, current_user, known_user
 from hemicycle.web.i18n import translate
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -21,7 +21,9 @@ templates.env.globals["direction"] = direction
 templates.env.globals["TEXT_SOURCES"] = TEXT_SOURCES
 
 
-def page_context(request: Request) -> dict[str, Any]:
+def page_context(request: Request, look_up_user: bool = True) -> dict[str, Any]:
+    """What every page gets. ``look_up_user=False`` (error pages) uses only what this
+    request already knows, so that rendering cannot fail the way the request did."""
     lang = request.state.lang
 
     def t(key: str, **values: object) -> str:
@@ -50,15 +52,16 @@ def page_context(request: Request) -> dict[str, Any]:
         "lang": lang,
         "dir": direction(lang),
         "t": t,
-        "user": current_user(request),
-        "csrf_token": csrf_token(request),
+        "user": current_user(request) if look_up_user else known_user(request),
+        "csrf_token": LazyCsrfToken(request) if look_up_user else "",
         "url_with": url_with,
     }
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None,
-           status_code: int = 200, headers: dict[str, str] | None = None):
-    ctx = page_context(request)
+           status_code: int = 200, headers: dict[str, str] | None = None,
+           look_up_user: bool = True):
+    ctx = page_context(request, look_up_user)
     ctx.update(context or {})
     return templates.TemplateResponse(request, template, ctx, status_code=status_code,
                                       headers=headers)

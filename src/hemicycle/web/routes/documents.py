@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from hemicycle.catalogue.changes import record_changes
@@ -51,6 +51,7 @@ from hemicycle.subjects.records import (
 from hemicycle.symbols import SymbolError, parse_symbol
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
+from hemicycle.web.caching import last_modified
 from hemicycle.web.display import display_title, shown_title
 from hemicycle.web.routes.review import can_review, review_context
 from hemicycle.web.routes.subjects import panel_context
@@ -350,7 +351,7 @@ def document_page(request: Request, uid: str):
     text = (text_version.text or "")[:TEXT_SHOWN] if text_version else ""
     # staff review machine-suggested subjects on the page itself (the cataloguer in the loop)
     review = panel_context(request, doc) if current_user(request) else {}
-    return render(request, "documents/document.html", {
+    return last_modified(render(request, "documents/document.html", {
         **review,
         "doc": doc, "versions": versions, "shown": shown, "related_uids": related,
         "title": shown_title(doc, lang),
@@ -369,7 +370,7 @@ def document_page(request: Request, uid: str):
         "jsonld": document_jsonld(doc, request.app.state.settings.base_url),
         **_links(request, doc),
         **review_context(request, doc),
-    })
+    }), doc.updated_at)
 
 
 UNDL_SEARCH = "https://digitallibrary.un.org/search?p={symbol}"
@@ -431,10 +432,11 @@ def download(request: Request, uid: str, language: str, fmt: str):
 # ---- API ----
 
 @router.get("/api/documents/{uid}", response_model=DocumentOut, tags=["documents"])
-def api_document(request: Request, uid: str) -> DocumentOut:
+def api_document(request: Request, uid: str, response: Response) -> DocumentOut:
     """One document: symbols, metadata, language versions and files."""
     doc, related = _load(request, uid)
     record_investigation(request, doc)
+    last_modified(response, doc.updated_at)
     return document_out(doc, related, _suggested(request, doc))
 
 

@@ -18,12 +18,14 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hemicycle.catalogue.models import Document, File
+from hemicycle.digitise.sources import MAX_PIXELS
 from hemicycle.interop import iiif_manifest
 from hemicycle.interop.iiif_image import cache as iiif_cache
 from hemicycle.interop.iiif_image import render as iiif_render
 from hemicycle.interop.iiif_image import request as iiif_request
 from hemicycle.interop.iiif_image.request import ImageApiError
 from hemicycle.languages import CODES
+from hemicycle.web.errors import public_detail
 from hemicycle.web.i18n import translate
 from hemicycle.web.routes.documents import _load
 from hemicycle.web.templating import templates
@@ -38,10 +40,11 @@ LD_IMAGE = f'application/ld+json;profile="{iiif_request.CONTEXT}"'
 LD_PRESENTATION = f'application/ld+json;profile="{iiif_manifest.PRESENTATION_CONTEXT}"'
 
 
-def _refusal(exc: ImageApiError) -> Response:
+def _refusal(request: Request, exc: ImageApiError) -> Response:
     """An error as JSON (the shape of the site's API errors), open to any origin: the
     site's own error pages would drop the CORS header a viewer needs to read it."""
-    return JSONResponse({"error": {"status": exc.status, "detail": exc.message}},
+    return JSONResponse({"error": {"status": exc.status,
+                                   "detail": public_detail(request, exc.message)}},
                         status_code=exc.status, headers=CORS)
 
 
@@ -69,7 +72,11 @@ def _page(request: Request, identifier: str,
     if page_id.page > len(sizes):
         raise ImageApiError(404, f"{identifier}: the file has {len(sizes)} page(s), "
                                  f"no page {page_id.page}")
-    return page_id, doc, file, sizes[page_id.page - 1]
+    width, height = sizes[page_id.page - 1]
+    if width * height > MAX_PIXELS:  # refused before any rendering is attempted
+        raise ImageApiError(400, f"{identifier}: a page of {width}x{height} pixels is over "
+                                 f"the limit of {MAX_PIXELS:,} pixels")
+    return page_id, doc, file, (width, height)
 
 
 def _etag(*parts: str) -> str:
@@ -116,9 +123,9 @@ def manifest(request: Request, uid: str) -> Response:
         doc = _document(request, uid)
         data = iiif_manifest.build_manifest(settings, doc, text_maps)
     except ImageApiError as exc:
-        return _refusal(exc)
+        return _refusal(request, exc)
     if data is None:
-        return _refusal(ImageApiError(
+        return _refusal(request, ImageApiError(
             404, f"document {doc.symbol} has no page images (no PDF or image file)"))
     etag = _etag("manifest", settings.base_url, doc.updated_at.isoformat(),
                  *sorted(f"{f.language}{f.format}{f.sha512}" for f in doc.files))
@@ -138,7 +145,7 @@ def image_info(request: Request, identifier: str) -> Response:
     try:
         page_id, doc, file, (width, height) = _page(request, identifier)
     except ImageApiError as exc:
-        return _refusal(exc)
+        return _refusal(request, exc)
     settings = request.app.state.settings
     data = iiif_request.info(iiif_manifest.service_url(settings.base_url, page_id), width, height)
     response = _json(request, data, LD_IMAGE,
@@ -162,7 +169,7 @@ def image(request: Request, identifier: str, region: str, size: str, rotation: s
         page_id, doc, file, (width, height) = _page(request, identifier)
         plan = iiif_request.plan(wanted, width, height, (region, size))
     except ImageApiError as exc:
-        return _refusal(exc)
+        return _refusal(request, exc)
     service = iiif_manifest.service_url(settings.base_url, page_id)
     etag = _etag("image", file.sha512, page_id.text, plan.canonical)
     headers = {**CORS, "ETag": etag, "Cache-Control": _cache(doc, IMAGE_CACHE),
@@ -177,6 +184,6 @@ def image(request: Request, identifier: str, region: str, size: str, rotation: s
         except OSError:
             body = iiif_cache.stored_derivative(settings, file, page_id.page, plan).read_bytes()
     except ImageApiError as exc:
-        return _refusal(exc)
+        return _refusal(request, exc)
     return Response(body, media_type=iiif_request.OUTPUT_FORMATS[plan.format][1],
                     headers=headers)

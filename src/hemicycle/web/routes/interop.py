@@ -1,6 +1,6 @@
 """Protocol endpoints for harvesters and crawlers: ``/oai`` (OAI-PMH 2.0),
-``/sitemap.xml`` (+ ``/sitemap-N.xml`` pages) and Atom feeds of new documents for
-any search (``/feeds/search.atom?q=...``)."""
+``/sitemap.xml`` (+ ``/sitemap-N.xml`` pages), ``/robots.txt`` and Atom feeds of new
+documents for any search (``/feeds/search.atom?q=...``)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,20 @@ async def oai_post(request: Request) -> Response:
     pairs += list(request.query_params.multi_items())
     body = await run_in_threadpool(handle_request, request.app.state.settings, pairs)
     return Response(body, media_type=XML)
+
+
+# Crawlers find every document through the sitemap; result lists, the API, SPARQL and
+# feeds are endless variations of what the sitemap lists, and costly to produce.
+ROBOTS_DISALLOW = ("/search", "/api/", "/feeds/", "/thesaurus/sparql", "/signin", "/review",
+                   "/usage", "/iiif/")
+
+
+@router.get("/robots.txt")
+def robots(request: Request) -> Response:
+    base = request.app.state.settings.base_url.rstrip("/")
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "",
+             f"Sitemap: {base}/sitemap.xml", ""]
+    return Response("\n".join(lines), media_type="text/plain; charset=utf-8")
 
 
 @router.get("/sitemap.xml")

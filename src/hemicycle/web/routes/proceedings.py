@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 
@@ -324,11 +326,18 @@ def _stream(request: Request, rows, fmt: str, fields, name: str):
         raise HTTPException(400, f"unknown format {fmt!r}: expected csv or json")
     db_cm = _db(request)
     db = db_cm.__enter__()
+    try:  # the query runs now: an error is an error answer, not a cut-off download
+        it = iter(rows(db))
+        first = list(itertools.islice(it, 1))
+    except BaseException as exc:
+        db_cm.__exit__(type(exc), exc, exc.__traceback__)
+        raise
 
     def body():
         try:
-            it = rows(db)
-            yield from (exports.as_csv(it, fields) if fmt == "csv" else exports.as_json(it))
+            all_rows = itertools.chain(first, it)
+            yield from (exports.as_csv(all_rows, fields) if fmt == "csv"
+                        else exports.as_json(all_rows))
         finally:
             db_cm.__exit__(None, None, None)
 

@@ -7,9 +7,11 @@ cataloguer's review page, where machine suggestions are accepted or rejected.
 | POST /api/subjects/{vocab}/vocabulary | load or refresh a vocabulary (``subjects vocab``, admin) |
 | POST /api/subjects/{vocab}/index | suggestions for documents without (``subjects index``, admin) |
 | POST /api/subjects/{vocab}/accept | accept above a score, or undo (``subjects accept``, admin) |
-| POST /api/subjects/{vocab}/suggest | suggest for a text (``subjects suggest FILE``) |
+| POST /api/subjects/{vocab}/suggest | suggest for a text (``subjects suggest FILE``;
+  anonymous callers within the costly-request quota, see web/ratelimit.py) |
 | POST /api/subjects/{vocab}/train | train from the catalogue or a TSV corpus (admin) |
-| POST /api/subjects/{vocab}/eval | evaluate on an uploaded corpus (``subjects eval``) |
+| POST /api/subjects/{vocab}/eval | evaluate on an uploaded corpus (``subjects eval``,
+  cataloguers) |
 | GET  /api/documents/{uid}/subjects | suggestions and decisions for a document |
 | POST /api/documents/{uid}/subjects/suggest | suggest for a document
   (``subjects suggest SYMBOL``) |
@@ -39,12 +41,21 @@ from hemicycle.web.templating import render
 router = APIRouter()
 
 
-def _http_error(exc: SubjectError) -> HTTPException:
+def _http_error(exc: SubjectError, upload: tuple[Path, str] | None = None) -> HTTPException:
+    """The error's HTTP status; an uploaded file is named as the caller named it, never by
+    where the server kept it."""
+    detail = str(exc)
+    if upload is not None:
+        detail = detail.replace(str(upload[0]), upload[1])
     if isinstance(exc, UnknownVocabulary | UnknownBackend):
-        return HTTPException(404, str(exc))
+        return HTTPException(404, detail)
     if isinstance(exc, NotTrained):
-        return HTTPException(409, str(exc))
-    return HTTPException(400, str(exc))
+        return HTTPException(409, detail)
+    return HTTPException(400, detail)
+
+
+def _upload_name(upload: UploadFile, default: str) -> str:
+    return Path(upload.filename or "").name or default
 
 
 def _document(request: Request, uid: str) -> Document:
@@ -103,12 +114,14 @@ def api_load_vocabulary(request: Request, vocab: str, file: UploadFile | None = 
     )
 
     s = request.app.state.settings
+    upload = None
     try:
         check_name(vocab)
         if file is not None and file.filename:
             suffix = Path(file.filename).suffix.lower() or ".ttl"
             with tempfile.TemporaryDirectory() as tmp:
                 path = _save_upload(file, Path(tmp) / f"upload{suffix}", s.max_upload_bytes)
+                upload = (path, _upload_name(file, path.name))
                 loaded = read_vocabulary(vocab, path, lang)
         else:
             loaded = vocabulary_from_catalogue(s, vocab)
@@ -116,7 +129,7 @@ def api_load_vocabulary(request: Request, vocab: str, file: UploadFile | None = 
                 raise UnknownVocabulary(f"the catalogue holds no thesaurus called {vocab!r}")
         install_vocabulary(s, loaded)
     except SubjectError as exc:
-        raise _http_error(exc) from None
+        raise _http_error(exc, upload) from None
     return {"vocab": vocab, "concepts": len(loaded), "languages": loaded.languages}
 
 
@@ -207,6 +220,7 @@ def api_train(request: Request, vocab: str, backend: str = Form("all"),
 
     s = request.app.state.settings
     names = ["ensemble"] if backend == "all" else [backend]
+    upload = None
     try:
         for name in names:
             if name not in REGISTRY:
@@ -225,6 +239,7 @@ def api_train(request: Request, vocab: str, backend: str = Form("all"),
                 indexed = frozenset(headings_by_document(read_itp(Path(params["itp"])).entries))
             if corpus is not None and corpus.filename:
                 path = _save_upload(corpus, Path(tmp) / "corpus.tsv", s.max_upload_bytes)
+                upload = (path, _upload_name(corpus, path.name))
                 docs = read_tsv_corpus(path, voc, code)
             else:
                 docs = catalogue_corpus(s, vocab, indexed)
@@ -232,28 +247,34 @@ def api_train(request: Request, vocab: str, backend: str = Form("all"),
                 raise SubjectError(f"no training documents for vocabulary {vocab!r}")
             trained = train(s, vocab, docs, names, params)
     except SubjectError as exc:
-        raise _http_error(exc) from None
+        raise _http_error(exc, upload) from None
     return {"vocab": vocab, "documents": len(docs), "backends": sorted(trained),
             "ensemble_weights": getattr(trained.get("ensemble"), "weights", {})}
 
 
 @router.post("/api/subjects/{vocab}/eval", tags=["subjects"])
 def api_eval(request: Request, vocab: str, corpus: UploadFile = File(...),
-             lang: str | None = Form(None), backend: str | None = Form(None)) -> dict:
+             lang: str | None = Form(None), backend: str | None = Form(None),
+             csrf: str = Form("")) -> dict:
+    """Evaluate a backend on an uploaded TSV corpus (cataloguers: it is costly)."""
+    require_cataloguer(request)
+    check_csrf(request, csrf)
     from hemicycle.subjects.corpus import read_tsv_corpus
     from hemicycle.subjects.evaluation import evaluate_backend
     from hemicycle.subjects.service import check_lang, load_backend
 
     s = request.app.state.settings
+    upload = None
     try:
         model = load_backend(s, vocab, backend)
         code = check_lang(lang)
         with tempfile.TemporaryDirectory() as tmp:
             path = _save_upload(corpus, Path(tmp) / "corpus.tsv", s.max_upload_bytes)
+            upload = (path, _upload_name(corpus, path.name))
             docs = read_tsv_corpus(path, model.vocab, code)
         return {"vocab": vocab, "backend": model.name, **evaluate_backend(model, docs, code)}
     except SubjectError as exc:
-        raise _http_error(exc) from None
+        raise _http_error(exc, upload) from None
 
 
 @router.get("/api/documents/{uid}/subjects", tags=["subjects"])

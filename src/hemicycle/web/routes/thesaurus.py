@@ -31,6 +31,7 @@ from hemicycle.thesaurus import lookup, resolve_subject
 from hemicycle.thesaurus.export import MEDIA_TYPES, concept_document, vocab_dump_path
 from hemicycle.thesaurus.sparql import SparqlError, run_query
 from hemicycle.thesaurus.unbis import TCODE
+from hemicycle.web.errors import public_detail
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -172,10 +173,11 @@ SELECT ?concept ?label WHERE {
 
 def _sparql_error(request: Request, exc: SparqlError, query: str):
     accept = request.headers.get("accept", "")
+    detail = public_detail(request, str(exc))
     if "text/html" in accept:
-        return render(request, "thesaurus/sparql.html", {"query": query, "error": str(exc)},
+        return render(request, "thesaurus/sparql.html", {"query": query, "error": detail},
                       status_code=exc.status)
-    return JSONResponse({"error": {"status": exc.status, "detail": str(exc)}},
+    return JSONResponse({"error": {"status": exc.status, "detail": detail}},
                         status_code=exc.status)
 
 
