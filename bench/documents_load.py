@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -143,6 +144,20 @@ def marc_subset(source: Path, count: int, target: Path) -> Path:
     return target
 
 
+def corpus_copy(folder: Path, target: Path) -> Path:
+    """The folder as both codes can read it: its manifest without the columns that came
+    after the baseline (``text_source``), the same files (copied: links are refused)."""
+    shutil.copytree(folder, target)
+    manifest = target / "manifest.jsonl"
+    if manifest.exists():
+        rows = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
+        manifest.write_text("".join(json.dumps({k: v for k, v in row.items()
+                                                if k != "text_source"}, ensure_ascii=False)
+                                    + "\n" for row in rows), encoding="utf-8")
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--marc", type=Path, help="a synthetic MARC file to take records from")
@@ -152,8 +167,9 @@ def main() -> None:
     args = parser.parse_args()
     base = baseline_tree() / "src"
     ours = ROOT / "src"
-    folders = [str(ROOT / "corpus" / "documents" / f) for f in FOLDERS]
     with tempfile.TemporaryDirectory(prefix="bench-marc-") as tmp:
+        folders = [str(corpus_copy(ROOT / "corpus" / "documents" / f, Path(tmp) / f))
+                   for f in FOLDERS]
         source = args.marc
         if source is None:
             source = Path(tmp) / "synthetic.mrc"
