@@ -137,7 +137,16 @@ def _date(groups: tuple[str, ...], pattern_index: int) -> dt.date | None:
 
 def parse_dates(line: str) -> list[tuple[dt.date, int, int, str]]:
     """Every valid date in one line: (date, start, end, as printed), in order."""
-    line = _normalise(line)
+    return _parse_normalised(_normalise(line))
+
+
+# every pattern holds a year of four digits: a line without one holds no date
+_YEAR_DIGITS = re.compile(r"\d{4}")
+
+
+def _parse_normalised(line: str) -> list[tuple[dt.date, int, int, str]]:
+    if not _YEAR_DIGITS.search(line):
+        return []
     found = []
     for index, pattern in enumerate(_PATTERNS):
         for m in pattern.finditer(line):
@@ -194,7 +203,7 @@ def date_mentions(text: str, heading_lines: frozenset[int] = frozenset()) -> lis
     lines = _normalise(text).splitlines()
     out = []
     for number, line in enumerate(lines):
-        for date, start, end, printed in parse_dates(line):
+        for date, start, end, printed in _parse_normalised(line):
             role = _role(lines, number, start, end, number - 1 in heading_lines)
             out.append(DateMention(date, role, number, printed))
     return out

@@ -82,10 +82,16 @@ class Reading:
     line: int
 
 
+# one pattern per body, every one of its names as a whole word (compiled once: a line is
+# tried against every body, and a document has dozens of lines)
+_NAME_PATTERNS = {code: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names)
+                                   + r")(?!\w)")
+                  for code, names in BODY_NAMES.items()}
+
+
 def _names_in(line: str) -> list[str]:
     folded = _fold(line)
-    return [code for code, names in BODY_NAMES.items()
-            if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded) for n in names)]
+    return [code for code, pattern in _NAME_PATTERNS.items() if pattern.search(folded)]
 
 
 def body_of_text(text: str) -> Reading | None:

@@ -29,6 +29,7 @@ _PATTERNS = (
 _ADOPTED = re.compile(r"adopt|принят|adoptée?|aprobad|اتخذ|اعتمد|通过", re.I)
 _LINES = 25
 _BROKEN = re.compile(r"(\w)-\n([a-z]+)")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def meetings(text: str) -> list[Meeting]:
     # "Adopted at the 127th meet-\ning": the broken word is mended on its first line
     lines = _BROKEN.sub(r"\1\2\n", ascii_digits(text)).splitlines()
     for number, line in enumerate(lines):
+        if not _DIGIT.search(line):
+            continue  # every pattern holds the meeting's number
         for index, pattern in enumerate(_PATTERNS):
             for m in pattern.finditer(line):
                 digits, plenary = (m.group(2), m.group(1)) if index == 4 else m.groups()

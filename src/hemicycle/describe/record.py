@@ -292,8 +292,10 @@ class _Reader:
             self.field("title", t.value, t.source, t.confidence, lang)
 
     def no_text(self) -> None:
+        if self.source != "ocr":
+            return
         letters = sum(c.isalpha() for t in self.texts.values() for c in t)
-        if self.source == "ocr" and letters < _MIN_LETTERS:
+        if letters < _MIN_LETTERS:
             self.finding(Finding("no-text", "text",
                                  f"OCR read {letters} letters: the scan holds no legible "
                                  "text (blank, a picture, or the wrong language)"))
