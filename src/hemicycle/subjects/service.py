@@ -307,7 +307,11 @@ def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unb
         rows = [(vocab, s.uri, s.label, s.score) for s in result]
         rows += [(headings_vocab(vocab), h, h, score) for h, score in headings[:limit]]
         rank: dict[str, int] = defaultdict(int)
+        seen: set[tuple[str, str]] = set()
         for name, concept, label, score in rows:
+            if (name, concept[:300]) in seen:
+                continue  # a heading reached twice (from two entries) is one suggestion
+            seen.add((name, concept[:300]))
             rank[name] += 1
             db.add(SubjectSuggestion(document_id=document_id, vocab=name, concept=concept[:300],
                                      label=label[:300], backend=model.name,
