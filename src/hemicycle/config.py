@@ -21,6 +21,8 @@ class Settings:
     secret_key: str = field(repr=False)
     max_upload_bytes: int = 200 * 1024 * 1024
     base_url: str = "http://127.0.0.1:8000"
+    # browser assets installed from npm at set-up (scripts/web-assets.sh), served under /assets
+    assets_dir: Path = field(default_factory=lambda: default_assets_dir())
 
     @property
     def index_dir(self) -> Path:
@@ -38,6 +40,11 @@ class Settings:
     def files_dir(self) -> Path:
         """Working copies of ingested files, addressed by checksum."""
         return self.data_dir / "files"
+
+
+def default_assets_dir() -> Path:
+    """web/node_modules of the source tree (where ``make setup`` installs them)."""
+    return Path(__file__).resolve().parents[2] / "web" / "node_modules"
 
 
 def _read_toml(data_dir: Path) -> dict:
@@ -79,4 +86,6 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
         base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
         or "http://127.0.0.1:8000",
+        assets_dir=Path(os.environ.get("HEMICYCLE_ASSETS") or toml.get("assets_dir")
+                        or default_assets_dir()),
     )

@@ -34,6 +34,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.usage",
     "hemicycle.web.routes.iiif",
     "hemicycle.web.routes.review",
+    "hemicycle.web.routes.assets",
 )
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Hemicycle API",
         description="Documents of deliberative bodies: search, records, files.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # served by routes/assets.py from local files
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
