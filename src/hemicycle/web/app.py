@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from hemicycle.config import Settings, load_settings
+from hemicycle.messages import Message
 from hemicycle.web.auth import SigninLimiter
 from hemicycle.web.i18n import negotiate
 from hemicycle.web.templating import render
@@ -35,6 +36,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.iiif",
     "hemicycle.web.routes.review",
     "hemicycle.web.routes.assets",
+    "hemicycle.web.routes.citations",
 )
 
 log = logging.getLogger(__name__)
@@ -48,9 +50,10 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def _error_response(request: Request, status: int, detail: str, headers=None):
+def _error_response(request: Request, status: int, detail: object, headers=None):
+    """JSON for the API (English text), a page in the interface language otherwise."""
     if _wants_json(request):
-        return JSONResponse({"error": {"status": status, "detail": detail}},
+        return JSONResponse({"error": {"status": status, "detail": str(detail)}},
                             status_code=status, headers=headers)
     known = status if status in (400, 401, 403, 404, 413, 416, 429) else (
         400 if status < 500 else 500)
@@ -97,7 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        return _error_response(request, exc.status_code, str(exc.detail), exc.headers)
+        detail = exc.detail if isinstance(exc.detail, Message) else str(exc.detail)
+        return _error_response(request, exc.status_code, detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -105,17 +109,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()))
             parts.append(f"{where}: {err.get('msg')}")
-        return _error_response(request, 400, "; ".join(parts) or "invalid request")
+        if not parts:
+            return _error_response(request, 400, Message("invalid_request", "invalid request"))
+        # which parameter is wrong is said in every language; pydantic's reason stays English
+        return _error_response(request, 400, Message(
+            "invalid_parameter", "{details}", details="; ".join(parts),
+            names=", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) or "?"
+                            for e in exc.errors())))
 
     @app.exception_handler(404)
     async def not_found(request: Request, exc):
-        detail = getattr(exc, "detail", None) or f"nothing at {request.url.path}"
-        return _error_response(request, 404, str(detail))
+        detail = getattr(exc, "detail", None)
+        if not detail or detail == "Not Found":
+            detail = Message("nothing_at", "nothing at {path}", path=request.url.path)
+        return _error_response(request, 404, detail if isinstance(detail, Message)
+                               else str(detail))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
-        return _error_response(request, 500, "internal error; the administrator can see the log")
+        return _error_response(request, 500, Message(
+            "internal_error", "internal error; the administrator can see the log"))
 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for name in ROUTE_MODULES:

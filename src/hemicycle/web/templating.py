@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from hemicycle.languages import BY_CODE, LANGUAGES, direction
 from hemicycle.web.auth import csrf_token, current_user
-from hemicycle.web.i18n import translate
+from hemicycle.web.i18n import localise, translate
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals["LANGUAGES"] = LANGUAGES
@@ -48,6 +48,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "lang": lang,
         "dir": direction(lang),
         "t": t,
+        "say": lambda value: localise(value, lang),
         "user": current_user(request),
         "csrf_token": csrf_token(request),
         "url_with": url_with,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse
 
+from hemicycle.messages import Message
 from hemicycle.web.assets import CACHE, MEDIA, AssetsMissing, asset_path
 from hemicycle.web.templating import render
 
@@ -18,9 +19,10 @@ def asset(request: Request, name: str, relative: str) -> FileResponse:
     try:
         path = asset_path(request.app.state.settings, name, relative)
     except AssetsMissing as exc:
-        raise HTTPException(503, str(exc)) from None
+        raise HTTPException(503, Message("assets_missing", "{reason}", reason=str(exc))) from None
     except (KeyError, ValueError):
-        raise HTTPException(404, f"no asset {name}/{relative}") from None
+        raise HTTPException(404, Message("no_asset", "no asset {name}/{path}", name=name,
+                                         path=relative)) from None
     return FileResponse(path, media_type=MEDIA[path.suffix], headers={"Cache-Control": CACHE})
 
 

@@ -31,6 +31,7 @@ from hemicycle.ingest.text import TextError, extract_text
 from hemicycle.interop.dublin_core import dc_meta
 from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+from hemicycle.messages import Message
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
 from hemicycle.storage import StorageError, open_location
 from hemicycle.thesaurus import concept_labels
@@ -135,10 +136,12 @@ def _load(request: Request, uid: str, *, include_drafts: bool = False):
     with session_scope(request.app.state.settings.database_url) as db:
         doc = document_by_uid(db, uid)
         if doc is None:
-            raise HTTPException(404, f"no document with id {uid}")
+            raise HTTPException(404, Message("no_document", "no document with id {uid}", uid=uid))
         # drafts (and drafts turned down) are for staff only: reviewed on their page
         if doc.unpublished and not include_drafts and not can_review(request):
-            raise HTTPException(404, f"document {uid} is a draft awaiting review")
+            raise HTTPException(404, Message("draft_document",
+                                              "document {uid} is a draft awaiting review",
+                                              uid=uid))
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
         db.expunge_all()
     return doc, related
@@ -171,7 +174,8 @@ def _links(request: Request, doc: Document) -> dict:
 def document_page(request: Request, uid: str):
     doc, related = _load(request, uid)
     if doc.status == "deleted":
-        raise HTTPException(410, f"document {doc.symbol} was withdrawn")
+        raise HTTPException(410, Message("withdrawn", "document {symbol} was withdrawn",
+                                         symbol=doc.symbol))
     record_investigation(request, doc)
     versions = sorted(doc.versions, key=lambda v: CODES.index(v.language))
     lang = request.state.lang
@@ -196,7 +200,8 @@ def by_symbol(request: Request, symbol: str):
     with session_scope(request.app.state.settings.database_url) as db:
         doc = document_by_symbol(db, symbol)
         if doc is None or doc.unpublished:
-            raise HTTPException(404, f"no document with the symbol {symbol}")
+            raise HTTPException(404, Message("no_symbol", "no document with the symbol {symbol}",
+                                             symbol=symbol))
         return RedirectResponse(f"/documents/{doc.uid}", status_code=303)
 
 
@@ -206,11 +211,14 @@ def download(request: Request, uid: str, language: str, fmt: str):
     doc, _ = _load(request, uid)
     f = next((x for x in doc.files if x.language == language and x.format == fmt), None)
     if f is None:
-        raise HTTPException(404, f"document {doc.symbol} has no {fmt} file in {language}")
+        raise HTTPException(404, Message("no_file",
+                                         "document {symbol} has no {fmt} file in {language}",
+                                         symbol=doc.symbol, fmt=fmt, language=language))
     try:
         path = open_location(request.app.state.settings, f.location)
     except StorageError as exc:
-        raise HTTPException(500, f"the stored file is missing: {exc}") from None
+        raise HTTPException(500, Message("file_missing", "the stored file is missing: {reason}",
+                                         reason=str(exc))) from None
     record_download(request, doc)
     return FileResponse(path, media_type=f.media_type, filename=f.filename,
                         headers={"Digest": f"sha-512={f.sha512}", "Accept-Ranges": "bytes"})
@@ -232,7 +240,8 @@ def api_by_symbol(request: Request, symbol: str) -> DocumentOut:
     with session_scope(request.app.state.settings.database_url) as db:
         doc = document_by_symbol(db, symbol)
         if doc is None or doc.unpublished:
-            raise HTTPException(404, f"no document with the symbol {symbol}")
+            raise HTTPException(404, Message("no_symbol", "no document with the symbol {symbol}",
+                                             symbol=symbol))
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
         return document_out(doc, related)
 
@@ -243,7 +252,9 @@ def api_text(request: Request, uid: str, language: str) -> dict:
     doc, _ = _load(request, uid)
     v = doc.version(language)
     if v is None:
-        raise HTTPException(404, f"document {doc.symbol} has no {language} version")
+        raise HTTPException(404, Message("no_version",
+                                         "document {symbol} has no {language} version",
+                                         symbol=doc.symbol, language=language))
     record_investigation(request, doc)
     return {"uid": doc.uid, "symbol": doc.symbol, "language": language, "text": v.text or ""}
 
@@ -302,7 +313,7 @@ def api_withdraw(request: Request, uid: str, user: SignedIn = Depends(require_ad
     with session_scope(settings.database_url) as db:
         doc = document_by_uid(db, uid)
         if doc is None:
-            raise HTTPException(404, f"no document with id {uid}")
+            raise HTTPException(404, Message("no_document", "no document with id {uid}", uid=uid))
         doc.status = "deleted"
         doc.extra = {**(doc.extra or {}), "withdrawn_by": user.name}
         from hemicycle.catalogue.outbox import mark_for_index

@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from hemicycle.catalogue.db import session_scope
+from hemicycle.messages import Message
 from hemicycle.proceedings import exports, queries
 from hemicycle.proceedings.charts import agreement_line, session_bars, tally_bar
 from hemicycle.proceedings.codes import ISSUES, OUTCOMES, VOTES
@@ -25,35 +26,43 @@ def _db(request: Request):
 
 def _check_page(page: int) -> None:
     if page < 1 or page > 100_000:
-        raise HTTPException(400, f"page must be between 1 and 100000, not {page}")
+        raise HTTPException(400, Message("page_range",
+                                         "page must be between 1 and 100000, not {page}",
+                                         page=page))
 
 
 def _check_filters(issue: str | None = None, vote: str | None = None,
                    body: str | None = None, outcome: str | None = None) -> None:
     if outcome and outcome not in OUTCOMES:
-        raise HTTPException(400, f"unknown outcome {outcome!r}: expected one of "
-                                 f"{', '.join(OUTCOMES)}")
+        raise HTTPException(400, Message("unknown_outcome",
+                                         "unknown outcome '{value}': expected one of {allowed}",
+                                         value=outcome, allowed=", ".join(OUTCOMES)))
     if issue and issue not in ISSUES:
-        raise HTTPException(400, f"unknown issue {issue!r}: expected one of "
-                                 f"{', '.join(ISSUES)}")
+        raise HTTPException(400, Message("unknown_issue",
+                                         "unknown issue '{value}': expected one of {allowed}",
+                                         value=issue, allowed=", ".join(ISSUES)))
     if vote and vote not in VOTE_NAMES:
-        raise HTTPException(400, f"unknown vote {vote!r}: expected one of "
-                                 f"{', '.join(VOTE_NAMES)}")
+        raise HTTPException(400, Message("unknown_vote",
+                                         "unknown vote '{value}': expected one of {allowed}",
+                                         value=vote, allowed=", ".join(VOTE_NAMES)))
     if body and not (body.isascii() and body.isalpha() and body.isupper() and len(body) <= 20):
-        raise HTTPException(400, f"invalid body {body!r}: expected a body code such as GA or SC")
+        raise HTTPException(400, Message(
+            "invalid_body", "invalid body '{value}': expected a body code such as GA or SC",
+            value=body))
 
 
 def _state_or_404(db, iso3: str):
     found = queries.state(db, iso3)
     if found is None:
-        raise HTTPException(404, f"no member state with ISO3 code {iso3!r}")
+        raise HTTPException(404, Message("no_state", "no member state with ISO3 code '{iso3}'",
+                                         iso3=iso3))
     return found
 
 
 def _record_or_404(db, record_id: int) -> VotingRecord:
     rec = db.get(VotingRecord, record_id)
     if rec is None:
-        raise HTTPException(404, f"no voting record {record_id}")
+        raise HTTPException(404, Message("no_record", "no voting record {id}", id=record_id))
     return rec
 
 
@@ -113,7 +122,8 @@ def resolution_page(request: Request, symbol: str):
     with _db(request) as db:
         rec = queries.voting_record_for_symbol(db, symbol)
         if rec is None:
-            raise HTTPException(404, f"no voting record for {symbol!r}")
+            raise HTTPException(404, Message("no_record_for", "no voting record for '{symbol}'",
+                                             symbol=symbol))
         return RedirectResponse(f"/votes/records/{rec.id}", status_code=303)
 
 
@@ -176,7 +186,8 @@ def session_page(request: Request, session: int, body: str = "GA"):
     with _db(request) as db:
         matrix = queries.session_matrix(db, session, body)
     if not matrix["records"]:
-        raise HTTPException(404, f"no roll calls in session {session}")
+        raise HTTPException(404, Message("no_roll_calls", "no roll calls in session {session}",
+                                         session=session))
     return render(request, "proceedings/session.html", {"m": matrix})
 
 
@@ -217,7 +228,7 @@ def speech_page(request: Request, speech_id: int):
     with _db(request) as db:
         sp = db.get(Speech, speech_id)
         if sp is None:
-            raise HTTPException(404, f"no speech {speech_id}")
+            raise HTTPException(404, Message("no_speech", "no speech {id}", id=speech_id))
         detail = queries.speech_summary(sp, with_text=True)
         detail["document_uid"] = queries.speech_document_uid(db, sp)
     return render(request, "proceedings/speech.html", {"sp": detail})
@@ -251,7 +262,8 @@ def api_resolution(request: Request, symbol: str):
     with _db(request) as db:
         rec = queries.voting_record_for_symbol(db, symbol)
         if rec is None:
-            raise HTTPException(404, f"no voting record for {symbol!r}")
+            raise HTTPException(404, Message("no_record_for", "no voting record for '{symbol}'",
+                                             symbol=symbol))
         return queries.record_detail(db, rec)
 
 
@@ -303,7 +315,8 @@ def api_session_agreement(request: Request, session: int, body: str = "GA"):
 
 def _stream(request: Request, rows, fmt: str, fields, name: str):
     if fmt not in ("csv", "json"):
-        raise HTTPException(400, f"unknown format {fmt!r}: expected csv or json")
+        raise HTTPException(400, Message("unknown_format",
+                                         "unknown format '{fmt}': expected csv or json", fmt=fmt))
     db_cm = _db(request)
     db = db_cm.__enter__()
 
@@ -368,6 +381,6 @@ def api_speech(request: Request, speech_id: int):
     with _db(request) as db:
         sp = db.get(Speech, speech_id)
         if sp is None:
-            raise HTTPException(404, f"no speech {speech_id}")
+            raise HTTPException(404, Message("no_speech", "no speech {id}", id=speech_id))
         return {**queries.speech_summary(sp, with_text=True),
                 "document_uid": queries.speech_document_uid(db, sp)}

@@ -26,6 +26,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.catalogue.queries import document_by_uid
 from hemicycle.interop.iiif_image import PAGE_FORMATS
+from hemicycle.messages import Message
 from hemicycle.review import (
     FIELDS,
     DraftNotFound,
@@ -121,7 +122,7 @@ def _load_draft(request: Request, uid: str) -> Document:
     with session_scope(request.app.state.settings.database_url) as db:
         doc = document_by_uid(db, uid)
         if doc is None:
-            raise HTTPException(404, f"no document with id {uid}")
+            raise HTTPException(404, Message("no_document", "no document with id {uid}", uid=uid))
         db.expunge_all()
     return doc
 
