@@ -72,7 +72,7 @@ def cite_document(request: Request, uid: str, fmt: str) -> Response:
 
 @router.get("/search/cite.{fmt}", include_in_schema=False)
 def cite_results(request: Request, fmt: str) -> Response:
-    from hemicycle.web.routes.search import search_params, run_search
+    from hemicycle.web.routes.search import run_search, search_params
 
     fmt = _format(fmt)
     try:
