@@ -37,6 +37,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.review",
     "hemicycle.web.routes.assets",
     "hemicycle.web.routes.citations",
+    "hemicycle.web.routes.viewer",
 )
 
 log = logging.getLogger(__name__)

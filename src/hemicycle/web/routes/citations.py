@@ -16,6 +16,7 @@ from hemicycle.languages import CODES
 from hemicycle.messages import Message, message_of
 from hemicycle.search.query import QueryError
 from hemicycle.web.i18n import translate
+from hemicycle.web.templating import templates
 
 router = APIRouter()
 
@@ -54,11 +55,15 @@ def citables(request: Request, uids: list[str]) -> list[Citable]:
         return found
 
 
-def document_citations(request: Request, doc) -> dict[str, str]:
-    """Every format of one record's citation, for its page."""
+def document_citations(request: Request, doc) -> dict:
+    """For the record's page: its permalink and its citation in every format."""
     item = Citable.of(doc, request.app.state.settings.base_url)
     lang = request.state.lang
-    return {fmt: citation.render([item], fmt, lang, translate) for fmt in FORMATS}
+    return {"permalink": item.url, "name": citation_name(item.symbol),
+            "formats": {fmt: citation.render([item], fmt, lang, translate) for fmt in FORMATS}}
+
+
+templates.env.globals["document_citations"] = document_citations
 
 
 @router.get("/documents/{uid}/cite.{fmt}", include_in_schema=False)

@@ -28,6 +28,7 @@ from hemicycle.ingest.records import (
     save_document,
 )
 from hemicycle.ingest.text import TextError, extract_text
+from hemicycle.interop import citation
 from hemicycle.interop.dublin_core import dc_meta
 from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
@@ -226,11 +227,20 @@ def download(request: Request, uid: str, language: str, fmt: str):
 
 # ---- API ----
 
-@router.get("/api/documents/{uid}", response_model=DocumentOut, tags=["documents"])
+@router.get("/api/documents/{uid}", response_model=DocumentOut, tags=["documents"],
+            responses={200: {"content": {media: {} for media in citation.MEDIA_TYPES}}})
 def api_document(request: Request, uid: str) -> DocumentOut:
-    """One document: symbols, metadata, language versions and files."""
+    """One document: symbols, metadata, language versions and files. Its citation instead
+    by content negotiation: Accept application/x-bibtex, application/x-research-info-systems
+    or application/vnd.citationstyles.csl+json."""
     doc, related = _load(request, uid)
     record_investigation(request, doc)
+    wanted = citation.format_for_accept(request.headers.get("accept", ""))
+    if wanted:
+        from hemicycle.web.routes.citations import citation_name, citations_of
+
+        item = citation.Citable.of(doc, request.app.state.settings.base_url)
+        return citations_of(request, [item], wanted, citation_name(doc.symbol))
     return document_out(doc, related)
 
 

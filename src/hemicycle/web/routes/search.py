@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.queries import counts
+from hemicycle.interop import citation
 from hemicycle.languages import CODES
 from hemicycle.messages import Message, message_of
 from hemicycle.search.query import QueryError, SearchResults, search
@@ -256,6 +257,8 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
     ``q`` takes words, "phrases", AND/OR/NOT (or +/-), parentheses, field:value
     (symbol, title, text, body, year, lang, type, subject, session) and prefixes
     (climat*). Filters may repeat (body=SC&body=GA). ``per_page`` is 1 to 100.
+    With Accept application/x-bibtex, application/x-research-info-systems or
+    application/vnd.citationstyles.csl+json the page of hits comes as citations.
     """
     try:
         params = search_params(request)
@@ -263,6 +266,12 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
         record_search(request)
     except QueryError as exc:
         raise HTTPException(400, message_of(exc)) from None
+    wanted = citation.format_for_accept(request.headers.get("accept", ""))
+    if wanted:  # the page of hits as citations (content negotiation)
+        from hemicycle.web.routes.citations import citables, citations_of
+
+        return citations_of(request, citables(request, [h.uid for h in results.hits]), wanted,
+                            "hemicycle-results")
     return SearchOut(
         query=results.query, lang=results.lang, total=results.total, page=results.page,
         pages=results.pages, per_page=results.per_page, sort=results.sort,
