@@ -14,6 +14,7 @@ from hemicycle.proceedings.itp_export import CELL, adopted_text, heading_of, to_
 from hemicycle.web.templating import render
 
 router = APIRouter()
+CHART_COLUMNS = 20  # roll calls of the voting chart shown at a time on the page
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -58,12 +59,18 @@ def index_marc(request: Request, body: str, session: str):
 
 # after the .docx and .mrc routes, which it would otherwise swallow
 @router.get("/proceedings/index/{body}/{session}", include_in_schema=False)
-def index_page(request: Request, body: str, session: str):
+def index_page(request: Request, body: str, session: str, chart_from: int = 1):
     index = _index(request, body, session)
     t = _t(request)
+    columns = len(index["sections"].get("voting_chart", {}).get("columns") or [])
+    start = max(0, min(chart_from - 1, max(columns - 1, 0)))
     return render(request, "proceedings/itp.html", {
         "ix": index, "s": index["sections"], "heading": heading_of(index, t),
-        "cell": CELL, "adopted": lambda item: adopted_text(item, t)})
+        "cell": CELL, "adopted": lambda item: adopted_text(item, t),
+        "chart_slice": {"start": start, "end": start + CHART_COLUMNS,
+                        "prev": max(0, start - CHART_COLUMNS) if start else None,
+                        "next": start + CHART_COLUMNS if start + CHART_COLUMNS < columns
+                        else None}})
 
 
 @router.get("/api/proceedings/index", tags=["proceedings"])

@@ -17,6 +17,7 @@ from hemicycle.web.templating import render
 
 router = APIRouter()
 PER_PAGE = 50
+HISTORY_PER_PAGE = 100
 VOTE_NAMES = tuple(name for name, _letter in VOTES.values())
 
 
@@ -130,7 +131,10 @@ def resolution_page(request: Request, symbol: str):
 @router.get("/votes/states/{iso3}", include_in_schema=False)
 def state_page(request: Request, iso3: str, session: int | None = None,
                issue: str | None = None, vote: str | None = None,
-               outcome: str | None = None):
+               outcome: str | None = None, page: int = 1):
+    """Summary first (counts, the chart per session and its table), then the votes a
+    page at a time: France alone has over 6,000."""
+    _check_page(page)
     _check_filters(issue=issue, vote=vote, outcome=outcome)
     with _db(request) as db:
         found = _state_or_404(db, iso3)
@@ -151,8 +155,12 @@ def state_page(request: Request, iso3: str, session: int | None = None,
     chart = session_bars(sorted(per_session.items()), _tally_labels(request),
                          translate("votes.history", lang) + f" · {info['name']}",
                          translate("votes.session", lang), _rtl(request))
+    start = (page - 1) * HISTORY_PER_PAGE
     return render(request, "proceedings/state.html",
-                  {"s": info, "history": history, "counts": counts, "session": session,
+                  {"s": info, "rows": history[start:start + HISTORY_PER_PAGE],
+                   "total": len(history), "page": page, "per_page": HISTORY_PER_PAGE,
+                   "per_session": sorted(per_session.items()),
+                   "counts": counts, "session": session,
                    "issue": issue, "vote": vote, "issues": ISSUES, "sessions": sessions,
                    "vote_names": VOTE_NAMES, "outcome": outcome, "outcomes": OUTCOMES,
                    "chart": chart})
