@@ -54,7 +54,8 @@ def sitemap_page(request: Request, page: str) -> Response:
     try:
         body = sitemap.sitemap_page(request.app.state.settings, int(page))
     except sitemap.NoSuchPage as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, Message("no_sitemap_page", "no sitemap page '{page}'",
+                                         page=page, reason=str(exc))) from None
     return Response(body, media_type=XML)
 
 

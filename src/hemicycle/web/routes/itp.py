@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from hemicycle.catalogue.db import session_scope
+from hemicycle.messages import message_of
 from hemicycle.proceedings import itp
 from hemicycle.proceedings.itp_export import CELL, adopted_text, heading_of, to_docx, write_marc
 from hemicycle.web.templating import render
@@ -23,7 +24,7 @@ def _index(request: Request, body: str, session: str) -> dict:
         with session_scope(request.app.state.settings.database_url) as db:
             return itp.build_index(db, body, session, request.state.lang)
     except (itp.UnknownBody, itp.NoData) as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, message_of(exc)) from None
 
 
 def _t(request: Request):
