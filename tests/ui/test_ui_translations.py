@@ -19,7 +19,7 @@ TEMPLATES = SRC / "web" / "templates"
 # words a template may show as they are: names of formats and standards, units
 NOT_WORDS = {"JSON", "CSV", "BibTeX", "RIS", "CSL-JSON", "IIIF", "OpenAPI", "Word", "MARC",
              "ISO3", "API", "SPARQL", "KB", "SHA-512", "api/counter/r51/reports/pr",
-             "begin_date", "end_date", "YYYY-MM-DD"}
+             "begin_date", "end_date", "YYYY-MM-DD", "A/RES/70/1"}
 
 
 def _fields(text: str) -> set[str]:
