@@ -232,7 +232,7 @@ _YEAR = re.compile(r"^\d{1,4}$")
 
 
 def _quoted(value: str) -> str:
-    value = value.replace('"', " ").strip()
+    value = " ".join(value.replace('"', " ").split())
     return f'"{value}"' if re.search(r'[\s()]', value) else value
 
 
@@ -264,8 +264,9 @@ def compose_query(fields: dict[str, str]) -> str:
         parts.append(f"({get['query']})" if re.search(r"\bOR\b|\|\|", get["query"])
                      else get["query"])
     parts += _words(get["all"])
-    if get["phrase"].replace('"', "").strip():
-        parts.append('"' + get["phrase"].replace('"', " ").strip() + '"')
+    phrase = " ".join(get["phrase"].replace('"', " ").split())
+    if phrase:
+        parts.append(f'"{phrase}"')
     alternatives = _words(get["any"])
     if len(alternatives) == 1:
         parts.append(alternatives[0])
