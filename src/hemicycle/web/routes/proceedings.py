@@ -131,7 +131,8 @@ def resolution_page(request: Request, symbol: str):
 @router.get("/votes/states/{iso3}", include_in_schema=False)
 def state_page(request: Request, iso3: str, session: int | None = None,
                issue: str | None = None, vote: str | None = None,
-               outcome: str | None = None, page: int = 1):
+               outcome: str | None = None, page: int = 1,
+               per_page: int = Query(HISTORY_PER_PAGE, ge=10, le=1000)):
     """Summary first (counts, the chart per session and its table), then the votes a
     page at a time: France alone has over 6,000."""
     _check_page(page)
@@ -155,10 +156,10 @@ def state_page(request: Request, iso3: str, session: int | None = None,
     chart = session_bars(sorted(per_session.items()), _tally_labels(request),
                          translate("votes.history", lang) + f" · {info['name']}",
                          translate("votes.session", lang), _rtl(request))
-    start = (page - 1) * HISTORY_PER_PAGE
+    start = (page - 1) * per_page
     return render(request, "proceedings/state.html",
-                  {"s": info, "rows": history[start:start + HISTORY_PER_PAGE],
-                   "total": len(history), "page": page, "per_page": HISTORY_PER_PAGE,
+                  {"s": info, "rows": history[start:start + per_page],
+                   "total": len(history), "page": page, "per_page": per_page,
                    "per_session": sorted(per_session.items()),
                    "counts": counts, "session": session,
                    "issue": issue, "vote": vote, "issues": ISSUES, "sessions": sessions,
