@@ -3,5 +3,6 @@
 document.addEventListener("DOMContentLoaded", () => {
   const target = document.getElementById("swagger-ui");
   if (!target || typeof SwaggerUIBundle === "undefined") return;
-  SwaggerUIBundle({ url: target.dataset.specUrl, dom_id: "#swagger-ui", deepLinking: true });
+  // deepLinking off: it puts a link inside each operation's toggle button (nested controls)
+  SwaggerUIBundle({ url: target.dataset.specUrl, dom_id: "#swagger-ui", deepLinking: false });
 });
