@@ -88,7 +88,7 @@ def a_record_uid(data: Path) -> str:
     import sqlite3
 
     db = sqlite3.connect(data / "catalogue.sqlite3")
-    row = db.execute("select uid from documents where symbol like 'A/RES/70/%' "
+    row = db.execute("select uid from documents where doc_type = 'resolution' "
                      "and status = 'published' order by id limit 1").fetchone()
     return row[0]
 
