@@ -79,25 +79,35 @@ def permalink(base_url: str, uid: str) -> str:
     return f"{base_url.rstrip('/')}/documents/{uid}"
 
 
-def author(item: Citable, lang: str, text: Text) -> str:
-    organization = text("cite.united_nations", lang)
+def _organ(item: Citable, lang: str, text: Text) -> str | None:
     if not item.body:
-        return organization
+        return None
     key = f"body.{item.body}"
     name = text(key, lang)
-    return f"{organization}. {item.body if name == key else name}"
+    return item.body if name == key else name
+
+
+def author(item: Citable, lang: str, text: Text) -> str:
+    """The corporate author: "United Nations. General Assembly" (in the language's form)."""
+    organ = _organ(item, lang, text)
+    organization = text("cite.united_nations", lang)
+    return text("cite.author", lang).format(organization=organization, organ=organ) if organ \
+        else organization
 
 
 def un_style(item: Citable, lang: str, text: Text) -> str:
     """United Nations, General Assembly, Title, A/RES/70/1 (2015-10-21), available from URL."""
-    parts = [author(item, lang, text).replace(". ", ", ", 1)]
+    parts = [text("cite.united_nations", lang)]
+    organ = _organ(item, lang, text)
+    if organ:
+        parts.append(organ)
     title, _ = item.title(lang)
     if title:
         parts.append(title)
     dated = f"{item.symbol} ({item.date or item.year})" if (item.date or item.year) else item.symbol
     parts.append(dated)
     parts.append(text("cite.available_from", lang).format(url=item.url))
-    return ", ".join(parts) + "."
+    return text("cite.list_separator", lang).join(parts) + text("cite.full_stop", lang)
 
 
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
