@@ -29,7 +29,8 @@ $(VENV)/.installed: pyproject.toml
 demo-data: export HEMICYCLE_FSYNC ?= syncfs
 demo-data: setup
 	$(BIN)/hemicycle migrate
-	$(BIN)/hemicycle thesaurus load corpus/thesaurus/unbis-domain13/unbis-domain13.ttl corpus/thesaurus/unbis-domain13/tcode_to_metadata_un_org.tsv corpus/thesaurus/unbis-labels/unbis_concepts_uri_6lang_joined.tsv corpus/thesaurus/unbis-labels/unbis_domains_microthesauri_2016.tsv --vocab unbis
+	$(BIN)/hemicycle thesaurus load corpus/thesaurus/unbis-domain13/unbis-domain13.ttl corpus/thesaurus/unbis-domain13/tcode_to_metadata_un_org.tsv corpus/thesaurus/unbis-labels/unbis_concepts_uri_6lang_joined.tsv corpus/thesaurus/unbis-labels/unbis_domains_microthesauri_2016.tsv --vocab unbis --label-case sentence \
+		--title 'en=UNBIS Thesaurus' --title 'fr=Thésaurus UNBIS' --title 'es=Tesauro UNBIS' --title 'ru=Тезаурус ЮНБИС' --title 'zh=联合国书目信息系统叙词表' --title 'ar=مكنز اليونبيس'
 	$(BIN)/hemicycle thesaurus load corpus/thesaurus/yso-archaeology/yso-archaeology.ttl --vocab yso-archaeology --languages fi,sv,en
 	$(BIN)/hemicycle ingest corpus/documents/cr-unsc
 	$(BIN)/hemicycle ingest corpus/documents/unpc

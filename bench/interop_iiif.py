@@ -138,7 +138,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from fastapi.testclient import TestClient
 
-    from hemicycle.interop import iiif_image
+    from hemicycle.interop.iiif_image import cache as iiif_cache
     from hemicycle.web.app import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,7 +152,7 @@ def main() -> None:
 
         def empty_cache() -> None:
             shutil.rmtree(settings.data_dir / "cache", ignore_errors=True)
-            iiif_image._caches.clear()
+            iiif_cache._caches.clear()
 
         def ours(req) -> None:
             r = client.get(req[5])
@@ -170,7 +170,7 @@ def main() -> None:
                           f"/iiif/3/{ident}/full/max/0/default.jpg", full))
 
         def flushed_empty_cache() -> None:
-            iiif_image.cache_for(settings.data_dir).flush()
+            iiif_cache.cache_for(settings).flush()
             empty_cache()
 
         # a viewer's distinct tiles, then as many requests as asked, cycling over them
@@ -194,7 +194,7 @@ def main() -> None:
         print(f"ratio baseline/ours per request: tiles cold {mean[0] / mean[1]:.2f}x, "
               f"tiles warm {mean[0] / mean[2]:.2f}x, full/max cold {mean[3] / mean[4]:.2f}x, "
               f"full/max warm {mean[3] / mean[5]:.2f}x")
-        iiif_image.cache_for(settings.data_dir).flush()
+        iiif_cache.cache_for(settings).flush()
         cache_bytes = sum(f.stat().st_size for f in (settings.data_dir / "cache").rglob("*")
                           if f.is_file())
         print(f"cache on disk after the run: {cache_bytes / 1e6:.1f} MB")

@@ -2,7 +2,9 @@
 
 Everything Hemicycle keeps lives under one data directory (default ``./var``,
 or ``HEMICYCLE_DATA``), so that every command finds the same catalogue, search
-index and storage root with no configuration at all.
+index and storage root with no configuration at all. Every other setting is read
+here too, as ``HEMICYCLE_<NAME>`` or ``<name>`` in the ``[hemicycle]`` section of
+``hemicycle.toml``: no other module reads the environment.
 """
 
 from __future__ import annotations
@@ -10,8 +12,17 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+DEFAULT_IIIF_CACHE_MB = 1024
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names it and where it came from."""
 
 
 @dataclass(frozen=True)
@@ -19,8 +30,13 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str = field(repr=False)
-    max_upload_bytes: int = 200 * 1024 * 1024
-    base_url: str = "http://127.0.0.1:8000"
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    base_url: str = DEFAULT_BASE_URL
+    # how storage writes reach the disk: fsync (each file and folder), syncfs (once per
+    # OCFL version) or off (speed tests only); hemicycle.storage checks the value
+    fsync: str = "fsync"
+    iiif_cache_mb: int = DEFAULT_IIIF_CACHE_MB  # the IIIF page cache's size on disk
+    admin_email: str | None = None  # OAI-PMH Identify's adminEmail (default admin@<host>)
     # browser assets installed from npm at set-up (scripts/web-assets.sh), served under /assets
     assets_dir: Path = field(default_factory=lambda: default_assets_dir())
 
@@ -40,6 +56,10 @@ class Settings:
     def files_dir(self) -> Path:
         """Working copies of ingested files, addressed by checksum."""
         return self.data_dir / "files"
+
+    @property
+    def iiif_cache_bytes(self) -> int:
+        return self.iiif_cache_mb * 1024 * 1024
 
 
 def default_assets_dir() -> Path:
@@ -69,23 +89,42 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _whole_number(value: object) -> int:
+    if isinstance(value, bool) or not str(value).strip().isdigit():
+        raise ValueError("not a whole number")
+    return int(str(value).strip())
+
+
+def _setting(toml: dict, name: str, parse: Callable[[object], object] = str):
+    """``HEMICYCLE_<NAME>`` from the environment, else ``<name>`` from hemicycle.toml, else
+    None; an empty environment variable counts as unset."""
+    env = f"HEMICYCLE_{name.upper()}"
+    value, source = os.environ.get(env) or None, env
+    if value is None:
+        value, source = toml.get(name), f"hemicycle.toml: {name}"
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {value!r} is {exc}") from None
+
+
 def load_settings(data_dir: str | Path | None = None) -> Settings:
     data = Path(data_dir or os.environ.get("HEMICYCLE_DATA") or "var").resolve()
     toml = _read_toml(data)
     data.mkdir(parents=True, exist_ok=True)
-    url = (
-        os.environ.get("HEMICYCLE_DATABASE_URL")
-        or toml.get("database_url")
-        or f"sqlite:///{data / 'catalogue.sqlite3'}"
-    )
+    max_upload = _setting(toml, "max_upload_bytes", _whole_number)
+    iiif_cache_mb = _setting(toml, "iiif_cache_mb", _whole_number)
     return Settings(
         data_dir=data,
-        database_url=url,
-        secret_key=os.environ.get("HEMICYCLE_SECRET_KEY") or toml.get("secret_key")
-        or _secret_key(data),
-        max_upload_bytes=int(toml.get("max_upload_bytes", 200 * 1024 * 1024)),
-        base_url=os.environ.get("HEMICYCLE_BASE_URL") or toml.get("base_url")
-        or "http://127.0.0.1:8000",
-        assets_dir=Path(os.environ.get("HEMICYCLE_ASSETS") or toml.get("assets_dir")
-                        or default_assets_dir()),
+        database_url=_setting(toml, "database_url")
+        or f"sqlite:///{data / 'catalogue.sqlite3'}",
+        secret_key=_setting(toml, "secret_key") or _secret_key(data),
+        max_upload_bytes=DEFAULT_MAX_UPLOAD_BYTES if max_upload is None else max_upload,
+        base_url=_setting(toml, "base_url") or DEFAULT_BASE_URL,
+        fsync=_setting(toml, "fsync") or "fsync",
+        iiif_cache_mb=DEFAULT_IIIF_CACHE_MB if iiif_cache_mb is None else iiif_cache_mb,
+        admin_email=_setting(toml, "admin_email"),
+        assets_dir=Path(_setting(toml, "assets") or default_assets_dir()),
     )

@@ -217,3 +217,26 @@ def test_drafts_arrive_with_subject_suggestions(settings, tmp_path):
     with session_scope(settings.database_url) as db:
         suggested = db.scalars(select(SubjectSuggestion.concept)).all()
     assert "http://metadata.un.org/thesaurus/1000009" in suggested
+
+
+def test_real_resolution_scans_get_their_symbol_and_their_draft(catalogue_settings, tmp_path):
+    """SC 777 prints "RESOLUTION 777 (1992)"; the 1950 volume prints "84 (1950). Resolution
+    of 7 July 1950" over "[S/1588]", the draft it was adopted from."""
+    import shutil
+
+    from digitise_helpers import DATA
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for name in ("1950-07-07_UN_SC_Resolution_84_1950_en.png",
+                 "1992-09-19_UN_SC_Resolution_777_1992_en.png"):
+        shutil.copy(DATA / name, scans / name)
+    report = run_batch(catalogue_settings, scans, executor=LocalPool(1), languages=["en"])
+    assert not report.documents_failed
+    with session_scope(catalogue_settings.database_url) as db:
+        docs = {d.symbol: d for d in db.scalars(select(Document))}
+        assert set(docs) == {"S/RES/84 (1950)", "S/RES/777 (1992)"}
+        assert [(r.symbol, r.role) for r in docs["S/RES/84 (1950)"].related] == \
+            [("S/1588", "draft")]
+        assert docs["S/RES/777 (1992)"].related == []
+        assert docs["S/RES/84 (1950)"].extra["extraction"]["drafts"]["value"] == ["S/1588"]

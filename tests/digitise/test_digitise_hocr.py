@@ -10,7 +10,7 @@ import pikepdf
 import pytest
 from digitise_helpers import DATA
 
-from hemicycle.digitise.hocr import parse_hocr
+from hemicycle.digitise.hocr import hocr_of, parse_hocr
 from hemicycle.digitise.textlayer import add_text_layer
 
 HOCR = """<body>
@@ -40,6 +40,26 @@ def test_text_and_confidence_come_from_the_words_in_their_lines_and_paragraphs()
     assert page.text() == "Security A&B<\n\n安全理事会2015\n\n"
     assert page.confidence() == (80.0, 5)
     assert parse_hocr("<body></body>").confidence() == (0.0, 0)
+
+
+def test_a_changed_page_is_written_back_as_hocr_of_the_same_shape():
+    page = parse_hocr(HOCR)
+    page.paragraphs[0].lines[0].words.pop()  # a word left out
+    again = parse_hocr(hocr_of(page, "tesseract 5"))
+    assert again.text() == "Security\n\n安全理事会2015\n\n"
+    assert [w.bbox for ln in again.lines for w in ln.words] == \
+        [w.bbox for ln in page.lines for w in ln.words]
+    assert again.lines[0].size == 50 and again.lines[1].offset == -5
+    assert "name='ocr-system' content='tesseract 5'" in hocr_of(page, "tesseract 5")
+
+
+def test_a_paragraph_number_keeps_its_space_before_chinese():
+    words = ("(a)", "关于", "2015", "年")
+    line = "".join(f"<span class='ocrx_word' id='w{i}' title='bbox {i * 60} 0 {i * 60 + 50} 50; "
+                   f"x_wconf 90'>{w}</span>" for i, w in enumerate(words))
+    hocr = (f"<div class='ocr_page' id='page_1' title='bbox 0 0 600 60'><span class='ocr_line' "
+            f"id='line_1' title='bbox 0 0 600 50; x_size 40'>{line}</span></div>")
+    assert parse_hocr(hocr).text() == "(a) 关于2015年\n\n"
 
 
 def test_text_from_hocr_is_what_tesseracts_text_renderer_writes(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from digitise_helpers import DATA, page_image, save_pdf, save_png, save_tiff, unpc
 from PIL import Image
 
-from hemicycle.digitise.evaluate import cer
+from hemicycle.digitise.evaluate import cer, plain_tesseract
 from hemicycle.digitise.pages import PageTask, process_page, run_page
 from hemicycle.digitise.sources import MAX_PIXELS, inspect_scan
 
@@ -112,6 +112,40 @@ def test_low_resolution_scan_is_read_and_its_pdf_page_keeps_its_size(tmp_path):
     with pikepdf.open(tmp_path / "out" / "page-0001.pdf") as pdf:
         width = float(pdf.pages[0].mediabox[2])
     assert width == pytest.approx(743 / 88.011 * 72, rel=0.01)
+
+
+@pytest.mark.parametrize("scan", ["1992-09-19_UN_SC_Resolution_777_1992_en.png",
+                                  "1950-07-07_UN_SC_Resolution_84_1950_en.png",
+                                  "1971-09-29_A_L.632-EN.pdf"])
+def test_real_scans_read_no_worse_than_plain_tesseract(tmp_path, scan):
+    path = DATA / scan
+    truth = path.with_suffix(".gt.txt").name
+    summary = _run(path, tmp_path / "out", fmt=path.suffix.lstrip("."))
+    text = (tmp_path / "out" / "page-0001.txt").read_text(encoding="utf-8")
+    expected = (DATA / truth).read_text(encoding="utf-8")
+    plain = plain_tesseract(path, "en", tmp_path / "plain")
+    assert cer(text, expected, "en") <= cer(plain, expected, "en")
+    if "777" in scan:
+        # the underlined adoption line came out as "A h i il ati 16th m" / "19 § er 1"
+        assert "Adopted by the Security Council at its 3116th meeting\non 19 September 1992" \
+            in text
+        assert summary["lines_reread"] == 2 and "A h i" not in text
+        hocr = (tmp_path / "out" / "page-0001.hocr").read_text(encoding="utf-8")
+        assert ">3116th</span>" in hocr and ">ati</span>" not in hocr
+    if "A_L" in scan:
+        assert summary["lines_left_out"] >= 1  # a stamp's fragments ("ee"), not words
+
+
+def test_chinese_keeps_the_space_after_a_paragraph_number(tmp_path):
+    lines = ["(a) 关于安全理事会第2207(2015)号决议的执行情况；", "1. 通过议程。",
+             *unpc("zh", 3, 2)]
+    image, truth = page_image(lines, "zh")
+    _run(save_png(image, tmp_path / "zh.png"), tmp_path / "out", ["zh"])
+    text = (tmp_path / "out" / "page-0001.txt").read_text(encoding="utf-8")
+    assert re.search(r"^\(\w{1,2}\) 关于", text, re.M) and "1. 通过议程" in text
+    assert "2015)号" in text and not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text)
+    plain = plain_tesseract(tmp_path / "zh.png", "zh", tmp_path / "plain")
+    assert cer(text, truth, "zh") <= cer(plain, truth, "zh")
 
 
 def _bad_inputs(tmp_path: Path) -> dict[str, Path]:

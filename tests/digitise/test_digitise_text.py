@@ -36,6 +36,9 @@ def test_error_rates_normalise_space_and_quotes_and_count_chinese_by_character()
     assert cer("The  Security\nCouncil", "The Security Council", "en") == 0
     assert cer("“quoted” – text", '"quoted" - text', "en") == 0
     assert cer("安 全 理 事 会", "安全理事会", "zh") == 0
+    # a space next to Chinese is counted where the page has one (or has none)
+    assert cer("1.通过议程", "1. 通过议程", "zh") == pytest.approx(1 / 7)
+    assert cer("2015 年", "2015年", "zh") == pytest.approx(1 / 5)
     assert cer("Tne Security Council", "The Security Council", "en") == pytest.approx(1 / 20)
     assert wer("Tne Security Council", "The Security Council", "en") == pytest.approx(1 / 3)
     assert wer("安全理事会", "安全理事会", "zh") == 0
@@ -69,6 +72,31 @@ def test_metadata_in_other_languages_and_absent_fields():
     fields = extract_metadata("nothing that looks like a masthead here", "fr", 0.5, 40.0)
     assert "symbols" not in fields and "date" not in fields
     assert fields["language"]["confidence"] == 0.5
+
+
+def test_symbols_in_the_forms_resolution_headings_print_them():
+    sc777 = (DATA / "1992-09-19_UN_SC_Resolution_777_1992_en.gt.txt").read_text()
+    assert extract_metadata(sc777, "en", 1.0, 95.0)["symbols"]["value"] == ["S/RES/777 (1992)"]
+    # the 1950 volume: number and year, then the date; the draft below it in brackets
+    sc84 = "84 (1950). Resolution of 7 July 1950\n[S/1588]\n\nThe Security Council,\n"
+    fields = extract_metadata(sc84, "en", 1.0, 95.0)
+    assert fields["symbols"]["value"] == ["S/RES/84 (1950)"]
+    assert fields["drafts"]["value"] == ["S/1588"]
+    for heading in ("RÉSOLUTION 777 (1992)", "RESOLUCIÓN 777 (1992)", "РЕЗОЛЮЦИЯ 777 (1992)",
+                    "القرار 777 (1992)", "第777(1992)号决议"):
+        assert extract_metadata(heading, "en", 1.0, 95.0)["symbols"]["value"] == \
+            ["S/RES/777 (1992)"], heading
+    # the General Assembly's forms: roman session before 1976, session/number after
+    ga = extract_metadata("47/1. Recommendation of the Security Council of\n", "en", 1.0, 95.0)
+    assert ga["symbols"]["value"] == ["A/RES/47/1"]
+    old = extract_metadata("2758 (XXVI). Restoration of the lawful rights\n", "en", 1.0, 95.0)
+    assert old["symbols"]["value"] == ["A/RES/2758 (XXVI)"]
+    # a bracketed symbol alone is a draft, never the document's own symbol
+    only_draft = extract_metadata("The Security Council,\n[S/1588]\n", "en", 1.0, 95.0)
+    assert "symbols" not in only_draft and only_draft["drafts"]["value"] == ["S/1588"]
+    # a year in running text is not a heading
+    text = "Recalling resolution 757 (1992) of 30 May 1992,\n"
+    assert "symbols" not in extract_metadata(text, "en", 1.0, 95.0)
 
 
 def test_symbol_candidates_are_parsed_by_the_symbols_module():

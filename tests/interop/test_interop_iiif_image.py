@@ -14,8 +14,9 @@ from iiif_corpus import LETTER, RESOLUTION, TEXT_ONLY, ingest_corpus
 from PIL import Image, ImageChops, ImageOps
 
 from hemicycle.config import load_settings
-from hemicycle.interop import iiif_image
-from hemicycle.interop.iiif_image import ImageApiError, parse_request, plan
+from hemicycle.interop.iiif_image import cache as iiif_cache
+from hemicycle.interop.iiif_image import request as iiif_request
+from hemicycle.interop.iiif_image.request import ImageApiError, parse_request, plan
 from hemicycle.web.app import create_app
 
 # ---- syntax and meaning, for an image of 1000 x 800 pixels ----
@@ -58,8 +59,8 @@ def test_iiif_sizes(size, out):
 
 def test_iiif_upscaled_max_within_limits():
     w, h = resolved(size="^max").out
-    assert w * h <= iiif_image.MAX_AREA and w <= iiif_image.MAX_WIDTH
-    assert (w + 1) * math.ceil((w + 1) * H / W) > iiif_image.MAX_AREA
+    assert w * h <= iiif_request.MAX_AREA and w <= iiif_request.MAX_WIDTH
+    assert (w + 1) * math.ceil((w + 1) * H / W) > iiif_request.MAX_AREA
 
 
 @pytest.mark.parametrize(("rotation", "mirror", "delivered"), [
@@ -120,12 +121,12 @@ def test_iiif_bad_requests(segments, status, named):
                                   "abc~en~pdf~1", "a/b~en~pdf~p1"])
 def test_iiif_bad_identifiers(text):
     with pytest.raises(ImageApiError) as err:
-        iiif_image.parse_identifier(text)
+        iiif_request.parse_identifier(text)
     assert err.value.status == 404
 
 
 def test_iiif_identifier_round_trip():
-    page = iiif_image.parse_identifier("0123abcd~ar~pdfa~p12")
+    page = iiif_request.parse_identifier("0123abcd~ar~pdfa~p12")
     assert (page.uid, page.language, page.format, page.page) == ("0123abcd", "ar", "pdfa", 12)
     assert page.text == "0123abcd~ar~pdfa~p12"
 
@@ -342,7 +343,7 @@ def test_iiif_errors_over_http(corpus, path, status, named):
 
 def test_iiif_cache_is_keyed_by_checksum_and_bounded(corpus, tmp_path):
     settings, uids, client = corpus
-    cache = iiif_image.cache_for(settings.data_dir)
+    cache = iiif_cache.cache_for(settings)
     fetch(client, f"/iiif/3/{uids[LETTER]}~en~pdf~p1/full/200,/0/default.jpg")
     from hemicycle.catalogue.db import session_scope
     from hemicycle.catalogue.queries import document_by_uid
@@ -354,7 +355,7 @@ def test_iiif_cache_is_keyed_by_checksum_and_bounded(corpus, tmp_path):
     assert (folder / "p1-150.png").is_file() and any((folder / "p1").glob("*.jpg"))
     # a small cache keeps under its limit, dropping the least recently used entries
     limit = 1_500_000
-    small = iiif_image.PageCache(tmp_path / "small", max_bytes=limit)
+    small = iiif_cache.PageCache(tmp_path / "small", max_bytes=limit)
     source = Path(__file__).resolve().parents[1] / "data" / "digitise" / \
         "1971-10-25_GA_Resolution_2758_ru.pdf"
     made = []

@@ -16,7 +16,7 @@ from hemicycle.cli import app
 from hemicycle.config import load_settings
 from hemicycle.interop import marc
 from hemicycle.interop.marc_import import import_marc
-from hemicycle.interop.marc_io import read_marc
+from hemicycle.marc21.files import read_marc
 
 runner = CliRunner()
 

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from hemicycle.catalogue.db import get_engine, session_scope
 from hemicycle.cli import app
-from hemicycle.interop.marc import MappingError
-from hemicycle.interop.marc_io import read_marc
-from hemicycle.interop.marc_proceedings import speech_fields, voting_fields
+from hemicycle.marc21.files import read_marc
+from hemicycle.marc21.records import MappingError
 from hemicycle.proceedings import codes
+from hemicycle.proceedings.marc import speech_fields, voting_fields
 from hemicycle.proceedings.models import Meeting, MemberState, Speech, Vote, VotingRecord
 from hemicycle.proceedings.states import ensure_states
 

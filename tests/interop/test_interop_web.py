@@ -115,7 +115,7 @@ def test_interop_export_by_search_query(settings, tmp_path):
     from typer.testing import CliRunner
 
     from hemicycle.cli import app
-    from hemicycle.interop.marc_io import read_marc
+    from hemicycle.marc21.files import read_marc
     from hemicycle.search.index import rebuild_index
     from hemicycle.search.query import search
 

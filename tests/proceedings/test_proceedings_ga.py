@@ -4,10 +4,18 @@ the data-quality report on broken input, and all-or-nothing failures."""
 from __future__ import annotations
 
 import collections
+import csv
 import gzip
 
 import pytest
-from proceedings_helpers import ROLL_CALLS70, VOETEN70, VOTES70, read_csv, write_csv
+from proceedings_helpers import (
+    ROLL_CALLS70,
+    UNVOTES,
+    VOETEN70,
+    VOTES70,
+    read_csv,
+    write_csv,
+)
 from sqlalchemy import func, select
 
 from hemicycle.catalogue.db import session_scope
@@ -227,3 +235,29 @@ def test_record_search_does_not_match_records_without_symbol(catalogue_settings,
         assert total == 1 and rows[0]["resolution"] == "A/RES/377 (V)"
         assert queries.list_records(db, q="nothing like this")[0] == 0
         assert queries.list_records(db, q="A/RES/377(V)")[1][0]["source_ref"] == "R/5/377"
+
+
+def test_the_vote_on_the_resolution_as_a_whole_comes_before_its_paragraph_votes(
+        catalogue_settings, tmp_path):
+    """A/RES/72/39 and A/RES/72/29 (real roll calls): separate recorded votes on paragraphs
+    were taken the same day, after the vote on the whole; ``votes show`` gives the whole."""
+    wanted = {"5594", "5596", "5980", "5985", "5986", "5987"}
+    with gzip.open(UNVOTES / "un_roll_calls.csv.gz", "rt", encoding="utf-8") as fh:
+        rolls = [r for r in csv.DictReader(fh) if r["rcid"] in wanted]
+    with gzip.open(UNVOTES / "un_votes.csv.gz", "rt", encoding="utf-8") as fh:
+        votes = [r for r in csv.DictReader(fh) if r["rcid"] in wanted]
+    assert {r["rcid"] for r in rolls} == wanted
+    assert {r["para"] for r in rolls if r["rcid"] in {"5980", "5985", "5986", "5987"}} == {"1"}
+    roll_path = write_csv(tmp_path / "rolls.csv", list(rolls[0]),
+                          [list(r.values()) for r in rolls])
+    vote_path = write_csv(tmp_path / "votes.csv", list(votes[0]),
+                          [list(r.values()) for r in votes])
+    import_ga(catalogue_settings, GAFiles(roll_path, vote_path))
+    with session_scope(catalogue_settings.database_url) as db:
+        for symbol, whole in (("A/RES/72/39", "5596"), ("A/RES/72/29", "5594"),
+                              ("a/res/72/39", "5596")):
+            rec = queries.voting_record_for_symbol(db, symbol)
+            assert rec.source_id == whole and not rec.paragraph, symbol
+        # every roll call on the resolution stays listed, the whole first
+        listed = queries.records_for_symbol(db, "A/RES/72/39")
+        assert [r.source_id for r in listed] == ["5596", "5985", "5986", "5987"]

@@ -6,6 +6,7 @@ its page, JSON, Word, MARC and CLI."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -353,7 +354,8 @@ def test_docx_opens_with_the_sections_and_counts(site):
     assert [r.cells[0].text for r in tables[0].rows[1:]] == [r["symbol"] for r in res]
     chart_table = next(t for t in doc.tables if len(t.columns) == len(chart["columns"]) + 1)
     assert len(chart_table.rows) == len(chart["rows"]) + 1
-    usa = next(r for r in chart_table.rows if r.cells[0].text == "United States")
+    # the French index names states in French, as the UN does
+    usa = next(r for r in chart_table.rows if r.cells[0].text == "États-Unis d'Amérique")
     cells = next(r for r in chart["rows"] if r["state"] == "USA")["cells"]
     assert [c.text for c in usa.cells[1:]] == [{"yes": "Y", "no": "N", "abstain": "A"}.get(c, c)
                                                if c in ("yes", "no", "abstain") else
@@ -370,7 +372,7 @@ def test_docx_opens_with_the_sections_and_counts(site):
 def test_marc_export_reads_back_with_the_dhl_fields(site):
     from pymarc import MARCReader
 
-    from hemicycle.interop.marc_proceedings import speech_fields, voting_fields
+    from hemicycle.proceedings.marc import speech_fields, voting_fields
 
     settings, client = site
     answer = client.get("/proceedings/index/GA/70.mrc")
@@ -393,7 +395,9 @@ def test_marc_export_reads_back_with_the_dhl_fields(site):
     rc = read_csv(ROLL_CALLS70)[0]["rcid"]
     assert first["yes"] == sum(1 for (c, _), v in source.items() if c == rc and v == "yes")
     one = speech_fields(next(r for r in speeches if r["710"] and r["710"]["9"] == "USA"))
-    assert one["speaker"] and one["name"] == "United States" and one["session_no"] == 70
+    # the authority's name is the UN's short name, not the unvotes file's "United States"
+    assert one["speaker"] and one["name"] == "United States of America"
+    assert one["session_no"] == 70
     assert one["agenda_item"] == "General debate" and one["meeting_symbol"] is None
 
 
@@ -442,3 +446,46 @@ def test_every_itp_message_has_six_languages():
               + [f"itp.outcome.{o}" for o in ("recorded", "without_vote", "non_recorded",
                                                "unknown")] + [f"itp.body.{b}" for b in itp.BODIES])
     assert [k for k in needed if k not in merged] == []
+
+
+def test_names_in_the_index_are_in_its_language_and_its_alphabetical_order(site):
+    from hemicycle.proceedings.states import name_sort_key, state_name
+
+    settings, client = site
+    for lang in ("zh", "ar", "ru"):
+        ix = _index(settings, lang=lang)
+        chart = ix["sections"]["voting_chart"]
+        day = dt.date.fromisoformat(chart["name_date"])
+        names = [r["name"] for r in chart["rows"]]
+        assert names == [state_name(r["state"], lang, day) for r in chart["rows"]]
+        assert names == sorted(names, key=name_sort_key(lang)), lang
+        groups = [g for g in ix["sections"]["speeches"]["by_state"] if g["state"]]
+        assert all(g["name"] == state_name(g["state"], lang, dt.date(2015, 12, 31))
+                   for g in groups)
+    page = client.get("/proceedings/index/GA/70?ui=zh").text
+    assert "俄罗斯联邦" in page and "美利坚合众国" in page
+
+
+def test_the_index_lists_the_vote_on_a_resolution_as_a_whole(catalogue_settings, tmp_path):
+    """A/RES/72/39 had separate recorded votes on three paragraphs after the vote on the
+    whole (real roll calls 5596, 5985-5987): the resolutions list shows the whole."""
+    import csv
+    import gzip
+
+    from proceedings_helpers import UNVOTES, write_csv
+
+    from hemicycle.proceedings.importers.ga import GAFiles, import_ga
+
+    wanted = {"5596", "5985", "5986", "5987"}
+    with gzip.open(UNVOTES / "un_roll_calls.csv.gz", "rt", encoding="utf-8") as fh:
+        rolls = [r for r in csv.DictReader(fh) if r["rcid"] in wanted]
+    with gzip.open(UNVOTES / "un_votes.csv.gz", "rt", encoding="utf-8") as fh:
+        votes = [r for r in csv.DictReader(fh) if r["rcid"] in wanted]
+    import_ga(catalogue_settings, GAFiles(
+        write_csv(tmp_path / "r.csv", list(rolls[0]), [list(r.values()) for r in rolls]),
+        write_csv(tmp_path / "v.csv", list(votes[0]), [list(r.values()) for r in votes])))
+    ix = _index(catalogue_settings, session=72)
+    [item] = [r for r in ix["sections"]["resolutions"]["items"] if r["symbol"] == "A/RES/72/39"]
+    with session_scope(catalogue_settings.database_url) as db:
+        whole = db.scalar(select(VotingRecord).where(VotingRecord.source_id == "5596"))
+        assert item["record_id"] == whole.id and item["tally"]["yes"] == whole.yes

@@ -263,3 +263,18 @@ def test_cli_show_agreement_export_and_errors(site, monkeypatch, tmp_path):
                                 "--votes", str(VOTES70), "--voeten",
                                 str(settings.data_dir.parent / "nope.csv")])
     assert again.exit_code == 1 and "no such file" in again.output
+
+
+def test_speeches_name_the_state_in_the_interface_language(site):
+    _settings, client = site
+    found = client.get("/api/speeches?state=RUS&session=75&lang=ru").json()["speeches"]
+    assert found and all(s["state_name"] == "Российская Федерация" for s in found)
+    # the name of the day: a speech of 1950 was the Soviet Union's
+    older = client.get("/api/speeches?state=RUS&session=5&lang=fr").json()["speeches"]
+    assert older[0]["state_name"] == "Union des Républiques socialistes soviétiques"
+    page = client.get("/speeches?state=RUS&session=75&ui=zh").text
+    assert '<a href="/votes/states/RUS">俄罗斯联邦</a>' in page
+    shown = client.get(f"/speeches/{found[0]['id']}?ui=fr").text
+    assert "Fédération de Russie" in shown
+    rows = client.get("/api/speeches/export?format=json&state=RUS&session=75").json()
+    assert rows[0]["name_ar"] == "الاتحاد الروسي" and rows[0]["name_en"] == "Russian Federation"

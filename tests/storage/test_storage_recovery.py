@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 
-from hemicycle.storage import durable, layout
+from hemicycle.config import load_settings
+from hemicycle.storage import durable, layout, root_for
 from hemicycle.storage.objects import OcflRoot, _key
 from hemicycle.storage.paths import ocfl_id
 from hemicycle.storage.validation import validate_path
@@ -60,5 +61,7 @@ def test_fsync_policies(tmp_path, monkeypatch):
         report = validate_path(root.path)
         assert report.valid and report.codes == set() and report.objects == 1
     monkeypatch.setenv("HEMICYCLE_FSYNC", "sometimes")
-    with pytest.raises(ObjectError, match="fsync policy"):
-        OcflRoot(tmp_path / "x")
+    with pytest.raises(ObjectError, match="fsync policy 'sometimes'"):
+        root_for(load_settings(tmp_path / "data"))
+    monkeypatch.setenv("HEMICYCLE_FSYNC", "syncfs")
+    assert root_for(load_settings(tmp_path / "data")).policy == "syncfs"

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from hemicycle.thesaurus.keys import fold, known_language_tag, letters, sort_keys
+from hemicycle.thesaurus.keys import (
+    fold,
+    known_language_tag,
+    letters,
+    prefix_keys,
+    sort_keys,
+)
 
 
 def test_fold_is_case_and_accent_insensitive_for_french_and_spanish() -> None:
@@ -29,6 +35,24 @@ def test_fold_takes_the_arabic_article_off_each_word() -> None:
     assert fold("ال", "ar") == "ال"
     # other languages keep their "al"
     assert fold("Alliance", "en") == "alliance"
+
+
+def test_a_typed_arabic_prefix_meets_the_stored_key_at_every_length() -> None:
+    stored = fold("فرق الخبراء", "ar")
+    assert stored == "فرق خبراء"
+    typed = "فرق الخبراء"
+    for end in range(len("فرق "), len(typed) + 1):
+        keys = prefix_keys(typed[:end], "ar")
+        assert any(stored.startswith(k) for k in keys), (typed[:end], keys)
+    # the article after a conjunction or preposition, and lil-
+    assert any(fold("بالسلام", "ar").startswith(k) for k in prefix_keys("بالس", "ar"))
+    assert any(fold("للأمم", "ar").startswith(k) for k in prefix_keys("للأ", "ar"))
+    # a short word that only looks like an article keeps its own key too
+    assert prefix_keys("بالغ", "ar")[0] == "بالغ"
+    # nothing that would match every label
+    assert prefix_keys("ال", "ar") == ["ال"] and prefix_keys("", "ar") == []
+    # other languages: the folded text, nothing more
+    assert prefix_keys("Réfu", "fr") == ["refu"]
 
 
 def test_fold_keeps_russian_letters_but_folds_yo_and_case() -> None:

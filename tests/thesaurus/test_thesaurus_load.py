@@ -176,6 +176,15 @@ def test_autocomplete_accents_and_arabic_letters(settings) -> None:
             bare = text.split()[0][2:4]  # the first two letters after the article
             found = {h.uri for h in lookup.autocomplete(db, vocab, bare, "ar", 200)}
             assert uri in found, (text, bare)
+        # and a label is found from its first word and any part of the next, article
+        # included: what a reader has typed when the suggestions are looked up
+        two_words = [(text, uri) for text, uri in with_article if " ال" in text]
+        assert len(two_words) > 10
+        for text, uri in two_words[:10]:
+            start = text.index(" ال") + 1
+            for end in range(start, len(text) + 1):
+                found = {h.uri for h in lookup.autocomplete(db, vocab, text[:end], "ar", 200)}
+                assert uri in found, (text, text[:end])
 
 
 def _statements(db, vocab_name: str) -> tuple[set, set]:
@@ -214,3 +223,27 @@ def test_hidden_labels_are_found_but_not_listed(settings, tmp_path) -> None:
         assert resolve_subject(db, "Watter", "t") == "http://example.org/t/a"
         listed = [e.label for e in lookup.az(db, vocab, "en", "W").entries]
         assert listed == ["water"]
+
+
+def test_every_label_row_of_a_concept_is_kept(settings) -> None:
+    """1001908 is on two rows of the label table (educational reform / educational
+    innovations): the first gives its prefLabels, the second its altLabels."""
+    uri = "http://metadata.un.org/thesaurus/1001908"
+    with LABELS.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+                if r["uri"] == uri]
+    assert len(rows) == 2
+    load_vocabulary(settings, "unbis", [LABELS])
+    with session_scope(settings.database_url) as db:
+        vocab = lookup.vocabulary(db, "unbis")
+        view = lookup.concept_view(db, vocab, lookup.concept_by_uri(db, uri)[1], "en")
+        for lang in ("ar", "zh", "en", "fr", "ru", "es"):
+            assert view.pref[lang] == rows[0][lang]
+            second = rows[1][lang]
+            if second != rows[0][lang]:
+                assert second in view.alt[lang], lang
+                hits = lookup.autocomplete(db, vocab, second, lang, 5)
+                assert uri in {h.uri for h in hits}, (lang, second)
+        assert "教育改革" not in view.alt.get("zh", [])  # the same on both rows: once
+        assert resolve_subject(db, "educational innovations") == uri
+        assert resolve_subject(db, "Образовательные нововведения") == uri

@@ -1,34 +1,45 @@
 """The ``hemicycle`` command: a thin Typer app over the domain modules.
 
-Each verb lives in its own module of this package and registers itself through
-``register(app)``; adding a verb is adding a module and one line below.
+Each area's verbs live in its own module of this package, as module-level Typer apps:
+``verbs`` holds the verbs of the top level (``hemicycle migrate``), a named app a group of
+verbs (``hemicycle thesaurus load``). Adding a verb is adding a function to one of them;
+adding an area is adding a module and its apps to ``VERBS`` or ``GROUPS`` below.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "hemicycle.cli.db",
-    "hemicycle.cli.ingest",
-    "hemicycle.cli.users",
-    "hemicycle.cli.serve",
-    "hemicycle.cli.storage",
-    "hemicycle.cli.thesaurus",
-    "hemicycle.cli.symbol",
-    "hemicycle.cli.interop",
-    "hemicycle.cli.subjects",
-    "hemicycle.cli.search",
-    "hemicycle.cli.votes",
-    "hemicycle.cli.proceedings",
-    "hemicycle.cli.digitise",
-    "hemicycle.cli.usage",
-    "hemicycle.cli.review",
+from hemicycle.cli import (
+    db,
+    digitise,
+    ingest,
+    interop,
+    proceedings,
+    review,
+    search,
+    serve,
+    storage,
+    subjects,
+    symbol,
+    thesaurus,
+    usage,
+    users,
+    votes,
+)
+
+# ``hemicycle --help`` lists the top-level verbs, then the groups, each in this order
+VERBS: tuple[typer.Typer, ...] = (
+    db.verbs, ingest.verbs, serve.verbs, storage.verbs, symbol.verbs, search.verbs,
+    digitise.verbs,
+)
+GROUPS: tuple[typer.Typer, ...] = (
+    users.app, storage.app, storage.bag, thesaurus.app, interop.export, interop.importer,
+    subjects.app, votes.app, votes.speeches, proceedings.app, usage.app, review.app,
 )
 
 app = typer.Typer(
@@ -51,8 +62,8 @@ def _root(
         os.environ["HEMICYCLE_DATA"] = str(data)
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(_name).register(app)
+for _commands in VERBS + GROUPS:
+    app.add_typer(_commands)
 
 
 def main() -> None:

@@ -15,13 +15,16 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from hemicycle.config import Settings, load_settings
+from hemicycle.config import ConfigError, Settings, load_settings
 
 console = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:
-    return load_settings()
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        fail(str(exc))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

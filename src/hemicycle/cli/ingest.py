@@ -12,50 +12,51 @@ from hemicycle.cli.common import console, fail, progress_bar, settings
 from hemicycle.ingest.manifest import ManifestError
 from hemicycle.ingest.run import ingest_folder
 
+verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 
-def register(app: typer.Typer) -> None:
-    @app.command("ingest")
-    def ingest(
-        path: Annotated[
-            Path, typer.Argument(help="A folder with manifest.csv/.jsonl, or the manifest.")
-        ],
-        replace: Annotated[
-            bool, typer.Option(help="Overwrite catalogued values that differ.")
-        ] = False,
-    ) -> None:
-        """Load documents (PDF or text files) described by a manifest. Safe to rerun."""
-        if not path.exists():
-            fail(f"{path}: no such file or folder")
-        s = settings()
-        started = time.monotonic()
-        with progress_bar() as progress:
-            task = progress.add_task(f"ingest {path.name}", total=None, rate="")
 
-            def planned(count: int) -> None:
-                progress.update(task, total=count)
+@verbs.command("ingest")
+def ingest(
+    path: Annotated[
+        Path, typer.Argument(help="A folder with manifest.csv/.jsonl, or the manifest.")
+    ],
+    replace: Annotated[
+        bool, typer.Option(help="Overwrite catalogued values that differ.")
+    ] = False,
+) -> None:
+    """Load documents (PDF or text files) described by a manifest. Safe to rerun."""
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
+    s = settings()
+    started = time.monotonic()
+    with progress_bar() as progress:
+        task = progress.add_task(f"ingest {path.name}", total=None, rate="")
 
-            def done(_doc) -> None:
-                progress.advance(task)
-                elapsed = time.monotonic() - started
-                rate = progress.tasks[0].completed / elapsed if elapsed else 0
-                progress.update(task, rate=f"{rate:.0f} docs/s")
+        def planned(count: int) -> None:
+            progress.update(task, total=count)
 
-            try:
-                summary = ingest_folder(s, path, replace=replace, on_planned=planned,
-                                        on_document=done)
-            except ManifestError as exc:
-                fail(str(exc))
-        for error in summary.errors:
-            console.print(f"[red]rejected[/] {error}", highlight=False)
-        elapsed = time.monotonic() - started
-        console.print(
-            f"{summary.manifest}: {summary.created} created, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged, {len(summary.errors)} rejected "
-            f"in {elapsed:.1f}s ({summary.documents / elapsed if elapsed else 0:.0f} docs/s)",
-            highlight=False,
-        )
-        if summary.interrupted:
-            console.print("interrupted: rerun the same command to complete", highlight=False)
-            raise typer.Exit(130)
-        if summary.errors:
-            raise typer.Exit(1)
+        def done(_doc) -> None:
+            progress.advance(task)
+            elapsed = time.monotonic() - started
+            rate = progress.tasks[0].completed / elapsed if elapsed else 0
+            progress.update(task, rate=f"{rate:.0f} docs/s")
+
+        try:
+            summary = ingest_folder(s, path, replace=replace, on_planned=planned,
+                                    on_document=done)
+        except ManifestError as exc:
+            fail(str(exc))
+    for error in summary.errors:
+        console.print(f"[red]rejected[/] {error}", highlight=False)
+    elapsed = time.monotonic() - started
+    console.print(
+        f"{summary.manifest}: {summary.created} created, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {len(summary.errors)} rejected "
+        f"in {elapsed:.1f}s ({summary.documents / elapsed if elapsed else 0:.0f} docs/s)",
+        highlight=False,
+    )
+    if summary.interrupted:
+        console.print("interrupted: rerun the same command to complete", highlight=False)
+        raise typer.Exit(130)
+    if summary.errors:
+        raise typer.Exit(1)

@@ -10,74 +10,68 @@ import typer
 
 from hemicycle.cli.common import console, fail, progress_bar, settings
 
-
-def _group(app: typer.Typer, name: str, help_text: str) -> typer.Typer:
-    """The ``name`` sub-command group, shared with other areas that add verbs to it."""
-    for info in app.registered_groups:
-        if info.name == name and info.typer_instance is not None:
-            return info.typer_instance
-    group = typer.Typer(help=help_text, no_args_is_help=True)
-    app.add_typer(group, name=name)
-    return group
-
-
 QUERY_HELP = "Documents: a search query, * for all. Votes/speeches: *, BODY or BODY:SESSION."
 RECORDS_HELP = "documents, votes (voting records) or speeches."
 
 
-def register(app: typer.Typer) -> None:
-    export = _group(app, "export", "Export catalogue records in library formats.")
-    importer = _group(app, "import", "Import records from library formats.")
+export = typer.Typer(name="export", help="Export catalogue records in library formats.",
+                     no_args_is_help=True)
+importer = typer.Typer(name="import", help="Import records from library formats.",
+                       no_args_is_help=True)
 
-    @export.command("marc")
-    def export_marc(query: Annotated[str, typer.Argument(help=QUERY_HELP)] = "*",
-                    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
-                    records: Annotated[str, typer.Option(help=RECORDS_HELP)] = "documents"
-                    ) -> None:
-        """Records matching QUERY as MARC21 (ISO 2709, UTF-8)."""
-        _export(query, "marc", output, records)
 
-    @export.command("marcxml")
-    def export_marcxml(query: Annotated[str, typer.Argument(help=QUERY_HELP)] = "*",
-                       output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
-                       records: Annotated[str, typer.Option(help=RECORDS_HELP)] = "documents"
-                       ) -> None:
-        """Records matching QUERY as a MARCXML collection."""
-        _export(query, "marcxml", output, records)
+@export.command("marc")
+def export_marc(query: Annotated[str, typer.Argument(help=QUERY_HELP)] = "*",
+                output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+                records: Annotated[str, typer.Option(help=RECORDS_HELP)] = "documents"
+                ) -> None:
+    """Records matching QUERY as MARC21 (ISO 2709, UTF-8)."""
+    _export(query, "marc", output, records)
 
-    @export.command("dc")
-    def export_dc(query: Annotated[str, typer.Argument(help="Search query; * for all.")] = "*",
-                  output: Annotated[Path | None, typer.Option("-o", "--output")] = None) -> None:
-        """Documents matching QUERY as simple Dublin Core (oai_dc) XML."""
-        _export(query, "dc", output)
 
-    @importer.command("marc")
-    def import_marc_cmd(
-        file: Annotated[Path, typer.Argument(help="ISO 2709 (.mrc/.dat) or MARCXML file.")],
-        replace: Annotated[bool, typer.Option(help="Overwrite values that differ.")] = False,
-    ) -> None:
-        """Import a MARC21 file; broken records are reported and the rest kept."""
-        from hemicycle.interop.marc_import import import_marc
-        from hemicycle.interop.marc_io import MarcFileError
+@export.command("marcxml")
+def export_marcxml(query: Annotated[str, typer.Argument(help=QUERY_HELP)] = "*",
+                   output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+                   records: Annotated[str, typer.Option(help=RECORDS_HELP)] = "documents"
+                   ) -> None:
+    """Records matching QUERY as a MARCXML collection."""
+    _export(query, "marcxml", output, records)
 
-        if not file.is_file():
-            fail(f"{file}: no such file")
-        s = settings()
-        with progress_bar() as bar:
-            task = bar.add_task(f"import {file.name}", total=None, rate="")
-            try:
-                report = import_marc(s, file, replace=replace,
-                                     progress=lambda n: bar.update(task, completed=n))
-            except MarcFileError as exc:
-                fail(str(exc))
-        for problem in report.rejected:
-            console.print(f"{file}: {problem}", style="red", highlight=False, markup=False,
-                          soft_wrap=True)
-        console.print(f"{file}: {report.read} records read: {report.created} created, "
-                      f"{report.updated} updated, {report.unchanged} unchanged, "
-                      f"{len(report.rejected)} rejected", highlight=False, soft_wrap=True)
-        if report.rejected:
-            raise typer.Exit(1)
+
+@export.command("dc")
+def export_dc(query: Annotated[str, typer.Argument(help="Search query; * for all.")] = "*",
+              output: Annotated[Path | None, typer.Option("-o", "--output")] = None) -> None:
+    """Documents matching QUERY as simple Dublin Core (oai_dc) XML."""
+    _export(query, "dc", output)
+
+
+@importer.command("marc")
+def import_marc_cmd(
+    file: Annotated[Path, typer.Argument(help="ISO 2709 (.mrc/.dat) or MARCXML file.")],
+    replace: Annotated[bool, typer.Option(help="Overwrite values that differ.")] = False,
+) -> None:
+    """Import a MARC21 file; broken records are reported and the rest kept."""
+    from hemicycle.interop.marc_import import import_marc
+    from hemicycle.marc21.files import MarcFileError
+
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    s = settings()
+    with progress_bar() as bar:
+        task = bar.add_task(f"import {file.name}", total=None, rate="")
+        try:
+            report = import_marc(s, file, replace=replace,
+                                 progress=lambda n: bar.update(task, completed=n))
+        except MarcFileError as exc:
+            fail(str(exc))
+    for problem in report.rejected:
+        console.print(f"{file}: {problem}", style="red", highlight=False, markup=False,
+                      soft_wrap=True)
+    console.print(f"{file}: {report.read} records read: {report.created} created, "
+                  f"{report.updated} updated, {report.unchanged} unchanged, "
+                  f"{len(report.rejected)} rejected", highlight=False, soft_wrap=True)
+    if report.rejected:
+        raise typer.Exit(1)
 
 
 def _export(query: str, fmt: str, output: Path | None, records: str = "documents") -> None:

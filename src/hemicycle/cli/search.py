@@ -57,51 +57,54 @@ def rebuild_with_progress(s: Settings) -> None:
     console.print(f"indexed {count:,} documents in {elapsed:.1f} s ({rate:,.0f} docs/s)")
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("reindex")
-    def reindex() -> None:
-        """Rebuild the search index from the catalogue (searches go on meanwhile)."""
-        rebuild_with_progress(settings())
+verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 
-    @app.command("search")
-    def search_command(
-        query: Annotated[str, typer.Argument(help=QUERY_HELP)],
-        lang: Annotated[str | None, typer.Option(help="ar zh en fr ru es")] = None,
-        filter_: Annotated[list[str] | None, typer.Option(
-            "--filter", help="NAME=VALUE: body, year, session, type, language, subject.")] = None,
-        sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
-        page: Annotated[int, typer.Option(help="Page of results, from 1.")] = 1,
-        per_page: Annotated[int, typer.Option(help="Results per page.")] = 20,
-        narrower: Annotated[bool, typer.Option(
-            help="A subject filter also finds the concepts below it.")] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    ) -> None:
-        """Search the catalogue's documents in any of the six languages."""
-        from hemicycle.search.query import QueryError, search
 
-        try:
-            results = search(settings(), query, lang=lang, filters=_parse_filters(filter_ or []),
-                             sort=sort, page=page, per_page=per_page, narrower=narrower)
-        except QueryError as exc:
-            fail(f"query {query[:80]!r}: {exc}")
-        if as_json:
-            print(json.dumps({
-                "query": results.query,
-                "total": results.total,
-                "page": results.page,
-                "per_page": results.per_page,
-                "sort": results.sort,
-                "redirect": results.redirect_uid,
-                # plain text with highlight offsets (characters): the HTML is for pages
-                "hits": [_json_hit(hit) for hit in results.hits],
-                "facets": {k: [[v, n] for v, n in pairs] for k, pairs in results.facets.items()},
-            }, ensure_ascii=False, indent=2))
-            return
-        if results.redirect_uid:
-            print(f"symbol: /documents/{results.redirect_uid}")
-        print(f"{results.total:,} documents (page {results.page} of {results.pages})")
-        for hit in results.hits:
-            tag = f" [{hit.title_language}]" if hit.title_language else ""
-            print(f"{hit.symbol}  {hit.year or ''}  {hit.title or ''}{tag}")
-            if hit.snippet:
-                print(f"    [{hit.language}] {_plain(hit.snippet)}")
+@verbs.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the catalogue (searches go on meanwhile)."""
+    rebuild_with_progress(settings())
+
+
+@verbs.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help=QUERY_HELP)],
+    lang: Annotated[str | None, typer.Option(help="ar zh en fr ru es")] = None,
+    filter_: Annotated[list[str] | None, typer.Option(
+        "--filter", help="NAME=VALUE: body, year, session, type, language, subject.")] = None,
+    sort: Annotated[str, typer.Option(help="relevance or date.")] = "relevance",
+    page: Annotated[int, typer.Option(help="Page of results, from 1.")] = 1,
+    per_page: Annotated[int, typer.Option(help="Results per page.")] = 20,
+    narrower: Annotated[bool, typer.Option(
+        help="A subject filter also finds the concepts below it.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search the catalogue's documents in any of the six languages."""
+    from hemicycle.search.query import QueryError, search
+
+    try:
+        results = search(settings(), query, lang=lang, filters=_parse_filters(filter_ or []),
+                         sort=sort, page=page, per_page=per_page, narrower=narrower)
+    except QueryError as exc:
+        fail(f"query {query[:80]!r}: {exc}")
+    if as_json:
+        print(json.dumps({
+            "query": results.query,
+            "total": results.total,
+            "page": results.page,
+            "per_page": results.per_page,
+            "sort": results.sort,
+            "redirect": results.redirect_uid,
+            # plain text with highlight offsets (characters): the HTML is for pages
+            "hits": [_json_hit(hit) for hit in results.hits],
+            "facets": {k: [[v, n] for v, n in pairs] for k, pairs in results.facets.items()},
+        }, ensure_ascii=False, indent=2))
+        return
+    if results.redirect_uid:
+        print(f"symbol: /documents/{results.redirect_uid}")
+    print(f"{results.total:,} documents (page {results.page} of {results.pages})")
+    for hit in results.hits:
+        tag = f" [{hit.title_language}]" if hit.title_language else ""
+        print(f"{hit.symbol}  {hit.year or ''}  {hit.title or ''}{tag}")
+        if hit.snippet:
+            print(f"    [{hit.language}] {_plain(hit.snippet)}")

@@ -56,215 +56,219 @@ def _print_suggestions(result: dict, as_json: bool) -> None:
         sys.stdout.write(f"<{s['uri']}>\t{s['label']}\t{s['score']:.4f}\n")
 
 
-def register(app: typer.Typer) -> None:
-    sub = typer.Typer(help="Automatic subject indexing: suggest, train, eval.",
-                      no_args_is_help=True)
-    app.add_typer(sub, name="subjects")
+app = typer.Typer(name="subjects", help="Automatic subject indexing: suggest, train, eval.",
+                  no_args_is_help=True)
 
-    @sub.command("vocab")
-    def vocab_cmd(
-        name: str,
-        path: Annotated[Path | None, typer.Argument(
-            help="SKOS file (.ttl, .rdf, ...) or TSV table; left out: the thesaurus "
-                 "package's copy of NAME in the catalogue.")] = None,
-        lang: LangOption = None,
-    ) -> None:
-        """Load (or refresh) a vocabulary for subject indexing."""
-        from hemicycle.subjects.errors import SubjectError
-        from hemicycle.subjects.vocabulary import (
-            check_name,
-            install_vocabulary,
-            read_vocabulary,
-            vocabulary_from_catalogue,
-        )
 
-        s = settings()
-        try:
-            if path is None:
-                vocab = vocabulary_from_catalogue(s, check_name(name))
-                if vocab is None:
-                    fail(f"the catalogue holds no thesaurus called {name!r} "
-                         f"(load it with `hemicycle thesaurus load`, or give a FILE)")
-            else:
-                vocab = read_vocabulary(check_name(name), path, lang)
-            install_vocabulary(s, vocab)
-        except SubjectError as exc:
-            fail(str(exc))
-        console.print(f"vocabulary {name}: {len(vocab)} concepts, "
-                      f"languages {', '.join(vocab.languages)}")
+@app.command("vocab")
+def vocab_cmd(
+    name: str,
+    path: Annotated[Path | None, typer.Argument(
+        help="SKOS file (.ttl, .rdf, ...) or TSV table; left out: the thesaurus "
+             "package's copy of NAME in the catalogue.")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Load (or refresh) a vocabulary for subject indexing."""
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.vocabulary import (
+        check_name,
+        install_vocabulary,
+        read_vocabulary,
+        vocabulary_from_catalogue,
+    )
 
-    @sub.command("list")
-    def list_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-        """Vocabularies and their trained backends."""
-        from hemicycle.subjects.service import trained_backends
-        from hemicycle.subjects.vocabulary import vocabulary_names
-
-        s = settings()
-        data = [{"vocab": n, "trained": trained_backends(s, n)} for n in vocabulary_names(s)]
-        if as_json:
-            sys.stdout.write(json.dumps(data, indent=1) + "\n")
-        for item in [] if as_json else data:
-            sys.stdout.write(f"{item['vocab']}\t{', '.join(item['trained']) or '-'}\n")
-
-    @sub.command("suggest")
-    def suggest_cmd(
-        target: Annotated[str, typer.Argument(help="A text/PDF file, '-' for stdin, or a "
-                                                   "document symbol or uid.")],
-        vocab: VocabOption,
-        lang: LangOption = None,
-        limit: Annotated[int, typer.Option("--limit", "-k")] = 10,
-        backend: BackendOption = None,
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-    ) -> None:
-        """Suggest subjects for a file or a catalogue document."""
-        from hemicycle.subjects.errors import SubjectError
-        from hemicycle.subjects.service import (
-            find_document,
-            suggest_for_document,
-            suggest_text,
-        )
-
-        s = settings()
-        path = Path(target)
-        try:
-            if target == "-" or path.is_file():
-                text = sys.stdin.read() if target == "-" else _read_text(path)
-                result = suggest_text(s, vocab, text, lang, limit, backend).to_json()
-            elif path.suffix.lower() in (".txt", ".pdf", ".md", ".html", ".tsv"):
-                fail(f"{target}: no such file")
-            else:
-                doc = find_document(s, target)
-                if doc is None:
-                    fail(f"{target}: no such file, and no document with that symbol or uid")
-                found = suggest_for_document(s, doc.id, vocab, limit, backend)
-                result = {"vocab": vocab, "document": doc.uid, "symbol": doc.symbol,
-                          "suggestions": [vars(x) for x in found], "notes": []}
-        except SubjectError as exc:
-            fail(str(exc))
-        _print_suggestions(result, as_json)
-
-    @sub.command("index")
-    def index_cmd(
-        vocab: VocabOption,
-        status: Annotated[list[str] | None, typer.Option(
-            "--status", help="Document status to cover (repeatable; default: draft).")] = None,
-        again: Annotated[bool, typer.Option(help="Redo documents that have suggestions.")] = False,
-        limit: Annotated[int, typer.Option("--limit", "-k")] = 10,
-        backend: BackendOption = None,
-    ) -> None:
-        """Store suggestions for every catalogue document that has none yet (resumable)."""
-        from hemicycle.subjects.errors import SubjectError
-        from hemicycle.subjects.service import (
-            check_limit,
-            documents_to_suggest,
-            load_backend,
-            suggest_for_document,
-        )
-
-        s = settings()
-        try:
-            load_backend(s, vocab, backend)
-            check_limit(limit)
-            ids = documents_to_suggest(s, vocab, status or ["draft"], again)
-            stored = 0
-            with progress_bar() as bar:
-                task = bar.add_task(f"suggest {vocab}", total=len(ids), rate="")
-                for doc_id in ids:
-                    stored += bool(suggest_for_document(s, doc_id, vocab, limit, backend))
-                    bar.advance(task)
-        except SubjectError as exc:
-            fail(str(exc))
-        # documents that got nothing (no text, no label found) are looked at again next time
-        console.print(f"{len(ids)} documents looked at; suggestions stored for {stored}")
-
-    @sub.command("train")
-    def train_cmd(
-        vocab: VocabOption,
-        corpus: Annotated[list[Path] | None, typer.Argument(
-            help="TSV corpora or folders; default: catalogue records with subjects.")] = None,
-        backend: Annotated[str, typer.Option(help="ensemble, tfidf, lexical or all")] = "all",
-        lang: LangOption = None,
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-    ) -> None:
-        """Train backends (a model is replaced only once its successor is complete)."""
-        from hemicycle.subjects.backends import REGISTRY
-        from hemicycle.subjects.corpus import Corpus, read_corpus
-        from hemicycle.subjects.errors import SubjectError
-        from hemicycle.subjects.service import catalogue_corpus, check_lang, train
-        from hemicycle.subjects.vocabulary import load_vocabulary
-
-        s = settings()
-        names = ["ensemble"] if backend == "all" else [backend]
-        try:
-            code = check_lang(lang)
-            for name in names:
-                if name not in REGISTRY:
-                    raise SubjectError(f"unknown backend {name!r}: expected one of "
-                                       f"{', '.join(sorted(REGISTRY))} or all")
-            voc = load_vocabulary(s, vocab)
-            if corpus:
-                docs = Corpus([])
-                for path in corpus:
-                    part = read_corpus(path, voc, code)
-                    docs.documents.extend(part.documents)
-                    docs.problems.extend(part.problems)
-            else:
-                docs = catalogue_corpus(s, vocab)
-            if not docs.documents:
-                fail(f"no training documents for vocabulary {vocab!r}: give a corpus, or "
-                     "catalogue documents with subjects")
-            for problem in docs.problems[:20]:
-                console.print(f"[yellow]skipped:[/] {problem}", highlight=False)
-            started = time.monotonic()
-            with progress_bar() as bar:
-                tasks: dict[str, int] = {}
-
-                def step(name: str, done: int, total: int) -> None:
-                    if name not in tasks:
-                        tasks[name] = bar.add_task(f"train {name}", total=total, rate="")
-                    bar.update(tasks[name], completed=done, total=total)
-
-                trained = train(s, vocab, docs, names, {"lang": code or "en"}, step)
-        except SubjectError as exc:
-            fail(str(exc))
-        summary = {"vocab": vocab, "documents": len(docs), "backends": sorted(trained),
-                   "seconds": round(time.monotonic() - started, 1),
-                   "ensemble_weights": getattr(trained.get("ensemble"), "weights", {})}
-        if as_json:
-            sys.stdout.write(json.dumps(summary, indent=1) + "\n")
+    s = settings()
+    try:
+        if path is None:
+            vocab = vocabulary_from_catalogue(s, check_name(name))
+            if vocab is None:
+                fail(f"the catalogue holds no thesaurus called {name!r} "
+                     f"(load it with `hemicycle thesaurus load`, or give a FILE)")
         else:
-            console.print(f"trained {', '.join(summary['backends'])} on {len(docs)} documents")
+            vocab = read_vocabulary(check_name(name), path, lang)
+        install_vocabulary(s, vocab)
+    except SubjectError as exc:
+        fail(str(exc))
+    console.print(f"vocabulary {name}: {len(vocab)} concepts, "
+                  f"languages {', '.join(vocab.languages)}")
 
-    @sub.command("eval")
-    def eval_cmd(
-        corpus: Annotated[Path, typer.Argument(help="TSV corpus or folder of documents.")],
-        vocab: VocabOption,
-        lang: LangOption = None,
-        backend: BackendOption = None,
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-    ) -> None:
-        """Evaluate suggestions against a corpus: F1@5, P@1/3/5, nDCG@10."""
-        from hemicycle.subjects.errors import SubjectError
-        from hemicycle.subjects.evaluation import evaluate_backend
-        from hemicycle.subjects.service import check_lang, load_backend
 
-        s = settings()
-        try:
-            model = load_backend(s, vocab, backend)
-            code = check_lang(lang)
-            from hemicycle.subjects.corpus import read_corpus
+@app.command("list")
+def list_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Vocabularies and their trained backends."""
+    from hemicycle.subjects.service import trained_backends
+    from hemicycle.subjects.vocabulary import vocabulary_names
 
-            docs = read_corpus(corpus, model.vocab, code)
-            with progress_bar() as bar:
-                task = bar.add_task(f"eval {model.name}", total=len(docs), rate="")
-                scores = evaluate_backend(model, docs, code,
-                                          lambda d, t: bar.update(task, completed=d))
-        except SubjectError as exc:
-            fail(str(exc))
-        scores = {"vocab": vocab, "backend": model.name, **scores}
-        if as_json:
-            sys.stdout.write(json.dumps(scores, indent=1) + "\n")
+    s = settings()
+    data = [{"vocab": n, "trained": trained_backends(s, n)} for n in vocabulary_names(s)]
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=1) + "\n")
+    for item in [] if as_json else data:
+        sys.stdout.write(f"{item['vocab']}\t{', '.join(item['trained']) or '-'}\n")
+
+
+@app.command("suggest")
+def suggest_cmd(
+    target: Annotated[str, typer.Argument(help="A text/PDF file, '-' for stdin, or a "
+                                               "document symbol or uid.")],
+    vocab: VocabOption,
+    lang: LangOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-k")] = 10,
+    backend: BackendOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Suggest subjects for a file or a catalogue document."""
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.service import (
+        find_document,
+        suggest_for_document,
+        suggest_text,
+    )
+
+    s = settings()
+    path = Path(target)
+    try:
+        if target == "-" or path.is_file():
+            text = sys.stdin.read() if target == "-" else _read_text(path)
+            result = suggest_text(s, vocab, text, lang, limit, backend).to_json()
+        elif path.suffix.lower() in (".txt", ".pdf", ".md", ".html", ".tsv"):
+            fail(f"{target}: no such file")
         else:
-            for key, value in scores.items():
-                sys.stdout.write(f"{key}\t{value:.4f}\n" if isinstance(value, float)
-                                 else f"{key}\t{value}\n")
+            doc = find_document(s, target)
+            if doc is None:
+                fail(f"{target}: no such file, and no document with that symbol or uid")
+            found = suggest_for_document(s, doc.id, vocab, limit, backend)
+            result = {"vocab": vocab, "document": doc.uid, "symbol": doc.symbol,
+                      "suggestions": [vars(x) for x in found], "notes": []}
+    except SubjectError as exc:
+        fail(str(exc))
+    _print_suggestions(result, as_json)
+
+
+@app.command("index")
+def index_cmd(
+    vocab: VocabOption,
+    status: Annotated[list[str] | None, typer.Option(
+        "--status", help="Document status to cover (repeatable; default: draft).")] = None,
+    again: Annotated[bool, typer.Option(help="Redo documents that have suggestions.")] = False,
+    limit: Annotated[int, typer.Option("--limit", "-k")] = 10,
+    backend: BackendOption = None,
+) -> None:
+    """Store suggestions for every catalogue document that has none yet (resumable)."""
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.service import (
+        check_limit,
+        documents_to_suggest,
+        load_backend,
+        suggest_for_document,
+    )
+
+    s = settings()
+    try:
+        load_backend(s, vocab, backend)
+        check_limit(limit)
+        ids = documents_to_suggest(s, vocab, status or ["draft"], again)
+        stored = 0
+        with progress_bar() as bar:
+            task = bar.add_task(f"suggest {vocab}", total=len(ids), rate="")
+            for doc_id in ids:
+                stored += bool(suggest_for_document(s, doc_id, vocab, limit, backend))
+                bar.advance(task)
+    except SubjectError as exc:
+        fail(str(exc))
+    # documents that got nothing (no text, no label found) are looked at again next time
+    console.print(f"{len(ids)} documents looked at; suggestions stored for {stored}")
+
+
+@app.command("train")
+def train_cmd(
+    vocab: VocabOption,
+    corpus: Annotated[list[Path] | None, typer.Argument(
+        help="TSV corpora or folders; default: catalogue records with subjects.")] = None,
+    backend: Annotated[str, typer.Option(help="ensemble, tfidf, lexical or all")] = "all",
+    lang: LangOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Train backends (a model is replaced only once its successor is complete)."""
+    from hemicycle.subjects.backends import REGISTRY
+    from hemicycle.subjects.corpus import Corpus, read_corpus
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.service import catalogue_corpus, check_lang, train
+    from hemicycle.subjects.vocabulary import load_vocabulary
+
+    s = settings()
+    names = ["ensemble"] if backend == "all" else [backend]
+    try:
+        code = check_lang(lang)
+        for name in names:
+            if name not in REGISTRY:
+                raise SubjectError(f"unknown backend {name!r}: expected one of "
+                                   f"{', '.join(sorted(REGISTRY))} or all")
+        voc = load_vocabulary(s, vocab)
+        if corpus:
+            docs = Corpus([])
+            for path in corpus:
+                part = read_corpus(path, voc, code)
+                docs.documents.extend(part.documents)
+                docs.problems.extend(part.problems)
+        else:
+            docs = catalogue_corpus(s, vocab)
+        if not docs.documents:
+            fail(f"no training documents for vocabulary {vocab!r}: give a corpus, or "
+                 "catalogue documents with subjects")
+        for problem in docs.problems[:20]:
+            console.print(f"[yellow]skipped:[/] {problem}", highlight=False)
+        started = time.monotonic()
+        with progress_bar() as bar:
+            tasks: dict[str, int] = {}
+
+            def step(name: str, done: int, total: int) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(f"train {name}", total=total, rate="")
+                bar.update(tasks[name], completed=done, total=total)
+
+            trained = train(s, vocab, docs, names, {"lang": code or "en"}, step)
+    except SubjectError as exc:
+        fail(str(exc))
+    summary = {"vocab": vocab, "documents": len(docs), "backends": sorted(trained),
+               "seconds": round(time.monotonic() - started, 1),
+               "ensemble_weights": getattr(trained.get("ensemble"), "weights", {})}
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=1) + "\n")
+    else:
+        console.print(f"trained {', '.join(summary['backends'])} on {len(docs)} documents")
+
+
+@app.command("eval")
+def eval_cmd(
+    corpus: Annotated[Path, typer.Argument(help="TSV corpus or folder of documents.")],
+    vocab: VocabOption,
+    lang: LangOption = None,
+    backend: BackendOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Evaluate suggestions against a corpus: F1@5, P@1/3/5, nDCG@10."""
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.evaluation import evaluate_backend
+    from hemicycle.subjects.service import check_lang, load_backend
+
+    s = settings()
+    try:
+        model = load_backend(s, vocab, backend)
+        code = check_lang(lang)
+        from hemicycle.subjects.corpus import read_corpus
+
+        docs = read_corpus(corpus, model.vocab, code)
+        with progress_bar() as bar:
+            task = bar.add_task(f"eval {model.name}", total=len(docs), rate="")
+            scores = evaluate_backend(model, docs, code,
+                                      lambda d, t: bar.update(task, completed=d))
+    except SubjectError as exc:
+        fail(str(exc))
+    scores = {"vocab": vocab, "backend": model.name, **scores}
+    if as_json:
+        sys.stdout.write(json.dumps(scores, indent=1) + "\n")
+    else:
+        for key, value in scores.items():
+            sys.stdout.write(f"{key}\t{value:.4f}\n" if isinstance(value, float)
+                             else f"{key}\t{value}\n")

@@ -24,26 +24,28 @@ def describe(text: str) -> dict[str, object]:
             "doc_type": sym.doc_type}
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("symbol")
-    def symbol(
-        symbols: Annotated[
-            list[str] | None,
-            typer.Argument(help="Symbols to check; without any, one per line on stdin."),
-        ] = None,
-    ) -> None:
-        """Parse symbols; print one JSON object per line; exit 1 if any is not a symbol."""
-        if symbols:
-            inputs = iter(symbols)
-        else:
-            inputs = (line.rstrip("\r\n") for line in sys.stdin)
-        all_valid = True
-        for text in inputs:
-            if not symbols and not text.strip():
-                continue  # blank lines between symbols on stdin
-            result = describe(text)
-            all_valid = all_valid and bool(result["valid"])
-            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
-        if not all_valid:
-            raise typer.Exit(1)
+verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
+
+
+@verbs.command("symbol")
+def symbol(
+    symbols: Annotated[
+        list[str] | None,
+        typer.Argument(help="Symbols to check; without any, one per line on stdin."),
+    ] = None,
+) -> None:
+    """Parse symbols; print one JSON object per line; exit 1 if any is not a symbol."""
+    if symbols:
+        inputs = iter(symbols)
+    else:
+        inputs = (line.rstrip("\r\n") for line in sys.stdin)
+    all_valid = True
+    for text in inputs:
+        if not symbols and not text.strip():
+            continue  # blank lines between symbols on stdin
+        result = describe(text)
+        all_valid = all_valid and bool(result["valid"])
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    if not all_valid:
+        raise typer.Exit(1)

@@ -10,24 +10,23 @@ import typer
 from hemicycle.accounts import ROLES, AccountError, add_user
 from hemicycle.cli.common import console, fail, settings
 
+app = typer.Typer(name="user", help="Accounts for cataloguers and administrators.",
+                  no_args_is_help=True)
 
-def register(app: typer.Typer) -> None:
-    users = typer.Typer(help="Accounts for cataloguers and administrators.", no_args_is_help=True)
-    app.add_typer(users, name="user")
 
-    @users.command("add")
-    def add(
-        name: str,
-        role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")] = "cataloguer",
-        password: Annotated[
-            str | None, typer.Option(envvar="HEMICYCLE_PASSWORD", help="Asked for when absent.")
-        ] = None,
-    ) -> None:
-        """Create an account (or reset its password and role)."""
-        if password is None:
-            password = getpass.getpass(f"password for {name}: ")
-        try:
-            created = add_user(settings().database_url, name, password, role)
-        except AccountError as exc:
-            fail(str(exc))
-        console.print(f"{'created' if created else 'updated'} {role} {name}")
+@app.command("add")
+def add(
+    name: str,
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")] = "cataloguer",
+    password: Annotated[
+        str | None, typer.Option(envvar="HEMICYCLE_PASSWORD", help="Asked for when absent.")
+    ] = None,
+) -> None:
+    """Create an account (or reset its password and role)."""
+    if password is None:
+        password = getpass.getpass(f"password for {name}: ")
+    try:
+        created = add_user(settings().database_url, name, password, role)
+    except AccountError as exc:
+        fail(str(exc))
+    console.print(f"{'created' if created else 'updated'} {role} {name}")

@@ -56,6 +56,10 @@ class OcrEngine(ABC):
     def orientation(self, image: Image.Image, dpi: int) -> Orientation | None:
         """How the page is turned and its script; None when there is too little text."""
 
+    @abstractmethod
+    def recognise_line(self, image: Image.Image, languages: list[str], dpi: int) -> OcrOutput:
+        """Read ``image`` as one line of text (a strip cut from a page)."""
+
 
 @cache
 def tesserocr():
@@ -85,12 +89,13 @@ class TesseractEngine(OcrEngine):
         self.timeout = timeout
         self._apis: OrderedDict[str, object] = OrderedDict()
 
-    def _api(self, models: str, osd: bool = False):
-        key = f"{models}|osd" if osd else models
+    def _api(self, models: str, osd: bool = False, line: bool = False):
+        key = f"{models}|osd" if osd else f"{models}|line" if line else models
         api = self._apis.pop(key, None)
         if api is None:
             module = tesserocr()
-            psm = module.PSM.OSD_ONLY if osd else module.PSM.AUTO
+            psm = (module.PSM.OSD_ONLY if osd else module.PSM.SINGLE_LINE if line
+                   else module.PSM.AUTO)
             try:
                 api = module.PyTessBaseAPI(lang=models, psm=psm)
             except RuntimeError as exc:
@@ -111,8 +116,16 @@ class TesseractEngine(OcrEngine):
         api.SetSourceResolution(dpi)
 
     def recognise(self, image: Image.Image, languages: list[str], dpi: int) -> OcrOutput:
-        models = "+".join(BY_CODE[code].tesseract for code in languages)
-        api = self._api(models)
+        return self._read(self._api(self._models(languages)), image, dpi)
+
+    def recognise_line(self, image: Image.Image, languages: list[str], dpi: int) -> OcrOutput:
+        return self._read(self._api(self._models(languages), line=True), image, dpi)
+
+    @staticmethod
+    def _models(languages: list[str]) -> str:
+        return "+".join(BY_CODE[code].tesseract for code in languages)
+
+    def _read(self, api, image: Image.Image, dpi: int) -> OcrOutput:
         self._set_image(api, image, dpi)
         try:
             if not api.Recognize(int(self.timeout * 1000)):

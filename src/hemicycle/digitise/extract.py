@@ -61,39 +61,86 @@ _MASTHEAD_WORDS = ("UNITED NATIONS —", "NATIONS UNIES", "NACIONES UNIDAS", "OR
                    "ОРГАНИЗАЦИЯ ОБЪЕДИНЕННЫХ", "الأمم المتحدة", "联合国")
 
 
+# The number a resolution is printed under, in its heading. A year in brackets is the
+# Security Council's form ("RESOLUTION 777 (1992)"; the annual volumes print "84 (1950).
+# Resolution of 7 July 1950"); a roman session the General Assembly's before 1976
+# ("2758 (XXVI)"), session/number after it ("47/1. Recommendation of ...").
+_WORD = r"(?:RESOLUTION|RÉSOLUTION|RESOLUCI[ÓO]N|РЕЗОЛЮЦИЯ)"
+_SC_HEADINGS = (
+    re.compile(rf"^\W{{0,3}}{_WORD}\s+(\d{{1,4}})\s*\(\s*((?:19|20)\d\d)\s*\)", re.I),
+    re.compile(rf"^\W{{0,3}}(\d{{1,4}})\s*\(\s*((?:19|20)\d\d)\s*\)\s*[.,]\s*{_WORD}\b", re.I),
+    re.compile(r"^\W{0,3}القرار\s+(\d{1,4})\s*\(\s*((?:19|20)\d\d)\s*\)"),
+    re.compile(r"第\s*(\d{1,4})\s*\(\s*((?:19|20)\d\d)\s*\)\s*号决议"),
+)
+_GA_HEADINGS = (
+    re.compile(rf"^\W{{0,3}}(?:{_WORD}\s+)?(\d{{1,4}})\s*\(\s*([IVXLC]{{1,7}})\s*\)(?:\s*[.,]|\s*$)",
+               re.I),
+    re.compile(r"^\W{0,3}(\d{1,2})/(\d{1,3})\s*\.\s+\w"),
+)
+
+
 def _field(value, confidence: float) -> dict:
     return {"value": value, "confidence": round(max(0.0, min(1.0, confidence)), 2)}
 
 
-def symbol_candidates(text: str) -> list[tuple[str, int]]:
-    """Symbol-like strings with the line they are on, in reading order."""
+def symbol_candidates(text: str) -> list[tuple[str, int, bool]]:
+    """Symbol-like strings with the line they are on and whether they are printed in
+    square brackets (the draft a resolution was adopted from: "[S/1588]"), in reading
+    order."""
     found = []
     for number, line in enumerate(text.splitlines()):
         # OCR reads the Security Council's "S/" as "§/" or "$/" often enough to undo it
         line = _S_MISREAD.sub("S/", line)
         for match in _SYMBOL_CANDIDATE.finditer(line):
-            found.append((re.sub(r"\s+", " ", match.group(1)).rstrip(".-"), number))
+            before = line[:match.start()].rstrip()[-1:]
+            after = line[match.end():].lstrip()[:1]
+            bracketed = before == "[" and after == "]"
+            found.append((re.sub(r"\s+", " ", match.group(1)).rstrip(".-"), number, bracketed))
     return found
 
 
 def _parse(candidate: str) -> str | None:
     """The canonical symbol, or None when ``hemicycle.symbols`` rejects it."""
-    try:
-        from hemicycle.symbols import parse_symbol
-    except ImportError:  # the symbols module is not there: keep the candidate, less sure
-        return candidate if candidate.count("/") >= 1 else None
+    from hemicycle.symbols import parse_symbol
+
     try:
         return parse_symbol(candidate).canonical
     except ValueError:
         return None
 
 
+def heading_symbols(text: str) -> list[str]:
+    """The resolution's own symbol from the number its heading prints, in the masthead
+    lines: S/RES/777 (1992) from "RESOLUTION 777 (1992)", A/RES/47/1 from "47/1. ..."."""
+    found: list[str] = []
+    for line in text.splitlines()[:HEADER_LINES]:
+        line = line.strip()
+        candidates = [f"S/RES/{m.group(1)} ({m.group(2)})"
+                      for m in (p.search(line) for p in _SC_HEADINGS) if m]
+        for pattern in _GA_HEADINGS:
+            m = pattern.search(line)
+            if m and "/" in m.group(0):
+                candidates.append(f"A/RES/{m.group(1)}/{m.group(2)}")
+            elif m:
+                candidates.append(f"{m.group(1)} ({m.group(2).upper()})")
+        for candidate in candidates:
+            canonical = _parse(candidate)
+            if canonical and canonical not in found:
+                found.append(canonical)
+    return found
+
+
 def find_symbols(text: str, page_confidence: float) -> dict | None:
+    """The document's own symbols: those its resolution heading prints, else the best
+    symbol-like strings of the masthead. Bracketed ones are drafts, never its own."""
     quality = page_confidence / 100
+    own = heading_symbols(text)
+    if own:
+        return _field(own, 0.9 * (0.5 + quality / 2) + 0.05)
     best: list[tuple[str, float]] = []
-    for candidate, line in symbol_candidates(text):
+    for candidate, line, bracketed in symbol_candidates(text):
         canonical = _parse(candidate)
-        if canonical is None or canonical in (s for s, _ in best):
+        if bracketed or canonical is None or canonical in (s for s, _ in best):
             continue
         score = (0.45 + (0.3 if line < HEADER_LINES else 0.0)
                  + (0.1 if any(c.isdigit() for c in canonical) else 0.0)) * (0.5 + quality / 2)
@@ -102,6 +149,19 @@ def find_symbols(text: str, page_confidence: float) -> dict | None:
         return None
     header = [s for s in best if s[1] >= best[0][1] - 1e-9] or best[:1]
     return _field([s for s, _ in header], header[0][1])
+
+
+def find_drafts(text: str, page_confidence: float) -> dict | None:
+    """Symbols printed in square brackets under a resolution's heading: the drafts it was
+    adopted from, to be recorded as related documents with the role "draft"."""
+    drafts: list[str] = []
+    for candidate, line, bracketed in symbol_candidates(text):
+        canonical = _parse(candidate) if bracketed and line < HEADER_LINES else None
+        if canonical and canonical not in drafts:
+            drafts.append(canonical)
+    if not drafts:
+        return None
+    return _field(drafts, 0.8 * (0.5 + page_confidence / 200))
 
 
 def find_date(text: str) -> dict | None:
@@ -202,6 +262,7 @@ def extract_metadata(text: str, language: str, language_confidence: float,
     """Every field found on the first page, each as {"value": ..., "confidence": ...}."""
     fields: dict[str, dict] = {"language": _field(language, language_confidence)}
     for name, value in (("symbols", find_symbols(text, page_confidence)),
+                        ("drafts", find_drafts(text, page_confidence)),
                         ("date", find_date(text)),
                         ("distribution", find_distribution(text)),
                         ("title", guess_title(text))):

@@ -23,11 +23,18 @@ _CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-
                   r"\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
+# a paragraph number or list marker opening a line: 1. / 5.1 / 18A.128 / (a) / a)
+_MARKER = re.compile(r"^(?:\d{1,3}[A-Z]?(?:\.\d{1,3})+\.?|\d{1,3}[A-Z]?\s?[.)]|\(\d{1,3}\)"
+                     r"|\([a-z]{1,4}\)|[a-z]\))$")
+
+
 def _join(words: list[Word]) -> str:
-    """Words with a space between them, none next to a Chinese character (as Tesseract)."""
+    """Words with a space between them, none next to a Chinese character (Chinese is set
+    without spaces, "2015年"), except after the paragraph number or list marker that opens
+    a line, where UN Chinese texts print one ("1. 通过议程", "(a) 关于")."""
     out = words[0].text
     for word in words[1:]:
-        if not (_CJK.match(out[-1]) or _CJK.match(word.text[0])):
+        if not (_CJK.match(out[-1]) or _CJK.match(word.text[0])) or _MARKER.match(out):
             out += " "
         out += word.text
     return out
@@ -146,6 +153,46 @@ _HEAD = """<?xml version="1.0" encoding="UTF-8"?>
  </head>
  <body>
 """
+
+
+def _box(box: tuple[int, int, int, int]) -> str:
+    return "bbox {} {} {} {}".format(*box)
+
+
+def _union(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def hocr_of(page: HocrPage, system: str) -> str:
+    """A whole hOCR file for ``page`` in the shape Tesseract writes (one area per
+    paragraph), for a page whose words were changed after Tesseract read it; lines left
+    without words are not written."""
+    out = [f"  <div class='ocr_page' id='page_1' title='{_box((0, 0, page.width, page.height))}"
+           f"; ppageno 0'>\n"]
+    number = {"block": 0, "line": 0, "word": 0}
+    for paragraph in page.paragraphs:
+        lines = [line for line in paragraph.lines if line.words]
+        if not lines:
+            continue
+        number["block"] += 1
+        area = _box(_union([line.bbox for line in lines]))
+        out.append(f"   <div class='ocr_carea' id='block_1_{number['block']}' title=\"{area}\">\n"
+                   f"    <p class='ocr_par' id='par_1_{number['block']}' title=\"{area}\">\n")
+        for line in lines:
+            number["line"] += 1
+            out.append(f"     <span class='ocr_line' id='line_1_{number['line']}' title=\""
+                       f"{_box(line.bbox)}; baseline {line.slope:g} {line.offset:g}; "
+                       f"x_size {line.size:g}\">\n")
+            for word in line.words:
+                number["word"] += 1
+                out.append(f"      <span class='ocrx_word' id='word_1_{number['word']}' "
+                           f"title='{_box(word.bbox)}; x_wconf {word.confidence}'>"
+                           f"{html.escape(word.text, quote=False)}</span>\n")
+            out.append("     </span>\n")
+        out.append("    </p>\n   </div>\n")
+    out.append("  </div>\n")
+    return hocr_document("".join(out), system)
 
 
 def hocr_document(page: str, system: str) -> str:

@@ -22,6 +22,7 @@ from hemicycle.digitise.engines import OcrEngine, OcrOutput, get_engine
 from hemicycle.digitise.errors import DigitiseError
 from hemicycle.digitise.geometry import MIN_CORRECTION, deskew, estimate_skew, rotate_quarter
 from hemicycle.digitise.hocr import parse_hocr
+from hemicycle.digitise.recovery import recover_lines
 from hemicycle.digitise.sources import DEFAULT_DPI, PageImage, image_bytes, load_page
 from hemicycle.digitise.textlayer import add_text_layer
 from hemicycle.digitise.textorder import fix_text
@@ -154,6 +155,7 @@ def process_page(task: PageTask, engine: OcrEngine | None = None) -> dict:
             second = _recognise(engine, turned, languages)
             if second.confidence > ocr.confidence:
                 page, ocr, rotated, changed = turned, second, osd.rotate, True
+    ocr, recovered = recover_lines(engine, page.image, page.dpi, languages, ocr)
     text = fix_text(ocr.text, languages)
     summary = {
         "page": task.index + 1,
@@ -168,6 +170,8 @@ def process_page(task: PageTask, engine: OcrEngine | None = None) -> dict:
         "height": page.image.height,
         "dpi": page.dpi,
         "engine": engine.name,
+        "lines_reread": recovered["reread"],
+        "lines_left_out": recovered["left_out"],
     }
     pdf = _page_pdf(page, task, changed, ocr)
     # what the page cost, Tesseract included: the figures a capacity plan needs

@@ -73,6 +73,7 @@ def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, bat
     info = describe(scan, outputs, batch)
     fields, language = info["fields"], info["language"]
     symbols = fields.get("symbols", {}).get("value", [])
+    drafts = fields.get("drafts", {}).get("value", [])
     date = fields.get("date", {}).get("value")
     title = fields.get("title", {}).get("value")
     base = Path(scan.path.name).stem
@@ -94,6 +95,7 @@ def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, bat
         versions={language: VersionInput(title=title, text=outputs.text_content,
                                          text_source="ocr")},
         files=files,
+        related=[(draft, "draft") for draft in drafts if draft not in symbols],
     )
     result = save_document(settings, doc)
     record_saved_draft(settings, result.document_id)  # the review queue filters on it

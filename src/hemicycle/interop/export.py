@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
-from hemicycle.interop import dublin_core, marc, marc_io
+from hemicycle.interop import dublin_core, marc
+from hemicycle.marc21.files import write_binary, write_xml
 
 FORMATS = ("marc", "marcxml", "dc")
 BATCH = 500
@@ -86,17 +87,17 @@ def export_documents(settings: Settings, query: str, fmt: str, out: BinaryIO,
             yield doc
 
     if fmt == "marc":
-        return marc_io.write_binary((marc.document_to_record(d) for d in documents()), out)
+        return write_binary((marc.document_to_record(d) for d in documents()), out)
     if fmt == "marcxml":
-        return marc_io.write_xml((marc.document_to_record(d) for d in documents()), out)
+        return write_xml((marc.document_to_record(d) for d in documents()), out)
     return write_dc(settings, documents(), out)
 
 
 def export_proceedings(settings: Settings, kind: str, query: str, fmt: str, out: BinaryIO,
                        progress: Callable[[], None] | None = None) -> int:
     """Voting records (``votes``) or ``speeches`` as MARC or MARCXML; query '*', 'GA', 'GA:74'."""
-    from hemicycle.interop.marc import MappingError
-    from hemicycle.interop.marc_proceedings import proceedings_records
+    from hemicycle.marc21.records import MappingError
+    from hemicycle.proceedings.marc import proceedings_records
 
     if kind not in ("votes", "speeches"):
         raise ExportError(f"unknown record kind {kind!r}: expected documents, votes or speeches")
@@ -112,7 +113,7 @@ def export_proceedings(settings: Settings, kind: str, query: str, fmt: str, out:
         except MappingError as exc:
             raise ExportError(str(exc)) from None
 
-    writer = marc_io.write_binary if fmt == "marc" else marc_io.write_xml
+    writer = write_binary if fmt == "marc" else write_xml
     return writer(records(), out)
 
 

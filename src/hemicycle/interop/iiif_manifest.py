@@ -18,7 +18,9 @@ from urllib.parse import quote
 
 from hemicycle.catalogue.models import Document, File
 from hemicycle.config import Settings
-from hemicycle.interop import iiif_image
+from hemicycle.interop.iiif_image import cache as iiif_cache
+from hemicycle.interop.iiif_image import render as iiif_render
+from hemicycle.interop.iiif_image import request as iiif_request
 from hemicycle.languages import CODES, direction
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
@@ -39,14 +41,14 @@ def page_files(document: Document) -> dict[str, File]:
 
 
 def has_page_images(document: Document) -> bool:
-    return any(f.format in iiif_image.PAGE_FORMATS for f in document.files)
+    return any(f.format in iiif_render.PAGE_FORMATS for f in document.files)
 
 
 def manifest_url(base_url: str, uid: str) -> str:
     return f"{base_url.rstrip('/')}/iiif/3/{uid}/manifest.json"
 
 
-def service_url(base_url: str, page_id: iiif_image.PageId) -> str:
+def service_url(base_url: str, page_id: iiif_request.PageId) -> str:
     return f"{base_url.rstrip('/')}/iiif/3/{page_id.text}"
 
 
@@ -76,11 +78,11 @@ def _metadata(document: Document, text: Text) -> list[dict]:
 def _canvas(base: str, document: Document, file: File, page: int, size: tuple[int, int],
             text: Text) -> dict:
     root = f"{base}/iiif/3/{document.uid}"
-    page_id = iiif_image.PageId(document.uid, file.language, file.format, page)
+    page_id = iiif_request.PageId(document.uid, file.language, file.format, page)
     service = service_url(base, page_id)
     canvas_id = f"{root}/canvas/{file.language}/p{page}"
     width, height = size
-    full_w, full_h = iiif_image.max_size(width, height)
+    full_w, full_h = iiif_request.max_size(width, height)
     return {
         "id": canvas_id,
         "type": "Canvas",
@@ -102,7 +104,7 @@ def _canvas(base: str, document: Document, file: File, page: int, size: tuple[in
                     "width": full_w,
                     "height": full_h,
                     "service": [{"id": service, "type": "ImageService3",
-                                 "profile": iiif_image.PROFILE}],
+                                 "profile": iiif_request.PROFILE}],
                 },
             }],
         }],
@@ -119,7 +121,7 @@ def build_manifest(settings: Settings, document: Document, text: Text) -> dict |
     items: list[dict] = []
     ranges: list[dict] = []
     for code, file in chosen.items():
-        sizes = iiif_image.stored_page_sizes(settings, file)
+        sizes = iiif_cache.stored_page_sizes(settings, file)
         canvases = [_canvas(base, document, file, n, size, text)
                     for n, size in enumerate(sizes, start=1)]
         items.extend(canvases)

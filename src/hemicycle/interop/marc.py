@@ -12,8 +12,8 @@ and a ``Record`` to the ``DocumentInput`` the ingest layer saves.
 | agenda | 991 $a agenda symbol $b item number $c item title $d agenda subject |
 | related | 993 $a symbol; first indicator is the role (ROLE_INDICATORS), $r when none fits |
 
-Only the mapping lives here; reading/writing files is ``marc_io``, saving is
-``marc_import``.
+Only the mapping lives here; fields, MARCXML elements and files are ``hemicycle.marc21``,
+saving is ``marc_import``.
 """
 
 from __future__ import annotations
@@ -22,18 +22,18 @@ import datetime as dt
 import re
 from typing import Any
 
-from lxml import etree
-from pymarc import Field, Indicators, Record, Subfield
+from pymarc import Field, Record
 
 from hemicycle.catalogue.models import Document
 from hemicycle.languages import CODES
+from hemicycle.marc21.records import (
+    FROM_MARC_LANGUAGE,
+    TO_MARC_LANGUAGE,
+    MappingError,
+    datafield,
+    subfield,
+)
 
-MARC_NS = "http://www.loc.gov/MARC21/slim"
-MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
-XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-
-TO_MARC_LANGUAGE = {"ar": "ara", "zh": "chi", "en": "eng", "fr": "fre", "ru": "rus", "es": "spa"}
-FROM_MARC_LANGUAGE = {v: k for k, v in TO_MARC_LANGUAGE.items()} | {"zho": "zh", "fra": "fr"}
 VOCAB_TO_MARC = {"unbis": "unbist"}
 VOCAB_FROM_MARC = {v: k for k, v in VOCAB_TO_MARC.items()}
 ROLE_INDICATORS = {
@@ -44,10 +44,6 @@ ROLE_INDICATORS = {
     "resolution": "6",
 }
 ROLES_BY_INDICATOR = {v: k for k, v in ROLE_INDICATORS.items()}
-
-
-class MappingError(ValueError):
-    """A record that cannot become a document; the message names the field."""
 
 
 def stripped_symbol(symbol: str) -> str:
@@ -67,13 +63,6 @@ def _symbol_parts(symbol: str) -> tuple[str | None, str | None]:
     return parsed.body, parsed.session
 
 
-def _datafield(tag: str, ind: str, pairs: list[tuple[str, Any]]) -> Field | None:
-    subfields = [Subfield(code, str(value)) for code, value in pairs if value not in (None, "")]
-    if not subfields:
-        return None
-    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
-
-
 def document_to_record(document: Document) -> Record:
     """The DHL MARC21 bibliographic record of ``document`` (UTF-8, leader/09 = a)."""
     record = Record(force_utf8=True)
@@ -88,83 +77,44 @@ def document_to_record(document: Document) -> Record:
     versions = {v.language: v for v in document.versions}
     languages = [c for c in CODES if c in versions]
     if languages:
-        fields.append(_datafield("041", "  ", [("a", TO_MARC_LANGUAGE[c]) for c in languages]))
-    fields.append(_datafield("089", "  ", [("b", document.doc_type)]))
-    fields.append(_datafield("091", "  ", [("a", document.distribution)]))
+        fields.append(datafield("041", "  ", [("a", TO_MARC_LANGUAGE[c]) for c in languages]))
+    fields.append(datafield("089", "  ", [("b", document.doc_type)]))
+    fields.append(datafield("091", "  ", [("a", document.distribution)]))
     symbols = [s.symbol for s in document.symbols] or [document.symbol]
     for position, symbol in enumerate(symbols):
         if position == 0:
             body, session = document.body, document.session
         else:
             body, session = _symbol_parts(symbol)
-        fields.append(_datafield("191", "  ", [("a", symbol), ("b", body), ("c", session),
+        fields.append(datafield("191", "  ", [("a", symbol), ("b", body), ("c", session),
                                                ("q", stripped_symbol(symbol))]))
     english = versions.get("en")
     if english is not None and english.title:
-        fields.append(_datafield("245", "00", [("a", english.title)]))
+        fields.append(datafield("245", "00", [("a", english.title)]))
     for code in languages:
         if code != "en" and versions[code].title:
-            fields.append(_datafield("246", "1 ", [("a", versions[code].title),
+            fields.append(datafield("246", "1 ", [("a", versions[code].title),
                                                    ("y", TO_MARC_LANGUAGE[code])]))
     if document.publication_date:
-        fields.append(_datafield("269", "  ", [("a", document.publication_date.isoformat())]))
+        fields.append(datafield("269", "  ", [("a", document.publication_date.isoformat())]))
     for subject in sorted(document.subjects, key=lambda s: (s.vocab, s.concept)):
         label = subject.label or subject.concept
         uri = subject.concept if subject.concept != label else None
-        fields.append(_datafield("650", " 7", [("a", label), ("0", uri),
+        fields.append(datafield("650", " 7", [("a", label), ("0", uri),
                                                ("2", VOCAB_TO_MARC.get(subject.vocab,
                                                                        subject.vocab))]))
     for item in document.agenda_items:
-        fields.append(_datafield("991", "  ", [("a", item.agenda_symbol), ("b", item.item_number),
+        fields.append(datafield("991", "  ", [("a", item.agenda_symbol), ("b", item.item_number),
                                                ("c", item.title), ("d", item.subject)]))
     if document.action_date:
-        fields.append(_datafield("992", "  ", [("a", document.action_date.isoformat())]))
+        fields.append(datafield("992", "  ", [("a", document.action_date.isoformat())]))
     for rel in sorted(document.related, key=lambda r: (r.role, r.symbol)):
         indicator = ROLE_INDICATORS.get(rel.role)
         pairs = [("a", rel.symbol)] if indicator else [("a", rel.symbol), ("r", rel.role)]
-        fields.append(_datafield("993", (indicator or " ") + " ", pairs))
+        fields.append(datafield("993", (indicator or " ") + " ", pairs))
     for field in fields:
         if field is not None:
             record.add_field(field)
-    return record
-
-
-def record_to_element(record: Record) -> etree._Element:
-    """A MARCXML ``<marc:record>`` element (lxml) for ``record``."""
-    root = etree.Element(f"{{{MARC_NS}}}record", nsmap={"marc": MARC_NS})
-    leader = etree.SubElement(root, f"{{{MARC_NS}}}leader")
-    leader.text = str(record.leader)
-    for field in record.fields:
-        if field.is_control_field():
-            el = etree.SubElement(root, f"{{{MARC_NS}}}controlfield", tag=field.tag)
-            el.text = field.data
-            continue
-        el = etree.SubElement(root, f"{{{MARC_NS}}}datafield", tag=field.tag,
-                              ind1=field.indicator1, ind2=field.indicator2)
-        for sub in field.subfields:
-            sf = etree.SubElement(el, f"{{{MARC_NS}}}subfield", code=sub.code)
-            sf.text = sub.value
-    return root
-
-
-def element_to_record(element: etree._Element) -> Record:
-    """A pymarc ``Record`` from a MARCXML ``record`` element (namespaced or not)."""
-    record = Record(force_utf8=True)
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        name = etree.QName(child).localname
-        if name == "leader":
-            record.leader = child.text or ""
-        elif name == "controlfield":
-            record.add_field(Field(tag=child.get("tag", ""), data=child.text or ""))
-        elif name == "datafield":
-            subs = [Subfield(sf.get("code", ""), sf.text or "") for sf in child
-                    if isinstance(sf.tag, str) and etree.QName(sf).localname == "subfield"]
-            record.add_field(Field(tag=child.get("tag", ""),
-                                   indicators=Indicators(child.get("ind1", " "),
-                                                         child.get("ind2", " ")),
-                                   subfields=subs))
     return record
 
 
@@ -179,11 +129,6 @@ def _parse_date(value: str, where: str) -> dt.date:
         except ValueError:
             continue
     raise MappingError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD or YYYYMMDD)")
-
-
-def _first(field: Field, code: str) -> str | None:
-    values = field.get_subfields(code)
-    return values[0].strip() if values and values[0].strip() else None
 
 
 def _title(field: Field) -> str | None:
@@ -209,7 +154,7 @@ def record_to_fields(record: Record) -> dict[str, Any]:
     """
     symbols: list[str] = []
     for field in record.get_fields("191"):
-        value = _first(field, "a")
+        value = subfield(field, "a")
         if value and value not in symbols:
             symbols.append(value)
     if not symbols:
@@ -224,7 +169,7 @@ def record_to_fields(record: Record) -> dict[str, Any]:
         if title:
             titles.setdefault(_record_language(record), title)
     for field in record.get_fields("246"):
-        code = _first(field, "y")
+        code = subfield(field, "y")
         title = _title(field)
         if not code or not title:
             continue
@@ -235,28 +180,28 @@ def record_to_fields(record: Record) -> dict[str, Any]:
     languages = [FROM_MARC_LANGUAGE[v.strip().lower()]
                  for f in record.get_fields("041") for v in f.get_subfields("a")
                  if v.strip().lower() in FROM_MARC_LANGUAGE]
-    doc_type = next((_first(f, "b") for f in record.get_fields("089") if _first(f, "b")), None)
-    distribution = next((_first(f, "a") for f in record.get_fields("091") if _first(f, "a")),
+    doc_type = next((subfield(f, "b") for f in record.get_fields("089") if subfield(f, "b")), None)
+    distribution = next((subfield(f, "a") for f in record.get_fields("091") if subfield(f, "a")),
                         None)
     publication_date = None
     for field in record.get_fields("269"):
-        value = _first(field, "a")
+        value = subfield(field, "a")
         if value:
             publication_date = _parse_date(value, "269 $a")
             break
     action_date = None
     for field in record.get_fields("992"):
-        value = _first(field, "a")
+        value = subfield(field, "a")
         if value:
             action_date = _parse_date(value, "992 $a")
             break
     subjects = []
     for field in record.get_fields("650"):
-        label = _first(field, "a")
+        label = subfield(field, "a")
         if not label:
             continue
         if field.indicator2 == "7":
-            source = _first(field, "2")
+            source = subfield(field, "2")
             if not source:
                 raise MappingError("650 _7: $2 (thesaurus) is missing")
             vocab = VOCAB_FROM_MARC.get(source.lower(), source.lower())
@@ -264,16 +209,16 @@ def record_to_fields(record: Record) -> dict[str, Any]:
             vocab = "lcsh"
         else:
             continue
-        subjects.append({"concept": _first(field, "0") or label, "label": label, "vocab": vocab})
-    agenda = [{"agenda_symbol": _first(f, "a"), "item_number": _first(f, "b"),
-               "title": _first(f, "c"), "subject": _first(f, "d")}
+        subjects.append({"concept": subfield(field, "0") or label, "label": label, "vocab": vocab})
+    agenda = [{"agenda_symbol": subfield(f, "a"), "item_number": subfield(f, "b"),
+               "title": subfield(f, "c"), "subject": subfield(f, "d")}
               for f in record.get_fields("991")]
     related = []
     for field in record.get_fields("993"):
-        symbol = _first(field, "a")
+        symbol = subfield(field, "a")
         if not symbol:
             continue
-        role = ROLES_BY_INDICATOR.get(field.indicator1) or _first(field, "r") or "related"
+        role = ROLES_BY_INDICATOR.get(field.indicator1) or subfield(field, "r") or "related"
         related.append((symbol, role))
     status = "deleted" if str(record.leader)[5:6] == "d" else "published"
     return {

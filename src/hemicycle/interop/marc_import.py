@@ -3,7 +3,7 @@
 Each readable record is mapped (``marc.record_to_fields``) and saved through
 ``hemicycle.ingest.records.save_document`` in its own transaction (voting records and
 speeches, told apart by 089 $b, go to the proceedings tables through
-``marc_proceedings_import``); a broken or
+``hemicycle.proceedings.marc_import``); a broken or
 unmappable record is reported with its number, position and reason and the rest
 are kept. Saving the same record again changes nothing, so an interrupted import
 is resumed by running it again.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hemicycle.config import Settings
 from hemicycle.interop.marc import MappingError, record_to_fields
-from hemicycle.interop.marc_io import MarcItem, read_marc
+from hemicycle.marc21.files import MarcItem, read_marc
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def document_input(item: MarcItem):
 def _record_kind(item: MarcItem) -> str:
     """Documents, or (089 $b) voting records and speeches when proceedings is installed."""
     try:
-        from hemicycle.interop.marc_proceedings_import import record_kind
+        from hemicycle.proceedings.marc_import import record_kind
     except ImportError:
         return "documents"
     return record_kind(item.record)
@@ -120,7 +120,7 @@ def import_marc(settings: Settings, path: Path, replace: bool = False,
                 outcome = ("created" if result.created else
                            "updated" if result.changed else "unchanged")
             else:
-                from hemicycle.interop import marc_proceedings_import as proceedings
+                from hemicycle.proceedings import marc_import as proceedings
 
                 if not authorities_checked:
                     proceedings.ensure_authorities(settings)

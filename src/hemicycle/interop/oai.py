@@ -11,7 +11,6 @@ record sent, so page 10,000 costs what page 1 costs.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from hemicycle.catalogue.models import UNPUBLISHED, Document
 from hemicycle.config import Settings
 from hemicycle.interop import dublin_core, marc
 from hemicycle.interop.oai_tokens import PageToken, TokenError, decode_token, encode_token
+from hemicycle.marc21 import records as marc21
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -92,15 +92,15 @@ def _render_oai_dc(document: Document, settings: Settings) -> etree._Element:
 
 
 def _render_marcxml(document: Document, settings: Settings) -> etree._Element:
-    root = marc.record_to_element(marc.document_to_record(document))
-    root.set(XSI_LOC, f"{marc.MARC_NS} {marc.MARC_SCHEMA}")
+    root = marc21.record_to_element(marc.document_to_record(document))
+    root.set(XSI_LOC, f"{marc21.MARC_NS} {marc21.MARC_SCHEMA}")
     return root
 
 
 FORMATS: dict[str, MetadataFormat] = {
     "oai_dc": MetadataFormat("oai_dc", dublin_core.OAI_DC_SCHEMA, dublin_core.OAI_DC_NS,
                              _render_oai_dc),
-    "marcxml": MetadataFormat("marcxml", marc.MARC_SCHEMA, marc.MARC_NS, _render_marcxml),
+    "marcxml": MetadataFormat("marcxml", marc21.MARC_SCHEMA, marc21.MARC_NS, _render_marcxml),
 }
 
 
@@ -345,7 +345,7 @@ def _identify(root, settings: Settings, db: Session, req: OAIRequest, formats) -
     _sub(ident, "baseURL", settings.base_url.rstrip("/") + "/oai")
     _sub(ident, "protocolVersion", "2.0")
     repo = repository_identifier(settings)
-    _sub(ident, "adminEmail", os.environ.get("HEMICYCLE_ADMIN_EMAIL") or f"admin@{repo}")
+    _sub(ident, "adminEmail", settings.admin_email or f"admin@{repo}")
     _sub(ident, "earliestDatestamp", datestamp(_earliest(db)))
     _sub(ident, "deletedRecord", "persistent")
     _sub(ident, "granularity", GRANULARITY)

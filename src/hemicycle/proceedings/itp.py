@@ -38,10 +38,10 @@ from hemicycle.proceedings.models import (
     QualityIssue,
     RecordIssue,
     Speech,
-    StateName,
     Vote,
     VotingRecord,
 )
+from hemicycle.proceedings.states import name_sort_key, state_name
 from hemicycle.symbols import SymbolError, parse_symbol, symbol_sort_key
 
 BODIES = ("GA", "SC")
@@ -124,34 +124,20 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def _collation(lang: str):
-    """A sort key in ``lang``'s collation (ICU), falling back to casefolding."""
-    try:
-        from hemicycle.thesaurus.keys import sort_keys
-
-        sort_keys("a", lang)
-    except Exception:  # noqa: BLE001 - ICU missing: plain order is still an order
-        return lambda text: (text or "").casefold()
-    return lambda text: sort_keys(text or "", lang).sort_key
+    """A sort key in ``lang``'s collation (ICU)."""
+    return name_sort_key(lang)
 
 
 class _Names:
-    """Every state's dated names, for the name of the day."""
+    """The states' names of the day in the index's language (``states.state_name``)."""
 
-    def __init__(self, db: Session) -> None:
-        self.names: dict[int, list[tuple[str, dt.date | None, dt.date | None]]] = defaultdict(list)
-        for sid, name, start, end in db.execute(
-                select(StateName.state_id, StateName.name, StateName.valid_from,
-                       StateName.valid_to).order_by(StateName.state_id, StateName.valid_from)):
-            self.names[sid].append((name, start, end))
+    def __init__(self, db: Session, lang: str) -> None:
+        self.lang = lang
         self.iso3 = dict(db.execute(select(MemberState.id, MemberState.iso3)).all())
 
     def on(self, sid: int, day: dt.date | None) -> str:
-        names = self.names.get(sid) or []
-        if day is not None:
-            for name, start, end in names:
-                if (start is None or start <= day) and (end is None or day < end):
-                    return name
-        return names[-1][0] if names else self.iso3.get(sid, str(sid))
+        iso3 = self.iso3.get(sid)
+        return state_name(iso3, self.lang, day) if iso3 else str(sid)
 
 
 def _session_day(ref: SessionRef, dates: list[dt.date | None]) -> dt.date | None:
@@ -206,11 +192,15 @@ def _resolutions(db: Session, ref: SessionRef, docs: list[Document], lang: str) 
     records = list(db.scalars(select(VotingRecord).where(
         VotingRecord.body == ref.body, VotingRecord.session_no == ref.number)
         .order_by(VotingRecord.date, VotingRecord.id)))
-    final: dict[str, VotingRecord] = {}  # the latest roll call on a text is its record
+    # a text's record is the latest vote on it as a whole; separate votes on its
+    # paragraphs or amendments (the same day, after it) never take its place
+    final: dict[str, VotingRecord] = {}
     other: list[VotingRecord] = []
     for rec in records:
         if rec.resolution_key:
-            final[rec.resolution_key] = rec
+            have = final.get(rec.resolution_key)
+            if have is None or not rec.on_a_part or have.on_a_part:
+                final[rec.resolution_key] = rec
         else:
             other.append(rec)
     catalogued: dict[str, Document] = {}
@@ -554,10 +544,10 @@ def build_index(db: Session, body: str, session: str | int, lang: str = "en") ->
     """The Index to Proceedings of ``body`` and ``session`` as plain data (NoData if empty)."""
     ref = session_ref(body, session)
     collate = _collation(lang)
-    names = _Names(db)
+    names = _Names(db, lang)
     docs = _documents(db, ref)
     resolutions = _resolutions(db, ref, docs, lang)
-    speeches = _speeches(db, ref, names, _collation("en"))
+    speeches = _speeches(db, ref, names, collate)
     if not (docs or resolutions["items"] or resolutions["other_roll_calls"]
             or speeches["total"]):
         raise NoData(Message("itp.nothing", "the catalogue holds nothing for {label}",
@@ -572,8 +562,8 @@ def build_index(db: Session, body: str, session: str | int, lang: str = "en") ->
         "documents": _document_list(docs, lang, titles),
         "meetings": _meetings(db, ref),
         "agenda": _agenda(db, docs),
-        # state names are English in the authority: they sort in English order
-        "voting_chart": _voting_chart(ref, resolutions, votes, names, _collation("en")),
+        # state names of the day in the index's language, in its alphabetical order
+        "voting_chart": _voting_chart(ref, resolutions, votes, names, collate),
         "supplements": {"status": "not_available", "reason": REASONS["no_supplements"]},
         "committee_reports": {"status": "not_available", "reason": REASONS[
             "no_committee_reports" if ref.body == "GA" else "committee_reports_ga_only"]},

@@ -2,7 +2,7 @@
 
 The Word document is rendered from the plain structure of ``itp.build_index`` (so it
 shows exactly what the page and the JSON show); the MARC file holds the session's
-analytical records, written by ``hemicycle.interop.marc_proceedings`` with the DHL
+analytical records, written by ``hemicycle.proceedings.marc`` with the DHL
 mapping (speech: 700/710/791/991/992; vote: 791/952/967/996/591). Interface text comes
 from the caller as ``t(key, **values)``, so this module needs nothing from the web layer.
 """
@@ -202,8 +202,8 @@ def write_marc(settings, body: str, session: int, handle: BinaryIO, xml: bool = 
     """The session's voting records, then its speeches, as MARC21 (binary or MARCXML)."""
     from itertools import chain
 
-    from hemicycle.interop.marc_io import write_binary, write_xml
-    from hemicycle.interop.marc_proceedings import proceedings_records
+    from hemicycle.marc21.files import write_binary, write_xml
+    from hemicycle.proceedings.marc import proceedings_records
 
     scope = f"{body}:{session}"
     records = chain(proceedings_records(settings, "votes", scope),

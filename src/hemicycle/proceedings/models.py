@@ -129,6 +129,11 @@ class VotingRecord(Base):
 
     meeting: Mapped[Meeting | None] = relationship()
 
+    @property
+    def on_a_part(self) -> bool:
+        """A separate vote on a paragraph or an amendment, not on the text as a whole."""
+        return bool(self.paragraph or self.amendment)
+
 
 class Vote(Base):
     """One state's vote on one record (codes in hemicycle.proceedings.codes.VOTES)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,6 +28,7 @@ from hemicycle.proceedings.models import (
     VotingRecord,
 )
 from hemicycle.proceedings.refs import key_of, resolution_ref
+from hemicycle.proceedings.states import name_sort_key, state_name, state_names
 
 
 @contextmanager
@@ -49,49 +49,44 @@ def _no_gc_pause() -> Iterator[None]:
             gc.enable()
 
 
-def _names(session: Session) -> dict[int, list[tuple[str, dt.date | None, dt.date | None]]]:
-    out: dict[int, list] = defaultdict(list)
-    for state_id, name, start, end in session.execute(
-        select(StateName.state_id, StateName.name, StateName.valid_from, StateName.valid_to)
-        .order_by(StateName.state_id, StateName.valid_from)
-    ):
-        out[state_id].append((name, start, end))
-    return out
-
-
-def name_on(names: list[tuple[str, dt.date | None, dt.date | None]], day: dt.date | None,
-            fallback: str) -> str:
-    if not names:
-        return fallback
-    if day is not None:
-        for name, start, end in names:
-            if (start is None or start <= day) and (end is None or day < end):
-                return name
-    return names[-1][0]
-
-
 def state(session: Session, iso3: str) -> MemberState | None:
     return session.scalar(select(MemberState).where(MemberState.iso3 == iso3.strip().upper()))
 
 
-def state_summary(session: Session, ms: MemberState) -> dict:
+def _named_on(name: StateName) -> dt.date | None:
+    """A day on which a dated name was the state's name (None: an undated name)."""
+    if name.valid_from:
+        return name.valid_from
+    if name.valid_to:
+        return name.valid_to - dt.timedelta(days=1)
+    return None
+
+
+def state_summary(session: Session, ms: MemberState, lang: str = "en") -> dict:
+    """A state's authority record, its names in ``lang`` (today's, and each of its dated
+    names as it was printed)."""
     names = sorted(ms.names, key=lambda n: n.valid_from or dt.date.min)
     return {
-        "iso3": ms.iso3, "iso2": ms.iso2, "kind": ms.kind, "name": names[-1].name if names
-        else ms.iso3, "admitted": ms.admitted.isoformat() if ms.admitted else None,
+        "iso3": ms.iso3, "iso2": ms.iso2, "kind": ms.kind, "name": state_name(ms.iso3, lang),
+        "names_now": state_names(ms.iso3),
+        "admitted": ms.admitted.isoformat() if ms.admitted else None,
         "admitted_source": ms.admitted_source,
         "ended": ms.ended.isoformat() if ms.ended else None, "note": ms.note,
-        "names": [{"name": n.name, "from": n.valid_from.isoformat() if n.valid_from else None,
+        "names": [{"name": state_name(ms.iso3, lang, _named_on(n)) if _named_on(n)
+                   else state_name(ms.iso3, lang),
+                   "from": n.valid_from.isoformat() if n.valid_from else None,
                    "to": n.valid_to.isoformat() if n.valid_to else None} for n in names],
     }
 
 
-def all_states(session: Session) -> list[dict]:
-    names = _names(session)
-    rows = session.execute(select(MemberState.id, MemberState.iso3, MemberState.kind)
-                           .order_by(MemberState.iso3)).all()
-    return [{"iso3": iso3, "kind": kind, "name": name_on(names[sid], None, iso3)}
-            for sid, iso3, kind in rows]
+def all_states(session: Session, lang: str = "en") -> list[dict]:
+    """Every authority with its name today in ``lang`` (and in all six), in ``lang``'s
+    alphabetical order."""
+    rows = session.execute(select(MemberState.iso3, MemberState.kind)).all()
+    key = name_sort_key(lang)
+    return sorted(({"iso3": iso3, "kind": kind, "name": state_name(iso3, lang),
+                    "names": state_names(iso3)} for iso3, kind in rows),
+                  key=lambda s: key(s["name"]))
 
 
 def _document_uid(session: Session, key: str | None) -> str | None:
@@ -120,16 +115,17 @@ def record_summary(rec: VotingRecord) -> dict:
     }
 
 
-def record_detail(session: Session, rec: VotingRecord) -> dict:
-    """A voting record with its per-state votes (name of the day) and issue tags."""
-    names = _names(session)
+def record_detail(session: Session, rec: VotingRecord, lang: str = "en") -> dict:
+    """A voting record with its per-state votes (name of the day in ``lang``, in ``lang``'s
+    alphabetical order) and issue tags."""
     rows = session.execute(
-        select(MemberState.id, MemberState.iso3, Vote.vote)
+        select(MemberState.iso3, Vote.vote)
         .join(Vote, Vote.state_id == MemberState.id).where(Vote.record_id == rec.id)
     ).all()
-    votes = sorted(({"state": iso3, "name": name_on(names[sid], rec.date, iso3),
-                     "vote": VOTES[v][0], "code": VOTES[v][1]} for sid, iso3, v in rows),
-                   key=lambda v: v["name"].casefold())
+    key = name_sort_key(lang)
+    votes = sorted(({"state": iso3, "name": state_name(iso3, lang, rec.date),
+                     "vote": VOTES[v][0], "code": VOTES[v][1]} for iso3, v in rows),
+                   key=lambda v: key(v["name"]))
     out = record_summary(rec)
     out["issues"] = sorted(session.scalars(select(RecordIssue.issue)
                                            .where(RecordIssue.record_id == rec.id)))
@@ -138,26 +134,36 @@ def record_detail(session: Session, rec: VotingRecord) -> dict:
     return out
 
 
+def _on_a_part():
+    """1 for a roll call on a paragraph or an amendment (the data flag them), else 0."""
+    return case((or_(VotingRecord.paragraph.is_(True), VotingRecord.amendment.is_(True)), 1),
+                else_=0)
+
+
 def voting_record_for_symbol(session: Session, symbol: str) -> VotingRecord | None:
     """The voting record of a resolution (any variant of its symbol), or None.
 
-    Several roll calls can name one resolution (separate votes on parts); the final one,
-    the latest by date, is the record of the resolution.
+    Several roll calls can name one resolution: separate votes on paragraphs or
+    amendments, taken the same day as the vote on the whole. The vote on the resolution
+    as a whole is its record; among several of those, the latest. Only when every roll
+    call was on a part is the latest of those returned.
     """
     key = resolution_ref(symbol)[1] or key_of(symbol)
     if key is None:
         return None
     return session.scalar(
         select(VotingRecord).where(VotingRecord.resolution_key == key)
-        .order_by(VotingRecord.date.desc().nulls_last(), VotingRecord.id.desc()).limit(1))
+        .order_by(_on_a_part(), VotingRecord.date.desc().nulls_last(),
+                  VotingRecord.id.desc()).limit(1))
 
 
 def records_for_symbol(session: Session, symbol: str) -> list[VotingRecord]:
+    """Every roll call on the resolution: the vote on the whole first, then its parts."""
     key = resolution_ref(symbol)[1] or key_of(symbol)
     if key is None:
         return []
     return list(session.scalars(select(VotingRecord).where(VotingRecord.resolution_key == key)
-                                .order_by(VotingRecord.date, VotingRecord.id)))
+                                .order_by(_on_a_part(), VotingRecord.date, VotingRecord.id)))
 
 
 def list_records(session: Session, *, body: str | None = None, session_no: int | None = None,
@@ -241,8 +247,10 @@ def agreement_over_time(session: Session, a: int, b: int) -> list[dict]:
              "agreement": round((same or 0) / n, 4) if n else None} for s, n, same in rows]
 
 
-def session_matrix(session: Session, session_no: int, body: str = "GA") -> dict:
-    """The vote matrix of a session: records as columns, states as rows (name of the day)."""
+def session_matrix(session: Session, session_no: int, body: str = "GA",
+                   lang: str = "en") -> dict:
+    """The vote matrix of a session: records as columns, states as rows (name of the day
+    in ``lang``, in its alphabetical order)."""
     records = session.execute(
         select(VotingRecord.id, VotingRecord.date, VotingRecord.resolution_symbol,
                VotingRecord.source_ref, VotingRecord.title)
@@ -259,13 +267,13 @@ def session_matrix(session: Session, session_no: int, body: str = "GA") -> dict:
         ):
             row = grid.setdefault(sid, [""] * len(ids))
             row[position[rid]] = VOTES[v][1] if v != 9 else ""
-    names = _names(session)
     iso = dict(session.execute(select(MemberState.id, MemberState.iso3)).all())
     day = records[-1][1] if records else None
+    key = name_sort_key(lang)
     states = sorted(
-        ({"state": iso[sid], "name": name_on(names[sid], day, iso[sid]), "votes": row}
+        ({"state": iso[sid], "name": state_name(iso[sid], lang, day), "votes": row}
          for sid, row in grid.items() if any(row)),
-        key=lambda s: s["name"].casefold())
+        key=lambda s: key(s["name"]))
     return {"session": session_no, "body": body,
             "records": [{"id": r[0], "date": r[1].isoformat() if r[1] else None,
                          "resolution": r[2], "source_ref": r[3], "title": r[4]}
@@ -304,11 +312,21 @@ def agreement_matrix(session: Session, session_no: int, body: str = "GA") -> dic
 
 # --- speeches ---------------------------------------------------------------------------
 
-def speech_summary(sp: Speech, with_text: bool = False) -> dict:
+def speech_day(sp: Speech) -> dt.date | None:
+    """The day whose name of the speaker's state applies: the speech's, else its year's
+    end (General Debate speeches are dated by year)."""
+    return sp.date or (dt.date(sp.year, 12, 31) if sp.year else None)
+
+
+def speech_summary(sp: Speech, with_text: bool = False, lang: str = "en") -> dict:
+    """A speech; ``state_name`` is its state's name of the day in ``lang`` (None for an
+    organisation without a state authority: ``organisation`` is the name as printed)."""
     out = {
         "id": sp.id, "body": sp.body, "session": sp.session_no, "year": sp.year,
         "date": sp.date.isoformat() if sp.date else None,
-        "state": sp.state.iso3 if sp.state else None, "organisation": sp.organisation,
+        "state": sp.state.iso3 if sp.state else None,
+        "state_name": state_name(sp.state.iso3, lang, speech_day(sp)) if sp.state else None,
+        "organisation": sp.organisation,
         "speaker": sp.speaker, "title": sp.speaker_title, "agenda_item": sp.agenda_item,
         "language": sp.language, "meeting": sp.meeting.symbol if sp.meeting else None,
         "url": sp.url, "has_text": sp.text is not None, "source_id": sp.source_id,
@@ -335,7 +353,8 @@ def speech_document_uid(session: Session, sp: Speech) -> str | None:
 
 def search_speeches(session: Session, *, q: str | None = None, state: str | None = None,
                     speaker: str | None = None, session_no: int | None = None,
-                    page: int = 1, per_page: int = 50) -> tuple[int, list[dict]]:
+                    page: int = 1, per_page: int = 50,
+                    lang: str = "en") -> tuple[int, list[dict]]:
     """Speeches filtered by state, speaker, session and words of the text (all must occur)."""
     query = select(Speech)
     if state:
@@ -350,7 +369,7 @@ def search_speeches(session: Session, *, q: str | None = None, state: str | None
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Speech.session_no, Speech.organisation, Speech.id)
                            .offset((page - 1) * per_page).limit(per_page))
-    return total, [speech_summary(s) for s in rows]
+    return total, [speech_summary(s, lang=lang) for s in rows]
 
 
 def snippet(text: str | None, q: str | None, width: int = 160) -> str | None:

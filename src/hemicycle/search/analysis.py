@@ -3,41 +3,31 @@
 The same functions serve indexing, query parsing and highlighting, so that a word
 typed in a query becomes exactly the terms the index holds:
 
-* en, fr, es, ru: Tantivy's tokenizer, lower-casing, the Snowball stemmer; French and
-  Spanish fold accents first (``resolucion`` finds ``resolución``); Russian folds ё to е.
-* ar: Arabic normalisation first (alef and hamza forms, ta marbuta, alef maksura,
-  diacritics, tatweel, Arabic-Indic digits), then the Snowball Arabic stemmer.
-* zh: overlapping character bigrams over each run of letters and digits (Han, Latin
-  or digits alike; a one-character run stays a unigram). Never whitespace.
+* every language: the text normalised first (``hemicycle.languages.folding.normalise``,
+  which keeps every character's position for highlighting: full-width forms, Arabic
+  letters, marks and digits, Russian ё), then cut and lower-cased by Tantivy.
+* en, fr, es: accents folded before stemming (``resolucion`` finds ``resolución``), as
+  thesaurus keys and subject indexing fold them (``languages.folding.folds_accents``).
+* en, fr, es, ru, ar: the Snowball stemmer (which folds Arabic hamza seats itself; the
+  prefix analyzer, with no stemmer, has them folded first).
+* zh: overlapping character bigrams over each run of letters and digits
+  (``hemicycle.languages.chinese``). Never whitespace.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache, lru_cache
-from operator import add
 
 import tantivy
 
-from hemicycle.languages import BY_CODE, CODES
+from hemicycle.languages import BY_CODE, CODES, chinese
+from hemicycle.languages.folding import dropped_positions, folds_accents, normalise
 
 MAX_TERM_CHARS = 40
 KEYWORD = "hemicycle_keyword"  # exact values (facets, filters): kept as they are
 FOLDED = "hemicycle_folded"  # subject labels: lower-cased, accents folded, no stemming
-
-_ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
-_ARABIC_DELETE = re.compile(f"[{_ARABIC_MARKS}]")
-_ARABIC_MAP = {
-    "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
-    "\u0649": "\u064a", "\u0629": "\u0647",
-    **{chr(0x0660 + i): str(i) for i in range(10)},
-    **{chr(0x06f0 + i): str(i) for i in range(10)},
-}
-# runs of letters and digits (Han or not): Chinese text often glues numbers and Latin
-# names to Han characters ("2015年3月", "Benbouli和Achour"), so everything is bigrammed
-_ZH_RUNS = re.compile(r"[^\W_]+")
 
 
 def analyzer_name(lang: str) -> str:
@@ -52,7 +42,7 @@ def _build(lang: str, stem: bool) -> tantivy.TextAnalyzer:
     builder = builder.filter(tantivy.Filter.remove_long(MAX_TERM_CHARS)).filter(
         tantivy.Filter.lowercase()
     )
-    if lang in ("fr", "es"):
+    if folds_accents(lang):
         # folded before stemming, so that a word typed without its accents stems alike
         builder = builder.filter(tantivy.Filter.ascii_fold())
     stemmer = BY_CODE[lang].stemmer
@@ -98,46 +88,11 @@ def register_analyzers(index: tantivy.Index) -> None:
     index.register_tokenizer(FOLDED, folded_analyzer())
 
 
-def normalise_arabic(text: str) -> str:
-    # chained str.replace: an order of magnitude faster than str.translate with a dict
-    text = _ARABIC_DELETE.sub("", text)
-    for old, new in _ARABIC_MAP.items():
-        if old in text:
-            text = text.replace(old, new)
-    return text
-
-
-def zh_units(text: str) -> list[tuple[str, int, int]]:
-    """Chinese search units with their character offsets: bigrams, lone Han, words."""
-    units: list[tuple[str, int, int]] = []
-    for match in _ZH_RUNS.finditer(text):
-        start, run = match.start(), match.group()
-        if len(run) == 1:
-            units.append((run, start, start + 1))
-        else:
-            units.extend((run[i:i + 2], start + i, start + i + 2) for i in range(len(run) - 1))
-    return units
-
-
-def _zh_prepare(text: str) -> str:
-    units: list[str] = []
-    for run in _ZH_RUNS.findall(text):
-        if len(run) == 1:
-            units.append(run)
-        else:  # each character joined to the next, without indexing in Python
-            units.extend(map(add, run, run[1:]))
-    return " ".join(units)
-
-
-def prepare(lang: str, text: str) -> str:
-    """Text as the ``lang`` analyzer expects it (done in Python where Tantivy can't)."""
-    if lang == "ar":
-        return normalise_arabic(text)
-    if lang == "ru":
-        return text.replace("ё", "е").replace("Ё", "Е")
-    if lang == "zh":
-        return _zh_prepare(text)
-    return text
+def prepare(lang: str, text: str, *, stemmed: bool = True) -> str:
+    """Text as the ``lang`` analyzer expects it (done in Python where Tantivy can't);
+    ``stemmed=False`` for the prefix analyzer, which no stemmer follows."""
+    text = normalise(text, lang, stemmer=stemmed)
+    return chinese.bigrams(text) if lang == "zh" else text
 
 
 def terms(lang: str, text: str) -> list[str]:
@@ -146,7 +101,7 @@ def terms(lang: str, text: str) -> list[str]:
 
 
 def prefix_terms(lang: str, text: str) -> list[str]:
-    return prefix_analyzer(lang).analyze(prepare(lang, text))
+    return prefix_analyzer(lang).analyze(prepare(lang, text, stemmed=False))
 
 
 @lru_cache(maxsize=65536)
@@ -158,16 +113,15 @@ def term_spans(lang: str, text: str,
                keep: Callable[[str], bool] | None = None) -> list[tuple[str, int, int]]:
     """The terms of ``text`` (those ``keep`` accepts) with their (start, end) in ``text``
     itself: for highlighting."""
-    if lang == "zh":
-        units = ((unit.lower(), start, end) for unit, start, end in zh_units(text))
+    if lang == "zh":  # normalised one character for one: the offsets hold
+        units = ((unit.lower(), start, end)
+                 for unit, start, end in chinese.bigram_spans(normalise(text, lang)))
         return [u for u in units if keep is None or keep(u[0])]
     tokens = analyzer(lang).pre_tokenize(prepare(lang, text)).tokens
     spans = [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens
              if keep is None or keep(t.text)]
-    if lang != "ar":
-        return spans
-    # Arabic normalisation deletes marks: map offsets in the normalised text back
-    deleted = [m.start() for m in _ARABIC_DELETE.finditer(text)]
+    # normalisation drops Arabic marks: map offsets in the normalised text back
+    deleted = dropped_positions(text, lang)
     if not deleted:
         return spans
 

@@ -12,7 +12,9 @@ import tantivy
 from hemicycle.languages import CODES
 from hemicycle.search.analysis import FOLDED, KEYWORD, analyzer_name
 
-SCHEMA_VERSION = 3
+# what the index holds changed: a new number makes ``hemicycle migrate`` rebuild older ones
+# (4: terms folded by hemicycle.languages: English accents, full-width forms)
+SCHEMA_VERSION = 4
 
 # name a query may use -> what it means (see hemicycle.search.querylang)
 FACETS: tuple[str, ...] = ("body", "year", "session", "type", "language", "subject")

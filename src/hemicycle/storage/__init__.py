@@ -23,7 +23,7 @@ class StorageError(RuntimeError):
 def root_for(settings: Settings):
     from hemicycle.storage.objects import OcflRoot
 
-    return OcflRoot(settings.storage_root)
+    return OcflRoot(settings.storage_root, policy=settings.fsync)
 
 
 def location(object_id: str, logical: str) -> str:

@@ -53,7 +53,7 @@ def export_bag(settings: Settings, object_ids: list[str], dest: Path,
         raise BagRefused(f"{dest} already exists; choose a new directory for the bag")
     if not object_ids:
         raise BagRefused("nothing to export: no objects were chosen")
-    root = OcflRoot(settings.storage_root)
+    root = OcflRoot(settings.storage_root, policy=settings.fsync)
     work = dest.parent / f".{dest.name}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)

@@ -102,13 +102,14 @@ class OcflRoot:
     ``policy`` says how writes reach stable storage before a change is swapped in:
     ``fsync`` (default) each new file and directory; ``syncfs`` one flush of the whole
     filesystem per change (far fewer journal commits for many small files); ``off``
-    none (speed tests only). ``sync=False`` is the same as ``policy="off"``.
+    none (speed tests only). ``sync=False`` is the same as ``policy="off"``. The
+    installation's policy is ``Settings.fsync`` (``hemicycle.storage.root_for``).
     """
 
     def __init__(self, path: Path, *, sync: bool = True, workspace: Path | None = None,
-                 policy: str | None = None):
+                 policy: str = "fsync"):
         self.path = Path(path)
-        self.policy = policy or os.environ.get("HEMICYCLE_FSYNC") or "fsync"
+        self.policy = policy
         if not sync:
             self.policy = "off"
         if self.policy not in FSYNC_POLICIES:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
+from hemicycle.storage import root_for
 from hemicycle.storage.fixity import AuditResult, Problem, audit, object_id_of_path
 from hemicycle.storage.models import StorageEvent
 from hemicycle.storage.objects import OcflRoot
@@ -29,11 +30,11 @@ EVENT_BATCH = 50
 
 
 def primary_root(settings: Settings) -> OcflRoot:
-    return OcflRoot(settings.storage_root)
+    return root_for(settings)
 
 
 def replica_root(settings: Settings, path: Path | None = None) -> OcflRoot:
-    return OcflRoot(Path(path) if path else settings.replica_root)
+    return OcflRoot(Path(path) if path else settings.replica_root, policy=settings.fsync)
 
 
 def run_audit(settings: Settings, *, sample: int | None = None, rate_mb_s: float | None = None,
@@ -44,7 +45,7 @@ def run_audit(settings: Settings, *, sample: int | None = None, rate_mb_s: float
     A sample takes the objects checked longest ago (never-checked ones first), so
     that repeated sampled audits cover the whole root.
     """
-    target = OcflRoot(root) if root else primary_root(settings)
+    target = OcflRoot(root, policy=settings.fsync) if root else primary_root(settings)
     batch: list[dict] = []
 
     def on_object(object_id: str, problems: list[Problem]) -> None:

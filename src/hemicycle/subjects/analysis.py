@@ -1,67 +1,30 @@
 """Turning text into comparable tokens, one analyser per language.
 
-Labels and documents go through the same analyser so that they meet: Unicode
-normalisation, case folding, accent folding where thesaurus labels drop accents
-(the UNBIS fr/es labels do), Arabic orthographic normalisation, Snowball stemming
-(PyStemmer) and, for Chinese, one token per Han character (a label is then matched
-as a character sequence and TF-IDF sees character bigrams: no segmenter to disagree
-with the thesaurus).
+Labels and documents go through the same analyser so that they meet: the language's
+fold (``hemicycle.languages.folding``, the one search and thesaurus keys use: Unicode
+normalisation, case, accents where thesaurus labels drop them (the UNBIS fr/es labels
+do), Arabic letters and marks, Russian ё), the Arabic article and joined particles
+dropped, Snowball stemming (``hemicycle.languages.stemming``) and, for Chinese, one token
+per Han character (a label is then matched as a character sequence and TF-IDF sees
+character bigrams: no segmenter to disagree with the thesaurus).
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-import Stemmer
+from hemicycle.languages.chinese import HAN
+from hemicycle.languages.folding import drop_proclitics, fold
+from hemicycle.languages.stemming import stemmer
 
-# Snowball algorithms for the six UN languages and for vocabularies in others (YSO: fi, sv).
-STEMMERS: dict[str, str] = {
-    "ar": "arabic", "en": "english", "fr": "french", "ru": "russian", "es": "spanish",
-    "fi": "finnish", "sv": "swedish", "de": "german", "it": "italian", "pt": "portuguese",
-    "nl": "dutch", "da": "danish", "no": "norwegian", "tr": "turkish",
-}
-# Accents dropped before stemming: the UNBIS fr/es labels are written without them.
-FOLD_ACCENTS = {"en", "fr", "es", "it", "pt"}
-
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_HAN}]|[^\W\d_{_HAN}]+|\d+")
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-
-_local = threading.local()  # PyStemmer objects are not thread-safe: one per thread
-
-
-def _stemmer(lang: str) -> Stemmer.Stemmer | None:
-    algorithm = STEMMERS.get(lang)
-    if algorithm is None:
-        return None
-    cache = getattr(_local, "stemmers", None)
-    if cache is None:
-        cache = _local.stemmers = {}
-    stemmer = cache.get(lang)
-    if stemmer is None:
-        stemmer = cache[lang] = Stemmer.Stemmer(algorithm, 20000)
-    return stemmer
-
-
-def fold_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+_TOKEN = re.compile(rf"[{HAN}]|[^\W\d_{HAN}]+|\d+")
 
 
 def normalise(text: str, lang: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if lang in FOLD_ACCENTS:
-        text = fold_accents(text)
-    elif lang == "ar":
-        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
-    elif lang == "ru":
-        text = text.replace("ё", "е")
-    return text
+    """The folded text words are cut from (the stemmer reads Arabic hamza seats itself)."""
+    return fold(text, lang, stemmer=True)
 
 
 def tokens(text: str, lang: str) -> list[str]:
@@ -69,27 +32,13 @@ def tokens(text: str, lang: str) -> list[str]:
     return list(_analysed(text, lang))
 
 
-_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
-
-
-def _arabic_proclitics(word: str) -> str:
-    """Drop "and", "with", "as", "so", "for" joined to the article ("والمساعدة" ->
-    "مساعدة"), which Snowball leaves on; labels lose them the same way."""
-    for prefix in _ARABIC_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            return word[len(prefix):]
-    if word.startswith("و") and len(word) > 4:
-        return word[1:]
-    return word
-
-
 @lru_cache(maxsize=16)  # an ensemble's backends analyse the same text one after the other
 def _analysed(text: str, lang: str) -> tuple[str, ...]:
     words = _TOKEN.findall(normalise(text, lang))
-    if lang == "ar":
-        words = [_arabic_proclitics(w) for w in words]
-    stemmer = _stemmer(lang)
-    return tuple(words if stemmer is None else stemmer.stemWords(words))
+    if lang == "ar":  # the article and "and", "with", ... joined to it; labels lose them alike
+        words = [drop_proclitics(w) for w in words]
+    snowball = stemmer(lang)
+    return tuple(words if snowball is None else snowball.stemWords(words))
 
 
 @lru_cache(maxsize=100_000)

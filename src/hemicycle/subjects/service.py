@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol, utcnow
 from hemicycle.config import Settings
+from hemicycle.languages.stemming import SNOWBALL
 from hemicycle.subjects import analysis
 from hemicycle.subjects.backends import REGISTRY, Backend, backend_class
 from hemicycle.subjects.corpus import Corpus, CorpusDocument
@@ -151,7 +152,7 @@ def check_lang(lang: str | None) -> str | None:
     if lang is None or lang == "":
         return None
     code = lang.strip().lower()
-    if code in analysis.STEMMERS or code in ("zh",):
+    if code in SNOWBALL or code in ("zh",):
         return code
     from hemicycle.languages import UnknownLanguage, normalise_language
 

@@ -1,63 +1,68 @@
 """Keys that make labels findable and sortable per language.
 
-``fold`` gives the key autocomplete and search compare against: case-insensitive
-everywhere, accent-insensitive for the Latin-script languages, Arabic letters
-normalised (alef variants, ta marbuta, alef maqsura, diacritics, tatweel) and the
-definite article taken off each word (الإنشاء is found by إنشاء), Russian
-ё as е, full-width forms as ASCII. ``SortKeys`` gives ICU collation keys and the
-A-Z bucket ("letter") of a label: Chinese by pinyin, and by stroke count as the
-second order.
+``fold`` gives the key autocomplete and search compare against: the language's fold
+(``hemicycle.languages.folding``, the one search and subject indexing use: case, accents
+where a language ignores them, Arabic letters and marks, Russian ё, full-width forms), the
+Arabic definite article taken off each word (الإنشاء is found by إنشاء), and spaces
+collapsed. ``SortKeys`` gives ICU collation keys and the A-Z bucket ("letter") of a label:
+Chinese by pinyin, and by stroke count as the second order.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 import icu
 
+from hemicycle.languages import folding
+
 FOLDED_MAX = 400  # characters kept in the indexed key (a prefix is all we match)
 SORT_KEY_MAX = 600  # bytes kept of an ICU sort key
 
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_LETTERS = str.maketrans({
-    "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",  # alef
-    "\u0629": "\u0647",  # ta marbuta -> ha
-    "\u0649": "\u064a",  # alef maqsura -> ya
-    "\u0624": "\u0648", "\u0626": "\u064a",  # hamza on waw / ya
-})
-# the definite article at the start of a word, alone or after a one-letter conjunction or
-# preposition (wa-, bi-, ka-, fa-; li- + al- is written lil-), when two letters or more
-# remain: most Arabic labels begin with it, and a reader types the word without it
-_ARABIC_ARTICLE = re.compile(
-    r"(?<!\S)(?:[\u0648\u0628\u0643\u0641]?\u0627\u0644|\u0644\u0644)(?=\S\S)")
 _SPACES = re.compile(r"\s+")
-# Languages whose accents are not letters of their own for finding a label.
-ACCENT_INSENSITIVE = frozenset({"en", "fr", "es", "pt", "it", "de", "nl", "ca", "la"})
 
 
 def primary_language(tag: str) -> str:
     return tag.split("-", 1)[0].lower() if tag else ""
 
 
-def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-
-
 def fold(text: str, lang: str) -> str:
     """The comparison key of ``text`` for language ``lang`` (a primary subtag)."""
-    key = unicodedata.normalize("NFKC", text).casefold()
+    key = folding.fold(text, lang)
     if lang == "ar":
-        key = _ARABIC_ARTICLE.sub("", _ARABIC_MARKS.sub("", key).translate(_ARABIC_LETTERS))
-    elif lang == "ru":
-        key = key.replace("ё", "е")
-    elif lang in ACCENT_INSENSITIVE or lang == "":
-        key = _strip_marks(key)
+        key = folding.drop_article(key)
     key = _SPACES.sub(" ", key).strip()
     return key[:FOLDED_MAX]
+
+
+# the article forms ``fold`` takes off a word (wa-/bi-/ka-/fa- + al-, and lil-)
+_ARABIC_ARTICLES = ("\u0627\u0644", "\u0648\u0627\u0644", "\u0628\u0627\u0644",
+                    "\u0643\u0627\u0644", "\u0641\u0627\u0644", "\u0644\u0644")
+
+
+def prefix_keys(text: str, lang: str) -> list[str]:
+    """The keys a typed prefix must be looked up under, so that it meets stored labels
+    folded by ``fold`` at every length of the last, unfinished word.
+
+    ``fold`` takes the Arabic article off a word only when two letters or more follow
+    (بالغ, adult, is not bi- + al- + غ); a reader typing فرق الخبراء stops anywhere, and
+    فرق الخ or فرق ال would never meet the stored فرق خبراء. So when the last typed word
+    is an article with fewer than two letters after it, or the start of an article,
+    the key without it is looked up as well (never an empty key: that is everything).
+    """
+    key = fold(text, lang)
+    if lang != "ar" or not key or text[-1:].isspace():
+        return [key] if key else []
+    head, _, last = key.rpartition(" ")
+    keys = [key]
+    for article in _ARABIC_ARTICLES:
+        if last.startswith(article) and len(last) - len(article) < 2:
+            keys.append((head + " " if head else "") + last[len(article):])
+        elif article.startswith(last) and head:
+            keys.append(head + " ")
+    return [k for k in dict.fromkeys(keys) if k.strip()]
 
 
 def prefix_upper_bound(prefix: str) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from hemicycle.languages import CODES
 from hemicycle.messages import Message
-from hemicycle.thesaurus.keys import fold, letters, prefix_upper_bound
+from hemicycle.thesaurus.keys import letters, prefix_keys, prefix_upper_bound
 from hemicycle.thesaurus.models import Concept, Label, Note, Relation, TCode, Vocabulary
 
 MAX_LIMIT = 200
@@ -40,13 +40,17 @@ class Hit:
 
 @dataclass
 class Ref:
-    """A link to a concept with its label in one language (None: no label in it)."""
+    """A link to a concept with its label in one language (None: no label in it).
+    ``outside``: the vocabulary links to it but does not describe it (not in this
+    thesaurus: no page, no label; ``id`` is the last part of its URI, a T-code say)."""
 
     uri: str
     id: str
     label: str | None
     kind: str = "concept"
     deprecated: bool = False
+    notation: str | None = None  # domains and microthesauri: 13, 13.01.00
+    outside: bool = False
 
 
 @dataclass
@@ -126,20 +130,30 @@ def _pref_labels(session: Session, concept_ids: list[int], lang: str) -> dict[in
     return out
 
 
-def _refs(session: Session, vocab: Vocabulary, uris: list[str], lang: str) -> list[Ref]:
-    """Refs for the URIs that belong to the vocabulary, sorted by their label."""
+def _refs(session: Session, vocab: Vocabulary, uris: list[str], lang: str,
+          outside: bool = False) -> list[Ref]:
+    """Refs for the URIs that belong to the vocabulary, sorted by their label; with
+    ``outside``, the others follow, marked as not in the vocabulary."""
     if not uris:
         return []
     rows = []
     for start in range(0, len(uris), 5000):
         rows += session.execute(select(Concept.id, Concept.uri, Concept.local_id, Concept.kind,
-                                       Concept.deprecated).where(
+                                       Concept.deprecated, Concept.notation).where(
             Concept.vocab_id == vocab.id, Concept.uri.in_(uris[start:start + 5000]))).all()
     labels = _pref_labels(session, [r.id for r in rows], lang)
-    refs = [Ref(r.uri, r.local_id, labels.get(r.id), r.kind, r.deprecated) for r in rows]
+    refs = [Ref(r.uri, r.local_id, labels.get(r.id), r.kind, r.deprecated,
+                r.notation if r.kind in ("domain", "microthesaurus") else None)
+            for r in rows]
     from hemicycle.thesaurus.keys import sort_keys
+    from hemicycle.thesaurus.store import local_id
 
-    return sorted(refs, key=lambda r: (r.label is None, sort_keys(r.label or r.id, lang).sort_key))
+    refs.sort(key=lambda r: (r.label is None, sort_keys(r.label or r.id, lang).sort_key))
+    if outside:
+        known = {r.uri for r in refs}
+        refs += [Ref(uri, local_id(uri), None, outside=True)
+                 for uri in sorted(set(uris) - known)]
+    return refs
 
 
 def _hits(session: Session, vocab: Vocabulary, rows, lang: str) -> list[Hit]:
@@ -161,16 +175,18 @@ def _label_query(vocab: Vocabulary, lang: str, hidden: bool = True):
 def autocomplete(session: Session, vocab: Vocabulary, text: str, lang: str,
                  limit: int = 10) -> list[Hit]:
     """Labels in ``lang`` that start with ``text`` (folded), shortest first."""
-    key = fold(text, lang)
-    if not key:
+    keys = prefix_keys(text, lang)
+    if not keys:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
     # the first labels in key order (the prefix itself comes first), shortest of those first:
     # a bounded index range scan however common the prefix is
-    rows = session.execute(
-        _label_query(vocab, lang).add_columns(Label.folded)
-        .where(Label.folded >= key, Label.folded < prefix_upper_bound(key))
-        .order_by(Label.folded).limit(AUTOCOMPLETE_WINDOW)).all()
+    rows = []
+    for key in keys:
+        rows += session.execute(
+            _label_query(vocab, lang).add_columns(Label.folded)
+            .where(Label.folded >= key, Label.folded < prefix_upper_bound(key))
+            .order_by(Label.folded).limit(AUTOCOMPLETE_WINDOW)).all()
     rows.sort(key=lambda r: (len(r.folded), r.folded, r.kind != "pref"))
     seen: set[int] = set()
     out = []
@@ -189,19 +205,25 @@ def search(session: Session, vocab: Vocabulary, text: str, lang: str, limit: int
            offset: int = 0) -> list[Hit]:
     """Labels in ``lang`` containing ``text`` (folded): exact first, then prefixes, then
     the rest; one hit per concept."""
-    key = fold(text, lang)
-    if not key:
+    keys = prefix_keys(text, lang)
+    if not keys:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
-    starts = and_(Label.folded >= key, Label.folded < prefix_upper_bound(key))
-    rank = case((Label.folded == key, 0), (starts, 1), else_=2)
-    rows = session.execute(
-        _label_query(vocab, lang).add_columns(Label.folded)
-        .where(or_(starts, Label.folded.like(f"%{_like_escape(key)}%", escape="\\")))
-        .order_by(rank, func.length(Label.folded), Label.folded)
-        .limit((offset + limit) * 3)).all()
-    ordered = sorted(rows, key=lambda r: (0 if r.folded == key else 1 if r.folded.startswith(key)
-                                          else 2, r.kind != "pref", len(r.folded), r.folded))
+    rows = []
+    for key in keys:
+        starts = and_(Label.folded >= key, Label.folded < prefix_upper_bound(key))
+        rank = case((Label.folded == key, 0), (starts, 1), else_=2)
+        rows += session.execute(
+            _label_query(vocab, lang).add_columns(Label.folded)
+            .where(or_(starts, Label.folded.like(f"%{_like_escape(key)}%", escape="\\")))
+            .order_by(rank, func.length(Label.folded), Label.folded)
+            .limit((offset + limit) * 3)).all()
+
+    def place(row) -> int:
+        return min(0 if row.folded == key else 1 if row.folded.startswith(key) else 2
+                   for key in keys)
+
+    ordered = sorted(rows, key=lambda r: (place(r), r.kind != "pref", len(r.folded), r.folded))
     seen: set[int] = set()
     out = []
     for row in ordered:
@@ -285,15 +307,16 @@ def concept_view(session: Session, vocab: Vocabulary, concept: Concept, lang: st
     view = ConceptView(
         vocab.name, concept.uri, concept.local_id, concept.kind, concept.notation,
         concept.deprecated, pref, alt, hidden, notes,
-        broader=_refs(session, vocab, broader, lang),
-        narrower=_refs(session, vocab, narrower, lang),
-        related=_refs(session, vocab, related, lang),
-        members=_refs(session, vocab, members, lang),
+        broader=_refs(session, vocab, broader, lang, outside=True),
+        narrower=_refs(session, vocab, narrower, lang, outside=True),
+        related=_refs(session, vocab, related, lang, outside=True),
+        members=_refs(session, vocab, members, lang, outside=True),
         mappings={k: v for k, v in links.items() if k.endswith("Match")},
         tcodes=list(session.scalars(select(TCode.tcode).where(
             TCode.vocab_id == vocab.id, TCode.uri == concept.uri))),
     )
-    known = {r.uri for r in view.broader + view.narrower + view.related + view.members}
+    known = {r.uri for r in view.broader + view.narrower + view.related + view.members
+             if not r.outside}
     for kind, targets in (("broader", broader), ("narrower", narrower), ("related", related),
                           ("member", members)):
         outside = sorted(t for t in targets if t not in known)

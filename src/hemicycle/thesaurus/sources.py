@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hemicycle.languages import CODES
 from hemicycle.thesaurus import unbis
+from hemicycle.thesaurus.casing import apply_label_case
 from hemicycle.thesaurus.rdfparse import RdfError, format_of, read_triples
 from hemicycle.thesaurus.skosgraph import VocabData, collect
 from hemicycle.thesaurus.validation import Report, validate
@@ -20,8 +21,9 @@ class ReadResult:
 
 
 def read_sources(paths: list[Path], fmt: str | None = None,
-                 required: tuple[str, ...] = CODES) -> ReadResult:
-    """Parse and validate ``paths`` together; fatal problems are in the report, never raised."""
+                 required: tuple[str, ...] = CODES, label_case: str = "as-given") -> ReadResult:
+    """Parse and validate ``paths`` together; fatal problems are in the report, never raised.
+    Labels are written under ``label_case`` (see casing.py) before validation."""
     source = ", ".join(str(p) for p in paths)
     report = Report(source)
     data = VocabData()
@@ -60,6 +62,8 @@ def read_sources(paths: list[Path], fmt: str | None = None,
             part = unbis.rebase(part, tcodes)
         data.merge(part)
     if not report.fatal:
+        unbis.unnumber_labels(data)
+        apply_label_case(data, label_case)
         if not data.concepts():
             report.add("NO_CONCEPTS", None, f"{source}: no resource is, or is used as, "
                        "a skos:Concept")

@@ -54,6 +54,7 @@ class LoadResult:
     changed: list[str] = field(default_factory=list)
     deprecated: list[str] = field(default_factory=list)
     report: Report | None = None
+    outside: dict[str, int] = field(default_factory=dict)  # target URI -> links to it
 
 
 def local_id(uri: str) -> str:
@@ -122,20 +123,45 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start:start + size]
 
 
+def _untagged_title(text: str, lang: str) -> str:
+    """A scheme title without the language its export appended ("UNBIS Thesaurus_en")."""
+    for suffix in (f"_{lang}", f" ({lang})", f"-{lang}", f" [{lang}]"):
+        if lang and text.lower().endswith(suffix) and len(text) > len(suffix):
+            return text[:-len(suffix)].rstrip()
+    return text
+
+
 def _vocab_title(data: VocabData, name: str) -> tuple[str | None, dict[str, str]]:
     for uri, res in data.resources.items():
         if res.kind == "scheme":
             title = {primary_language(tag): text for kind, tag, text in res.labels
                      if kind == "pref"}
             title.update({primary_language(k): v for k, v in res.titles.items() if k})
+            title = {lang: _untagged_title(text, lang) for lang, text in title.items()}
             return uri, title or {"en": name}
     return None, {"en": name}
 
 
+LINKS_SHOWN = ("broader", "narrower", "related", "member")
+
+
+def outside_links(data: VocabData) -> dict[str, int]:
+    """Resources the vocabulary's hierarchy and related links point to without describing
+    them, with how many links point to each (pages show them as "not in this thesaurus")."""
+    counts: dict[str, int] = {}
+    for res in data.resources.values():
+        for kind in LINKS_SHOWN:
+            for target in res.links.get(kind, ()):
+                if target not in data.resources:
+                    counts[target] = counts.get(target, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def store_vocabulary(session: Session, name: str, data: VocabData, source: str,
-                     progress: Progress | None = None) -> LoadResult:
+                     progress: Progress | None = None,
+                     titles: dict[str, str] | None = None) -> LoadResult:
     """Write ``data`` as the newest version of vocabulary ``name`` (in the caller's
-    transaction)."""
+    transaction); ``titles`` (language -> title) replace the scheme's own."""
     vocab = session.scalar(select(Vocabulary).where(Vocabulary.name == name))
     if vocab is None:
         vocab = Vocabulary(name=name, version=0)
@@ -147,7 +173,7 @@ def store_vocabulary(session: Session, name: str, data: VocabData, source: str,
         select(Concept.uri, Concept.id, Concept.digest, Concept.deprecated)
         .where(Concept.vocab_id == vid))}
     kinds = _kinds(data)
-    result = LoadResult(name, version, 0)
+    result = LoadResult(name, version, 0, outside=outside_links(data))
     new_rows, changed_rows = [], []
     for uri, res in data.resources.items():
         digest = res.digest()
@@ -215,6 +241,7 @@ def store_vocabulary(session: Session, name: str, data: VocabData, source: str,
     if vocab.version and not changes:
         version = result.version = vocab.version  # the same content: no new version
     scheme_uri, title = _vocab_title(data, name)
+    title = {**title, **(titles or {})}
     langs = {primary_language(tag) for r in data.resources.values() for _k, tag, _t in r.labels}
     langs.discard("")
     vocab.version = version
@@ -246,13 +273,14 @@ def save_report(settings: Settings, vocab: str, report: Report, version: int | N
 
 def load_vocabulary(settings: Settings, name: str, paths: list[Path], fmt: str | None = None,
                     required: tuple[str, ...] = CODES, strict: bool = False,
-                    progress: Progress | None = None) -> LoadResult:
+                    progress: Progress | None = None, label_case: str = "as-given",
+                    titles: dict[str, str] | None = None) -> LoadResult:
     """Read, validate and store ``paths`` as vocabulary ``name``; raises LoadRefused when
     a fatal problem (or, with ``strict``, any SKOS error) is found; nothing is written then
-    except the report."""
+    except the report. ``label_case``: see casing.py; ``titles``: language -> title."""
     if progress:
         progress("reading and validating", 0, len(paths))
-    read = read_sources(paths, fmt, required)
+    read = read_sources(paths, fmt, required, label_case)
     report = read.report
     if progress:
         progress("storing", len(paths), len(paths))
@@ -262,7 +290,7 @@ def load_vocabulary(settings: Settings, name: str, paths: list[Path], fmt: str |
         raise LoadRefused(report, f"not loaded: {worst}")
     source = ", ".join(p.name for p in paths)
     with session_scope(settings.database_url) as db:
-        result = store_vocabulary(db, name, read.data, source, progress)
+        result = store_vocabulary(db, name, read.data, source, progress, titles)
         body = report.as_dict()
         db.add(ValidationReport(vocab=name, version=result.version,
                                 source=report.source[:4000], counts=body["counts"],

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from hemicycle.languages import CODES
+from hemicycle.thesaurus.keys import fold
 from hemicycle.thesaurus.skosgraph import Resource, VocabData
 
 UNBIS_BASE = "http://metadata.un.org/thesaurus/"
@@ -73,21 +74,26 @@ def read_tcodes(path: Path) -> dict[str, str]:
 
 
 def read_labels(path: Path) -> VocabData:
-    """Concepts with a prefLabel per language (first row of a URI wins)."""
+    """Concepts with a prefLabel per language. A URI on several rows keeps every row:
+    the first gives the prefLabels, each later row's labels that differ from them become
+    altLabels (the joined table lists one concept under the labels of each 2015 term
+    that led to it, so "educational innovations" is a way in to 1001908)."""
     data = VocabData()
     for number, row in _rows(path, 7):
         uri = row[0]
         if not uri.startswith("http"):
             raise TsvError(f"{path}:{number}: field uri: {uri!r} is not a URI")
-        if uri in data.resources:
-            continue
+        again = uri in data.resources
         res = data.get(uri)
-        res.types.add("Concept")
-        res.links["inScheme"].add(SCHEME_URI)
+        before = len(res.labels)
+        if not again:
+            res.types.add("Concept")
+            res.links["inScheme"].add(SCHEME_URI)
+        known = {(tag, fold(text, tag)) for _kind, tag, text in res.labels}
         for lang, text in zip(CODES, row[1:7], strict=True):
-            if text:
-                res.labels.append(("pref", lang, text))
-        data.triple_count += 2 + len(res.labels)
+            if text and (lang, fold(text, lang)) not in known:
+                res.labels.append(("alt" if again else "pref", lang, text))
+        data.triple_count += (0 if again else 2) + len(res.labels) - before
     return data
 
 
@@ -116,6 +122,29 @@ def read_domains(path: Path) -> VocabData:
             data.get(code_uri(code[:2])).links["member"].add(res.uri)
         data.triple_count += 3 + len(res.labels)
     return data
+
+
+_CODE_PREFIX = re.compile(r"^\s*(\d{2}(?:\.\d{2}\.\d{2})?)\s*[-\u2013\u2014]\s+")
+
+
+def unnumber_labels(data: VocabData) -> None:
+    """Take the code off domain and microthesaurus labels that begin with it.
+
+    The 2015 SKOS export writes "13 - humanitarian aid and relief" and
+    "13.01.00 - protection ..." where the domain list writes the label alone; the code
+    is the collection's notation, and pages show notation and label side by side for
+    every domain and microthesaurus alike."""
+    for res in data.resources.values():
+        if res.kind != "collection":
+            continue
+        labels = []
+        for kind, tag, text in res.labels:
+            match = _CODE_PREFIX.match(text)
+            if match and (res.notation in (None, match.group(1))):
+                res.notation = res.notation or match.group(1)
+                text = text[match.end():]
+            labels.append((kind, tag, text))
+        res.labels = labels
 
 
 def rebase(data: VocabData, tcodes: dict[str, str]) -> VocabData:

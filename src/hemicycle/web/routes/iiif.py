@@ -5,7 +5,7 @@
     /iiif/3/{identifier}/info.json                                one page's image information
     /iiif/3/{identifier}/{region}/{size}/{rotation}/{quality}.{format}   the pixels
 
-``{identifier}`` is ``{uid}~{language}~{format}~p{page}`` (see interop/iiif_image.py).
+``{identifier}`` is ``{uid}~{language}~{format}~p{page}`` (see interop/iiif_image/request.py).
 Documents are visible as on their page: drafts are unknown (404), withdrawn ones gone (410).
 Every answer, errors included, allows any origin: viewers load pages from other sites.
 """
@@ -18,8 +18,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from hemicycle.catalogue.models import Document, File
-from hemicycle.interop import iiif_image, iiif_manifest
-from hemicycle.interop.iiif_image import ImageApiError
+from hemicycle.interop import iiif_manifest
+from hemicycle.interop.iiif_image import cache as iiif_cache
+from hemicycle.interop.iiif_image import render as iiif_render
+from hemicycle.interop.iiif_image import request as iiif_request
+from hemicycle.interop.iiif_image.request import ImageApiError
 from hemicycle.languages import CODES
 from hemicycle.web.i18n import translate
 from hemicycle.web.routes.documents import _load
@@ -31,7 +34,7 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 IMAGE_CACHE = "public, max-age=86400"
 JSON_CACHE = "public, max-age=3600"
 STAFF_ONLY_CACHE = "private, no-store"
-LD_IMAGE = f'application/ld+json;profile="{iiif_image.CONTEXT}"'
+LD_IMAGE = f'application/ld+json;profile="{iiif_request.CONTEXT}"'
 LD_PRESENTATION = f'application/ld+json;profile="{iiif_manifest.PRESENTATION_CONTEXT}"'
 
 
@@ -54,15 +57,15 @@ def _document(request: Request, uid: str) -> Document:
 
 
 def _page(request: Request, identifier: str,
-          ) -> tuple[iiif_image.PageId, Document, File, tuple[int, int]]:
-    page_id = iiif_image.parse_identifier(identifier)
+          ) -> tuple[iiif_request.PageId, Document, File, tuple[int, int]]:
+    page_id = iiif_request.parse_identifier(identifier)
     doc = _document(request, page_id.uid)
     file = next((f for f in doc.files if f.language == page_id.language
                  and f.format == page_id.format), None)
-    if file is None or file.format not in iiif_image.PAGE_FORMATS:
+    if file is None or file.format not in iiif_render.PAGE_FORMATS:
         raise ImageApiError(404, f"document {doc.symbol} has no {page_id.format} file with "
                                  f"page images in {page_id.language}")
-    sizes = iiif_image.stored_page_sizes(request.app.state.settings, file)
+    sizes = iiif_cache.stored_page_sizes(request.app.state.settings, file)
     if page_id.page > len(sizes):
         raise ImageApiError(404, f"{identifier}: the file has {len(sizes)} page(s), "
                                  f"no page {page_id.page}")
@@ -137,11 +140,11 @@ def image_info(request: Request, identifier: str) -> Response:
     except ImageApiError as exc:
         return _refusal(exc)
     settings = request.app.state.settings
-    data = iiif_image.info(iiif_manifest.service_url(settings.base_url, page_id), width, height)
+    data = iiif_request.info(iiif_manifest.service_url(settings.base_url, page_id), width, height)
     response = _json(request, data, LD_IMAGE,
                      _etag("info", settings.base_url, file.sha512, page_id.text),
                      _cache(doc, JSON_CACHE))
-    response.headers["Link"] = f'<{iiif_image.PROFILE_URI}>;rel="profile"'
+    response.headers["Link"] = f'<{iiif_request.PROFILE_URI}>;rel="profile"'
     return response
 
 
@@ -155,25 +158,25 @@ def image(request: Request, identifier: str, region: str, size: str, rotation: s
     """IIIF Image API 3.0 image request: a region of a page, scaled, rotated, encoded."""
     settings = request.app.state.settings
     try:
-        wanted = iiif_image.parse_request(region, size, rotation, quality_format)
+        wanted = iiif_request.parse_request(region, size, rotation, quality_format)
         page_id, doc, file, (width, height) = _page(request, identifier)
-        plan = iiif_image.plan(wanted, width, height, (region, size))
+        plan = iiif_request.plan(wanted, width, height, (region, size))
     except ImageApiError as exc:
         return _refusal(exc)
     service = iiif_manifest.service_url(settings.base_url, page_id)
     etag = _etag("image", file.sha512, page_id.text, plan.canonical)
     headers = {**CORS, "ETag": etag, "Cache-Control": _cache(doc, IMAGE_CACHE),
-               "Link": f'<{iiif_image.PROFILE_URI}>;rel="profile", '
+               "Link": f'<{iiif_request.PROFILE_URI}>;rel="profile", '
                        f'<{service}/{plan.canonical}>;rel="canonical"'}
     if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     try:
-        path = iiif_image.stored_derivative(settings, file, page_id.page, plan)
+        path = iiif_cache.stored_derivative(settings, file, page_id.page, plan)
         try:  # read now: the cache may prune the file before a streamed answer would finish
             body = path.read_bytes()
         except OSError:
-            body = iiif_image.stored_derivative(settings, file, page_id.page, plan).read_bytes()
+            body = iiif_cache.stored_derivative(settings, file, page_id.page, plan).read_bytes()
     except ImageApiError as exc:
         return _refusal(exc)
-    return Response(body, media_type=iiif_image.OUTPUT_FORMATS[plan.format][1],
+    return Response(body, media_type=iiif_request.OUTPUT_FORMATS[plan.format][1],
                     headers=headers)

@@ -67,6 +67,21 @@ def _record_or_404(db, record_id: int) -> VotingRecord:
     return rec
 
 
+def _api_lang(lang: str | None) -> str:
+    """``?lang=``: the language of the state names an API answer gives (default English)."""
+    from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+
+    if not lang:
+        return "en"
+    try:
+        return normalise_language(lang)
+    except UnknownLanguage:
+        raise HTTPException(400, Message("unknown_language",
+                                         "lang: unknown language '{value}': expected one of "
+                                         "{allowed}", value=lang,
+                                         allowed=", ".join(CODES))) from None
+
+
 def _tally_labels(request: Request) -> dict[str, str]:
     from hemicycle.web.i18n import translate
 
@@ -87,7 +102,7 @@ def votes_home(request: Request):
     with _db(request) as db:
         ga = queries.sessions(db, "GA")
         sc = queries.sessions(db, "SC")
-        states = queries.all_states(db)
+        states = queries.all_states(db, request.state.lang)
     return render(request, "proceedings/index.html",
                   {"ga_sessions": ga, "sc_sessions": sc, "states": states, "issues": ISSUES})
 
@@ -110,7 +125,7 @@ def records_page(request: Request, body: str | None = None, session: int | None 
 @router.get("/votes/records/{record_id}", include_in_schema=False)
 def record_page(request: Request, record_id: int):
     with _db(request) as db:
-        detail = queries.record_detail(db, _record_or_404(db, record_id))
+        detail = queries.record_detail(db, _record_or_404(db, record_id), request.state.lang)
     chart = None
     if detail["outcome"] == "recorded":
         chart = tally_bar(detail["tallies"], _tally_labels(request),
@@ -139,7 +154,7 @@ def state_page(request: Request, iso3: str, session: int | None = None,
     _check_filters(issue=issue, vote=vote, outcome=outcome)
     with _db(request) as db:
         found = _state_or_404(db, iso3)
-        info = queries.state_summary(db, found)
+        info = queries.state_summary(db, found, request.state.lang)
         history = queries.state_history(db, found.id, session_no=session, issue=issue,
                                         vote=vote, outcome=outcome)
         sessions = queries.sessions(db, "GA")
@@ -173,11 +188,12 @@ def agreement_page(request: Request, a: str | None = None, b: str | None = None)
 
     rows, sa, sb, chart = [], None, None, None
     with _db(request) as db:
-        states = queries.all_states(db)
+        lang = request.state.lang
+        states = queries.all_states(db, lang)
         if a and b:
             sa, sb = _state_or_404(db, a), _state_or_404(db, b)
             rows = queries.agreement_over_time(db, sa.id, sb.id)
-            sa, sb = queries.state_summary(db, sa), queries.state_summary(db, sb)
+            sa, sb = queries.state_summary(db, sa, lang), queries.state_summary(db, sb, lang)
     if rows:
         lang = request.state.lang
         chart = agreement_line([(r["session"], r["agreement"]) for r in rows],
@@ -193,7 +209,7 @@ def agreement_page(request: Request, a: str | None = None, b: str | None = None)
 def session_page(request: Request, session: int, body: str = "GA"):
     _check_filters(body=body)
     with _db(request) as db:
-        matrix = queries.session_matrix(db, session, body)
+        matrix = queries.session_matrix(db, session, body, request.state.lang)
     if not matrix["records"]:
         raise HTTPException(404, Message("no_roll_calls", "no roll calls in session {session}",
                                          session=session))
@@ -212,20 +228,21 @@ def speeches_page(request: Request, q: str | None = Query(None, max_length=300),
                   state: str | None = None, speaker: str | None = None,
                   session: int | None = None, meeting: str | None = None, page: int = 1):
     _check_page(page)
+    lang = request.state.lang
     with _db(request) as db:
         if meeting:
             found = queries.speeches_for_meeting(db, meeting)
-            total, rows = len(found), [queries.speech_summary(s) for s in found]
+            total, rows = len(found), [queries.speech_summary(s, lang=lang) for s in found]
         else:
             total, rows = queries.search_speeches(db, q=q, state=state, speaker=speaker,
                                                   session_no=session, page=page,
-                                                  per_page=PER_PAGE)
+                                                  per_page=PER_PAGE, lang=lang)
             if q:
                 texts = dict(db.query(Speech.id, Speech.text)
                              .filter(Speech.id.in_([r["id"] for r in rows])).all())
                 for r in rows:
                     r["snippet"] = queries.snippet(texts.get(r["id"]), q)
-        states = queries.all_states(db)
+        states = queries.all_states(db, lang)
     return render(request, "proceedings/speeches.html",
                   {"total": total, "rows": rows, "q": q or "", "state": state or "",
                    "speaker": speaker or "", "session": session, "meeting": meeting or "",
@@ -238,7 +255,7 @@ def speech_page(request: Request, speech_id: int):
         sp = db.get(Speech, speech_id)
         if sp is None:
             raise HTTPException(404, Message("no_speech", "no speech {id}", id=speech_id))
-        detail = queries.speech_summary(sp, with_text=True)
+        detail = queries.speech_summary(sp, with_text=True, lang=request.state.lang)
         detail["document_uid"] = queries.speech_document_uid(db, sp)
     return render(request, "proceedings/speech.html", {"sp": detail})
 
@@ -259,40 +276,43 @@ def api_records(request: Request, body: str | None = None, session: int | None =
 
 
 @router.get("/api/votes/records/{record_id}", tags=["votes"])
-def api_record(request: Request, record_id: int):
-    """One voting record: tallies, outcome and every state's vote (name of the day)."""
+def api_record(request: Request, record_id: int, lang: str | None = None):
+    """One voting record: tallies, outcome and every state's vote (name of the day, in
+    ``lang``: ar, zh, en, fr, ru or es; default en)."""
     with _db(request) as db:
-        return queries.record_detail(db, _record_or_404(db, record_id))
+        return queries.record_detail(db, _record_or_404(db, record_id), _api_lang(lang))
 
 
 @router.get("/api/votes/resolution/{symbol:path}", tags=["votes"])
-def api_resolution(request: Request, symbol: str):
-    """The voting record of a resolution, by any variant of its symbol."""
+def api_resolution(request: Request, symbol: str, lang: str | None = None):
+    """The voting record of a resolution (the vote on it as a whole), by any variant of
+    its symbol; state names in ``lang``."""
     with _db(request) as db:
         rec = queries.voting_record_for_symbol(db, symbol)
         if rec is None:
             raise HTTPException(404, Message("no_record_for", "no voting record for '{symbol}'",
                                              symbol=symbol))
-        return queries.record_detail(db, rec)
+        return queries.record_detail(db, rec, _api_lang(lang))
 
 
 @router.get("/api/votes/states", tags=["votes"])
-def api_states(request: Request):
-    """Every member-state (and observer) authority with its current name."""
+def api_states(request: Request, lang: str | None = None):
+    """Every member-state (and observer) authority with its current name in ``lang``
+    (default en) and in all six languages (``names``), in ``lang``'s alphabetical order."""
     with _db(request) as db:
-        return {"states": queries.all_states(db)}
+        return {"states": queries.all_states(db, _api_lang(lang))}
 
 
 @router.get("/api/votes/states/{iso3}", tags=["votes"])
 def api_state(request: Request, iso3: str, session: int | None = None,
               issue: str | None = None, vote: str | None = None,
-              outcome: str | None = None):
-    """A state's authority record and its voting history (filters: session, issue, outcome,
-    vote cast)."""
+              outcome: str | None = None, lang: str | None = None):
+    """A state's authority record (names in ``lang``) and its voting history (filters:
+    session, issue, outcome, vote cast)."""
     _check_filters(issue=issue, vote=vote, outcome=outcome)
     with _db(request) as db:
         found = _state_or_404(db, iso3)
-        return {"state": queries.state_summary(db, found),
+        return {"state": queries.state_summary(db, found, _api_lang(lang)),
                 "votes": queries.state_history(db, found.id, session_no=session,
                                                issue=issue, vote=vote, outcome=outcome)}
 
@@ -307,11 +327,12 @@ def api_agreement(request: Request, a: str, b: str):
 
 
 @router.get("/api/votes/sessions/{session}/matrix", tags=["votes"])
-def api_session_matrix(request: Request, session: int, body: str = "GA"):
-    """Every state's vote on every roll call of a session."""
+def api_session_matrix(request: Request, session: int, body: str = "GA",
+                       lang: str | None = None):
+    """Every state's vote on every roll call of a session (state names in ``lang``)."""
     _check_filters(body=body)
     with _db(request) as db:
-        return queries.session_matrix(db, session, body)
+        return queries.session_matrix(db, session, body, _api_lang(lang))
 
 
 @router.get("/api/votes/sessions/{session}/agreement", tags=["votes"])
@@ -362,17 +383,19 @@ def api_quality(request: Request, importer: str | None = None):
 def api_speeches(request: Request, q: str | None = Query(None, max_length=300),
                  state: str | None = None, speaker: str | None = None,
                  session: int | None = None, meeting: str | None = None, page: int = 1,
-                 per_page: int = Query(PER_PAGE, ge=1, le=500)):
-    """Speeches by state, speaker, session, meeting record or words of the text."""
+                 per_page: int = Query(PER_PAGE, ge=1, le=500), lang: str | None = None):
+    """Speeches by state, speaker, session, meeting record or words of the text (the
+    state's name of the day in ``lang``)."""
     _check_page(page)
+    lang = _api_lang(lang)
     with _db(request) as db:
         if meeting:
             found = queries.speeches_for_meeting(db, meeting)
             return {"total": len(found), "page": 1, "per_page": len(found),
-                    "speeches": [queries.speech_summary(s) for s in found]}
+                    "speeches": [queries.speech_summary(s, lang=lang) for s in found]}
         total, rows = queries.search_speeches(db, q=q, state=state, speaker=speaker,
                                               session_no=session, page=page,
-                                              per_page=per_page)
+                                              per_page=per_page, lang=lang)
     return {"total": total, "page": page, "per_page": per_page, "speeches": rows}
 
 
@@ -385,11 +408,12 @@ def api_speeches_export(request: Request, format: str = "csv", session: int | No
 
 
 @router.get("/api/speeches/{speech_id}", tags=["speeches"])
-def api_speech(request: Request, speech_id: int):
+def api_speech(request: Request, speech_id: int, lang: str | None = None):
     """One speech with its text."""
+    lang = _api_lang(lang)
     with _db(request) as db:
         sp = db.get(Speech, speech_id)
         if sp is None:
             raise HTTPException(404, Message("no_speech", "no speech {id}", id=speech_id))
-        return {**queries.speech_summary(sp, with_text=True),
+        return {**queries.speech_summary(sp, with_text=True, lang=lang),
                 "document_uid": queries.speech_document_uid(db, sp)}

@@ -25,7 +25,7 @@ from hemicycle.accounts import role_allows
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.catalogue.queries import document_by_uid
-from hemicycle.interop.iiif_image import PAGE_FORMATS
+from hemicycle.interop.iiif_image.render import PAGE_FORMATS
 from hemicycle.messages import Message
 from hemicycle.review import (
     FIELDS,

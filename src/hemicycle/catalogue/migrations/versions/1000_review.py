@@ -5,7 +5,9 @@ Revises: 0001_core
 
 The rows of drafts that exist already are computed from their JSON here, 2,000 at a time
 (those changed in the last minute without a source version, so that the queue's next
-catch-up reads them once more: see ``hemicycle.review.confidence``).
+catch-up reads them once more: see ``hemicycle.review.confidence``). How a row is computed
+is written out here as it was at this revision: a migration never imports the code it
+migrates.
 """
 
 import datetime as dt
@@ -41,9 +43,48 @@ def upgrade() -> None:
     _backfill()
 
 
-def _backfill() -> None:
-    from hemicycle.review.confidence import row_values
+# the fields a cataloguer reviews, in the order the form shows them (at this revision)
+_FIELDS = ("symbols", "date", "distribution", "language", "title", "doc_type")
 
+
+def _field_confidences(extra: dict) -> dict[str, float]:
+    extraction = extra.get("extraction") or {}
+    checked = set((extra.get("review") or {}).get("checked") or [])
+    out: dict[str, float] = {}
+    for name in _FIELDS:
+        if name in checked:
+            out[name] = 1.0
+        elif isinstance(extraction.get(name), dict):
+            try:
+                out[name] = float(extraction[name].get("confidence", 0.0))
+            except (TypeError, ValueError):
+                out[name] = 0.0
+    if "symbols" not in out:
+        out["symbols"] = 0.0
+    return out
+
+
+def _row_values(extra: dict | None) -> dict:
+    """What ``review_drafts`` keeps of a draft's record (its JSON ``extra``)."""
+    extra = extra or {}
+    ocr = extra.get("ocr") if isinstance(extra.get("ocr"), dict) else {}
+    scores = _field_confidences(extra)
+    name = min(scores, key=lambda n: (scores[n], _FIELDS.index(n)))
+    read_in = (extra.get("review") or {}).get("language") or \
+        ((extra.get("extraction") or {}).get("language") or {}).get("value")
+    try:
+        ocr_confidence = float(ocr["confidence"]) if ocr.get("confidence") is not None \
+            else None
+    except (TypeError, ValueError):
+        ocr_confidence = None
+    batch = ocr.get("batch")
+    return {"weakest_field": name, "weakest_confidence": scores[name] or 0.0,
+            "ocr_confidence": ocr_confidence,
+            "batch": str(batch) if batch is not None else None,
+            "language": str(read_in)[:8] if read_in else None}
+
+
+def _backfill() -> None:
     documents = sa.table("documents", sa.column("id", sa.Integer), sa.column("status"),
                          sa.column("extra", sa.JSON), sa.column("updated_at", sa.DateTime))
     rows_table = sa.table("review_drafts", *(sa.column(c) for c in (
@@ -60,7 +101,7 @@ def _backfill() -> None:
         if not found:
             return
         conn.execute(sa.insert(rows_table), [
-            {"document_id": r.id, **row_values(r.extra),
+            {"document_id": r.id, **_row_values(r.extra),
              "source_version": r.updated_at if r.updated_at and r.updated_at < settled
              else None} for r in found])
         last = found[-1].id

@@ -1,5 +1,5 @@
 """Saving MARC voting records and speeches into the proceedings tables, one transaction
-per record: the reverse of ``marc_proceedings``.
+per record: the reverse of ``hemicycle.proceedings.marc``.
 
 A record is identified by its 001 (``vote:<source>:<id>`` / ``speech:<source>:<id>``,
 as exported; any other 001 becomes source ``marc``). The same record again changes
@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 
 from hemicycle.catalogue.db import get_engine, session_scope
 from hemicycle.config import Settings
-from hemicycle.interop.marc import FROM_MARC_LANGUAGE, MappingError, _first
-from hemicycle.interop.marc_proceedings import (
+from hemicycle.marc21.records import FROM_MARC_LANGUAGE, MappingError, subfield
+from hemicycle.proceedings import codes
+from hemicycle.proceedings.marc import (
     speech_fields,
     speech_to_record,
     voting_fields,
     voting_record_to_record,
 )
-from hemicycle.proceedings import codes
 from hemicycle.proceedings.models import Meeting, MemberState, Speech, Vote, VotingRecord
 from hemicycle.proceedings.refs import key_of, resolution_ref
 from hemicycle.proceedings.states import ensure_states
@@ -35,7 +35,7 @@ KINDS = {"voting record": "votes", "speech": "speeches"}
 def record_kind(record: Record) -> str:
     """'documents', 'votes' or 'speeches', from 089 $b."""
     for field in record.get_fields("089"):
-        kind = KINDS.get((_first(field, "b") or "").lower())
+        kind = KINDS.get((subfield(field, "b") or "").lower())
         if kind:
             return kind
     return "documents"
@@ -129,7 +129,7 @@ def save_speech(settings: Settings, record: Record, replace: bool = False) -> st
     if not fields["body"]:
         raise MappingError("791 $b (body) is missing")
     f041 = record.get("041")
-    language = FROM_MARC_LANGUAGE.get((_first(f041, "a") or "").lower()) if f041 else None
+    language = FROM_MARC_LANGUAGE.get((subfield(f041, "a") or "").lower()) if f041 else None
     with session_scope(settings.database_url) as db:
         states = _states(db)
         if fields["state"] and fields["state"] not in states:

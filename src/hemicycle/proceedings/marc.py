@@ -33,7 +33,7 @@ from pymarc import Field, Record
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from hemicycle.interop.marc import TO_MARC_LANGUAGE, MappingError, _datafield, _first
+from hemicycle.marc21.records import TO_MARC_LANGUAGE, MappingError, datafield, subfield
 from hemicycle.proceedings import codes
 from hemicycle.proceedings.models import MemberState, Speech, StateName, Vote, VotingRecord
 
@@ -66,7 +66,7 @@ def _record(kind: str, ident: str) -> Record:
     leader[5], leader[6], leader[7] = "n", "a", "m"
     record.leader = "".join(leader)
     record.add_field(Field(tag="001", data=ident))
-    record.add_field(_datafield("089", "  ", [("b", kind)]))
+    record.add_field(datafield("089", "  ", [("b", kind)]))
     return record
 
 
@@ -81,30 +81,30 @@ def voting_record_to_record(db: Session, vr: VotingRecord, names=None) -> Record
     names = names if names is not None else _names(db)
     record = _record("voting record", f"vote:{vr.source}:{vr.source_id}")
     _add(record,
-         _datafield("245", "00", [("a", vr.title or vr.resolution_symbol)]),
-         _datafield("269", "  ", [("a", vr.date.isoformat() if vr.date else None)]),
-         _datafield("591", "  ", [("a", OUTCOME_NOTES.get(vr.outcome))]),
-         _datafield("791", "  ", [("a", vr.resolution_symbol), ("b", vr.body),
+         datafield("245", "00", [("a", vr.title or vr.resolution_symbol)]),
+         datafield("269", "  ", [("a", vr.date.isoformat() if vr.date else None)]),
+         datafield("591", "  ", [("a", OUTCOME_NOTES.get(vr.outcome))]),
+         datafield("791", "  ", [("a", vr.resolution_symbol), ("b", vr.body),
                                   ("c", vr.session_no)]),
-         _datafield("952", "  ", [("a", vr.meeting.symbol if vr.meeting else None)]))
+         datafield("952", "  ", [("a", vr.meeting.symbol if vr.meeting else None)]))
     states = dict(db.execute(select(MemberState.id, MemberState.iso3)).all())
     votes = db.execute(select(Vote.state_id, Vote.vote).where(Vote.record_id == vr.id)).all()
     listed = sorted(((states[s], s, v) for s, v in votes if v != codes.NOT_MEMBER))
     for iso3, state_id, vote in listed:
-        _add(record, _datafield("967", "  ", [
+        _add(record, datafield("967", "  ", [
             ("c", iso3), ("d", VOTE_LETTERS.get(vote)),
             ("e", _name_on(names.get(state_id, []), vr.date, iso3))]))
     if listed:
-        _add(record, _datafield("996", "  ", [
+        _add(record, datafield("996", "  ", [
             ("b", vr.yes), ("c", vr.no), ("d", vr.abstain), ("e", vr.non_voting),
             ("f", len(listed))]))
-    _add(record, _datafield("991", "  ", [("c", vr.agenda_item)]),
-         _datafield("993", "2 ", [("a", vr.draft_symbol)]))
+    _add(record, datafield("991", "  ", [("c", vr.agenda_item)]),
+         datafield("993", "2 ", [("a", vr.draft_symbol)]))
     return record
 
 
 def _int(field: Field, code: str) -> int:
-    value = _first(field, code)
+    value = subfield(field, code)
     try:
         return int(value) if value is not None else 0
     except ValueError:
@@ -114,14 +114,14 @@ def _int(field: Field, code: str) -> int:
 def voting_fields(record: Record) -> dict[str, Any]:
     """The values of a vote record; MappingError when 996 disagrees with the 967s."""
     f791 = record.get("791")
-    if f791 is None or not _first(f791, "a"):
+    if f791 is None or not subfield(f791, "a"):
         raise MappingError("791 $a (resolution symbol) is missing")
     votes: dict[str, int] = {}
     for f in record.get_fields("967"):
-        iso3 = _first(f, "c")
+        iso3 = subfield(f, "c")
         if not iso3:
             raise MappingError("967 without $c (ISO3 code)")
-        letter = _first(f, "d")
+        letter = subfield(f, "d")
         if letter is not None and letter not in LETTER_VOTES:
             raise MappingError(f"967 $d: {letter!r} is not Y, N, A or X ({iso3})")
         votes[iso3] = LETTER_VOTES[letter] if letter else codes.NON_VOTING
@@ -135,19 +135,20 @@ def voting_fields(record: Record) -> dict[str, Any]:
         if stated != counted:
             raise MappingError(f"996 tallies {stated} disagree with the 967 votes {counted}")
     note = record.get("591")
-    outcome = NOTE_OUTCOMES.get((_first(note, "a") or "").upper()) if note else None
+    outcome = NOTE_OUTCOMES.get((subfield(note, "a") or "").upper()) if note else None
     date = record.get("269")
     f952 = record.get("952")
     f993 = record.get("993")
     f991 = record.get("991")
     return {
-        "resolution_symbol": _first(f791, "a"), "body": _first(f791, "b"),
-        "session_no": int(_first(f791, "c")) if _first(f791, "c") else None,
-        "date": dt.date.fromisoformat(_first(date, "a")) if date and _first(date, "a") else None,
-        "title": _first(record.get("245"), "a") if record.get("245") else None,
-        "meeting_symbol": _first(f952, "a") if f952 else None,
-        "draft_symbol": _first(f993, "a") if f993 else None,
-        "agenda_item": _first(f991, "c") if f991 else None,
+        "resolution_symbol": subfield(f791, "a"), "body": subfield(f791, "b"),
+        "session_no": int(subfield(f791, "c")) if subfield(f791, "c") else None,
+        "date": dt.date.fromisoformat(subfield(date, "a"))
+        if date and subfield(date, "a") else None,
+        "title": subfield(record.get("245"), "a") if record.get("245") else None,
+        "meeting_symbol": subfield(f952, "a") if f952 else None,
+        "draft_symbol": subfield(f993, "a") if f993 else None,
+        "agenda_item": subfield(f991, "c") if f991 else None,
         "outcome": outcome or "unknown", "votes": votes, **counted,
     }
 
@@ -158,14 +159,14 @@ def speech_to_record(db: Session, sp: Speech, names=None) -> Record:
     state_name = (_name_on(names.get(sp.state_id, []), sp.date, sp.state.iso3)
                   if sp.state is not None else sp.organisation)
     _add(record,
-         _datafield("041", "  ", [("a", TO_MARC_LANGUAGE.get(sp.language or ""))]),
-         _datafield("700", "1 ", [("a", sp.speaker), ("g", sp.speaker_title)]),
-         _datafield("710", "2 ", [("a", state_name),
+         datafield("041", "  ", [("a", TO_MARC_LANGUAGE.get(sp.language or ""))]),
+         datafield("700", "1 ", [("a", sp.speaker), ("g", sp.speaker_title)]),
+         datafield("710", "2 ", [("a", state_name),
                                   ("9", sp.state.iso3 if sp.state is not None else None)]),
-         _datafield("791", "  ", [("a", sp.meeting.symbol if sp.meeting else None),
+         datafield("791", "  ", [("a", sp.meeting.symbol if sp.meeting else None),
                                   ("b", sp.body), ("c", sp.session_no)]),
-         _datafield("991", "  ", [("c", sp.agenda_item)]),
-         _datafield("992", "  ", [("a", sp.date.isoformat() if sp.date else None)]))
+         datafield("991", "  ", [("c", sp.agenda_item)]),
+         datafield("992", "  ", [("a", sp.date.isoformat() if sp.date else None)]))
     return record
 
 
@@ -176,15 +177,16 @@ def speech_fields(record: Record) -> dict[str, Any]:
     date = record.get("992")
     f991 = record.get("991")
     return {
-        "speaker": _first(f700, "a") if f700 else None,
-        "speaker_title": _first(f700, "g") if f700 else None,
-        "state": _first(f710, "9") if f710 else None,
-        "name": _first(f710, "a") if f710 else None,
-        "meeting_symbol": _first(f791, "a") if f791 else None,
-        "body": _first(f791, "b") if f791 else None,
-        "session_no": int(_first(f791, "c")) if f791 and _first(f791, "c") else None,
-        "agenda_item": _first(f991, "c") if f991 else None,
-        "date": dt.date.fromisoformat(_first(date, "a")) if date and _first(date, "a") else None,
+        "speaker": subfield(f700, "a") if f700 else None,
+        "speaker_title": subfield(f700, "g") if f700 else None,
+        "state": subfield(f710, "9") if f710 else None,
+        "name": subfield(f710, "a") if f710 else None,
+        "meeting_symbol": subfield(f791, "a") if f791 else None,
+        "body": subfield(f791, "b") if f791 else None,
+        "session_no": int(subfield(f791, "c")) if f791 and subfield(f791, "c") else None,
+        "agenda_item": subfield(f991, "c") if f991 else None,
+        "date": dt.date.fromisoformat(subfield(date, "a"))
+        if date and subfield(date, "a") else None,
     }
 
 

@@ -23,7 +23,7 @@ from typing import BinaryIO
 from lxml import etree
 from pymarc import MARCReader, MARCWriter, Record
 
-from hemicycle.interop.marc import (
+from hemicycle.marc21.records import (
     MARC_NS,
     MARC_SCHEMA,
     XSI_NS,
