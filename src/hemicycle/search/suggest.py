@@ -12,10 +12,11 @@ Read side only: nothing here writes the index. Two sources, both from the index 
 
 A word is corrected when its terms are in no document. Candidates are the vocabulary
 words within edit distance 1 (2 for words of five letters and more) of the typed word,
-compared in a folded form: accents off in French and Spanish, Arabic alef/hamza forms,
-ta marbuta and alef maksura unified, ё as е; so "resolucion" and "اسرائيل" become the
-written forms in the index. The most common candidate at the smallest distance wins.
-Chinese typed in traditional characters is converted to simplified ones (zhconv).
+compared folded as everything else compares words (``hemicycle.languages.folding``:
+accents, Arabic alef and hamza forms, ta marbuta, alef maksura, ё), so a word typed
+without its accents or hamza comes back in the written form the index holds. The most
+common candidate at the smallest distance wins. Chinese typed in traditional characters
+is converted to simplified ones (zhconv).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import gzip
 import json
 import re
 import threading
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +33,9 @@ import tantivy
 
 from hemicycle.config import Settings
 from hemicycle.languages import CODES
+from hemicycle.languages.folding import fold
 from hemicycle.search import location
-from hemicycle.search.analysis import normalise_arabic, terms
+from hemicycle.search.analysis import terms
 from hemicycle.search.querylang import FIELDS, OPERATORS
 from hemicycle.search.schema import stored_text_field, text_field, title_field
 
@@ -47,17 +48,6 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SCRIPTS = (("ar", re.compile(r"[\u0600-\u06ff]")), ("ru", re.compile(r"[\u0400-\u04ff]")),
             ("zh", _HAN))
 LATIN = ("en", "fr", "es")
-
-
-def fold(lang: str, word: str) -> str:
-    """The form two spellings of one word share (see the module docstring)."""
-    word = word.lower()
-    if lang == "ar":
-        return normalise_arabic(word)
-    if lang == "ru":
-        return word.replace("ё", "е")
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def languages_of(word: str, lang: str | None) -> list[str]:
@@ -117,7 +107,7 @@ def _build(searcher: tantivy.Searcher, key: str) -> Vocabulary:
         for word, n in counter.items():
             merged[word.lower()] += n
         for word, n in merged.most_common(VOCABULARY_WORDS):
-            folded = fold(code, word)
+            folded = fold(word, code)
             best = by_fold.get(folded)
             if best is None:
                 by_fold[folded] = (word, n)
@@ -194,7 +184,7 @@ def correct_word(searcher: tantivy.Searcher, vocab: Vocabulary, word: str,
     for distance in (0, 1, 2):
         for code in langs:
             words = vocab.words.get(code, {})
-            typed = fold(code, word)
+            typed = fold(word, code)
             if not words or (distance == 2 and len(typed) < 5):
                 continue
             if distance == 0:
