@@ -41,6 +41,10 @@ demo-data: setup
 	$(BIN)/hemicycle speeches import gdc --speakers corpus/proceedings/ungdc/Speakers_by_session.xlsx --texts corpus/documents/ungdc/files
 	$(BIN)/hemicycle subjects vocab unbis
 	$(BIN)/hemicycle subjects index --vocab unbis --status draft --status published
+	# the demo has no readers: a year of SAMPLE TRAFFIC on the bundled documents, marked
+	# as such on /usage and in every report (docs/usage.md, "Sample traffic")
+	$(BIN)/hemicycle usage sample --days 400 --per-day 300
+	$(BIN)/hemicycle usage process
 
 demo: demo-data
 	$(BIN)/hemicycle serve --host 127.0.0.1 --port 8000

@@ -39,6 +39,10 @@ class Settings:
     admin_email: str | None = None  # OAI-PMH Identify's adminEmail (default admin@<host>)
     # browser assets installed from npm at set-up (scripts/web-assets.sh), served under /assets
     assets_dir: Path = field(default_factory=lambda: default_assets_dir())
+    # where readers' addresses are resolved to country and city (hemicycle.usage.geo):
+    # "embedded" (the database the geoip2fast package ships: countries), "none", or
+    # the path of a MaxMind-format .mmdb file (relative paths: under the data dir)
+    geoip_database: str = "embedded"
 
     @property
     def index_dir(self) -> Path:
@@ -127,4 +131,5 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         iiif_cache_mb=DEFAULT_IIIF_CACHE_MB if iiif_cache_mb is None else iiif_cache_mb,
         admin_email=_setting(toml, "admin_email"),
         assets_dir=Path(_setting(toml, "assets") or default_assets_dir()),
+        geoip_database=_setting(toml, "geoip_database") or "embedded",
     )

@@ -72,6 +72,9 @@ COMMANDS = {
     'usage prune': '--keep-days',
     'usage report': 'NAME --begin --end --format --output --item-id --metric-type '
                     '--granularity --data-type',
+    'usage places': '--begin --end --by --metric --granularity --limit --format --output',
+    'usage figures': '--year --top --format',
+    'usage sample': '--days --per-day',
     'review': '',
     'review list': '--batch --language --below --page --per-page --json',
     'review publish': 'UIDS... --all-above --batch --by',

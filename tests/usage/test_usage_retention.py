@@ -180,3 +180,43 @@ def test_prune_command(settings):
     wrong = runner.invoke(app, ["usage", "prune", "--keep-days", "-1"])
     assert wrong.exit_code != 0
     assert "--keep-days" in wrong.output
+
+
+def test_whole_pruned_months_drop_their_daily_counts_by_place(catalogue_settings):
+    from usage_support import geo_line
+
+    from hemicycle.usage.models import UsageGeoDaily
+    from hemicycle.usage.places import PlaceRequest, build_place_report
+
+    s = catalogue_settings
+    uids = fill(s)
+    # a January line with a place, and a February one
+    write_spool(s.data_dir, file_name(-31, "w2"),
+                [geo_line(-31 * DAY + 60, "r", uids[0], ("FR", "", "Paris"),
+                          view="files/fr/pdf")])
+    process_spool(s)
+
+    def by_country():
+        report = build_place_report(s, PlaceRequest(PERIOD, ("country",)))
+        return report["Rows"]
+
+    before = by_country()
+    with session_scope(s.database_url) as db:
+        months = {d.strftime("%Y-%m") for d in db.scalars(select(UsageGeoDaily.day))}
+    assert months == {"2026-01", "2026-02", "2026-03"}
+    # 6 March, keep 3 days: January and February are whole, closed and without events
+    result = prune(s, keep_days=3, today=START + dt.timedelta(days=4))
+    assert result.months == ["2026-01", "2026-02"]
+    with session_scope(s.database_url) as db:
+        left = {d.strftime("%Y-%m") for d in db.scalars(select(UsageGeoDaily.day))}
+        pruned = set(db.scalars(select(UsagePrunedDay.day)))
+    assert left == {"2026-03"}
+    assert by_country() == before  # the sums stay
+    assert dt.date(2026, 2, 10) in pruned  # a day without use, in a folded month
+    # a late line for any day of a folded month is refused, the month's sums kept
+    write_spool(s.data_dir, "2026-02-10-w9.jsonl",
+                [geo_line(-20 * DAY, "r", uids[0], ("KE", "", "Nairobi"),
+                          view="files/en/pdf")])
+    late = process_spool(s)
+    assert late.late and late.events == 0
+    assert by_country() == before

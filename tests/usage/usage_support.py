@@ -53,14 +53,51 @@ def performance(report: dict, symbol: str) -> dict:
     raise AssertionError(f"{symbol} not in the report")
 
 
-def add_document(settings, symbol: str, doc_type: str | None = "resolution") -> str:
+def add_document(settings, symbol: str, doc_type: str | None = "resolution",
+                 body: str | None = None) -> str:
     """A published document to count usage of (uid returned)."""
     from hemicycle.catalogue.db import session_scope
     from hemicycle.catalogue.models import Document, DocumentSymbol
 
     with session_scope(settings.database_url) as db:
-        doc = Document(symbol=symbol, doc_type=doc_type, status="published")
+        doc = Document(symbol=symbol, doc_type=doc_type, body=body, status="published")
         doc.symbols.append(DocumentSymbol(symbol=symbol, key=symbol, position=0))
         db.add(doc)
         db.flush()
         return doc.uid
+
+
+# a small City database, written in the test by mmdb-writer (MaxMind DB format 2.0)
+CITY_RECORDS = {
+    "81.2.69.0/24": {"country": {"iso_code": "GB"},
+                     "subdivisions": [{"iso_code": "ENG", "names": {"en": "England"}}],
+                     "city": {"names": {"en": "London", "fr": "Londres"}}},
+    "2a02:ec80::/29": {"country": {"iso_code": "FR"},
+                       "subdivisions": [{"names": {"en": "Île-de-France"}}],
+                       "city": {"names": {"en": "Paris"}}},
+    "41.184.0.0/16": {"country": {"iso_code": "NG"}},  # a country, no city
+    "196.200.0.0/16": {"registered_country": {"iso_code": "ma"}},  # registered only
+    "203.0.113.0/24": {"country": {"iso_code": "X1"}},  # not a country code
+}
+
+
+def build_mmdb(path: Path, records: dict | None = None, *, database_type="GeoLite2-City",
+               major: int = 2) -> Path:
+    from mmdb_writer import MMDBWriter
+    from netaddr import IPSet
+
+    writer = MMDBWriter(ip_version=6, database_type=database_type, ipv4_compatible=True,
+                        description="Hemicycle test database")
+    for network, record in (CITY_RECORDS if records is None else records).items():
+        writer.insert_network(IPSet([network]), record)
+    writer.binary_format_major_version = major
+    writer.to_db_file(str(path))
+    return path
+
+
+def geo_line(offset: float, kind: str, item: str, place: tuple[str, str, str],
+             user: str = "reader-a", view: str = "page", source: str = "test-db 2026-03-01",
+             agent: str = FIREFOX) -> str:
+    return json.dumps({"ts": T0 + offset, "kind": kind, "item": item, "view": view,
+                       "user": user, "agent": agent, "geo": list(place),
+                       "src": source}) + "\n"

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from hemicycle.cli.common import fail, settings
+
 verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 
 
@@ -18,6 +20,13 @@ def serve(
     """Serve the web interface and the API."""
     import uvicorn
 
+    from hemicycle.usage.geo import GeoDatabaseError, check_database
+
+    try:
+        source = check_database(settings())
+    except GeoDatabaseError as exc:
+        fail(f"geoip_database: {exc}")
+    print(f"Readers' places resolved with {source}", flush=True)
     print(f"Hemicycle is serving at http://{host}:{port}", flush=True)
     uvicorn.run(
         "hemicycle.web.app:create_app",

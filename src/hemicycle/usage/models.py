@@ -29,6 +29,10 @@ class UsageEvent(Base):
     # what exactly was shown (page, json, text/en, file/fr/pdf): a double click is a
     # second click on the same thing, not a download after reading the page
     view: Mapped[str] = mapped_column(String(40), default="")
+    # where the reader was, resolved when the event was recorded (no address is kept)
+    country: Mapped[str] = mapped_column(String(2), default="ZZ", server_default="ZZ")
+    region: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class UsageDaily(Base):
@@ -87,3 +91,103 @@ class UsagePrunedDay(Base):
     __tablename__ = "usage_pruned_days"
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+
+
+class UsageGeoDaily(Base):
+    """Investigations and requests of one day by place, item and language version: the
+    same counting as ``usage_daily`` (double clicks once), broken down by where. About
+    one row per counted event: rows are appended under a plain row id (no composite key
+    to keep in order) and only ever deleted by day and summed by month."""
+
+    __tablename__ = "usage_geo_daily"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)  # months are summed by day range
+    country: Mapped[str] = mapped_column(String(2))  # ZZ: unknown
+    region: Mapped[str] = mapped_column(String(80))  # "": unknown
+    city: Mapped[str] = mapped_column(String(80))  # "": unknown
+    item: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(2))  # "": no language version
+    metric: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageGeoMonthly(Base):
+    """The month's sums of ``usage_geo_daily``: what the reports by item and place read
+    (one row per month, place, item, language and metric)."""
+
+    __tablename__ = "usage_geo_monthly"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(80))
+    city: Mapped[str] = mapped_column(String(80))
+    # indexed: where one document was read, and the views of guides and FAQ answers
+    item: Mapped[str] = mapped_column(String(64), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    metric: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageTotalsMonthly(Base):
+    """The platform's total per month and metric (the month's sum of ``usage_monthly``):
+    the dashboard's series without reading every item."""
+
+    __tablename__ = "usage_totals_monthly"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
+class UsageTopMonthly(Base):
+    """The month's ``TOP_KEPT`` most used items per metric: candidates from which the top
+    of any period is found exactly without summing every item (``hemicycle.usage.top``)."""
+
+    __tablename__ = "usage_top_monthly"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageCountryMonthly(Base):
+    """Per month, country and language version: the map, top countries and languages of
+    the dashboard, small enough to answer at once for any period."""
+
+    __tablename__ = "usage_country_monthly"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageCityMonthly(Base):
+    """Per month and city: top cities and how many cities, without the items."""
+
+    __tablename__ = "usage_city_monthly"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    region: Mapped[str] = mapped_column(String(80), primary_key=True)
+    city: Mapped[str] = mapped_column(String(80), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageGeoSource(Base):
+    """Which database resolved the readers' places, per day: how many events each.
+    Source "" is events recorded before geography; a "sample" source is synthetic
+    traffic (``hemicycle usage sample``), which every report and page marks as such."""
+
+    __tablename__ = "usage_geo_sources"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    source: Mapped[str] = mapped_column(String(80), primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)

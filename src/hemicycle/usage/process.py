@@ -18,6 +18,7 @@ stored: recounting that day would see only the late events. It is reported as a 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import fcntl
 from collections import defaultdict
@@ -26,21 +27,36 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select, update
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
+from hemicycle.usage.geo import UNKNOWN
 from hemicycle.usage.models import (
+    UsageCityMonthly,
+    UsageCountryMonthly,
     UsageDaily,
     UsageDirtyDay,
     UsageDirtyMonth,
     UsageEvent,
+    UsageGeoDaily,
+    UsageGeoMonthly,
+    UsageGeoSource,
     UsageMonthly,
     UsagePrunedDay,
     UsageSpoolPosition,
+    UsageTotalsMonthly,
 )
+from hemicycle.usage.pages import view_language
 from hemicycle.usage.robots import is_robot
-from hemicycle.usage.spool import SpoolLineError, parse_line, spool_files, whole_lines
+from hemicycle.usage.spool import (
+    SpoolLineError,
+    UnreadPlace,
+    parse_line,
+    spool_files,
+    whole_lines,
+)
+from hemicycle.usage.top import keep_top
 
 DOUBLE_CLICK_S = 30.0
 SESSION_S = 3600
@@ -48,6 +64,7 @@ TII, TIR = "Total_Item_Investigations", "Total_Item_Requests"
 UII, UIR = "Unique_Item_Investigations", "Unique_Item_Requests"
 SEARCHES = "Searches_Platform"
 PLATFORM_ITEM = ""  # the item of platform-level counts (searches)
+_NOWHERE = (UNKNOWN, "", "")  # events without a place (read from older rows)
 
 
 @dataclass
@@ -60,6 +77,8 @@ class ProcessResult:
     broken: list[str] = field(default_factory=list)
     # lines of days whose raw events were pruned: not counted (see usage.retention)
     late: list[str] = field(default_factory=list)
+    # events counted with an unknown place because their place could not be read
+    unplaced: list[str] = field(default_factory=list)
 
 
 Advance = Callable[[int], None]
@@ -124,9 +143,13 @@ def _process(settings: Settings, batch: int, advance: Advance | None,
             pending.lines += 1
             try:
                 event = parse_line(path, line.number, line.raw)
+            except UnreadPlace as exc:
+                result.unplaced.append(str(exc))
+                event = exc.event
             except SpoolLineError as exc:
                 result.broken.append(str(exc))
-            else:
+                event = None
+            if event is not None:
                 if is_robot(event.agent):
                     result.robots += 1
                 elif closed and (day := pending.day_of(event.ts)) in closed:
@@ -156,8 +179,9 @@ class _Batch:
     """Events read but not yet committed, with the read positions they bring."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple] = []  # day, ts, reader, kind, item, view
+        self.rows: list[tuple] = []  # day, ts, reader, kind, item, view, country, region, city
         self.days: set[dt.date] = set()
+        self.sources: dict[tuple[dt.date, str], int] = defaultdict(int)
         self.positions: dict[str, tuple[int, int]] = {}
         self.lines = 0
         self.read = 0
@@ -173,7 +197,9 @@ class _Batch:
     def add(self, event) -> None:
         day = self.day_of(event.ts)
         self.days.add(day)
-        self.rows.append((day, event.ts, event.user, event.kind, event.item, event.view))
+        self.rows.append((day, event.ts, event.user, event.kind, event.item, event.view,
+                          event.country, event.region, event.city))
+        self.sources[(day, event.source)] += 1
 
 
 def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
@@ -189,6 +215,8 @@ def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
             if pending.days - known:
                 conn.execute(insert(UsageDirtyDay.__table__),
                              [{"day": d} for d in sorted(pending.days - known)])
+            if pending.sources:
+                _add_sources(db, pending.sources)
             table = UsageSpoolPosition.__table__
             names = list(pending.positions)
             conn.execute(delete(table).where(table.c.name.in_(names)))
@@ -201,7 +229,21 @@ def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
     return _Batch()
 
 
-_EVENT_COLUMNS = ("day", "ts", "reader", "kind", "item", "view")
+_EVENT_COLUMNS = ("day", "ts", "reader", "kind", "item", "view", "country", "region", "city")
+
+
+def _add_sources(db, counts: dict[tuple[dt.date, str], int]) -> None:
+    """Add a batch's events per day and geography source to ``usage_geo_sources``."""
+    table = UsageGeoSource.__table__
+    days = {day for day, _ in counts}
+    known = {(day, source): n for day, source, n in db.execute(
+        select(table.c.day, table.c.source, table.c.events).where(table.c.day.in_(days)))}
+    for (day, source), n in counts.items():
+        if (day, source) in known:
+            db.execute(update(table).where(table.c.day == day, table.c.source == source)
+                       .values(events=known[(day, source)] + n))
+        else:
+            db.execute(insert(table).values(day=day, source=source, events=n))
 
 
 def _insert_many(conn, table, rows: list[tuple],
@@ -235,21 +277,28 @@ def dirty_days(settings: Settings) -> list[dt.date]:
         return list(db.scalars(select(UsageDirtyDay.day).order_by(UsageDirtyDay.day)))
 
 
-def daily_counts(events) -> dict[tuple[str, str], int]:
-    """COUNTER counts of one day's events ``(ts, reader, kind, item, view)`` sorted by
-    reader, kind, item, view, ts: {(item, metric): count}.
+GeoKey = tuple[str, str, str, str, str, str]  # country, region, city, item, language, metric
+
+
+def daily_counts(events, geo: dict[GeoKey, int] | None = None) -> dict[tuple[str, str], int]:
+    """COUNTER counts of one day's events ``(ts, reader, kind, item, view[, country,
+    region, city])`` sorted by reader, kind, item, view, ts: {(item, metric): count}.
 
     Clicks on the same thing by the same reader less than 30 s apart are one click,
     kept at its last (R5.1 7.3); the unique counts take the sessions (reader + hour)
-    of the kept clicks, so a unique count is never above its total.
+    of the kept clicks, so a unique count is never above its total. With ``geo``, the
+    same total investigations and requests are also added up there by place, item and
+    language version (a reader is one address, so a run of clicks has one place).
     """
     counts: dict[tuple[str, str], int] = defaultdict(int)
+    places = defaultdict(int) if geo is None else geo
+    languages: dict[str, str] = {}
     investigated: set[tuple[str, int, str]] = set()
     requested: set[tuple[str, int, str]] = set()
     previous: tuple[str, str, str, str] | None = None
     previous_ts = 0.0
     kept: tuple[str, int, str, str] | None = None  # the last click of the current run
-    for ts, reader, kind, item, view in events:
+    for ts, reader, kind, item, view, *place in events:
         key = (reader, kind, item, view)
         if key != previous or ts - previous_ts > DOUBLE_CLICK_S:
             if kept is not None:
@@ -258,8 +307,14 @@ def daily_counts(events) -> dict[tuple[str, str], int]:
                 counts[(PLATFORM_ITEM, SEARCHES)] += 1
             else:
                 counts[(item, TII)] += 1
+                language = languages.get(view)
+                if language is None:
+                    language = languages[view] = view_language(view)
+                country, region, city = place or _NOWHERE
+                places[(country, region, city, item, language, TII)] += 1
                 if kind == "r":
                     counts[(item, TIR)] += 1
+                    places[(country, region, city, item, language, TIR)] += 1
         previous, previous_ts = key, ts
         kept = (reader, int(ts // SESSION_S), item, kind)
     if kept is not None:
@@ -289,17 +344,24 @@ def count_day(settings: Settings, day: dt.date) -> None:
             return
         events = db.execute(
             select(UsageEvent.ts, UsageEvent.reader, UsageEvent.kind, UsageEvent.item,
-                   UsageEvent.view)
+                   UsageEvent.view, UsageEvent.country, UsageEvent.region, UsageEvent.city)
             .where(UsageEvent.day == day)
             .order_by(UsageEvent.reader, UsageEvent.kind, UsageEvent.item, UsageEvent.view,
                       UsageEvent.ts))
-        counts = daily_counts(events)
+        geo: dict[GeoKey, int] = defaultdict(int)
+        counts = daily_counts(events, geo)
         db.execute(delete(UsageDaily).where(UsageDaily.day == day))
+        db.execute(delete(UsageGeoDaily).where(UsageGeoDaily.day == day))
         month = day.strftime("%Y-%m")
         if counts:
             _insert_many(db.connection(), UsageDaily.__table__,
                          [(day, item, metric, month, n) for (item, metric), n in counts.items()],
                          ("day", "item", "metric", "month", "count"))
+        if geo:
+            _insert_many(db.connection(), UsageGeoDaily.__table__,
+                         [(day, *key, n) for key, n in geo.items()],
+                         ("day", "country", "region", "city", "item", "language", "metric",
+                          "count"))
         db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))
         if db.get(UsageDirtyMonth, month) is None:
             db.add(UsageDirtyMonth(month=month))
@@ -311,7 +373,8 @@ def dirty_months(settings: Settings) -> list[str]:
 
 
 def sum_month(settings: Settings, month: str) -> None:
-    """Replace one month's sums with those of its daily counts."""
+    """Replace one month's sums with those of its daily counts, and the month's counts
+    by place with their sums and roll-ups (by country and language, by city)."""
     with session_scope(settings.database_url) as db:
         db.execute(delete(UsageMonthly).where(UsageMonthly.month == month))
         db.execute(insert(UsageMonthly).from_select(
@@ -320,4 +383,41 @@ def sum_month(settings: Settings, month: str) -> None:
                    func.sum(UsageDaily.count))
             .where(UsageDaily.month == month)
             .group_by(UsageDaily.month, UsageDaily.item, UsageDaily.metric)))
+        db.execute(delete(UsageTotalsMonthly).where(UsageTotalsMonthly.month == month))
+        db.execute(insert(UsageTotalsMonthly).from_select(
+            ["month", "metric", "count"],
+            select(UsageMonthly.month, UsageMonthly.metric, func.sum(UsageMonthly.count))
+            .where(UsageMonthly.month == month)
+            .group_by(UsageMonthly.month, UsageMonthly.metric)))
+        keep_top(db, month, (TII, TIR))
+        _sum_places(db, month)
         db.execute(delete(UsageDirtyMonth).where(UsageDirtyMonth.month == month))
+
+
+def _sum_places(db, month: str) -> None:
+    daily, monthly = UsageGeoDaily, UsageGeoMonthly
+    for table in (UsageGeoMonthly, UsageCountryMonthly, UsageCityMonthly):
+        db.execute(delete(table).where(table.month == month))
+    place = (daily.country, daily.region, daily.city)
+    year, number = map(int, month.split("-"))
+    first = dt.date(year, number, 1)
+    last = dt.date(year, number, calendar.monthrange(year, number)[1])
+    db.execute(insert(monthly).from_select(
+        ["month", "country", "region", "city", "item", "language", "metric", "count"],
+        select(literal(month), *place, daily.item, daily.language, daily.metric,
+               func.sum(daily.count))
+        .where(daily.day.between(first, last))
+        .group_by(*place, daily.item, daily.language, daily.metric)))
+    db.execute(insert(UsageCountryMonthly).from_select(
+        ["month", "country", "language", "metric", "count"],
+        select(monthly.month, monthly.country, monthly.language, monthly.metric,
+               func.sum(monthly.count))
+        .where(monthly.month == month)
+        .group_by(monthly.month, monthly.country, monthly.language, monthly.metric)))
+    db.execute(insert(UsageCityMonthly).from_select(
+        ["month", "country", "region", "city", "metric", "count"],
+        select(monthly.month, monthly.country, monthly.region, monthly.city, monthly.metric,
+               func.sum(monthly.count))
+        .where(monthly.month == month)
+        .group_by(monthly.month, monthly.country, monthly.region, monthly.city,
+                  monthly.metric)))

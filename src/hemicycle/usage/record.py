@@ -12,6 +12,7 @@ import logging
 import time
 from pathlib import Path
 
+from hemicycle.usage.geo import UNKNOWN_PLACE, Resolver
 from hemicycle.usage.identity import user_key
 from hemicycle.usage.spool import append_event
 
@@ -19,14 +20,18 @@ log = logging.getLogger(__name__)
 
 
 def record_event(data_dir: Path, kind: str, item: str, address: str, agent: str,
-                 view: str = "", now: float | None = None) -> None:
-    """Spool an investigation (i), request (r) or search (s) of ``item``."""
+                 view: str = "", now: float | None = None,
+                 resolver: Resolver | None = None) -> None:
+    """Spool an investigation (i), request (r) or search (s) of ``item``; the reader's
+    place comes from ``resolver`` (unknown without one), the address goes no further."""
     try:
         ts = time.time() if now is None else now
         day = dt.datetime.fromtimestamp(ts, dt.UTC).date()
+        place = resolver.locate(address) if resolver else UNKNOWN_PLACE
         append_event(data_dir, ts=ts, kind=kind, item=item[:64],
                      user=user_key(data_dir, address, agent, day), agent=agent[:400],
-                     view=view[:40])
+                     view=view[:40], place=place,
+                     source=resolver.source if resolver else "none")
     except OSError as exc:
         log.warning("usage event not recorded: %s", exc)
 

@@ -23,6 +23,7 @@ from hemicycle.config import Settings
 from hemicycle.usage.data_types import DATA_TYPES, UNSPECIFIED, data_type
 from hemicycle.usage.exceptions import exception
 from hemicycle.usage.models import UsageMonthly
+from hemicycle.usage.pages import PAGE_DATA_TYPE, page_of
 from hemicycle.usage.period import Period
 from hemicycle.usage.process import SEARCHES, TII, TIR, UII, UIR
 
@@ -201,15 +202,17 @@ def _platform_report(settings: Settings, kind: ReportKind, metrics: tuple[str, .
                      period: Period, total: bool) -> list[dict]:
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     with session_scope(settings.database_url) as db:
+        page = UsageMonthly.item.contains(":/")  # a guide, FAQ answer or other page
         rows = db.execute(
-            select(UsageMonthly.month, Document.doc_type, UsageMonthly.metric,
+            select(UsageMonthly.month, Document.doc_type, page, UsageMonthly.metric,
                    func.sum(UsageMonthly.count))
             .join(Document, Document.uid == UsageMonthly.item, isouter=True)
             .where(UsageMonthly.month.between(period.months[0], period.months[-1]),
                    UsageMonthly.metric.in_(metrics))
-            .group_by(UsageMonthly.month, Document.doc_type, UsageMonthly.metric))
-        for month, doc_type, metric, n in rows:
-            dtype = "Platform" if metric == SEARCHES else data_type(doc_type)
+            .group_by(UsageMonthly.month, Document.doc_type, page, UsageMonthly.metric))
+        for month, doc_type, is_page, metric, n in rows:
+            dtype = ("Platform" if metric == SEARCHES else PAGE_DATA_TYPE if is_page
+                     else data_type(doc_type))
             bucket = counts[dtype][metric]
             bucket[month] = bucket.get(month, 0) + int(n)
     attributes = []
@@ -254,11 +257,13 @@ def _item_report(settings: Settings, request: ReportRequest, metrics: tuple[str,
         if not performance:
             continue
         symbol, doc_type = described[item]
+        page = page_of(item)
         items.append({
             "Item": symbol, "Publisher": PUBLISHER, "Platform": PLATFORM,
             "Item_ID": {"Proprietary": f"{PROPRIETARY}:{item}",
-                        "URI": f"{base}/documents/{item}"},
-            "Attribute_Performance": [{"Data_Type": data_type(doc_type),
+                        "URI": f"{base}{page[1]}" if page else f"{base}/documents/{item}"},
+            "Attribute_Performance": [{"Data_Type": PAGE_DATA_TYPE if page
+                                       else data_type(doc_type),
                                        "Access_Method": "Regular",
                                        "Performance": performance}],
         })

@@ -10,7 +10,9 @@ A day is *closed* when no new line can still change it:
 * every spool file of that date has been read to its end (a spool file whose name
   does not start with a date could hold any day: while one is unread, nothing closes).
 
-``prune`` deletes the raw events of closed days older than ``keep_days``. A pruned day
+``prune`` deletes the raw events of closed days older than ``keep_days``, then the
+daily counts by place of whole months left with no raw events (their monthly sums are
+final; every day of such a month is marked pruned). A pruned day
 is remembered in ``usage_pruned_days`` *before* its events go, so a late spool line of
 that day is refused by ``process`` (it would otherwise recount the day from a partial
 set of events) and an interrupted prune finishes on its next run. Daily and monthly
@@ -19,6 +21,7 @@ counts are never touched, so reports give the same figures before and after.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +30,7 @@ from sqlalchemy import delete, func, insert, select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
-from hemicycle.usage.models import UsageDirtyDay, UsageEvent, UsagePrunedDay
+from hemicycle.usage.models import UsageDirtyDay, UsageEvent, UsageGeoDaily, UsagePrunedDay
 from hemicycle.usage.process import _exclusive, _positions
 from hemicycle.usage.spool import spool_files
 
@@ -41,6 +44,7 @@ Advance = Callable[[int], None]
 class PruneResult:
     days: list[dt.date] = field(default_factory=list)  # newly closed and pruned
     events: int = 0  # raw events deleted
+    months: list[str] = field(default_factory=list)  # whose daily counts by place went
     open_days: list[dt.date] = field(default_factory=list)  # old enough, still open
     blocked_by: list[str] = field(default_factory=list)  # undated spool files unread
 
@@ -107,4 +111,41 @@ def prune(settings: Settings, keep_days: int = KEEP_DAYS, *, today: dt.date | No
                 step(gone)
             if last is None:
                 break
+        if not result.blocked_by:
+            result.months = _fold_months(settings, limit, unread)
     return result
+
+
+def _fold_months(settings: Settings, limit: dt.date, unread: set[dt.date]) -> list[str]:
+    """Delete the daily counts by place (``usage_geo_daily``, about a row per event) of
+    whole months before ``limit`` whose raw events are all gone: their sums by month are
+    final. Every day of such a month is marked pruned (also days without any use), so a
+    late line of it is refused, as for any pruned day, rather than re-summing the month
+    from that one day."""
+    daily = UsageGeoDaily
+    folded = []
+    with session_scope(settings.database_url) as db:
+        first = db.scalar(select(func.min(daily.day)))
+        if first is None:
+            return []
+        # a day with raw events, uncounted events or spool lines not yet read is open
+        open_days = set(db.scalars(select(UsageEvent.day).distinct())) | set(
+            db.scalars(select(UsageDirtyDay.day))) | unread
+        month_start = first.replace(day=1)
+        while True:
+            last = month_start.replace(day=calendar.monthrange(month_start.year,
+                                                               month_start.month)[1])
+            if last >= limit:
+                break
+            days = [month_start + dt.timedelta(n) for n in range(last.day)]
+            if not open_days.intersection(days) and db.scalar(
+                    select(daily.id).where(daily.day.between(month_start, last)).limit(1)):
+                known = set(db.scalars(select(UsagePrunedDay.day)
+                                       .where(UsagePrunedDay.day.between(month_start, last))))
+                missing = [{"day": d} for d in days if d not in known]
+                if missing:
+                    db.execute(insert(UsagePrunedDay), missing)
+                db.execute(delete(daily).where(daily.day.between(month_start, last)))
+                folded.append(month_start.strftime("%Y-%m"))
+            month_start = last + dt.timedelta(1)
+    return folded

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
+
+from hemicycle.usage.geo import SOURCE_LIMIT, UNKNOWN, Place
 
 KINDS = {"i": "investigation", "r": "request", "s": "search"}
 _lock = threading.Lock()
@@ -33,13 +36,18 @@ def spool_path(data_dir: Path, day: dt.date, pid: int | None = None) -> Path:
 
 
 def append_event(data_dir: Path, *, ts: float, kind: str, item: str, user: str,
-                 agent: str, view: str = "") -> None:
-    """Append one event line (``kind`` is i, r or s)."""
+                 agent: str, view: str = "", place: Place | None = None,
+                 source: str = "") -> None:
+    """Append one event line (``kind`` is i, r or s); ``place`` is where the reader is,
+    ``source`` the database that said so."""
     when = dt.datetime.fromtimestamp(ts, dt.UTC).date()
     path = spool_path(data_dir, when)
-    line = json.dumps({"ts": round(ts, 3), "kind": kind, "item": item, "view": view,
-                       "user": user, "agent": agent},
-                      ensure_ascii=False, separators=(",", ":")) + "\n"
+    event = {"ts": round(ts, 3), "kind": kind, "item": item, "view": view, "user": user,
+             "agent": agent}
+    if place is not None:
+        event["geo"] = [place.country, place.region, place.city]
+        event["src"] = source[:SOURCE_LIMIT]
+    line = json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n"
     data = line.encode("utf-8")
     with _lock:
         fd = _handles.get(path)
@@ -59,6 +67,11 @@ class SpoolEvent(NamedTuple):
     user: str
     agent: str
     view: str = ""
+    # where the reader was (lines written before geography have none: unknown)
+    country: str = UNKNOWN
+    region: str = ""
+    city: str = ""
+    source: str = ""  # the database that resolved the place; "" for none
 
 
 class SpoolLineError(ValueError):
@@ -69,7 +82,16 @@ class SpoolLineError(ValueError):
         self.path, self.line, self.problem = path, line, problem
 
 
+class UnreadPlace(SpoolLineError):
+    """A valid event whose place cannot be read: counted, with an unknown place."""
+
+    def __init__(self, path: Path, line: int, problem: str, event: SpoolEvent):
+        super().__init__(path, line, problem)
+        self.event = event
+
+
 _decode = json.JSONDecoder().decode
+_COUNTRY = re.compile(r"[A-Z]{2}")
 _TS_MAX = 32503680000  # the year 3000
 
 
@@ -85,8 +107,18 @@ def parse_line(path: Path, number: int, raw: bytes) -> SpoolEvent:
                 and type(item) is str and 0 < len(item) <= 64
                 and type(user) is str and 0 < len(user) <= 40
                 and type(agent) is str and type(view) is str and len(view) <= 40):
-            return SpoolEvent(ts, kind, item, user, agent, view)
-    except (KeyError, TypeError):
+            geo = data.get("geo")
+            if geo is None:
+                return SpoolEvent(ts, kind, item, user, agent, view)
+            country, region, city = geo
+            source = data["src"]
+            if (type(country) is str and len(country) == 2 and country.isupper()
+                    and type(region) is str and len(region) <= 80
+                    and type(city) is str and len(city) <= 80
+                    and type(source) is str and len(source) <= SOURCE_LIMIT):
+                return SpoolEvent(ts, kind, item, user, agent, view, country, region,
+                                  city, source)
+    except (KeyError, TypeError, ValueError):
         pass
     return _checked(path, number, data)
 
@@ -111,7 +143,20 @@ def _checked(path: Path, number: int, data) -> SpoolEvent:
         raise SpoolLineError(path, number, "agent: expected a text")
     if not isinstance(view, str) or len(view) > 40:
         raise SpoolLineError(path, number, "view: expected a text of at most 40 characters")
-    return SpoolEvent(float(ts), kind, data["item"], data["user"], agent, view)
+    event = SpoolEvent(float(ts), kind, data["item"], data["user"], agent, view)
+    geo, source = data.get("geo"), data.get("src", "")
+    if geo is None:
+        return event
+    if not (isinstance(geo, list) and len(geo) == 3
+            and isinstance(geo[0], str) and _COUNTRY.fullmatch(geo[0])
+            and all(isinstance(g, str) and len(g) <= 80 for g in geo[1:])):
+        raise UnreadPlace(path, number, "geo: expected [country (2 capital letters), "
+                                        "region, city], texts of at most 80 characters; "
+                                        "counted as unknown", event)
+    if not isinstance(source, str) or len(source) > SOURCE_LIMIT:
+        raise UnreadPlace(path, number, f"src: expected a text of at most {SOURCE_LIMIT} "
+                                        "characters; counted as unknown", event)
+    return event._replace(country=geo[0], region=geo[1], city=geo[2], source=source)
 
 
 class SpoolLine(NamedTuple):

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
-from hemicycle.usage.models import UsageMonthly
+from hemicycle.usage import top
+from hemicycle.usage.models import UsageMonthly, UsageTotalsMonthly
 from hemicycle.usage.period import Period
 from hemicycle.usage.process import SEARCHES, TII, TIR, UII, UIR
 
@@ -29,9 +30,10 @@ def monthly_totals(settings: Settings, period: Period) -> dict[str, dict[str, in
     out = {m: dict.fromkeys(METRICS, 0) for m in period.months}
     with session_scope(settings.database_url) as db:
         for month, metric, n in db.execute(
-                select(UsageMonthly.month, UsageMonthly.metric, func.sum(UsageMonthly.count))
-                .where(UsageMonthly.month.between(period.months[0], period.months[-1]))
-                .group_by(UsageMonthly.month, UsageMonthly.metric)):
+                select(UsageTotalsMonthly.month, UsageTotalsMonthly.metric,
+                       UsageTotalsMonthly.count)
+                .where(UsageTotalsMonthly.month.between(period.months[0],
+                                                        period.months[-1]))):
             if month in out and metric in out[month]:
                 out[month][metric] = int(n)
     return out
@@ -39,18 +41,18 @@ def monthly_totals(settings: Settings, period: Period) -> dict[str, dict[str, in
 
 def top_items(settings: Settings, period: Period, limit: int = 20) -> list[TopItem]:
     """The documents most investigated in the period, with their requests."""
-    investigations = func.sum(UsageMonthly.count).filter(UsageMonthly.metric == TII)
-    requests = func.sum(UsageMonthly.count).filter(UsageMonthly.metric == TIR)
     with session_scope(settings.database_url) as db:
-        rows = db.execute(
-            select(UsageMonthly.item, Document.symbol, investigations, requests)
-            .join(Document, Document.uid == UsageMonthly.item, isouter=True)
+        ranked = top.top_items(db, period, TII, limit)
+        uids = [uid for uid, _ in ranked]
+        requests = dict(db.execute(
+            select(UsageMonthly.item, func.sum(UsageMonthly.count))
             .where(UsageMonthly.month.between(period.months[0], period.months[-1]),
-                   UsageMonthly.item != "", UsageMonthly.metric.in_((TII, TIR)))
-            .group_by(UsageMonthly.item, Document.symbol)
-            .order_by(investigations.desc(), UsageMonthly.item)
-            .limit(limit)).all()
-    return [TopItem(uid, symbol, int(i or 0), int(r or 0)) for uid, symbol, i, r in rows]
+                   UsageMonthly.metric == TIR, UsageMonthly.item.in_(uids))
+            .group_by(UsageMonthly.item)).all())
+        symbols = dict(db.execute(select(Document.uid, Document.symbol)
+                                  .where(Document.uid.in_(uids))).all())
+    return [TopItem(uid, symbols.get(uid), n, int(requests.get(uid) or 0))
+            for uid, n in ranked]
 
 
 def months_available(settings: Settings) -> tuple[str, str] | None:

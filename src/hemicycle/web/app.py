@@ -18,6 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hemicycle.config import Settings, load_settings
 from hemicycle.messages import Message
+from hemicycle.usage.geo import resolver_for
 from hemicycle.web.auth import SigninLimiter
 from hemicycle.web.i18n import negotiate
 from hemicycle.web.templating import render
@@ -75,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.signin_limiter = SigninLimiter()
+    # the readers' places: a database that cannot be read stops the start, here
+    app.state.geo = resolver_for(settings)
 
     @app.middleware("http")
     async def interface_language(request: Request, call_next):

@@ -15,13 +15,25 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from hemicycle.catalogue.models import Document
+from hemicycle.usage.dashboard import build_dashboard
 from hemicycle.usage.exceptions import CounterError, exception
+from hemicycle.usage.pages import page_item, page_view
 from hemicycle.usage.period import Period, parse_period
+from hemicycle.usage.places import (
+    PlaceReportError,
+    PlaceRequest,
+    build_place_report,
+    parse_by,
+    parse_metrics,
+    place_report_tsv,
+)
 from hemicycle.usage.record import is_first_byte, record_event, search_item
 from hemicycle.usage.reports import KINDS, ReportRequest, build_report
 from hemicycle.usage.summary import METRICS, monthly_totals, months_available, top_items
 from hemicycle.usage.tabular import report_tsv
+from hemicycle.usage.view import CHART_TABLES, chart_tsv, dashboard_context
 from hemicycle.web.auth import require_admin, signin_first
+from hemicycle.web.i18n import translate
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -31,16 +43,18 @@ router = APIRouter()
 _NOT_A_SEARCH = {"ui", "page", "per_page", "sort"}
 
 
-def _record(request: Request, kind: str, item: str) -> None:
+def _record(request: Request, kind: str, item: str, view: str | None = None) -> None:
     if request.method != "GET":  # a HEAD delivers nothing: not a use
         return
     address = request.client.host if request.client else "-"
-    # the route's own path below the item tells a page from its JSON, text or files
-    rest = request.url.path.rsplit(item, 1)[-1].strip("/") if kind != "s" else ""
-    api = "api" if request.url.path.startswith("/api/") else ""
-    view = "/".join(p for p in (api, rest) if p) or "page"
+    if view is None:
+        # the route's own path below the item tells a page from its JSON, text or files
+        rest = request.url.path.rsplit(item, 1)[-1].strip("/") if kind != "s" else ""
+        api = "api" if request.url.path.startswith("/api/") else ""
+        view = "/".join(p for p in (api, rest) if p) or "page"
     record_event(request.app.state.settings.data_dir, kind, item, address,
-                 request.headers.get("user-agent", ""), view=view)
+                 request.headers.get("user-agent", ""), view=view,
+                 resolver=request.app.state.geo)
 
 
 def record_investigation(request: Request, doc: Document) -> None:
@@ -54,6 +68,17 @@ def record_download(request: Request, doc: Document) -> None:
     """A file was downloaded: a Request; a Range continuing a download does not count."""
     if doc.status == "published" and is_first_byte(request.headers.get("range")):
         _record(request, "r", doc.uid)
+
+
+def record_page_view(request: Request, page_type: str, language: str,
+                     path: str | None = None) -> None:
+    """A page that is not a document was read: a research guide (``guide``), an FAQ
+    answer (``faq``) or another page (``page``), in ``language`` (one of the six).
+    Counted as a COUNTER investigation of an item of Data_Type Other, by place and
+    language like a document; ``path`` defaults to the request's own path. Call it
+    from the page's route once the page is known to exist (not for a 404)."""
+    _record(request, "i", page_item(page_type, path or request.url.path),
+            view=page_view(language))
 
 
 def record_search(request: Request) -> None:
@@ -157,6 +182,49 @@ def sushi_ir(request: Request):
     return _sushi_report(request, "ir")
 
 
+# ---- Hemicycle's reports by place ----
+
+_PLACE_PARAMS = {"begin_date", "end_date", "by", "metric", "granularity", "limit", "format",
+                 "ui"}
+
+
+@router.get("/api/usage/places", tags=["usage"])
+def places_report(request: Request):
+    """Usage by place (administrators): investigations and downloads per country, city,
+    item, language, body and type. begin_date, end_date (YYYY-MM), by (comma-separated),
+    metric (investigations|downloads), granularity (Month|Total), limit, format=tsv;
+    country names in the ``ui`` language."""
+    require_admin(request)
+    qp = request.query_params
+    unknown = sorted(k for k in qp if k not in _PLACE_PARAMS)
+    try:
+        if unknown:
+            raise PlaceReportError(f"unknown parameter {', '.join(unknown)}; expected "
+                                   f"{', '.join(sorted(_PLACE_PARAMS))}")
+        for name in ("begin_date", "end_date"):
+            if not qp.get(name):
+                raise PlaceReportError(f"{name}: missing (YYYY-MM)")
+        granularity = qp.get("granularity") or "Month"
+        if granularity not in ("Month", "Total"):
+            raise PlaceReportError(f"granularity {granularity!r}: expected Month or Total")
+        limit = qp.get("limit") or "0"
+        if not limit.isdigit() or int(limit) > 1_000_000:
+            raise PlaceReportError(f"limit {limit!r}: expected a whole number up to 1000000")
+        period = parse_period(qp.get("begin_date"), qp.get("end_date"))
+        place_request = PlaceRequest(period, parse_by(qp.get("by") or "country"),
+                                     parse_metrics(qp.get("metric")), granularity,
+                                     int(limit), request.state.lang)
+    except CounterError as exc:
+        raise HTTPException(400, exc.data) from None
+    except PlaceReportError as exc:
+        raise HTTPException(400, str(exc)) from None
+    report = build_place_report(request.app.state.settings, place_request)
+    if qp.get("format") == "tsv":
+        return PlainTextResponse(place_report_tsv(report, period),
+                                 media_type="text/tab-separated-values; charset=utf-8")
+    return report
+
+
 # ---- the staff page ----
 
 def _default_period(today: dt.date) -> Period:
@@ -164,23 +232,47 @@ def _default_period(today: dt.date) -> Period:
     return parse_period(f"{year:04d}-{month:02d}", today.strftime("%Y-%m"), today)
 
 
+def _page_period(request: Request) -> tuple[Period, str | None]:
+    begin, end = request.query_params.get("begin"), request.query_params.get("end")
+    today = dt.datetime.now(dt.UTC).date()
+    try:
+        return (parse_period(begin, end) if begin or end else _default_period(today)), None
+    except CounterError as exc:
+        return _default_period(today), exc.data
+
+
 @router.get("/usage", include_in_schema=False)
 def usage_page(request: Request):
+    """The staff dashboard: charts drawn on the server, each with its numbers in a table
+    one click away and as TSV, and a text alternative."""
     if (redirect := signin_first(request, "admin")) is not None:
         return redirect
     settings = request.app.state.settings
-    begin, end = request.query_params.get("begin"), request.query_params.get("end")
-    error = None
-    try:
-        period = (parse_period(begin, end) if begin or end
-                  else _default_period(dt.datetime.now(dt.UTC).date()))
-    except CounterError as exc:
-        error = exc.data
-        period = _default_period(dt.datetime.now(dt.UTC).date())
+    period, error = _page_period(request)
+    lang = request.state.lang
     totals = monthly_totals(settings, period)
+    board = build_dashboard(settings, period)
+    context = dashboard_context(board, lang, lambda key, **v: translate(key, lang, **v))
     return render(request, "usage/usage.html", {
         "period": period, "begin": period.begin.strftime("%Y-%m"),
         "end": period.end.strftime("%Y-%m"), "metrics": METRICS, "totals": totals,
         "sums": {m: sum(row[m] for row in totals.values()) for m in METRICS},
-        "top": top_items(settings, period), "error": error,
+        "top": top_items(settings, period), "error": error, "board": board, **context,
     }, status_code=400 if error else 200)
+
+
+@router.get("/usage/data/{name}.tsv", include_in_schema=False)
+def usage_data(request: Request, name: str):
+    """The numbers behind one chart of the dashboard, as TSV (administrators)."""
+    require_admin(request)
+    if name not in CHART_TABLES:
+        raise HTTPException(404, f"no chart {name!r}: expected one of "
+                                 f"{', '.join(CHART_TABLES)}")
+    period, error = _page_period(request)
+    if error:
+        raise HTTPException(400, error)
+    board = build_dashboard(request.app.state.settings, period)
+    filename = f"usage-{name}-{period.months[0]}-{period.months[-1]}.tsv"
+    return PlainTextResponse(chart_tsv(board, name, request.state.lang),
+                             media_type="text/tab-separated-values; charset=utf-8",
+                             headers={"content-disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,253 @@
+"""Hemicycle's own reports by place, beside the COUNTER ones: investigations and requests
+(downloads) per country, city, item, language version, body and document type, per
+month or for the whole period, as JSON and TSV.
+
+They read the month tables that ``process`` keeps: ``usage_country_monthly`` when only
+countries and languages are asked for, ``usage_city_monthly`` for cities, and
+``usage_geo_monthly`` (with the catalogue for body and type) for anything by item. The
+header says which geography databases resolved each month, and whether any of it is
+sample traffic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.models import Document
+from hemicycle.config import Settings
+from hemicycle.usage.cldr import country_name
+from hemicycle.usage.models import (
+    UsageCityMonthly,
+    UsageCountryMonthly,
+    UsageGeoMonthly,
+    UsageGeoSource,
+    UsageMonthly,
+)
+from hemicycle.usage.pages import PAGE_TYPES, page_of
+from hemicycle.usage.period import Period
+from hemicycle.usage.process import TII, TIR
+from hemicycle.usage.sample import is_sample
+
+DIMENSIONS: tuple[str, ...] = ("country", "city", "item", "language", "body", "type")
+METRICS: dict[str, str] = {"investigations": TII, "downloads": TIR}
+REPORT_ID = "Hemicycle_Places"
+
+
+class PlaceReportError(ValueError):
+    """A request this report cannot answer; the message says which parameter and why."""
+
+
+@dataclass(frozen=True)
+class PlaceRequest:
+    period: Period
+    by: tuple[str, ...] = ("country",)
+    metrics: tuple[str, ...] = (TII, TIR)
+    granularity: str = "Month"  # or Total
+    limit: int = 0  # the first N rows by total (0: all)
+    language: str = "en"  # of the country names
+
+
+def parse_by(text: str) -> tuple[str, ...]:
+    by = tuple(dict.fromkeys(p.strip() for p in text.replace("|", ",").split(",") if p.strip()))
+    unknown = [d for d in by if d not in DIMENSIONS]
+    if unknown or not by:
+        raise PlaceReportError(f"by: {', '.join(unknown) or 'nothing'} is not one of "
+                               f"{', '.join(DIMENSIONS)}")
+    return by
+
+
+def parse_metrics(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return (TII, TIR)
+    names = [p.strip() for p in text.replace("|", ",").split(",") if p.strip()]
+    out = []
+    for name in names:
+        metric = METRICS.get(name, name)
+        if metric not in (TII, TIR):
+            raise PlaceReportError(f"metric {name!r}: expected investigations, downloads, "
+                                   f"{TII} or {TIR}")
+        out.append(metric)
+    return tuple(dict.fromkeys(out))
+
+
+def sources(settings: Settings, period: Period) -> list[dict]:
+    """Per month, the databases that resolved its events and how many events each
+    ("" is events recorded before geography was resolved)."""
+    with session_scope(settings.database_url) as db:
+        rows = db.execute(
+            select(UsageGeoSource.day, UsageGeoSource.source, UsageGeoSource.events)
+            .where(UsageGeoSource.day.between(period.begin, period.end))).all()
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for day, source, n in rows:
+        counts[(day.strftime("%Y-%m"), source)] += n
+    return [{"Month": m, "Source": s or "none (recorded before geography)", "Events": n,
+             **({"Sample": True} if is_sample(s) else {})}
+            for (m, s), n in sorted(counts.items())]
+
+
+def _rows(settings: Settings, request: PlaceRequest):
+    """(key tuple per dimension, month, metric, count) rows, from the smallest table
+    that has every dimension asked for."""
+    by, months = set(request.by), request.period.months
+    if by <= {"country", "language"}:
+        table = UsageCountryMonthly
+    elif by <= {"country", "city"}:
+        table = UsageCityMonthly
+    elif not by & {"country", "city", "language"}:  # by item, body or type: no place
+        table = UsageMonthly
+    else:
+        table = UsageGeoMonthly
+    columns = []
+    for dim in request.by:
+        if dim == "country":
+            columns.append(table.country)
+        elif dim == "city":
+            columns += [table.country, table.region, table.city]
+        elif dim == "language":
+            columns.append(table.language)
+        elif dim == "item":
+            columns.append(table.item)
+        elif dim == "body":
+            columns.append(Document.body)
+        elif dim == "type":  # a page's type, or the document's
+            columns.append(case(*((table.item.like(f"{kind}:%"), kind) for kind in PAGE_TYPES),
+                                else_=func.coalesce(Document.doc_type, "")))
+    query = (select(*columns, table.month, table.metric, func.sum(table.count))
+             .where(table.month.between(months[0], months[-1]),
+                    table.metric.in_(request.metrics))
+             .group_by(*columns, table.month, table.metric))
+    if table is UsageMonthly:
+        query = query.where(UsageMonthly.item != "")
+    if by & {"body", "type"}:
+        query = query.join(Document, Document.uid == table.item, isouter=True)
+    with session_scope(settings.database_url) as db:
+        return db.execute(query).all()
+
+
+def _cells(dims: tuple[str, ...], values: tuple) -> tuple[tuple, dict]:
+    """The row key and the described cells of one result row's dimension values."""
+    cells: dict = {}
+    key = []
+    i = 0
+    for dim in dims:
+        if dim == "city":
+            country, region, city = values[i:i + 3]
+            i += 3
+            cells.update({"Country": country, "Region": region, "City": city})
+            key += [country, region, city]
+        elif dim == "type":
+            cells["Document_Type"] = values[i] or ""
+            key.append(values[i] or "")
+            i += 1
+        else:
+            value = values[i] or ""
+            i += 1
+            cells[{"country": "Country", "item": "Item_ID", "language": "Language",
+                   "body": "Body"}[dim]] = value
+            key.append(value)
+    return tuple(key), cells
+
+
+def build_place_report(settings: Settings, request: PlaceRequest,
+                       now: dt.datetime | None = None) -> dict:
+    """The report as a dict: a header (period, grouping, metrics, geography sources)
+    and one row per combination of the dimensions asked for, largest total first."""
+    now = now or dt.datetime.now(dt.UTC)
+    dims = request.by
+    grouped: dict[tuple, dict] = {}
+    for row in _rows(settings, request):
+        *values, month, metric, n = row
+        key, cells = _cells(dims, tuple(values))
+        entry = grouped.setdefault(key, {"cells": cells, "performance": defaultdict(dict)})
+        months = entry["performance"][metric]
+        months[month] = months.get(month, 0) + int(n)
+    items = [e for e in grouped.values()]
+    ordered = sorted(items, key=lambda e: (-sum(sum(m.values())
+                                                 for m in e["performance"].values()),
+                                           tuple(str(v) for v in e["cells"].values())))
+    if request.limit:
+        ordered = ordered[:request.limit]
+    symbols = _symbols(settings, [e["cells"]["Item_ID"] for e in ordered
+                                  if "Item_ID" in e["cells"]])
+    rows = []
+    for entry in ordered:
+        cells = dict(entry["cells"])
+        if "Country" in cells:
+            cells["Country_Name"] = country_name(cells["Country"], request.language)
+        if "Item_ID" in cells:
+            cells["Item"] = symbols.get(cells["Item_ID"], cells["Item_ID"])
+        performance = {}
+        for metric in request.metrics:
+            months = entry["performance"].get(metric, {})
+            if not months:
+                continue
+            if request.granularity == "Total":
+                performance[metric] = {request.period.months[0]: sum(months.values())}
+            else:
+                performance[metric] = dict(sorted(months.items()))
+        rows.append({**cells, "Performance": performance})
+    found = sources(settings, request.period)
+    header = {
+        "Report_Name": "Usage by place", "Report_ID": REPORT_ID,
+        "Created": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "Created_By": "Hemicycle",
+        "Begin_Date": request.period.begin.isoformat(),
+        "End_Date": request.period.end.isoformat(),
+        "Group_By": list(dims), "Metric_Types": list(request.metrics),
+        "Granularity": request.granularity, "Geography_Sources": found,
+        "Sample_Traffic": any(s.get("Sample") for s in found),
+    }
+    if request.limit:
+        header["Limit"] = request.limit
+    return {"Report_Header": header, "Rows": rows}
+
+
+def _symbols(settings: Settings, items: list[str]) -> dict[str, str]:
+    """Document symbols of the items that are documents (pages keep their item)."""
+    wanted = [i for i in items if page_of(i) is None]
+    out: dict[str, str] = {}
+    with session_scope(settings.database_url) as db:
+        for start in range(0, len(wanted), 500):
+            out.update(db.execute(select(Document.uid, Document.symbol)
+                                  .where(Document.uid.in_(wanted[start:start + 500]))).all())
+    return out
+
+
+_COLUMNS = {"country": ("Country", "Country_Name"), "city": ("Country", "Region", "City"),
+            "item": ("Item", "Item_ID"), "language": ("Language",), "body": ("Body",),
+            "type": ("Document_Type",)}
+
+
+def place_report_tsv(report: dict, period: Period) -> str:
+    """The report as TSV: header rows, a blank row, then one row per group and metric
+    with the period's total and each month (0 where none)."""
+    header = report["Report_Header"]
+    total_only = header["Granularity"] == "Total"
+    months = [] if total_only else period.months
+    sources_text = "; ".join(f"{s['Month']} {s['Source']} ({s['Events']} events)"
+                             for s in header["Geography_Sources"])
+    lines = [f"Report_Name\t{header['Report_Name']}", f"Report_ID\t{header['Report_ID']}",
+             f"Reporting_Period\tBegin_Date={header['Begin_Date']}; "
+             f"End_Date={header['End_Date']}",
+             f"Group_By\t{'; '.join(header['Group_By'])}",
+             f"Metric_Types\t{'; '.join(header['Metric_Types'])}",
+             f"Geography_Sources\t{sources_text}",
+             f"Sample_Traffic\t{'yes' if header['Sample_Traffic'] else 'no'}",
+             f"Created\t{header['Created']}", ""]
+    columns = list(dict.fromkeys(c for dim in header["Group_By"] for c in _COLUMNS[dim]))
+    lines.append("\t".join(columns + ["Metric_Type", "Reporting_Period_Total"] + months))
+    for row in report["Rows"]:
+        for metric, counts in row["Performance"].items():
+            cells = [_tsv(row.get(c, "")) for c in columns]
+            cells += [metric, str(sum(counts.values()))]
+            cells += [str(counts.get(m, 0)) for m in months]
+            lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _tsv(value) -> str:
+    return str(value).replace("\t", " ").replace("\n", " ")
