@@ -18,8 +18,8 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "hemicycle"
 TEMPLATES = SRC / "web" / "templates"
 # words a template may show as they are: names of formats and standards, units
 NOT_WORDS = {"JSON", "CSV", "BibTeX", "RIS", "CSL-JSON", "IIIF", "OpenAPI", "Word", "MARC",
-             "ISO3", "API", "SPARQL", "KB", "SHA-512", "api/counter/r51/reports/pr",
-             "begin_date", "end_date", "YYYY-MM-DD"}
+             "ISO3", "API", "SPARQL", "KB", "SHA-512",
+             "YYYY-MM-DD"}
 _SYMBOL = re.compile(r"^[A-Z]+(?:/[A-Z0-9.-]+)+$")  # a document symbol given as an example
 
 
@@ -98,7 +98,8 @@ def test_every_key_a_template_names_is_translated():
 
 def _visible_text(source: str) -> tuple[str, list[str]]:
     text = re.sub(r"\{#.*?#\}", " ", source, flags=re.S)
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    # scripts, styles and code samples (an API address with its parameters) are not prose
+    text = re.sub(r"<(script|style|code)\b.*?</\1>", " ", text, flags=re.S)
     text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text, flags=re.S)
     attributes = re.findall(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"', text)
     text = re.sub(r"<[^>]*>", " ", text, flags=re.S)
