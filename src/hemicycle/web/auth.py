@@ -20,6 +20,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from hemicycle.accounts import authenticate, role_allows
+from hemicycle.messages import Message
 
 SIGNIN_ATTEMPTS = 5
 SIGNIN_WINDOW_S = 300.0
@@ -49,11 +50,13 @@ def current_user(request: Request) -> SignedIn | None:
             limiter = request.app.state.signin_limiter
             key = (request.client.host if request.client else "?", name)
             if limiter.blocked(key):
-                raise HTTPException(429, "too many failed sign-in attempts")
+                raise HTTPException(429, Message("auth.too_many_attempts",
+                                                  "too many failed sign-in attempts"))
             found = authenticate(request.app.state.settings.database_url, name, password)
             if found is None:
                 limiter.failed(key)
-                raise HTTPException(401, "wrong user name or password",
+                raise HTTPException(401, Message("auth.wrong_password",
+                                                 "wrong user name or password"),
                                     headers={"WWW-Authenticate": "Basic"})
             user = SignedIn(found.name, found.role)
     request.state.user = user
@@ -64,9 +67,11 @@ def require_role(request: Request, role: str) -> SignedIn:
     """The signed-in user if their role allows ``role``; 401 or 403 otherwise."""
     user = current_user(request)
     if user is None:
-        raise HTTPException(401, "sign in required", headers={"WWW-Authenticate": "Basic"})
+        raise HTTPException(401, Message("auth.signin_required", "sign in required"),
+                            headers={"WWW-Authenticate": "Basic"})
     if not role_allows(user.role, role):
-        raise HTTPException(403, f"the {role} role is required")
+        raise HTTPException(403, Message("auth.role_required", "the {role} role is required",
+                                         role=role))
     return user
 
 
@@ -105,7 +110,8 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get("csrf")
     submitted = submitted or request.headers.get("x-csrf-token")
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
-        raise HTTPException(403, "missing or wrong CSRF token; reload the form and try again")
+        raise HTTPException(403, Message("auth.csrf", "missing or wrong CSRF token; reload the "
+                                         "form and try again"))
 
 
 class SigninLimiter:

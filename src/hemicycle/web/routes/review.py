@@ -26,7 +26,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.catalogue.queries import document_by_uid
 from hemicycle.interop.iiif_image.render import PAGE_FORMATS
-from hemicycle.messages import Message
+from hemicycle.messages import Message, message_of
 from hemicycle.review import (
     FIELDS,
     DraftNotFound,
@@ -159,15 +159,17 @@ def review_submit(request: Request, uid: str, action: str = Form(...),
             done = reject(settings, uid, reason, user.name, version=version or None)
             return RedirectResponse(f"/review?{urlencode({'rejected': done.symbol})}",
                                     status_code=303)
-        raise HTTPException(400, f"action {action!r}: expected save, publish or reject")
+        raise HTTPException(400, Message("review.bad_action",
+                                         "action {action}: expected save, publish or reject",
+                                         action=repr(action)))
     except DraftNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, exc.message) from None
     except ReviewError as exc:
         doc = _load_draft(request, uid)
         context = review_context(request, doc, values={**changes, "version": version},
                                  error=exc, reason=reason)
         if not context:  # no longer a draft: say why on the error page
-            raise HTTPException(_status(exc), str(exc)) from None
+            raise HTTPException(_status(exc), exc.message) from None
         return render(request, "review/edit.html", {"doc": doc, **context},
                       status_code=_status(exc))
 
@@ -186,7 +188,7 @@ def queue_page(request: Request, batch: str | None = None, language: str | None 
                             below=threshold if attention else None, page=page,
                             per_page=PER_PAGE)
     except (QueueError, ValueError) as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     return render(request, "review/queue.html", {
         "queue": queue, "threshold": threshold, "attention": attention,
         "batch": batch or "", "language": language or "",
@@ -241,7 +243,7 @@ def api_review_queue(request: Request, batch: str | None = None, language: str |
         queue = list_drafts(request.app.state.settings, batch=batch, language=language,
                             below=below, page=page, per_page=min(per_page, MAX_PER_PAGE))
     except (QueueError, ValueError) as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     threshold = ATTENTION if below is None else below
     return {"total": queue.total, "page": queue.page, "per_page": queue.per_page,
             "pages": queue.pages, "threshold": threshold, "batches": queue.batches,
