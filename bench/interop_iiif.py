@@ -40,7 +40,7 @@ DOCS = [("A/C.1/212", "1947-10-08_Sixth_Commitee_Letter.pdf"),
 
 def setup(root: Path):
     from hemicycle.catalogue.db import session_scope
-    from hemicycle.catalogue.queries import document_by_symbol
+    from hemicycle.catalogue.queries import find_document
     from hemicycle.config import load_settings
     from hemicycle.ingest.run import ingest_folder
 
@@ -55,7 +55,7 @@ def setup(root: Path):
     summary = ingest_folder(settings, folder)
     assert not summary.errors, summary.errors
     with session_scope(settings.database_url) as db:
-        uids = {s: document_by_symbol(db, s).uid for s, _ in DOCS}
+        uids = {s: find_document(db, s).uid for s, _ in DOCS}
     return settings, uids
 
 

@@ -4,7 +4,8 @@ Everything Hemicycle keeps lives under one data directory (default ``./var``,
 or ``HEMICYCLE_DATA``), so that every command finds the same catalogue, search
 index and storage root with no configuration at all. Every other setting is read
 here too, as ``HEMICYCLE_<NAME>`` or ``<name>`` in the ``[hemicycle]`` section of
-``hemicycle.toml``: no other module reads the environment.
+``hemicycle.toml``: no other module reads the environment. The search index is each
+node's own (``HEMICYCLE_INDEX_DIR``): web nodes sharing one catalogue keep one replica each.
 """
 
 from __future__ import annotations
@@ -43,10 +44,13 @@ class Settings:
     # "embedded" (the database the geoip2fast package ships: countries), "none", or
     # the path of a MaxMind-format .mmdb file (relative paths: under the data dir)
     geoip_database: str = "embedded"
+    # this node's search index (each web node keeps a replica of its own); default
+    # data_dir/index
+    search_index_dir: Path | None = None
 
     @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        return self.search_index_dir or self.data_dir / "index"
 
     @property
     def storage_root(self) -> Path:
@@ -99,6 +103,10 @@ def _whole_number(value: object) -> int:
     return int(str(value).strip())
 
 
+def _path(value: object) -> Path:
+    return Path(str(value)).expanduser().resolve()
+
+
 def _setting(toml: dict, name: str, parse: Callable[[object], object] = str):
     """``HEMICYCLE_<NAME>`` from the environment, else ``<name>`` from hemicycle.toml, else
     None; an empty environment variable counts as unset."""
@@ -132,4 +140,5 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         admin_email=_setting(toml, "admin_email"),
         assets_dir=Path(_setting(toml, "assets") or default_assets_dir()),
         geoip_database=_setting(toml, "geoip_database") or "embedded",
+        search_index_dir=_setting(toml, "index_dir", _path),
     )

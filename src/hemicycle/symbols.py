@@ -206,6 +206,16 @@ def symbol_key(text: str) -> str:
     return parse_symbol(text).key
 
 
+def is_symbol(text: str) -> bool:
+    """Whether ``text`` is a document symbol in any accepted spelling (a local identifier
+    such as ``scan-12`` or an LC control number is not)."""
+    try:
+        parse_symbol(text)
+    except SymbolError:
+        return False
+    return True
+
+
 def looks_like_symbol(text: str) -> bool:
     """Whether a search-box query is a symbol (and should lead straight to a document)."""
     if not isinstance(text, str) or not text.strip() or len(text) > _MAX_LENGTH:

@@ -25,15 +25,6 @@ FLOORS: dict[str, int] = {
     "web": 8,
     "cli": 9,
 }
-# imports that point the wrong way until the document service (issue 14 items 1-2:
-# hemicycle.documents, the change log) lands; the check tells when one has gone
-PENDING: dict[tuple[str, str], str] = {
-    ("storage", "ingest"): "storage/bag_records.py saves documents through ingest.records",
-    ("digitise", "ingest"): "digitise/record.py saves drafts through ingest.records",
-    ("review", "ingest"): "review/actions.py saves through ingest.records",
-    ("subjects", "search"): "subjects/service.py updates the index itself",
-}
-NOT_YET_BUILT = {"documents"}
 
 
 def _packages() -> set[str]:
@@ -108,13 +99,12 @@ def _cycles(pairs) -> list[list[str]]:
 def test_every_package_has_a_floor() -> None:
     assert _packages() - set(FLOORS) == set(), "give the new package a floor (and a line " \
         "in docs/ARCHITECTURE.md)"
-    gone = set(FLOORS) - _packages() - NOT_YET_BUILT
+    gone = set(FLOORS) - _packages()
     assert gone == set(), "a package is gone: take it off the table"
-    assert NOT_YET_BUILT - _packages() == NOT_YET_BUILT, "built: empty NOT_YET_BUILT"
 
 
 def test_no_package_cycle() -> None:
-    pairs = {pair: where for pair, where in _package_imports().items() if pair not in PENDING}
+    pairs = _package_imports()
     cycles = _cycles(pairs)
     described = [" <-> ".join(c) + ": " + "; ".join(
         f"{a} -> {b} ({', '.join(pairs[(a, b)][:3])})"
@@ -126,14 +116,8 @@ def test_packages_import_only_lower_floors() -> None:
     wrong = [f"{a} (floor {FLOORS[a]}) imports {b} (floor {FLOORS[b]}): "
              f"{', '.join(where[:3])}"
              for (a, b), where in sorted(_package_imports().items())
-             if a in FLOORS and b in FLOORS and FLOORS[b] >= FLOORS[a]
-             and (a, b) not in PENDING]
+             if a in FLOORS and b in FLOORS and FLOORS[b] >= FLOORS[a]]
     assert wrong == []
-
-
-def test_pending_exceptions_are_still_needed() -> None:
-    gone = set(PENDING) - set(_package_imports())
-    assert gone == set(), "these imports are gone: take them off PENDING"
 
 
 def test_migrations_are_self_contained() -> None:

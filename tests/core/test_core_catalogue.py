@@ -11,9 +11,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from hemicycle.catalogue.db import get_engine, session_scope
-from hemicycle.catalogue.models import Document, Job
+from hemicycle.catalogue.models import Change, Document
 from hemicycle.catalogue.registry import metadata
-from hemicycle.ingest.records import DocumentInput, SubjectInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, SubjectInput, VersionInput, save_document
+from hemicycle.search.index import catch_up
+from hemicycle.search.query import search
 
 HEMICYCLE = str(Path(sys.executable).with_name("hemicycle"))
 
@@ -39,9 +41,11 @@ def test_joint_documents_and_subject_provenance(catalogue_settings):
         assert doc.body == "GA" and doc.session == "ES-10" and doc.year == 2017
         subject = doc.subjects[0]
         assert (subject.origin, subject.backend, subject.score) == ("machine", "mllm", 0.8)
-        # the change was queued for the search index in the same transaction, then indexed
-        job = db.scalar(select(Job).where(Job.kind == "index"))
-        assert job.state == "done"
+        # the change was logged for the search index in the same transaction ...
+        assert db.scalar(select(Change.document_id)) == doc.id
+    # ... and the index takes it in when asked to catch up
+    catch_up(catalogue_settings)
+    assert search(catalogue_settings, "Identical letters").total == 1
     # the second symbol finds the same record
     again = save_document(catalogue_settings, DocumentInput(symbols=["S/2017/14"]))
     assert not again.created and not again.changed

@@ -20,6 +20,7 @@ COMMANDS = {
     'repair': '--from',
     'symbol': 'SYMBOLS...',
     'reindex': '',
+    'catch-up': '',
     'search': 'QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower --json',
     'digitise': 'PATH --lang --workers --cluster --batch --dpi --retry-failed --json',
     'ocr-eval': '--real/--no-real --synthetic --lines --lang --data --json',

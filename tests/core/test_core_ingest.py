@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, File, LanguageVersion
-from hemicycle.catalogue.queries import document_by_symbol
-from hemicycle.ingest.records import (
+from hemicycle.catalogue.queries import find_document
+from hemicycle.documents import (
     DocumentConflict,
     DocumentInput,
     RecordError,
@@ -51,7 +51,7 @@ def test_pdf_and_text_ingest_on_both_databases(catalogue_settings, tmp_path):
     assert summary.errors == []
     assert (summary.created, summary.updated, summary.unchanged) == (1, 0, 0)
     with session_scope(catalogue_settings.database_url) as db:
-        doc = document_by_symbol(db, "S/RES/2334(2016)")
+        doc = find_document(db, "S/RES/2334(2016)")
         assert doc is not None
         assert doc.body == "SC" and doc.year == 2016
         assert doc.languages == ["en", "fr"]
@@ -65,7 +65,7 @@ def test_pdf_and_text_ingest_on_both_databases(catalogue_settings, tmp_path):
     with session_scope(catalogue_settings.database_url) as db:
         assert db.scalar(select(func.count(Document.id))) == 1
         assert db.scalar(select(func.count(File.id))) == 2
-        assert document_by_symbol(db, "S/RES/2334 (2016)").updated_at == updated
+        assert find_document(db, "S/RES/2334 (2016)").updated_at == updated
 
 
 def test_bad_rows_are_reported_and_the_rest_loads(settings, tmp_path):
@@ -150,12 +150,12 @@ def test_conflicting_metadata_is_refused_unless_replaced(catalogue_settings):
         save_document(catalogue_settings, clash)
     assert "doc_type" in str(err.value) and "en title" in str(err.value)
     with session_scope(catalogue_settings.database_url) as db:
-        doc = document_by_symbol(db, "A/RES/74/1")
+        doc = find_document(db, "A/RES/74/1")
         assert doc.doc_type == "resolution" and doc.version("en").title == "First title"
     result = save_document(catalogue_settings, clash, replace=True)
     assert result.changed and not result.created
     with session_scope(catalogue_settings.database_url) as db:
-        assert document_by_symbol(db, "A/RES/74/1").version("en").title == "Other title"
+        assert find_document(db, "A/RES/74/1").version("en").title == "Other title"
 
 
 def test_invalid_records_are_refused_with_the_field(settings):

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 
 HEMICYCLE = str(Path(sys.executable).with_name("hemicycle"))
 @pytest.fixture

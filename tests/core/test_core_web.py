@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from hemicycle.accounts import add_user
 from hemicycle.catalogue.db import session_scope
-from hemicycle.catalogue.queries import document_by_symbol
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.catalogue.queries import find_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 from hemicycle.languages import CODES
 from hemicycle.web.app import create_app
 from hemicycle.web.i18n import messages
@@ -40,7 +40,7 @@ def site(settings, tmp_path):
 
 def uid_of(settings, symbol):
     with session_scope(settings.database_url) as db:
-        return document_by_symbol(db, symbol).uid
+        return find_document(db, symbol).uid
 
 
 def test_home_counts_by_body_and_language(site):
@@ -155,8 +155,8 @@ def test_bad_uploads_are_refused_clearly(site, settings, tmp_path):
                     files={"file": ("big.txt", b"x" * 5000, "text/plain")})
     assert r.status_code == 413 and "big.txt" in r.json()["error"]["detail"]
     with session_scope(settings.database_url) as db:
-        assert document_by_symbol(db, "A/74/102") is None
-        assert document_by_symbol(db, "A/74/101") is None
+        assert find_document(db, "A/74/102") is None
+        assert find_document(db, "A/74/101") is None
 
 
 def test_signin_needs_csrf_and_is_rate_limited(site):

@@ -81,13 +81,13 @@ def write_manifest(folder: Path) -> Path:
 def ingest_corpus(settings: Settings, folder: Path) -> dict[str, str]:
     """Ingest the manifest folder; return symbol -> uid."""
     from hemicycle.catalogue.db import session_scope
-    from hemicycle.catalogue.queries import document_by_symbol
+    from hemicycle.catalogue.queries import find_document
     from hemicycle.ingest.run import ingest_folder
 
     summary = ingest_folder(settings, write_manifest(folder))
     assert not summary.errors, summary.errors
     with session_scope(settings.database_url) as db:
-        return {s: document_by_symbol(db, s).uid for s in (RESOLUTION, LETTER, TEXT_ONLY)}
+        return {s: find_document(db, s).uid for s in (RESOLUTION, LETTER, TEXT_ONLY)}
 
 
 def digitise_scan(settings: Settings, folder: Path) -> str:

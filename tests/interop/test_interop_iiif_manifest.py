@@ -29,7 +29,7 @@ from iiif_corpus import (
 from lxml import etree
 from PIL import Image
 
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 from hemicycle.languages import CODES
 from hemicycle.web.app import create_app
 

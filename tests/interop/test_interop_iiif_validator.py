@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 
 TEST_IMAGE = Path(__file__).resolve().parents[1] / "data" / "iiif" / \
     "67352ccc-d1b0-11e1-89ae-279075081939.png"

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.ingest.records import DocumentInput, SubjectInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, SubjectInput, VersionInput, save_document
 from hemicycle.proceedings import itp
 from hemicycle.proceedings.codes import VOTES
 from hemicycle.proceedings.importers.ga import GAFiles, import_ga

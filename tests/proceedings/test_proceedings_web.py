@@ -14,7 +14,7 @@ from proceedings_helpers import ROLL_CALLS70, UNGDC, UNGDC_TEXTS, VOTES70, read_
 from typer.testing import CliRunner
 
 from hemicycle.catalogue.db import session_scope
-from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.proceedings import queries
 from hemicycle.proceedings.importers.ga import import_ga
 from hemicycle.proceedings.importers.gdc import GDCFiles, import_gdc
@@ -71,9 +71,9 @@ def test_record_page_tallies_table_chart_and_document_link(site):
     assert page.text.count('href="/votes/states/') == len(
         [v for v in votes]) + sum(1 for _ in re.finditer(r'v-X"', page.text))
     with session_scope(settings.database_url) as db:
-        from hemicycle.catalogue.queries import document_by_symbol
+        from hemicycle.catalogue.queries import find_document
 
-        uid = document_by_symbol(db, "A/RES/70/5").uid
+        uid = find_document(db, "A/RES/70/5").uid
     assert f'href="/documents/{uid}"' in page.text
     assert client.get("/votes/resolution/A/RES/70/5", follow_redirects=False).headers[
         "location"] == f"/votes/records/{rid}"

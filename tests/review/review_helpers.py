@@ -12,7 +12,7 @@ from sqlalchemy import select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.catalogue.queries import document_by_uid
-from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, VersionInput, save_document
 
 CAT, CAT_PW = "cat", "cataloguer-pw"
 

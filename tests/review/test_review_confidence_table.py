@@ -12,7 +12,7 @@ from sqlalchemy import inspect, select, text
 
 from hemicycle.catalogue.db import alembic_config, make_engine, session_scope
 from hemicycle.catalogue.models import Document
-from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.review import confident_drafts, list_drafts, publish, reject, update_draft
 from hemicycle.review.models import ReviewDraft
 

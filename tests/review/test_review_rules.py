@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from review_helpers import load, make_draft
 
-from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.review import (
     InvalidField,
     NotADraft,
@@ -22,6 +22,7 @@ from hemicycle.review import (
     version_of,
 )
 from hemicycle.review.actions import DraftNotFound
+from hemicycle.search.index import catch_up
 from hemicycle.search.query import search
 
 
@@ -29,6 +30,7 @@ def test_edit_then_publish_is_found_by_search(catalogue_settings):
     s = catalogue_settings
     uid = make_draft(s, ["A/70/1"], title="REPOR OF THE SECRETARY-GENERAL",
                      text="Zanzibar cloves harvest report")
+    catch_up(s)
     assert search(s, "Zanzibar").total == 0  # a draft is not searchable
     version = version_of(load(s, uid))
     result = update_draft(s, uid, {"symbols": ["a/70/2"], "title": "Report on cloves",
@@ -41,9 +43,11 @@ def test_edit_then_publish_is_found_by_search(catalogue_settings):
     assert (doc.body, doc.session, doc.year) == ("GA", "70", 2015)  # derived as ingest does
     assert doc.publication_date.isoformat() == "2015-06-01" and doc.distribution == "GEN"
     assert doc.version("en").title == "Report on cloves"
+    catch_up(s)
     assert search(s, "Zanzibar").total == 0
     published = publish(s, uid, "cat", version=result.version)
     assert published.status == "published"
+    catch_up(s)
     hits = search(s, "Zanzibar")
     assert [h.uid for h in hits.hits] == [uid] and hits.hits[0].symbol == "A/70/2"
     history = load(s, uid).extra["review"]["history"]
@@ -142,6 +146,7 @@ def test_reject_needs_a_reason_and_keeps_it(catalogue_settings):
     doc = load(s, uid)
     assert doc.status == "rejected"
     assert doc.extra["review"]["history"][-1]["reason"] == "duplicate scan of A/70/9"
+    catch_up(s)
     assert list_drafts(s).total == 0 and search(s, "Secretary").total == 0
     with pytest.raises(DraftNotFound):
         reject(s, "0" * 32, "no such", "cat")
@@ -154,6 +159,7 @@ def test_language_change_moves_the_text(catalogue_settings):
     doc = load(s, uid)
     assert doc.languages == ["fr"] and doc.version("fr").text.startswith("Rapport")
     publish(s, uid, "cat")
+    catch_up(s)
     assert [h.uid for h in search(s, "Secrétaire", lang="fr").hits] == [uid]
 
 

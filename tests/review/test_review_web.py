@@ -11,7 +11,7 @@ from review_helpers import CAT, CAT_PW, form_token, load, make_draft, sign_in
 from hemicycle.accounts import add_user
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import User
-from hemicycle.ingest.records import DocumentInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.languages import CODES
 from hemicycle.search.query import search
 from hemicycle.web.app import create_app

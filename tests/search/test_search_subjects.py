@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from hemicycle.ingest.records import DocumentInput, SubjectInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, SubjectInput, VersionInput, save_document
+from hemicycle.search.index import catch_up
 from hemicycle.search.query import search
 from hemicycle.thesaurus.store import load_vocabulary
 from hemicycle.web.app import create_app
@@ -37,6 +38,7 @@ def indexed(settings, tmp_path):
             symbols=[symbol], versions={"en": VersionInput(title=f"Report {symbol}",
                                                            text="Assistance to people")},
             subjects=[SubjectInput(concept, label=None)]))
+    catch_up(settings)
     return settings
 
 

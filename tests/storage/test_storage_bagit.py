@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hemicycle.cli import app
+from hemicycle.documents.bags import export_bag, import_bag
 from hemicycle.storage import store_files
-from hemicycle.storage.bags import BagRefused, export_bag, import_bag
+from hemicycle.storage.bags import BagRefused
 from hemicycle.storage.objects import OcflRoot
 from hemicycle.storage.validation import validate_path
 
@@ -158,7 +159,7 @@ def test_documents_round_trip_through_a_bag(settings, tmp_path):
     from hemicycle.catalogue.db import session_scope
     from hemicycle.catalogue.models import Document
     from hemicycle.config import load_settings
-    from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+    from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 
     pdf = tmp_path / "res.pdf"
     pdf.write_bytes(b"%PDF-1.4 resolution 2334")

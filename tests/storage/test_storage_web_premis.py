@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 from hemicycle.storage.operations import run_audit, run_replicate
 from hemicycle.storage.premis import events_for, premis_xml
 from hemicycle.web.app import create_app

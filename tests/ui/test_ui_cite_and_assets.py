@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 from hemicycle.interop.citation import Citable, bibtex, ris
 from hemicycle.web.i18n import translate
 
@@ -20,7 +20,7 @@ PDF = Path(__file__).resolve().parents[1] / "data" / "digitise" / "1971-09-29_A_
 
 @pytest.fixture
 def site(catalogue_settings):
-    from hemicycle.search.index import update_documents
+    from hemicycle.search.index import catch_up
     from hemicycle.web.app import create_app
 
     saved = save_document(catalogue_settings, DocumentInput(
@@ -33,7 +33,7 @@ def site(catalogue_settings):
                                      text="première page")},
         files=[FileInput("en", "pdf", PDF)],
     ))
-    update_documents(catalogue_settings, [saved.document_id])
+    catch_up(catalogue_settings)
     return TestClient(create_app(catalogue_settings)), saved.uid
 
 

@@ -13,8 +13,8 @@ from usage_support import FIREFOX, GOOGLEBOT, performance, schema_errors
 
 from hemicycle.accounts import add_user
 from hemicycle.catalogue.db import session_scope
-from hemicycle.catalogue.queries import document_by_symbol
-from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.catalogue.queries import find_document
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
 from hemicycle.languages import CODES
 from hemicycle.usage.process import process_spool
 from hemicycle.usage.spool import spool_files
@@ -36,7 +36,7 @@ def basic_site(settings, tmp_path):
     add_user(settings.database_url, "cat", "cataloguer-pw", "cataloguer")
     add_user(settings.database_url, "boss", "administrator-pw", "admin")
     with session_scope(settings.database_url) as db:
-        uid = document_by_symbol(db, "A/RES/77/248").uid
+        uid = find_document(db, "A/RES/77/248").uid
     app = create_app(settings)
     reader = TestClient(app, headers={"user-agent": FIREFOX})
     robot = TestClient(app, headers={"user-agent": GOOGLEBOT})

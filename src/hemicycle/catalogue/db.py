@@ -8,6 +8,7 @@ schema tests and production agree.
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,17 +54,44 @@ def alembic_config(engine: Engine):
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision of every migration branch."""
+    """Bring the schema to the newest revision of every migration branch (one process at
+    a time: a command and the web server started together on a new catalogue)."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     cfg = alembic_config(engine)
     heads = set(ScriptDirectory.from_config(cfg).get_heads())
-    with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
-    if current != heads:
-        command.upgrade(cfg, "heads")
+    with _migration_lock(engine):
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+        if current != heads:
+            command.upgrade(cfg, "heads")
+
+
+_MIGRATION_LOCK = 7_201_514  # PostgreSQL advisory lock key: "migrating Hemicycle"
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})")
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK})")
+        return
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def get_engine(url: str) -> Engine:
@@ -100,6 +128,21 @@ def session_scope(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def write_scope(url: str) -> Iterator[Session]:
+    """``session_scope`` for work that reads and then writes as one transaction.
+
+    On SQLite the transaction takes the write lock at its start (``BEGIN IMMEDIATE``):
+    what it read is still true when it writes, and savepoints nest inside it (the driver
+    on its own begins only at the first write, so a savepoint taken before that would
+    commit when released).
+    """
+    with session_scope(url) as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session
 
 
 def table_names(engine: Engine) -> list[str]:

@@ -208,6 +208,19 @@ class RelatedDocument(Base):
     document: Mapped[Document] = relationship(back_populates="related")
 
 
+class Change(Base):
+    """One change to a document, numbered in the order it was made: the change log the
+    search index replicas follow (see ``hemicycle.catalogue.changes``)."""
+
+    __tablename__ = "changes"
+    __table_args__ = {"sqlite_autoincrement": True}  # a number is never given out twice
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                     primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(Integer, index=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class User(Base):
     __tablename__ = "users"
 

@@ -67,10 +67,17 @@ def lookup_key(text: str) -> str:
         return text.strip().upper()
 
 
-def document_by_symbol(db: Session, symbol: str) -> Document | None:
-    """The document carrying ``symbol`` in any variant, or a local identifier."""
+def find_document(db: Session, ref: str) -> Document | None:
+    """The document a reference names: its uid, any variant of any of its symbols, or its
+    local identifier (a speech, a scan). The one look-up every command and page uses."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    doc = document_by_uid(db, ref)
+    if doc is not None:
+        return doc
     return db.scalar(_with_everything(
-        select(Document).join(DocumentSymbol).where(DocumentSymbol.key == lookup_key(symbol))))
+        select(Document).join(DocumentSymbol).where(DocumentSymbol.key == lookup_key(ref))))
 
 
 def uids_for_symbols(db: Session, symbols: list[str]) -> dict[str, str]:

@@ -19,6 +19,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "hemicycle.storage.models",
     "hemicycle.usage.models",
     "hemicycle.review.models",
+    "hemicycle.documents.models",
 )
 
 

@@ -11,6 +11,7 @@ import typer
 from hemicycle.cli.common import console, fail, progress_bar, settings
 from hemicycle.ingest.manifest import ManifestError
 from hemicycle.ingest.run import ingest_folder
+from hemicycle.search.index import catch_up
 
 verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 
@@ -46,6 +47,7 @@ def ingest(
                                     on_document=done)
         except ManifestError as exc:
             fail(str(exc))
+    catch_up(s)  # what was saved is searchable, even after Ctrl-C
     for error in summary.errors:
         console.print(f"[red]rejected[/] {error}", highlight=False)
     elapsed = time.monotonic() - started

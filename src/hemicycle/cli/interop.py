@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -50,26 +51,48 @@ def import_marc_cmd(
     file: Annotated[Path, typer.Argument(help="ISO 2709 (.mrc/.dat) or MARCXML file.")],
     replace: Annotated[bool, typer.Option(help="Overwrite values that differ.")] = False,
 ) -> None:
-    """Import a MARC21 file; broken records are reported and the rest kept."""
+    """Import a MARC21 file; broken records are reported and the rest kept. An
+    interrupted import resumes where it stopped when run again."""
     from hemicycle.interop.marc_import import import_marc
-    from hemicycle.marc21.files import MarcFileError
+    from hemicycle.marc21.files import MarcFileError, count_records
+    from hemicycle.search.index import catch_up
 
     if not file.is_file():
         fail(f"{file}: no such file")
     s = settings()
+    started = time.perf_counter()
     with progress_bar() as bar:
-        task = bar.add_task(f"import {file.name}", total=None, rate="")
+        task = bar.add_task(f"import {file.name}", total=count_records(file), rate="")
+        first = 0  # the first record this run reads (after a resumed run's checkpoint)
+
+        def advance(number: int) -> None:
+            nonlocal first
+            first = first or number
+            elapsed = time.perf_counter() - started
+            bar.update(task, completed=number, rate=f"{(number - first + 1) / elapsed:,.0f}"
+                       " records/s" if elapsed else "")
+
         try:
-            report = import_marc(s, file, replace=replace,
-                                 progress=lambda n: bar.update(task, completed=n))
+            report = import_marc(s, file, replace=replace, progress=advance)
         except MarcFileError as exc:
             fail(str(exc))
+    loaded = time.perf_counter()
+    indexed = catch_up(s)  # what was saved is searchable, even after Ctrl-C
+    if report.resumed_after:
+        console.print(f"{file}: resumed after record {report.resumed_after:,}, where an "
+                      "interrupted import stopped", highlight=False, soft_wrap=True)
     for problem in report.rejected:
         console.print(f"{file}: {problem}", style="red", highlight=False, markup=False,
                       soft_wrap=True)
     console.print(f"{file}: {report.read} records read: {report.created} created, "
                   f"{report.updated} updated, {report.unchanged} unchanged, "
-                  f"{len(report.rejected)} rejected", highlight=False, soft_wrap=True)
+                  f"{len(report.rejected)} rejected in {loaded - started:.1f} s "
+                  f"({report.read / (loaded - started):,.0f} records/s); search index: "
+                  f"{indexed:,} documents taken in, in {time.perf_counter() - loaded:.1f} s",
+                  highlight=False, soft_wrap=True)
+    if report.interrupted:
+        console.print("interrupted: rerun the same command to resume", highlight=False)
+        raise typer.Exit(130)
     if report.rejected:
         raise typer.Exit(1)
 

@@ -26,16 +26,11 @@ def _by(name: str | None) -> str:
 
 def _resolve(s, ref: str) -> str:
     """A uid as given, or the uid of the document carrying the symbol ``ref``."""
-    from sqlalchemy import select
-
     from hemicycle.catalogue.db import session_scope
-    from hemicycle.catalogue.models import Document
-    from hemicycle.catalogue.queries import document_by_symbol
+    from hemicycle.catalogue.queries import find_document
 
     with session_scope(s.database_url) as db:
-        if db.scalar(select(Document.id).where(Document.uid == ref)) is not None:
-            return ref
-        doc = document_by_symbol(db, ref)
+        doc = find_document(db, ref)
         return doc.uid if doc is not None else ref
 
 
@@ -94,9 +89,9 @@ def publish_(
 ) -> None:
     """Publish drafts: they become visible and searchable. Stops nothing on a refusal:
     each refused draft is named, and the command exits non-zero."""
-    from hemicycle.ingest.records import index_pending
     from hemicycle.review import ReviewError, publish
     from hemicycle.review.queue import QueueError, confident_drafts
+    from hemicycle.search.index import catch_up
 
     s = settings()
     if bool(uids) == (all_above is not None):
@@ -119,16 +114,16 @@ def publish_(
             task = bar.add_task("publishing", total=len(targets), rate="")
             for n, uid in enumerate(targets, 1):
                 try:
-                    publish(s, uid, who, index=False)
+                    publish(s, uid, who)
                     done += 1
                 except ReviewError as exc:
                     refused.append(str(exc))
                 if n % INDEX_EVERY == 0:
-                    index_pending(s)
+                    catch_up(s)
                 elapsed = time.perf_counter() - started
                 bar.update(task, advance=1, rate=f"{n / elapsed:,.0f}/s" if elapsed else "")
     finally:
-        index_pending(s)  # what was published is searchable, even after Ctrl-C
+        catch_up(s)  # what was published is searchable, even after Ctrl-C
     for problem in refused:
         console.print(f"[red]refused[/] {problem}", highlight=False)
     console.print(f"{done} published, {len(refused)} refused, in "
@@ -145,10 +140,12 @@ def reject_(
 ) -> None:
     """Reject a draft: it is kept as deleted, with the reason, and never published."""
     from hemicycle.review import ReviewError, reject
+    from hemicycle.search.index import catch_up
 
     s = settings()
     try:
         result = reject(s, _resolve(s, uid), reason, _by(by))
     except ReviewError as exc:
         fail(str(exc))
+    catch_up(s)
     console.print(f"rejected {result.symbol} ({result.uid})", highlight=False)

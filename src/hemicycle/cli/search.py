@@ -66,6 +66,18 @@ def reindex() -> None:
     rebuild_with_progress(settings())
 
 
+@verbs.command("catch-up")
+def catch_up_command() -> None:
+    """Bring this node's search index up to date with the catalogue's change log (the web
+    server does it by itself; commands that change documents do it when done)."""
+    from hemicycle.search.index import catch_up
+
+    started = time.perf_counter()
+    count = catch_up(settings())
+    console.print(f"{count:,} documents taken in from the change log in "
+                  f"{time.perf_counter() - started:.1f} s")
+
+
 @verbs.command("search")
 def search_command(
     query: Annotated[str, typer.Argument(help=QUERY_HELP)],

@@ -24,26 +24,16 @@ def _progress(label: str):
 
 
 def _resolve_documents(refs: list[str]) -> list[str]:
-    """Object ids (document uids) for uids or symbols given on the command line."""
-    from sqlalchemy import select
-
+    """Object ids (document uids) for uids or symbols given on the command line; a
+    reference no document answers to is taken as an object id as it stands."""
     from hemicycle.catalogue.db import session_scope
-    from hemicycle.catalogue.models import Document, DocumentSymbol
+    from hemicycle.catalogue.queries import find_document
 
     out = []
     with session_scope(settings().database_url) as db:
         for ref in refs:
-            uid = db.scalar(select(Document.uid).where(Document.uid == ref))
-            if uid is None:
-                try:
-                    from hemicycle.symbols import symbol_key
-
-                    key = symbol_key(ref)
-                except (ImportError, ValueError):
-                    key = ref
-                uid = db.scalar(select(Document.uid).join(DocumentSymbol)
-                                .where(DocumentSymbol.key == key))
-            out.append(uid or ref)
+            doc = find_document(db, ref)
+            out.append(doc.uid if doc is not None else ref)
     return out
 
 
@@ -197,8 +187,9 @@ def bag_export(
 
     from hemicycle.catalogue.db import session_scope
     from hemicycle.catalogue.models import Document
+    from hemicycle.documents.bags import export_bag
     from hemicycle.storage import root_for
-    from hemicycle.storage.bags import BagRefused, export_bag
+    from hemicycle.storage.bags import BagRefused
 
     s = settings()
     root = root_for(s)
@@ -231,7 +222,8 @@ def bag_import(
     agent: Annotated[str, typer.Option(help="Who imports it.")] = "hemicycle",
 ) -> None:
     """Validate a bag completely and store its payload; refuse it with the reason."""
-    from hemicycle.storage.bags import BagRefused, import_bag
+    from hemicycle.documents.bags import import_bag
+    from hemicycle.storage.bags import BagRefused
 
     try:
         result = import_bag(settings(), path, object_id=object_id, agent=agent)

@@ -118,12 +118,10 @@ def suggest_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Suggest subjects for a file or a catalogue document."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.catalogue.queries import find_document
     from hemicycle.subjects.errors import SubjectError
-    from hemicycle.subjects.service import (
-        find_document,
-        suggest_for_document,
-        suggest_text,
-    )
+    from hemicycle.subjects.service import suggest_for_document, suggest_text
 
     s = settings()
     path = Path(target)
@@ -134,7 +132,8 @@ def suggest_cmd(
         elif path.suffix.lower() in (".txt", ".pdf", ".md", ".html", ".tsv"):
             fail(f"{target}: no such file")
         else:
-            doc = find_document(s, target)
+            with session_scope(s.database_url) as db:
+                doc = find_document(db, target)
             if doc is None:
                 fail(f"{target}: no such file, and no document with that symbol or uid")
             found = suggest_for_document(s, doc.id, vocab, limit, backend)

@@ -16,13 +16,11 @@ from hemicycle.config import Settings
 from hemicycle.digitise.assemble import DocumentOutputs
 from hemicycle.digitise.extract import extract_metadata
 from hemicycle.digitise.sources import MEDIA_TYPES, ScanFile
+from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.symbols import looks_like_symbol, symbol_from_filename
 
 
 def _filename_symbol(name: str) -> str | None:
-    try:
-        from hemicycle.symbols import looks_like_symbol, symbol_from_filename
-    except ImportError:
-        return None
     try:
         symbol, _lang = symbol_from_filename(name)
     except ValueError:
@@ -67,7 +65,6 @@ def describe(scan: ScanFile, outputs: DocumentOutputs, batch: str) -> dict:
 
 def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, batch: str):
     """Save the draft record with its files; return (SaveResult, description)."""
-    from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
     from hemicycle.review.confidence import record_saved_draft
 
     info = describe(scan, outputs, batch)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hemicycle.catalogue.queries import lookup_key
-from hemicycle.ingest.records import (
+from hemicycle.documents import (
     AgendaInput,
     DocumentInput,
     FileInput,

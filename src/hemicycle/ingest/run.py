@@ -1,7 +1,9 @@
-"""Running an ingest: each document whole or not at all, bad rows reported, resumable.
+"""Running an ingest: the manifest's documents saved in batches, bad rows reported.
 
-Resuming needs no bookkeeping: saving an unchanged document is a no-op, so a
-rerun after an interruption skips what is done and completes the rest.
+Each document is saved whole or not at all, and a bad one is rejected alone with the
+manifest line it came from. Resuming needs no bookkeeping: saving an unchanged
+document is a no-op, so a rerun after an interruption skips what is done and completes
+the rest. The search index is not touched here: the caller asks it to catch up.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hemicycle.config import Settings
+from hemicycle.documents import RecordError, save_batch
+from hemicycle.documents.interrupts import stop_requests
 from hemicycle.ingest.manifest import PlannedDocument, RowError, find_manifest, plan_documents
-from hemicycle.ingest.records import RecordError, index_pending, save_document
+
+BATCH = 200  # documents per transaction (and per flush of the storage root)
 
 
 @dataclass
@@ -31,30 +36,37 @@ class IngestSummary:
 
 def ingest_folder(settings: Settings, path: Path, replace: bool = False,
                   on_planned: Callable[[int], None] | None = None,
-                  on_document: Callable[[PlannedDocument], None] | None = None) -> IngestSummary:
+                  on_document: Callable[[PlannedDocument], None] | None = None,
+                  batch: int = BATCH) -> IngestSummary:
     manifest = find_manifest(path)
     planned, errors = plan_documents(manifest)
     summary = IngestSummary(manifest=manifest, errors=list(errors))
     if on_planned:
         on_planned(len(planned))
     try:
-        for doc in planned:
-            try:
-                result = save_document(settings, doc.data, replace=replace, index=False)
-            except RecordError as exc:
-                summary.errors.append(RowError(manifest, doc.first_line, exc.field, exc.reason))
-            else:
-                if result.created:
-                    summary.created += 1
-                elif result.changed:
-                    summary.updated += 1
-                else:
-                    summary.unchanged += 1
-            if on_document:
-                on_document(doc)
+        with stop_requests() as stop_asked:
+            for start in range(0, len(planned), batch):
+                docs = planned[start:start + batch]
+                for doc, outcome in zip(docs, save_batch(settings, [d.data for d in docs],
+                                                         replace=replace), strict=True):
+                    _count(summary, manifest, doc, outcome)
+                    if on_document:
+                        on_document(doc)
+                if stop_asked():
+                    raise KeyboardInterrupt
     except KeyboardInterrupt:
         summary.interrupted = True
-    finally:
-        index_pending(settings)
     return summary
 
+
+def _count(summary: IngestSummary, manifest: Path, doc: PlannedDocument, outcome) -> None:
+    if isinstance(outcome, RecordError):
+        summary.errors.append(RowError(manifest, doc.first_line, outcome.field, outcome.reason))
+    elif isinstance(outcome, ValueError):  # a language no check knew (UnknownLanguage)
+        summary.errors.append(RowError(manifest, doc.first_line, "language", str(outcome)))
+    elif outcome.created:
+        summary.created += 1
+    elif outcome.changed:
+        summary.updated += 1
+    else:
+        summary.unchanged += 1

@@ -20,6 +20,7 @@ from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
 from hemicycle.interop import dublin_core, marc
 from hemicycle.marc21.files import write_binary, write_xml
+from hemicycle.search.query import MAX_PER_PAGE, MAX_RESULTS_REACHABLE, search
 
 FORMATS = ("marc", "marcxml", "dc")
 BATCH = 500
@@ -49,11 +50,6 @@ def matching_documents(settings: Settings, query: str) -> Iterator[Document]:
             if len(batch) < BATCH:
                 return
             after = batch[-1].id
-    try:
-        from hemicycle.search.query import MAX_PER_PAGE, MAX_RESULTS_REACHABLE, search
-    except ImportError:
-        raise ExportError("searching needs hemicycle.search, which is not installed; "
-                          "use '*' to export everything") from None
     page = 1
     while True:
         try:

@@ -33,6 +33,7 @@ from hemicycle.marc21.records import (
     datafield,
     subfield,
 )
+from hemicycle.symbols import parse_symbol
 
 VOCAB_TO_MARC = {"unbis": "unbist"}
 VOCAB_FROM_MARC = {v: k for k, v in VOCAB_TO_MARC.items()}
@@ -52,10 +53,6 @@ def stripped_symbol(symbol: str) -> str:
 
 
 def _symbol_parts(symbol: str) -> tuple[str | None, str | None]:
-    try:
-        from hemicycle.symbols import parse_symbol
-    except ImportError:  # symbols module not there yet: leave $b/$c out
-        return None, None
     try:
         parsed = parse_symbol(symbol)
     except ValueError:

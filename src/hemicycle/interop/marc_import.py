@@ -1,12 +1,12 @@
-"""Importing a MARC21 file into the catalogue, all or nothing per record.
+"""Importing a MARC21 file into the catalogue, in batches, each record whole or not at all.
 
-Each readable record is mapped (``marc.record_to_fields``) and saved through
-``hemicycle.ingest.records.save_document`` in its own transaction (voting records and
+Each readable record is mapped (``marc.record_to_fields``) and saved through the document
+service (``hemicycle.documents.save_batch``) a batch at a time; voting records and
 speeches, told apart by 089 $b, go to the proceedings tables through
-``hemicycle.proceedings.marc_import``); a broken or
-unmappable record is reported with its number, position and reason and the rest
-are kept. Saving the same record again changes nothing, so an interrupted import
-is resumed by running it again.
+``hemicycle.proceedings.marc_import``. A broken or unmappable record is reported with its number,
+position and reason, and the rest are kept. Each batch commits with a checkpoint, so an
+interrupted import resumes after the last batch committed; saving the same record again
+changes nothing, so running a finished import again reports every record unchanged.
 """
 
 from __future__ import annotations
@@ -15,9 +15,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from hemicycle.config import Settings
+from hemicycle.documents import (
+    AgendaInput,
+    DocumentInput,
+    SubjectInput,
+    VersionInput,
+    save_batch,
+)
+from hemicycle.documents.checkpoints import Checkpoint
+from hemicycle.documents.interrupts import stop_requests
 from hemicycle.interop.marc import MappingError, record_to_fields
 from hemicycle.marc21.files import MarcItem, read_marc
+from hemicycle.proceedings import marc_import as proceedings
+from hemicycle.symbols import is_symbol
+
+BATCH = 1000  # records per transaction
 
 
 @dataclass(frozen=True)
@@ -37,10 +52,15 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RecordProblem] = field(default_factory=list)
+    resumed_after: int = 0  # records an interrupted run had loaded already
+    interrupted: bool = False
 
     @property
     def read(self) -> int:
         return self.created + self.updated + self.unchanged + len(self.rejected)
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
 
 
 def _summary(problems: list[str]) -> str:
@@ -48,16 +68,14 @@ def _summary(problems: list[str]) -> str:
     return head + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
 
 
-def document_input(item: MarcItem):
+def document_input(item: MarcItem) -> DocumentInput:
     """The ``DocumentInput`` for a readable record (MappingError when it cannot be one)."""
-    from hemicycle.ingest.records import AgendaInput, DocumentInput, SubjectInput, VersionInput
-
     data = record_to_fields(item.record)
     symbols = data["symbols"]
     parsed: list[str] = []
     identifier = None
     for symbol in symbols:
-        if _is_symbol(symbol):
+        if is_symbol(symbol):
             parsed.append(symbol)
         elif identifier is None and not parsed:
             identifier = symbol  # e.g. an LC control number in 001: a local identifier
@@ -79,68 +97,85 @@ def document_input(item: MarcItem):
     )
 
 
-def _record_kind(item: MarcItem) -> str:
-    """Documents, or (089 $b) voting records and speeches when proceedings is installed."""
-    try:
-        from hemicycle.proceedings.marc_import import record_kind
-    except ImportError:
-        return "documents"
-    return record_kind(item.record)
+class _Import:
+    """One run over a file: documents gathered into batches, everything else at once."""
 
+    def __init__(self, settings: Settings, path: Path, replace: bool, batch: int):
+        self.settings, self.path, self.replace, self.batch = settings, path, replace, batch
+        self.checkpoint = Checkpoint.of("marc", path)
+        self.start = self.checkpoint.load(settings) or {"number": 0, "offset": 0}
+        self.report = ImportReport(path, resumed_after=self.start["number"])
+        self.pending: list[tuple[MarcItem, DocumentInput]] = []
+        self.last: MarcItem | None = None  # the last record read
+        self.authorities_checked = False
 
-def _is_symbol(text: str) -> bool:
-    from hemicycle.symbols import parse_symbol
+    def run(self, progress: Callable[[int], None] | None) -> ImportReport:
+        try:
+            with stop_requests() as stop_asked:
+                for item in read_marc(self.path, self.start["number"], self.start["offset"]):
+                    self.take(item)
+                    self.last = item
+                    if progress:
+                        progress(item.number)
+                    if len(self.pending) >= self.batch:
+                        self.save_pending()
+                    if stop_asked():
+                        raise KeyboardInterrupt
+                self.save_pending()
+        except KeyboardInterrupt:
+            self.report.interrupted = True
+        else:
+            self.checkpoint.forget(self.settings)
+        self.report.rejected.sort(key=lambda p: p.number)
+        return self.report
 
-    try:
-        parse_symbol(text)
-    except ValueError:
-        return False
-    return True
+    def take(self, item: MarcItem) -> None:
+        if not item.ok:
+            self.reject(item, _summary(item.problems))
+            return
+        try:
+            kind = proceedings.record_kind(item.record)
+            if kind == "documents":
+                self.pending.append((item, document_input(item)))
+                return
+            self.save_pending()  # in file order: a vote may name a document just before it
+            if not self.authorities_checked:
+                proceedings.ensure_authorities(self.settings)
+                self.authorities_checked = True
+            save = (proceedings.save_voting_record if kind == "votes"
+                    else proceedings.save_speech)
+            self.report.count(save(self.settings, item.record, replace=self.replace))
+        except ValueError as exc:  # MappingError, SymbolError
+            self.reject(item, str(exc))
+
+    def reject(self, item: MarcItem, reason: str) -> None:
+        self.report.rejected.append(RecordProblem(item.number, item.where, reason))
+
+    def save_pending(self) -> None:
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        last = self.last
+
+        def checkpoint(db: Session, done: int) -> None:
+            upto = last if done == len(pending) else pending[done - 1][0]
+            self.checkpoint.save(db, {"number": upto.number, "offset": upto.end})
+
+        outcomes = save_batch(self.settings, [data for _, data in pending],
+                              replace=self.replace, on_commit=checkpoint)
+        for (item, _), outcome in zip(pending, outcomes, strict=True):
+            if isinstance(outcome, ValueError):  # RecordError, DocumentConflict
+                self.reject(item, str(outcome))
+            else:
+                self.report.count("created" if outcome.created else
+                                  "updated" if outcome.changed else "unchanged")
 
 
 def import_marc(settings: Settings, path: Path, replace: bool = False,
-                progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Import every good record of ``path``; report the others. Never half-writes a record."""
-    from hemicycle.ingest.records import save_document
-
-    report = ImportReport(Path(path))
-    authorities_checked = False
-    for item in read_marc(Path(path)):
-        if progress:
-            progress(item.number)
-        if not item.ok:
-            report.rejected.append(RecordProblem(item.number, item.where,
-                                                 _summary(item.problems)))
-            continue
-        try:
-            kind = _record_kind(item)
-            if kind == "documents":
-                result = save_document(settings, document_input(item), replace=replace,
-                                       index=False)
-                outcome = ("created" if result.created else
-                           "updated" if result.changed else "unchanged")
-            else:
-                from hemicycle.proceedings import marc_import as proceedings
-
-                if not authorities_checked:
-                    proceedings.ensure_authorities(settings)
-                    authorities_checked = True
-                save = (proceedings.save_voting_record if kind == "votes"
-                        else proceedings.save_speech)
-                outcome = save(settings, item.record, replace=replace)
-        except ValueError as exc:  # MappingError, RecordError, DocumentConflict, SymbolError
-            report.rejected.append(RecordProblem(item.number, item.where, str(exc)))
-            continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    _index(settings)
-    return report
-
-
-def _index(settings: Settings) -> None:
-    """Bring the search index up to date, when the search package is installed."""
-    try:
-        import hemicycle.search.index  # noqa: F401
-        from hemicycle.ingest.records import index_pending
-    except ImportError:
-        return
-    index_pending(settings)
+                progress: Callable[[int], None] | None = None,
+                batch: int = BATCH) -> ImportReport:
+    """Import every good record of ``path``; report the others. Never half-writes a record.
+    Interrupted (Ctrl-C), it returns what it did, marked ``interrupted``; run again, it
+    resumes after the last batch it committed. The search index is the caller's to
+    bring up to date (``hemicycle.search.index.catch_up``)."""
+    return _Import(settings, Path(path), replace, batch).run(progress)

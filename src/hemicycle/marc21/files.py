@@ -59,6 +59,7 @@ class MarcItem:
     record: Record | None
     problems: list[str] = field(default_factory=list)
     where: str = ""  # "byte 1234" or "line 56"
+    end: int = 0  # ISO 2709: the byte offset just after the record (where to resume)
 
     @property
     def ok(self) -> bool:
@@ -132,11 +133,12 @@ def _utf8_in_marc8(chunk: bytes) -> bool:
     return any(ord(ch) > 0x7F for ch in text)
 
 
-def read_binary(handle: BinaryIO) -> Iterator[MarcItem]:
+def read_binary(handle: BinaryIO, after: int = 0, offset: int = 0) -> Iterator[MarcItem]:
+    """The records from byte ``offset`` on, the first one numbered ``after`` + 1."""
+    handle.seek(offset)
     reader = MARCReader(handle, to_unicode=True, force_utf8=False, utf8_handling="strict",
                         permissive=True)
-    offset = 0
-    number = 0
+    number = after
     while True:
         with _capture() as found:
             try:
@@ -153,7 +155,7 @@ def read_binary(handle: BinaryIO) -> Iterator[MarcItem]:
             reason = READER_ERRORS.get(name, f"unreadable record ({name})")
             if exc is not None and name == "UnicodeDecodeError":
                 reason += f" ({exc})"
-            yield MarcItem(number, None, [reason], where)
+            yield MarcItem(number, None, [reason], where, offset)
             if name == "RecordLengthInvalid":
                 return  # no way to find where the next record starts
             continue
@@ -161,10 +163,11 @@ def read_binary(handle: BinaryIO) -> Iterator[MarcItem]:
         if str(record.leader)[9] == " " and _utf8_in_marc8(chunk):
             problems.insert(0, "mixed encodings: leader/09 says MARC-8 but the text is UTF-8")
         problems += check_record(record)
-        yield MarcItem(number, record, problems, where)
+        yield MarcItem(number, record, problems, where, offset)
 
 
-def read_xml(path: Path) -> Iterator[MarcItem]:
+def read_xml(path: Path, after: int = 0) -> Iterator[MarcItem]:
+    """The records after the first ``after`` (the file is parsed whole either way)."""
     try:
         tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
@@ -173,6 +176,8 @@ def read_xml(path: Path) -> Iterator[MarcItem]:
     elements = [root] if etree.QName(root).localname == "record" else [
         el for el in root if isinstance(el.tag, str) and etree.QName(el).localname == "record"]
     for number, element in enumerate(elements, 1):
+        if number <= after:
+            continue
         problems = []
         leader = element.findtext(f"{{{MARC_NS}}}leader") or element.findtext("leader")
         if leader is None or not _LEADER.match(leader):
@@ -196,14 +201,29 @@ def is_xml(path: Path) -> bool:
     return start.startswith(b"<")
 
 
-def read_marc(path: Path) -> Iterator[MarcItem]:
-    """Every record of a MARC file (ISO 2709 or MARCXML, told apart by content)."""
+def read_marc(path: Path, after: int = 0, offset: int = 0) -> Iterator[MarcItem]:
+    """Every record of a MARC file (ISO 2709 or MARCXML, told apart by content), or
+    those after the first ``after`` (ISO 2709: they start at byte ``offset``)."""
     path = Path(path)
     if is_xml(path):
-        yield from read_xml(path)
+        yield from read_xml(path, after)
         return
     with path.open("rb") as fh:
-        yield from read_binary(fh)
+        yield from read_binary(fh, after, offset)
+
+
+def count_records(path: Path) -> int:
+    """How many records the file holds, counted fast (end-of-record marks, or record
+    elements) for a progress bar; a broken file may hold fewer readable ones."""
+    mark = b"<record" if is_xml(path) else b"\x1d"
+    count = 0
+    tail = b""
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            data = tail + chunk
+            count += data.count(mark)
+            tail = data[-(len(mark) - 1):] if len(mark) > 1 else b""  # a mark cut in two
+    return count
 
 
 def write_binary(records: Iterable[Record], handle: BinaryIO) -> int:

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from hemicycle.catalogue import outbox
+from hemicycle.catalogue.changes import record_changes
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, DocumentSymbol, LanguageVersion
 from hemicycle.config import Settings
-from hemicycle.ingest.records import DocumentInput, RecordError, check_input, index_pending
+from hemicycle.documents import DocumentInput, RecordError, check_input
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.messages import Message, message_of
 from hemicycle.review.confidence import FIELDS, forget_draft, record_drafts
-from hemicycle.symbols import parse_symbol
+from hemicycle.symbols import is_symbol, parse_symbol
 
 MAX_REASON = 2000
 
@@ -90,15 +90,6 @@ def version_of(doc: Document) -> str:
 def _name(doc: Document) -> str:
     return f"draft {doc.symbol} ({doc.uid})" if doc.status == "draft" else \
         f"document {doc.symbol} ({doc.uid})"
-
-
-def is_symbol(text: str) -> bool:
-    """Whether ``text`` is a UN symbol (a local identifier such as ``scan-…`` is not)."""
-    try:
-        parse_symbol(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _review_data(doc: Document) -> dict:
@@ -402,9 +393,10 @@ def update_draft(settings: Settings, uid: str, changes: dict, user: str, *,
 
 
 def publish(settings: Settings, uid: str, user: str, *, version: str | None = None,
-            changes: dict | None = None, index: bool = True) -> ReviewResult:
+            changes: dict | None = None) -> ReviewResult:
     """Publish a draft (with last corrections, if given, in the same transaction): it
-    becomes visible and, through the outbox, searchable. Refused without a valid symbol."""
+    becomes visible and, through the change log, searchable once the index catches up.
+    Refused without a valid symbol."""
     with session_scope(settings.database_url) as db, db.no_autoflush:
         doc = _lock_and_load(db, uid)
         _require_draft(doc)
@@ -416,15 +408,13 @@ def publish(settings: Settings, uid: str, user: str, *, version: str | None = No
         _record(doc, {"action": "publish", "by": user}, _review_data(doc))
         db.flush()
         forget_draft(db, doc.id)
-        outbox.mark_for_index(db, doc.id)
+        record_changes(db, [doc.id])
         result = _result(doc, diff)
-    if index:
-        index_pending(settings)
     return result
 
 
 def reject(settings: Settings, uid: str, reason: str, user: str, *,
-           version: str | None = None, index: bool = True) -> ReviewResult:
+           version: str | None = None) -> ReviewResult:
     """Reject a draft (status rejected, kept with the reason); it never becomes visible, is
     never harvested, and stays findable by staff."""
     with session_scope(settings.database_url) as db, db.no_autoflush:
@@ -442,8 +432,6 @@ def reject(settings: Settings, uid: str, reason: str, user: str, *,
         _record(doc, {"action": "reject", "by": user, "reason": text}, _review_data(doc))
         db.flush()
         forget_draft(db, doc.id)
-        outbox.mark_for_index(db, doc.id)
+        record_changes(db, [doc.id])
         result = _result(doc)
-    if index:
-        index_pending(settings)
     return result

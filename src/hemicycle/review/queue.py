@@ -19,10 +19,11 @@ from hemicycle.catalogue.models import Document, LanguageVersion
 from hemicycle.config import Settings
 from hemicycle.languages import normalise_language
 from hemicycle.messages import Message
-from hemicycle.review.actions import is_symbol, local_identifier, reviewed_version
+from hemicycle.review.actions import local_identifier, reviewed_version
 from hemicycle.review.confidence import catch_up, weakest_field
 from hemicycle.review.confidence import field_confidences as field_confidences
 from hemicycle.review.models import ReviewDraft
+from hemicycle.symbols import is_symbol
 
 ATTENTION = 0.8  # below this a field is flagged in the queue
 MAX_PER_PAGE = 200

@@ -1,9 +1,12 @@
-"""Building the search index from the catalogue: whole (``rebuild_index``) or a few
-documents after a change (``update_documents``).
+"""The only writer of the search index: built whole from the catalogue
+(``rebuild_index``), kept up to date by following the catalogue's change log
+(``catch_up``), or re-deriving given documents (``update_documents``).
 
 Only published documents are searchable; drafts and deleted records are left out
 (or taken out). The catalogue stays the source of truth: the index can always be
-thrown away and rebuilt.
+thrown away and rebuilt. Each node keeps its own index (``settings.index_dir``), a
+replica that follows the change log from its own watermark (``search.watermark``);
+writers of the catalogue never touch it, they ask it to catch up after their commit.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 import tantivy
 from sqlalchemy import select
 
+from hemicycle.catalogue.changes import last_change
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
@@ -29,9 +33,17 @@ from hemicycle.search.schema import (
     text_field,
     title_field,
 )
+from hemicycle.search.watermark import (
+    follow,
+    read_watermark,
+    starting_watermark,
+    write_watermark,
+)
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
+FOLLOW_ROUND = 20_000  # changes taken in per index commit while catching up
+REBUILD_BEYOND = 100_000  # changes behind (and more than the index holds): rebuild instead
 WRITER_HEAP = 200_000_000
 WRITER_THREADS = 0  # Tantivy's choice: one per core
 
@@ -92,11 +104,21 @@ def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
 
 def rebuild_index(settings: Settings, progress: Progress | None = None) -> int:
     """Build a new index from the whole catalogue, then swap it in; returns its size.
+    A rebuild asked for while another runs waits for it, then builds its own.
 
     Searches go on against the old index until the swap. Changes committed while the
-    rebuild ran are applied to the new index right after the swap.
+    rebuild ran are applied to the new index right after the swap: those of the change
+    log from where it stood when the rebuild began, and (for writers that bypass the
+    log) those whose documents' ``updated_at`` is newer than the start.
     """
+    with location.rebuild_lock(settings):
+        return _rebuild(settings, progress)
+
+
+def _rebuild(settings: Settings, progress: Progress | None) -> int:
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=2)
+    with session_scope(settings.database_url) as db:
+        watermark = starting_watermark(db)
     ids = _published_ids(settings)
     path = location.new_generation(settings)
     index = location.create_index(path)
@@ -122,12 +144,58 @@ def rebuild_index(settings: Settings, progress: Progress | None = None) -> int:
             gc.enable()
     if progress:
         progress(count, len(ids))
+    write_watermark(path, watermark)
     with location.write_lock(settings):
         location.swap_current(settings, path)
         changed = _published_ids(settings, since=started)
         if changed:
             _update(settings, path, changed)
+        _follow(settings, path)
     return count
+
+
+def catch_up(settings: Settings) -> int:
+    """Take every change of the catalogue's change log into this node's index (built
+    whole first if there is none); returns how many documents were re-derived. Callers
+    ask for it after their commit: commands at the end of a batch, the web process in
+    the request that made the change and in its background loop."""
+    if not location.is_usable(location.current_path(settings)) or _far_behind(settings):
+        with location.rebuild_lock(settings):
+            path = location.current_path(settings)
+            if not location.is_usable(path) or _far_behind(settings):  # nobody did it since
+                return _rebuild(settings, None)
+    with location.write_lock(settings):
+        path = location.current_path(settings)
+        if not location.is_usable(path):  # replaced by a rebuild of another schema meanwhile
+            return 0
+        return _follow(settings, path)
+
+
+def _far_behind(settings: Settings) -> bool:
+    """Whether the index lags the log by more changes than rebuilding it costs (a bulk
+    load of a million records is indexed faster whole than change by change)."""
+    path = location.current_path(settings)
+    with session_scope(settings.database_url) as db:
+        behind = last_change(db) - read_watermark(path).through
+    return behind > max(REBUILD_BEYOND, location.open_index(path).searcher().num_docs)
+
+
+def _follow(settings: Settings, path) -> int:
+    """Apply the changes logged since the watermark of the generation at ``path`` (the
+    write lock held); returns the number of documents re-derived."""
+    watermark = read_watermark(path)
+    done = 0
+    more = True
+    while more:
+        before = watermark.to_json()
+        with session_scope(settings.database_url) as db:
+            documents, more = follow(db, watermark, FOLLOW_ROUND)
+        if documents:
+            _update(settings, path, sorted(documents))
+            done += len(documents)
+        if watermark.to_json() != before:
+            write_watermark(path, watermark)
+    return done
 
 
 def _update(settings: Settings, path, document_ids: list[int]) -> None:

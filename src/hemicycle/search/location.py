@@ -3,7 +3,8 @@
 ``settings.index_dir`` holds generations (``gen-<time>``) and a symbolic link
 ``current`` to the one in use. A rebuild fills a fresh generation and then swaps
 the link with one atomic rename, so searches never see a half-built index.
-Writers (incremental updates, the swap) take an exclusive file lock.
+Writers (incremental updates, the swap) take an exclusive file lock; rebuilds take
+another, so that two never fill generations at once.
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ def open_index(path: Path) -> tantivy.Index:
 
 def searchable_index(settings: Settings) -> tantivy.Index:
     """The current index, or an empty one in memory when none is built yet (searching
-    never creates an index: an empty one on disk would hide the catalogue from the next
-    ``update_documents``, which builds the whole index when there is none)."""
+    never creates an index: building one is ``catch_up``'s, which builds it whole from
+    the catalogue when there is none)."""
     path = current_path(settings)
     if is_usable(path):
         return open_index(path)
@@ -107,8 +108,22 @@ def is_usable(path: Path | None) -> bool:
 @contextmanager
 def write_lock(settings: Settings) -> Iterator[None]:
     """One writer at a time across processes (Tantivy allows one per index)."""
+    with _locked(settings, ".write.lock"):
+        yield
+
+
+@contextmanager
+def rebuild_lock(settings: Settings) -> Iterator[None]:
+    """One rebuild at a time across processes: a swap drops older generations, which
+    must not be one that another rebuild is still filling."""
+    with _locked(settings, ".rebuild.lock"):
+        yield
+
+
+@contextmanager
+def _locked(settings: Settings, name: str) -> Iterator[None]:
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.index_dir / ".write.lock", "a+") as fh:
+    with open(settings.index_dir / name, "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield

@@ -31,6 +31,7 @@ from hemicycle.search.schema import (
     title_field,
 )
 from hemicycle.search.snippets import Matcher, html_of, snippet_plain
+from hemicycle.symbols import looks_like_symbol, symbol_key
 
 __all__ = ["Hit", "QueryError", "SearchResults", "search"]
 
@@ -89,32 +90,15 @@ class SearchResults:
         return max(1, -(-reachable // self.per_page))
 
 
-def _symbols():
-    try:
-        import hemicycle.symbols as symbols
-    except ImportError:  # the symbols module is not there yet: no symbol look-ups
-        return None
-    return symbols
-
-
 def _symbol_key(text: str) -> str | None:
-    symbols = _symbols()
-    if symbols is None:
-        return None
     try:
-        return symbols.symbol_key(text)
+        return symbol_key(text)
     except ValueError:
         return None
 
 
 def _looks_like_symbol(text: str) -> bool:
-    symbols = _symbols()
-    if symbols is None or "/" not in text:
-        return False
-    try:
-        return bool(symbols.looks_like_symbol(text))
-    except ValueError:
-        return False
+    return "/" in text and looks_like_symbol(text)
 
 
 class _Compiler:

@@ -1,8 +1,8 @@
 """Storage: the source of truth for bytes.
 
-The rest of Hemicycle uses only the two functions below: ``store_files`` when a
-document's files arrive (ingest, digitisation, replacement) and ``open_location``
-to read them back. The bytes live in an OCFL 1.1 storage root
+The rest of Hemicycle uses only the functions below: ``store_files`` when a
+document's files arrive (``store_batch`` for many documents at once, with one flush of
+the filesystem) and ``open_location`` to read them back. The bytes live in an OCFL 1.1 storage root
 (``settings.storage_root``), one object per document; every change is a new
 version, and every version is recorded as PREMIS events in the catalogue.
 """
@@ -40,6 +40,24 @@ def parse_location(loc: str) -> tuple[str, str]:
     return object_id, unicodedata.normalize("NFC", logical)
 
 
+def store_batch(settings: Settings, items: list, agent: str = "hemicycle") -> list[
+        dict[str, str] | StorageError]:
+    """``store_files`` for many objects (``objects.StoreItem``s, each object once) with one
+    flush of the filesystem for all of them; each item's locations, or the StorageError
+    that refused that item alone."""
+    from hemicycle.storage.objects import ObjectError
+    from hemicycle.storage.paths import normalise_logical_path
+    from hemicycle.storage.premis import record_commits
+
+    commits = root_for(settings).store_many(items, agent=agent)
+    record_commits(settings, [(c, item.files) for c, item in zip(commits, items, strict=True)
+                              if not isinstance(c, ObjectError)], agent=agent)
+    return [StorageError(str(c)) if isinstance(c, ObjectError) else
+            {logical: location(item.object_id, normalise_logical_path(logical))
+             for logical in item.files}
+            for c, item in zip(commits, items, strict=True)]
+
+
 def store_files(settings: Settings, object_id: str, files: dict[str, Path],
                 message: str = "", agent: str = "hemicycle") -> dict[str, str]:
     """Keep ``files`` (logical path -> source file) for ``object_id``; return their locations.
@@ -55,9 +73,9 @@ def store_files(settings: Settings, object_id: str, files: dict[str, Path],
         commit = root_for(settings).store(object_id, files, message=message, agent=agent)
     except (ObjectError, ValueError) as exc:
         raise StorageError(str(exc)) from None
-    from hemicycle.storage.premis import record_commit
+    from hemicycle.storage.premis import record_commits
 
-    record_commit(settings, commit, agent=agent, sources=files)
+    record_commits(settings, [(commit, files)], agent=agent)
     return {logical: location(object_id, normalise_logical_path(logical)) for logical in files}
 
 
@@ -76,9 +94,9 @@ def remove_files(settings: Settings, object_id: str, logical_paths: list[str],
     except (ObjectError, ValueError) as exc:
         raise StorageError(str(exc)) from None
     if commit.changed:
-        from hemicycle.storage.premis import record_commit
+        from hemicycle.storage.premis import record_commits
 
-        record_commit(settings, commit, agent=agent)
+        record_commits(settings, [(commit, None)], agent=agent)
     return commit.changed
 
 

@@ -15,13 +15,13 @@ import os
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import bagit
 
 from hemicycle.config import Settings
-from hemicycle.storage.bag_records import RECORD, save_record, write_record
 from hemicycle.storage.objects import OcflRoot
 from hemicycle.storage.paths import OBJECT_ID_PATTERN, PathRefused, normalise_logical_path
 
@@ -43,9 +43,17 @@ class BagImport:
     warnings: list[str] = field(default_factory=list)
 
 
+TagFiles = Callable[[str], dict[str, bytes]]
+# (object id, its tag directory in the bag, its payload files: logical path -> file) ->
+# the uid it was saved as, with its files; None to store the files as bytes only
+Catalogue = Callable[[str, Path, dict[str, Path]], str | None]
+
+
 def export_bag(settings: Settings, object_ids: list[str], dest: Path,
-               *, agent: str = "hemicycle", info: dict[str, str] | None = None) -> Path:
-    """Write the head files of ``object_ids`` as a new bag at ``dest``."""
+               *, agent: str = "hemicycle", info: dict[str, str] | None = None,
+               tag_files: TagFiles | None = None) -> Path:
+    """Write the head files of ``object_ids`` as a new bag at ``dest``; ``tag_files``
+    adds files of each object's own beside its PREMIS events (``hemicycle/<id>/``)."""
     from hemicycle.storage.premis import premis_xml
 
     dest = Path(dest)
@@ -77,7 +85,8 @@ def export_bag(settings: Settings, object_ids: list[str], dest: Path,
             tag_dir = work / "hemicycle" / object_id
             tag_dir.mkdir(parents=True)
             (tag_dir / "premis.xml").write_bytes(premis_xml(settings, object_id))
-            write_record(settings, object_id, tag_dir)
+            for name, data in (tag_files(object_id) if tag_files else {}).items():
+                (tag_dir / name).write_bytes(data)
         bag.save(manifests=False)
         bagit.Bag(str(work)).validate()
         os.rename(work, dest)
@@ -145,12 +154,12 @@ def check_bag(path: Path) -> tuple[bagit.Bag, list[str]]:
 
 
 def import_bag(settings: Settings, path: Path, *, object_id: str | None = None,
-               agent: str = "hemicycle", catalogue: bool = True) -> BagImport:
+               agent: str = "hemicycle", catalogue: Catalogue | None = None) -> BagImport:
     """Store a valid bag's payload: one object per top directory of a Hemicycle bag,
     or the whole payload as one object (``object_id``, or one made from the bag's name).
 
-    A Hemicycle bag's objects that carry a catalogue record (``document.json``) are
-    saved as documents (``catalogue`` True), which stores their files too.
+    ``catalogue`` is offered each object of a Hemicycle bag first: what it saves as a
+    document (with its files) is not stored again here.
     """
     from hemicycle.storage import StorageError, store_files
 
@@ -174,12 +183,8 @@ def import_bag(settings: Settings, path: Path, *, object_id: str | None = None,
         raise BagRefused("the bag has no payload files")
     result = BagImport(warnings=warnings)
     for oid, entries in files.items():
-        record = path / "hemicycle" / oid / RECORD
-        if ours and catalogue and record.is_file():
-            try:
-                uid = save_record(settings, record, path / "data" / oid, entries)
-            except (ValueError, StorageError) as exc:
-                raise BagRefused(f"hemicycle/{oid}/{RECORD}: {exc}") from None
+        uid = catalogue(oid, path / "hemicycle" / oid, entries) if ours and catalogue else None
+        if uid is not None:
             result.documents[oid] = uid
             continue
         try:

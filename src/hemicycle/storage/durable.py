@@ -71,11 +71,15 @@ def copy_file(source: Path, target: Path, *, sync: bool = True) -> None:
 
 def write_bytes(target: Path, data: bytes, *, sync: bool = True) -> None:
     """Create ``target`` holding ``data`` (it must not exist yet)."""
-    with open(target, "xb") as fh:
-        fh.write(data)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
         if sync:
-            fh.flush()
-            os.fsync(fh.fileno())
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def replace_file(target: Path, data: bytes, workspace: Path, *, sync: bool = True) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+from functools import lru_cache
 
 NAME = "0003-hash-and-id-n-tuple-storage-layout"
 DESCRIPTION = ("Extension 0003: Hashed Truncated N-tuple Trees with Object ID Encapsulating "
@@ -22,17 +22,16 @@ ROOT_DECLARATION_TEXT = "ocfl_1.1\n"
 SPEC_URL = "https://ocfl.io/1.1/spec/"
 
 
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
 def _encapsulation(identifier: str, digest: str) -> str:
-    out = []
-    for ch in identifier:
-        if re.fullmatch(r"[A-Za-z0-9_-]", ch):
-            out.append(ch)
-        else:
-            out.extend(f"%{b:02x}" for b in ch.encode("utf-8"))
-    encoded = "".join(out)
+    encoded = "".join(ch if ch in _PLAIN else "".join(f"%{b:02x}" for b in ch.encode("utf-8"))
+                      for ch in identifier)
     return f"{encoded[:100]}-{digest}" if len(encoded) > 100 else encoded
 
 
+@lru_cache(maxsize=4096)  # asked several times for each object a batch writes
 def object_path(identifier: str) -> str:
     """Relative path of the object with OCFL id ``identifier`` under the storage root."""
     digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()

@@ -9,6 +9,7 @@ costs only its new bytes.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -17,6 +18,7 @@ import shutil
 import stat
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,19 +83,53 @@ def _regular_file(path: Path, logical: str) -> None:
 
 
 def _copy_and_hash(source: Path, target: Path, sync: bool) -> str:
+    """Copy with plain file descriptors (no buffered file objects: a bulk load copies
+    many small files, and each buffered open costs system calls of its own)."""
     h = hashlib.new(DIGEST)
-    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as src, open(target, "xb") as dst:
-        while chunk := src.read(durable.CHUNK):
-            h.update(chunk)
-            dst.write(chunk)
-        if sync:
-            dst.flush()
-            os.fsync(dst.fileno())
+    src = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            while chunk := os.read(src, durable.CHUNK):
+                h.update(chunk)
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(dst, view):]
+            if sync:
+                os.fsync(dst)
+        finally:
+            os.close(dst)
+    finally:
+        os.close(src)
     return h.hexdigest()
 
 
 FSYNC_POLICIES = ("fsync", "syncfs", "off")
+BATCH_LOCKS = 256  # objects of a batch held (locked, staged) at once
+STAGING_THREADS = 4
+
+
+@dataclass(frozen=True)
+class StoreItem:
+    """One object's files in a batch (``store_many``); ``digests`` as for ``store``."""
+
+    object_id: str
+    files: dict[str, Path]
+    message: str = ""
+    digests: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class _Change:
+    """The new state of an object and how it differs from the old one."""
+
+    inv: Inventory | None
+    state: dict[str, str]
+    added: tuple[str, ...]
+    modified: tuple[str, ...]
+
+    def message(self) -> str:
+        return _default_message(self.added, self.modified, ())
 
 
 class OcflRoot:
@@ -168,13 +204,19 @@ class OcflRoot:
     @contextmanager
     def _locked(self, name: str) -> Iterator[None]:
         locks = self.workspace / "locks"
-        locks.mkdir(parents=True, exist_ok=True)
-        with open(locks / f"{name}.lock", "a+b") as fh:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            fd = os.open(locks / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError:
+            locks.mkdir(parents=True, exist_ok=True)
+            fd = os.open(locks / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     # -- objects -----------------------------------------------------------------------
     def object_dir(self, object_id: str) -> Path:
@@ -217,10 +259,111 @@ class OcflRoot:
 
     # -- writing -----------------------------------------------------------------------
     def store(self, object_id: str, files: dict[str, Path], message: str = "",
-              agent: str = "hemicycle") -> Commit:
-        """Add or replace ``files`` (logical path -> source); a new version only if needed."""
+              agent: str = "hemicycle", digests: dict[str, str] | None = None) -> Commit:
+        """Add or replace ``files`` (logical path -> source); a new version only if needed.
+
+        ``digests`` (logical path -> sha512, as given) saves hashing files the caller has
+        just hashed; the bytes are checked against them again as they are copied.
+        """
+        identifier, cleaned, digests = self._prepare(object_id, files, digests)
+        self.ensure()
+        with self._locked(_key(identifier)):
+            change = self._change(object_id, identifier, cleaned, digests)
+            if not isinstance(change, _Change):
+                return change
+            new_inv = self._commit(identifier, change.inv, change.state, cleaned, digests,
+                                   message or change.message(), agent)
+            return Commit(object_id, new_inv, True, change.added, (), change.modified)
+
+    def store_many(self, items: list[StoreItem], agent: str = "hemicycle") -> list[
+            Commit | ObjectError]:
+        """Store several objects with one flush of the filesystem instead of one per file.
+
+        Each object is staged without syncing, the filesystem is synced once (syncfs),
+        then each is swapped in and the filesystem synced once more: as with ``store``, no
+        swap happens before the bytes it brings in are durable, whatever the policy (but
+        ``off``). Returns each item's Commit, or the ObjectError that refused it alone.
+        """
+        results: list[Commit | ObjectError | None] = [None] * len(items)
+        prepared: list[tuple[int, str, dict[str, Path], dict[str, str]]] = []
+        seen: set[str] = set()
+        for k, item in enumerate(items):
+            try:
+                identifier, cleaned, digests = self._prepare(item.object_id, item.files,
+                                                             item.digests)
+                if identifier in seen:
+                    raise ObjectError(f"object {item.object_id!r} given twice in one batch")
+            except ObjectError as exc:
+                results[k] = exc
+                continue
+            seen.add(identifier)
+            prepared.append((k, identifier, cleaned, digests))
+        if prepared:
+            self.ensure()
+        for start in range(0, len(prepared), BATCH_LOCKS):
+            self._store_chunk(items, prepared[start:start + BATCH_LOCKS], results, agent)
+        return results  # type: ignore[return-value]
+
+    def _store_chunk(self, items: list[StoreItem], chunk: list, results: list,
+                     agent: str) -> None:
+        with contextlib.ExitStack() as held:
+            # locks in one order, so that two batches never wait for each other in a ring
+            for _k, identifier, _c, _d in sorted(chunk, key=lambda p: _key(p[1])):
+                held.enter_context(self._locked(_key(identifier)))
+            # staging is mostly system calls, which run in parallel outside the GIL
+            with ThreadPoolExecutor(STAGING_THREADS) as pool:
+                staged = list(pool.map(lambda p: self._stage_one(items[p[0]], *p[1:], agent),
+                                       chunk))
+            built = []
+            for (k, *_rest), outcome in zip(chunk, staged, strict=True):
+                if isinstance(outcome, tuple):
+                    built.append((k, *outcome))
+                else:
+                    results[k] = outcome
+            try:
+                if built and self.policy != "off":
+                    durable.sync_filesystem(self.workspace)
+                for k, identifier, staged_dir, stage, commit in built:
+                    try:
+                        self._swap_in(identifier, staged_dir, stage, sync=False)
+                        results[k] = commit
+                    except OSError as exc:
+                        results[k] = ObjectError(self._write_failure(identifier, exc))
+                if built and self.policy != "off":
+                    durable.sync_filesystem(self.path)
+            finally:
+                for _k, _i, _s, stage, _c in built:
+                    _clear(stage)
+
+    def _stage_one(self, item: StoreItem, identifier: str, cleaned: dict[str, Path],
+                   digests: dict[str, str], agent: str):
+        """(identifier, staged object, stage, Commit) for an object of a batch (its lock
+        held), or its Commit when nothing changes, or the ObjectError refusing it."""
+        stage = None
+        try:
+            change = self._change(item.object_id, identifier, cleaned, digests)
+            if not isinstance(change, _Change):
+                return change
+            stage = self._stage(identifier)
+            staged, new_inv = self._build(identifier, change.inv, change.state, cleaned,
+                                          digests, item.message or change.message(), agent,
+                                          stage, sync=False)
+            return identifier, staged, stage, Commit(item.object_id, new_inv, True,
+                                                     change.added, (), change.modified)
+        except (ObjectError, OSError) as exc:
+            if stage is not None:
+                shutil.rmtree(stage, ignore_errors=True)
+            if isinstance(exc, ObjectError):
+                return exc
+            return ObjectError(self._write_failure(identifier, exc))
+
+    def _prepare(self, object_id: str, files: dict[str, Path],
+                 digests: dict[str, str] | None) -> tuple[str, dict[str, Path], dict[str, str]]:
+        """(OCFL id, NFC logical path -> source, NFC logical path -> sha512), or
+        ObjectError for paths or sources that cannot be stored."""
         identifier = ocfl_id(object_id)
         cleaned: dict[str, Path] = {}
+        known: dict[str, str] = {}
         try:
             for logical, source in files.items():
                 nfc = normalise_logical_path(logical)
@@ -228,32 +371,36 @@ class OcflRoot:
                     raise PathRefused(f"logical path {logical!r} given twice (after Unicode "
                                       "normalisation)")
                 cleaned[nfc] = Path(source)
+                if digests and logical in digests:
+                    known[nfc] = digests[logical]
         except PathRefused as exc:
             raise ObjectError(str(exc)) from None
         for logical, source in cleaned.items():
             _regular_file(source, logical)
         if not cleaned and self.inventory(object_id) is None:
             raise ObjectError(f"no files given for the new object {object_id!r}")
-        digests = {logical: file_digest(source) for logical, source in cleaned.items()}
-        self.ensure()
-        with self._locked(_key(identifier)):
-            self._recover(identifier)
-            inv = self.inventory(object_id)
-            old_state = inv.state() if inv and inv.data["versions"] else {}
-            state = dict(old_state)
-            state.update(digests)
-            if inv is not None and state == old_state:
-                return Commit(object_id, inv, changed=False)
-            try:
-                check_no_collisions(list(state))
-            except PathRefused as exc:
-                raise ObjectError(str(exc)) from None
-            added = tuple(sorted(p for p in digests if p not in old_state))
-            modified = tuple(sorted(p for p in digests
-                                    if p in old_state and old_state[p] != digests[p]))
-            new_inv = self._commit(identifier, inv, state, cleaned, digests, message
-                                   or _default_message(added, modified, ()), agent)
-            return Commit(object_id, new_inv, True, added, (), modified)
+        return identifier, cleaned, {logical: known.get(logical) or file_digest(source)
+                                     for logical, source in cleaned.items()}
+
+    def _change(self, object_id: str, identifier: str, cleaned: dict[str, Path],
+                digests: dict[str, str]) -> _Change | Commit:
+        """What storing ``digests`` changes (the object's lock held), or the unchanged
+        Commit when the object holds them already."""
+        self._recover(identifier)
+        inv = self.inventory(object_id)
+        old_state = inv.state() if inv and inv.data["versions"] else {}
+        state = dict(old_state)
+        state.update(digests)
+        if inv is not None and state == old_state:
+            return Commit(object_id, inv, changed=False)
+        try:
+            check_no_collisions(list(state))
+        except PathRefused as exc:
+            raise ObjectError(str(exc)) from None
+        added = tuple(sorted(p for p in digests if p not in old_state))
+        modified = tuple(sorted(p for p in digests
+                                if p in old_state and old_state[p] != digests[p]))
+        return _Change(inv, state, added, modified)
 
     def remove(self, object_id: str, logical_paths: list[str], message: str = "",
                agent: str = "hemicycle") -> Commit:
@@ -315,8 +462,13 @@ class OcflRoot:
 
     def _stage(self, identifier: str) -> Path:
         stage = self.workspace / "stage" / _key(identifier)
-        shutil.rmtree(stage, ignore_errors=True)
-        stage.mkdir(parents=True)
+        try:
+            os.mkdir(stage)
+        except FileExistsError:  # left by a crash, and already recovered
+            shutil.rmtree(stage, ignore_errors=True)
+            stage.mkdir(parents=True)
+        except FileNotFoundError:
+            stage.mkdir(parents=True)
         return stage
 
     def _recover(self, identifier: str) -> None:
@@ -344,20 +496,27 @@ class OcflRoot:
                 agent: str) -> Inventory:
         stage = self._stage(identifier)
         try:
-            return self._build_and_swap(identifier, inv, state, sources, digests, message,
-                                        agent, stage)
+            staged, new_inv = self._build(identifier, inv, state, sources, digests, message,
+                                          agent, stage, sync=self.sync)
+            self._flush(staged)
+            self._swap_in(identifier, staged, stage)
+            return new_inv
         except OSError as exc:
-            reason = ("no space left on device" if exc.errno == errno.ENOSPC else
-                      "disk quota exceeded" if exc.errno == errno.EDQUOT else
-                      f"the workspace {self.workspace} must be on the same filesystem as the "
-                      "storage root" if exc.errno == errno.EXDEV else str(exc))
-            raise ObjectError(f"could not write object {identifier!r}: {reason}; "
-                              "the storage root was not changed") from exc
+            raise ObjectError(self._write_failure(identifier, exc)) from exc
         finally:
             shutil.rmtree(stage, ignore_errors=True)
 
-    def _build_and_swap(self, identifier, inv, state, sources, digests, message, agent,
-                        stage: Path) -> Inventory:
+    def _write_failure(self, identifier: str, exc: OSError) -> str:
+        reason = ("no space left on device" if exc.errno == errno.ENOSPC else
+                  "disk quota exceeded" if exc.errno == errno.EDQUOT else
+                  f"the workspace {self.workspace} must be on the same filesystem as the "
+                  "storage root" if exc.errno == errno.EXDEV else str(exc))
+        return f"could not write object {identifier!r}: {reason}; the storage root was not changed"
+
+    def _build(self, identifier, inv, state, sources, digests, message, agent, stage: Path,
+               *, sync: bool) -> tuple[Path, Inventory]:
+        """The new version of the object, staged whole under ``stage`` (not yet durable
+        unless ``sync``, not yet in place)."""
         target = self.path / layout.object_path(identifier)
         staged = stage / "obj"
         staged.mkdir()
@@ -366,14 +525,17 @@ class OcflRoot:
         vdir = staged / version
         vdir.mkdir()
         new_content: dict[str, str] = {}
+        made: set[Path] = set()
         for logical, source in sorted(sources.items()):
             digest = digests[logical]
             if digest in base.manifest or digest in new_content:
                 continue
             content_path = f"{version}/{CONTENT_DIR}/{logical}"
             dest = staged / content_path
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if _copy_and_hash(source, dest, self.sync) != digest:
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
+            if _copy_and_hash(source, dest, sync) != digest:
                 raise ObjectError(f"{logical}: source {source} changed while it was stored")
             new_content[digest] = content_path
         new_inv = add_version(base, state, new_content, message, agent)
@@ -381,31 +543,32 @@ class OcflRoot:
             for entry in sorted(os.listdir(target)):
                 if entry in ("inventory.json", sidecar_name(base.algorithm)):
                     continue
-                _link_tree(target / entry, staged / entry, self.sync)
+                _link_tree(target / entry, staged / entry, sync)
         else:
             durable.write_bytes(staged / OBJECT_DECLARATION, OBJECT_DECLARATION_TEXT.encode(),
-                                sync=self.sync)
+                                sync=sync)
         body = new_inv.to_bytes()
         side = sidecar_bytes(body)
         for where in (vdir, staged):
-            durable.write_bytes(where / "inventory.json", body, sync=self.sync)
-            durable.write_bytes(where / sidecar_name(), side, sync=self.sync)
-        self._flush(staged)
-        self._swap_in(identifier, staged, stage)
-        return new_inv
+            durable.write_bytes(where / "inventory.json", body, sync=sync)
+            durable.write_bytes(where / sidecar_name(), side, sync=sync)
+        return staged, new_inv
 
-    def _swap_in(self, identifier: str, staged: Path, stage: Path) -> None:
+    def _swap_in(self, identifier: str, staged: Path, stage: Path, *, sync: bool = True) -> None:
+        """Put the staged object in place; ``sync`` False leaves the flush of the parent
+        directory to the caller (a batch flushes the filesystem once after all its swaps)."""
         target = self.path / layout.object_path(identifier)
         if target.exists():
             if durable.exchange(staged, target):
-                self._sync_dir(target.parent)
+                if sync:
+                    self._sync_dir(target.parent)
             else:
                 with self._locked("tree"):
                     self._two_rename_swap(target, staged, stage)
             return
         # new object: move in the highest missing directory so no empty one is ever left
         with self._locked("tree"):
-            self._place_new(identifier, target, staged, stage)
+            self._place_new(identifier, target, staged, stage, sync=sync)
 
     def _two_rename_swap(self, target: Path, staged: Path, stage: Path) -> None:
         """Swap without RENAME_EXCHANGE: for an instant the object is absent (never half
@@ -424,15 +587,22 @@ class OcflRoot:
         os.rename(stage / "chain" / top.name, top)
         self._sync_dir(top.parent)
 
-    def _place_new(self, identifier: str, target: Path, staged: Path, stage: Path) -> None:
+    def _place_new(self, identifier: str, target: Path, staged: Path, stage: Path, *,
+                   sync: bool = True) -> None:
         for _attempt in range(20):
             missing = target
             while not missing.parent.exists():
                 missing = missing.parent
             chain = stage / "chain"
-            shutil.rmtree(chain, ignore_errors=True)
-            inner = chain / missing.relative_to(missing.parent) / target.relative_to(missing)
-            inner.parent.mkdir(parents=True, exist_ok=True)
+            if _attempt:
+                shutil.rmtree(chain, ignore_errors=True)
+            parts = target.relative_to(missing.parent).parts
+            directory = chain
+            os.mkdir(chain)
+            for part in parts[:-1]:  # top down: none of them exists yet
+                directory = directory / part
+                os.mkdir(directory)
+            inner = directory / parts[-1]
             os.rename(staged, inner)
             top = chain / missing.name
             try:
@@ -442,7 +612,8 @@ class OcflRoot:
                 if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOENT):
                     continue  # another writer made or removed a directory on the way
                 raise
-            self._sync_dir(missing.parent)
+            if sync:
+                self._sync_dir(missing.parent)
             return
         raise ObjectError(f"could not place object {identifier!r}: the directories above it "
                           "kept changing")
@@ -459,6 +630,16 @@ class OcflRoot:
     def _sync_dir(self, directory: Path) -> None:
         if self.policy != "off":
             durable.fsync_path(directory)
+
+
+def _clear(stage: Path) -> None:
+    """Remove a stage directory; after a swap it holds at most an empty ``chain``."""
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.rmdir(stage / "chain")
+        os.rmdir(stage)
+    except OSError:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _link_tree(source: Path, target: Path, sync: bool) -> None:

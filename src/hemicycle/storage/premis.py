@@ -108,22 +108,34 @@ def record_events(settings: Settings, events: list[dict]) -> None:
             pending.unlink(missing_ok=True)
 
 
-def record_commit(settings: Settings, commit, agent: str = "hemicycle",
-                  sources: dict | None = None) -> None:
-    """Events for one store or removal: ingestion + format identification, or deletion.
+def record_commits(settings: Settings, commits: list[tuple], agent: str = "hemicycle") -> None:
+    """Events for stores and removals, ``(commit, sources)`` each (sources: the files a
+    store was given, None for a removal): ingestion + format identification, or deletion;
+    all in one catalogue transaction.
 
     An ingestion whose event was lost (a crash between the bytes and the catalogue)
     is recorded when the same files are stored again.
     """
+    lost = [(c.object_id, c.inventory.head) for c, sources in commits
+            if not c.changed and sources]
+    unrecorded = _unrecorded(settings, lost) if lost else set()
+    events: list[dict] = []
+    for commit, _sources in commits:
+        inv = commit.inventory
+        if not commit.changed:
+            if (commit.object_id, inv.head) not in unrecorded:
+                continue
+            commit = type(commit)(commit.object_id, inv, True, tuple(sorted(inv.state())))
+        events += _commit_events(settings, commit, agent)
+    if events:
+        record_events(settings, events)
+
+
+def _commit_events(settings: Settings, commit, agent: str) -> list[dict]:
     from hemicycle.storage import root_for
     from hemicycle.storage.formats import identify
 
     inv = commit.inventory
-    if not commit.changed:
-        if sources and not _has_event(settings, commit.object_id, inv.head):
-            commit = type(commit)(commit.object_id, inv, True, tuple(sorted(inv.state())))
-        else:
-            return
     obj = root_for(settings).object_dir(commit.object_id)
     state = inv.state()
     events = []
@@ -150,22 +162,25 @@ def record_commit(settings: Settings, commit, agent: str = "hemicycle",
                            detail=f"removed from OCFL {inv.head} (bytes kept in earlier "
                            f"versions): {', '.join(commit.removed)}", agent=agent,
                            version=inv.head, files=[{"path": p} for p in commit.removed]))
-    record_events(settings, events)
+    return events
 
 
-def _has_event(settings: Settings, object_id: str, version: str) -> bool:
-    """Whether the change that made ``version`` was recorded (ingestion or deletion).
-
-    With the catalogue unreachable the answer is "yes": the backfill waits for later.
-    """
+def _unrecorded(settings: Settings, versions: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those (object id, version) whose making change was not recorded (no ingestion or
+    deletion event). With the catalogue unreachable the answer is "none": the backfill
+    waits for later."""
+    found: set[tuple[str, str]] = set()
     try:
         with session_scope(settings.database_url) as db:
-            return db.scalar(select(StorageEvent.id).where(
-                StorageEvent.object_id == object_id,
-                StorageEvent.event_type.in_(("ingestion", "deletion")),
-                StorageEvent.version == version).limit(1)) is not None
+            for start in range(0, len(versions), 500):
+                chunk = versions[start:start + 500]
+                found.update((object_id, version) for object_id, version in db.execute(
+                    select(StorageEvent.object_id, StorageEvent.version).where(
+                        StorageEvent.object_id.in_([o for o, _ in chunk]),
+                        StorageEvent.event_type.in_(("ingestion", "deletion")))))
     except OperationalError:
-        return True
+        return set()
+    return set(versions) - found
 
 
 def events_for(settings: Settings, object_id: str) -> list[Event]:

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from hemicycle.catalogue.changes import record_changes
 from hemicycle.catalogue.db import session_scope
-from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol, utcnow
+from hemicycle.catalogue.models import Document, DocumentSubject, utcnow
 from hemicycle.config import Settings
 from hemicycle.languages.stemming import SNOWBALL
 from hemicycle.subjects import analysis
@@ -184,27 +185,6 @@ def suggest_text(settings: Settings, vocab_name: str, text: str, lang: str | Non
 
 # --- catalogue documents ---------------------------------------------------------------
 
-def find_document(settings: Settings, ref: str) -> Document | None:
-    """A document by uid or by any of its symbols (compared by ``hemicycle.symbols``)."""
-    with session_scope(settings.database_url) as db:
-        doc = db.scalar(select(Document).where(Document.uid == ref))
-        if doc is None:
-            try:
-                from hemicycle.symbols import SymbolError, symbol_key
-
-                try:
-                    key = symbol_key(ref)
-                except SymbolError:
-                    return None
-                found = db.scalar(select(DocumentSymbol).where(DocumentSymbol.key == key))
-                doc = found.document if found else None
-            except ImportError:  # before the symbols module exists: exact symbol only
-                doc = db.scalar(select(Document).where(Document.symbol == ref))
-        if doc is not None:
-            _ = doc.versions  # loaded before the session closes
-        return doc
-
-
 def document_texts(doc: Document) -> list[tuple[str, str]]:
     """(language, title + text) for each language version with words in it."""
     out = []
@@ -353,16 +333,8 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
                 assigned_by=user, assigned_at=utcnow()))
         elif decision == "rejected" and subject is not None and subject.origin == "machine":
             db.delete(subject)
-    _reindex(settings, document_id)
-
-
-def _reindex(settings: Settings, document_id: int) -> None:
-    """Subjects are a search facet: ask the search index to re-derive the document."""
-    try:
-        from hemicycle.search.index import update_documents
-    except ImportError:
-        return
-    update_documents(settings, [document_id])
+        db.flush()
+        record_changes(db, [document_id])  # subjects are a search facet
 
 
 def catalogue_corpus(settings: Settings, vocab_name: str) -> Corpus:

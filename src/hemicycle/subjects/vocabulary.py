@@ -16,8 +16,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
 from hemicycle.subjects.errors import SubjectError, UnknownVocabulary
+from hemicycle.thesaurus.models import Concept as ConceptRow
+from hemicycle.thesaurus.models import Label, Relation
+from hemicycle.thesaurus.models import Vocabulary as VocabRow
 
 VOCAB_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -227,32 +234,16 @@ def install_vocabulary(settings: Settings, vocab: Vocabulary) -> Path:
 
 def _catalogue_names(settings: Settings) -> list[str]:
     """Vocabularies the thesaurus package keeps in the catalogue (none if it has no tables)."""
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
-
     try:
-        from hemicycle.catalogue.db import session_scope
-        from hemicycle.thesaurus.models import Vocabulary as VocabRow
-
         with session_scope(settings.database_url) as db:
             return list(db.scalars(select(VocabRow.name).order_by(VocabRow.name)))
-    except (ImportError, SQLAlchemyError):
+    except SQLAlchemyError:
         return []
 
 
 def vocabulary_from_catalogue(settings: Settings, name: str) -> Vocabulary | None:
     """The thesaurus package's copy of ``name`` (concepts with labels, not deprecated;
     hidden labels count as alternative ones), or None when the catalogue does not hold it."""
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
-
-    try:
-        from hemicycle.catalogue.db import session_scope
-        from hemicycle.thesaurus.models import Concept as ConceptRow
-        from hemicycle.thesaurus.models import Label, Relation
-        from hemicycle.thesaurus.models import Vocabulary as VocabRow
-    except ImportError:
-        return None
     try:
         with session_scope(settings.database_url) as db:
             row = db.scalar(select(VocabRow).where(VocabRow.name == name))
@@ -301,16 +292,10 @@ RECHECK_S = 30.0  # how often a thesaurus copy asks whether the thesaurus was re
 
 
 def _thesaurus_version(settings: Settings, name: str) -> int | None:
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
-
     try:
-        from hemicycle.catalogue.db import session_scope
-        from hemicycle.thesaurus.models import Vocabulary as VocabRow
-
         with session_scope(settings.database_url) as db:
             return db.scalar(select(VocabRow.version).where(VocabRow.name == name))
-    except (ImportError, SQLAlchemyError):
+    except SQLAlchemyError:
         return None
 
 

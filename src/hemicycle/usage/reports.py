@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
-from hemicycle.catalogue.queries import document_by_symbol
+from hemicycle.catalogue.queries import find_document
 from hemicycle.config import Settings
 from hemicycle.usage.data_types import DATA_TYPES, UNSPECIFIED, data_type
 from hemicycle.usage.exceptions import exception
@@ -105,9 +105,7 @@ def _item_uid(settings: Settings, item_id: str) -> str | None:
     """The uid an ``item_id`` names: a uid, Hemicycle:<uid> or any symbol variant."""
     wanted = item_id.removeprefix(f"{PROPRIETARY}:")
     with session_scope(settings.database_url) as db:
-        if db.scalar(select(Document.uid).where(Document.uid == wanted)):
-            return wanted
-        doc = document_by_symbol(db, item_id)
+        doc = find_document(db, wanted)
         return doc.uid if doc is not None else None
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -18,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hemicycle.config import Settings, load_settings
 from hemicycle.messages import Message
+from hemicycle.search.follower import Follower
 from hemicycle.usage.geo import resolver_for
 from hemicycle.web.auth import SigninLimiter
 from hemicycle.web.i18n import negotiate
@@ -66,7 +69,20 @@ def _error_response(request: Request, status: int, detail: object, headers=None)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # this node's index follows the change log while the process serves: changes made
+        # by other processes and nodes become searchable here within a second or so
+        follower = Follower(settings)
+        follower.start()
+        try:
+            yield
+        finally:
+            follower.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Hemicycle API",
         description="Documents of deliberative bodies: search, records, files.",
         version="0.1.0",

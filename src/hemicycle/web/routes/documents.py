@@ -10,21 +10,21 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import BaseModel
 
+from hemicycle.catalogue.changes import record_changes
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.catalogue.queries import (
     counts,
-    document_by_symbol,
     document_by_uid,
+    find_document,
     uids_for_symbols,
 )
-from hemicycle.ingest.records import (
+from hemicycle.documents import (
     DocumentConflict,
     DocumentInput,
     FileInput,
     RecordError,
     VersionInput,
-    index_pending,
     save_document,
 )
 from hemicycle.ingest.text import TextError, extract_text
@@ -34,6 +34,7 @@ from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.messages import Message
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
+from hemicycle.search.index import catch_up
 from hemicycle.storage import StorageError, open_location
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
@@ -199,7 +200,7 @@ def document_page(request: Request, uid: str):
 def by_symbol(request: Request, symbol: str):
     """Any variant of a symbol leads to its document."""
     with session_scope(request.app.state.settings.database_url) as db:
-        doc = document_by_symbol(db, symbol)
+        doc = find_document(db, symbol)
         if doc is None or doc.unpublished:
             raise HTTPException(404, Message("no_symbol", "no document with the symbol {symbol}",
                                              symbol=symbol))
@@ -248,7 +249,7 @@ def api_document(request: Request, uid: str) -> DocumentOut:
 def api_by_symbol(request: Request, symbol: str) -> DocumentOut:
     """The document with this symbol, typed in any variant."""
     with session_scope(request.app.state.settings.database_url) as db:
-        doc = document_by_symbol(db, symbol)
+        doc = find_document(db, symbol)
         if doc is None or doc.unpublished:
             raise HTTPException(404, Message("no_symbol", "no document with the symbol {symbol}",
                                              symbol=symbol))
@@ -312,6 +313,7 @@ def api_upload(
             raise HTTPException(400, str(exc)) from None
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from None
+    catch_up(settings)  # the uploader finds it in the search at once
     doc, related = _load(request, result.uid, include_drafts=True)
     return document_out(doc, related)
 
@@ -326,8 +328,7 @@ def api_withdraw(request: Request, uid: str, user: SignedIn = Depends(require_ad
             raise HTTPException(404, Message("no_document", "no document with id {uid}", uid=uid))
         doc.status = "deleted"
         doc.extra = {**(doc.extra or {}), "withdrawn_by": user.name}
-        from hemicycle.catalogue.outbox import mark_for_index
-
-        mark_for_index(db, doc.id)
-    index_pending(settings)
+        db.flush()
+        record_changes(db, [doc.id])
+    catch_up(settings)
     return {"uid": uid, "status": "deleted"}

@@ -40,6 +40,7 @@ from hemicycle.review import (
 )
 from hemicycle.review.actions import reviewed_version
 from hemicycle.review.queue import ATTENTION, MAX_PER_PAGE, QueueError, field_confidences
+from hemicycle.search.index import catch_up
 from hemicycle.web.auth import check_csrf, current_user, require_cataloguer, signin_first
 from hemicycle.web.templating import render
 
@@ -154,9 +155,11 @@ def review_submit(request: Request, uid: str, action: str = Form(...),
             return RedirectResponse(f"/documents/{uid}?review=saved", status_code=303)
         if action == "publish":
             publish(settings, uid, user.name, version=version or None, changes=changes)
+            catch_up(settings)
             return RedirectResponse(f"/documents/{uid}?review=published", status_code=303)
         if action == "reject":
             done = reject(settings, uid, reason, user.name, version=version or None)
+            catch_up(settings)
             return RedirectResponse(f"/review?{urlencode({'rejected': done.symbol})}",
                                     status_code=303)
         raise HTTPException(400, Message("review.bad_action",
@@ -270,10 +273,12 @@ def api_publish_draft(request: Request, uid: str, body: PublishIn | None = None)
     user = require_cataloguer(request)
     check_csrf(request, None)
     try:
-        return _api_result(publish(request.app.state.settings, uid, user.name,
-                                   version=body.version if body else None))
+        done = publish(request.app.state.settings, uid, user.name,
+                       version=body.version if body else None)
     except ReviewError as exc:
         return _api_error(exc)
+    catch_up(request.app.state.settings)
+    return _api_result(done)
 
 
 @router.post("/api/documents/{uid}/reject", tags=["review"])
@@ -282,8 +287,10 @@ def api_reject_draft(request: Request, uid: str, body: RejectIn):
     user = require_cataloguer(request)
     check_csrf(request, None)
     try:
-        return _api_result(reject(request.app.state.settings, uid, body.reason, user.name,
-                                  version=body.version))
+        done = reject(request.app.state.settings, uid, body.reason, user.name,
+                      version=body.version)
     except ReviewError as exc:
         return _api_error(exc)
+    catch_up(request.app.state.settings)
+    return _api_result(done)
 

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.messages import Message
+from hemicycle.search.index import catch_up
 from hemicycle.subjects.errors import NotTrained, SubjectError, UnknownBackend, UnknownVocabulary
 from hemicycle.web.auth import check_csrf, current_user, require_admin, require_cataloguer
 from hemicycle.web.templating import render
@@ -263,6 +264,7 @@ def api_decide(request: Request, uid: str, body: DecisionIn) -> dict:
         decide(request.app.state.settings, doc.id, vocab, body.concept, body.decision, user.name)
     except SubjectError as exc:
         raise _http_error(exc) from None
+    catch_up(request.app.state.settings)
     return {"document": uid, "vocab": vocab, "concept": body.concept,
             "decision": body.decision, "decided_by": user.name}
 
@@ -312,6 +314,7 @@ def review_decide(request: Request, uid: str, concept: str = Form(...),
         decide(request.app.state.settings, doc.id, vocab, concept, decision, user.name)
     except SubjectError as exc:
         raise _http_error(exc) from None
+    catch_up(request.app.state.settings)
     return _back(uid, vocab)
 
 

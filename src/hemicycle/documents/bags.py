@@ -1,9 +1,10 @@
-"""Catalogue records inside Hemicycle bags: ``hemicycle/<uid>/document.json``.
+"""Documents in BagIt bags: the catalogue record beside the bytes.
 
-Export writes what the catalogue knows of each document beside its files, so that
-importing the bag into another Hemicycle recreates the documents, not only the
-bytes. Import goes through the ingest area's ``save_document`` (the one way
-documents are written); where that is not available the bytes alone are stored.
+A Hemicycle bag (``hemicycle.storage.bags``) holds each object's files under
+``data/<uid>/``; here each document's catalogue record goes beside them as
+``hemicycle/<uid>/document.json``, so that importing the bag into another Hemicycle
+recreates the documents, not only the bytes. Import saves each record through the
+document service (its files with it); objects without a record are stored as bytes.
 """
 
 from __future__ import annotations
@@ -17,9 +18,46 @@ from sqlalchemy import select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
+from hemicycle.documents.inputs import (
+    AgendaInput,
+    DocumentInput,
+    FileInput,
+    SubjectInput,
+    VersionInput,
+)
+from hemicycle.documents.save import save_document
+from hemicycle.storage import StorageError, store_files
+from hemicycle.storage.bags import BagImport, BagRefused
+from hemicycle.storage.bags import export_bag as export_objects
+from hemicycle.storage.bags import import_bag as import_objects
 from hemicycle.storage.paths import PathRefused, normalise_logical_path
 
 RECORD = "document.json"
+
+
+def export_bag(settings: Settings, object_ids: list[str], dest: Path, *,
+               agent: str = "hemicycle", info: dict[str, str] | None = None) -> Path:
+    """A bag of ``object_ids`` (document uids, or other stored objects) at ``dest``, each
+    document's catalogue record beside its files."""
+    return export_objects(settings, object_ids, dest, agent=agent, info=info,
+                          tag_files=lambda uid: _record_file(settings, uid))
+
+
+def import_bag(settings: Settings, path: Path, *, object_id: str | None = None,
+               agent: str = "hemicycle") -> BagImport:
+    """Import a bag: the documents of its records saved whole, the other objects stored
+    as bytes. A record that cannot be saved refuses the bag, naming the record."""
+
+    def save(oid: str, tag_dir: Path, entries: dict[str, Path]) -> str | None:
+        record = tag_dir / RECORD
+        if not record.is_file():
+            return None
+        try:
+            return save_record(settings, record, tag_dir.parent.parent / "data" / oid, entries)
+        except (ValueError, StorageError) as exc:
+            raise BagRefused(f"hemicycle/{oid}/{RECORD}: {exc}") from None
+
+    return import_objects(settings, path, object_id=object_id, agent=agent, catalogue=save)
 
 
 def document_record(settings: Settings, uid: str) -> dict | None:
@@ -55,13 +93,11 @@ def document_record(settings: Settings, uid: str) -> dict | None:
         }
 
 
-def write_record(settings: Settings, uid: str, tag_dir: Path) -> bool:
+def _record_file(settings: Settings, uid: str) -> dict[str, bytes]:
     record = document_record(settings, uid)
     if record is None:
-        return False
-    (tag_dir / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=2),
-                                  encoding="utf-8")
-    return True
+        return {}
+    return {RECORD: json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8")}
 
 
 def save_record(settings: Settings, record_path: Path, payload: Path,
@@ -73,15 +109,6 @@ def save_record(settings: Settings, record_path: Path, payload: Path,
 
     Raises ValueError (naming the file and field) for a record that cannot be saved.
     """
-    from hemicycle.ingest.records import (
-        AgendaInput,
-        DocumentInput,
-        FileInput,
-        SubjectInput,
-        VersionInput,
-        save_document,
-    )
-
     try:
         rec = json.loads(record_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -124,7 +151,5 @@ def save_record(settings: Settings, record_path: Path, payload: Path,
     named = {f.path for f in files}
     rest = {logical: p for logical, p in entries.items() if p not in named}
     if rest:
-        from hemicycle.storage import store_files
-
         store_files(settings, uid, rest, message=f"imported with {record_path.parent.name}")
     return uid
