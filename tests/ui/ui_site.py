@@ -1,6 +1,7 @@
 """A whole site for the page tests: documents in six languages (one with page images in
 two languages), General Assembly votes of session 70, the UNBIS domain 13 thesaurus and
-a real index, served by uvicorn for real Chromium. Built once per test module."""
+a real index, General Debate speeches of session 75, a draft awaiting review and a staff
+account, served by uvicorn for real Chromium. Built once per test module."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "thesaurus"))
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFS = ROOT / "tests" / "data" / "digitise"
+STAFF, STAFF_PW = "ui-admin", "ui-admin-password"
 
 
 def artefacts_dir() -> Path:
@@ -41,8 +43,8 @@ def require_assets(settings) -> None:
 
 
 def _documents(settings) -> dict[str, str]:
-    from hemicycle.ingest.records import DocumentInput, FileInput, VersionInput, save_document
-    from hemicycle.search.index import rebuild_index
+    from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
+    from hemicycle.search.index import catch_up
 
     titles = {"ar": "تغير المناخ والتنمية المستدامة", "zh": "气候变化与可持续发展",
               "en": "Climate change and sustainable development",
@@ -71,7 +73,16 @@ def _documents(settings) -> dict[str, str]:
                FileInput("ru", "pdf", PDFS / "1971-10-25_GA_Resolution_2758_ru.pdf")],
     ))
     uids["scanned"] = scanned.uid
-    rebuild_index(settings)
+    draft = save_document(settings, DocumentInput(
+        symbols=["A/70/80"], doc_type="report", status="draft", source="digitise",
+        publication_date=dt.date(2015, 5, 12),
+        extra={"extraction": {"symbols": {"value": ["A/70/80"], "confidence": 0.4},
+                              "language": {"value": "en", "confidence": 0.99}}},
+        versions={"en": VersionInput(title="Report of the Secretary-General",
+                                     text="Report of the Secretary-General.",
+                                     text_source="ocr")}))
+    uids["draft"] = draft.uid
+    catch_up(settings)
     return uids
 
 
@@ -79,14 +90,28 @@ def _ids(settings) -> dict[str, str]:
     from sqlalchemy import select
 
     from hemicycle.catalogue.db import session_scope
-    from hemicycle.proceedings.models import VotingRecord
+    from hemicycle.proceedings.models import Speech, VotingRecord
     from hemicycle.thesaurus.models import Concept
 
     with session_scope(settings.database_url) as db:
         record = db.scalars(select(VotingRecord.id).where(VotingRecord.outcome == "recorded")
                             .order_by(VotingRecord.id)).first()
         concept = db.scalars(select(Concept.local_id).order_by(Concept.id)).first()
-    return {"record": str(record), "concept": concept}
+        speech = db.scalars(select(Speech.id).order_by(Speech.id)).first()
+    return {"record": str(record), "concept": concept, "speech": str(speech)}
+
+
+def _speeches(settings, folder: Path) -> None:
+    """Three General Debate speeches of session 75 (with their texts)."""
+    import shutil
+
+    from proceedings_helpers import UNGDC, UNGDC_TEXTS
+
+    from hemicycle.proceedings.importers.gdc import GDCFiles, import_gdc
+
+    for name in ("FRA_75_2020.txt", "EGY_75_2020.txt", "CHN_75_2020.txt"):
+        shutil.copy(UNGDC_TEXTS / name, folder / name)
+    import_gdc(settings, GDCFiles(UNGDC / "Speakers_by_session.xlsx", folder))
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +121,7 @@ def site(tmp_path_factory):
     from proceedings_helpers import ROLL_CALLS70, VOETEN70, VOTES70
     from thesaurus_helpers import DOMAIN13
 
+    from hemicycle.accounts import add_user
     from hemicycle.catalogue.db import dispose_all
     from hemicycle.config import load_settings
     from hemicycle.proceedings.importers.ga import GAFiles, import_ga
@@ -110,6 +136,8 @@ def site(tmp_path_factory):
     require_assets(settings)
     load_vocabulary(settings, "unbis", DOMAIN13)
     import_ga(settings, GAFiles(ROLL_CALLS70, VOTES70, None, VOETEN70))
+    _speeches(settings, tmp_path_factory.mktemp("ui-speeches"))
+    add_user(settings.database_url, STAFF, STAFF_PW, "admin")
     ids = {**_documents(settings), **_ids(settings)}
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
