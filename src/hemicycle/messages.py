@@ -18,7 +18,7 @@ class Message(str):
     code: str
     values: dict[str, Any]
 
-    def __new__(cls, code: str, english: str, **values: Any) -> Message:
+    def __new__(cls, code: str, english: str, /, **values: Any) -> Message:
         text = english.format(**values) if values else english
         obj = super().__new__(cls, text)
         obj.code = code

@@ -153,3 +153,20 @@ def test_pages_raise_no_untranslated_error():
                 assert not (isinstance(detail, ast.Call)
                             and getattr(detail.func, "id", None) == "str"), (
                     f"{path.name}:{node.lineno}: str(exc) loses the message's code")
+
+
+def test_sparql_refusals_are_shown_in_the_interface_language(settings):
+    from fastapi.testclient import TestClient
+
+    from hemicycle.web.app import create_app
+
+    client = TestClient(create_app(settings))
+    html = {"Accept": "text/html"}
+    empty = client.post("/thesaurus/sparql?ui=fr", data={"query": " "}, headers=html)
+    assert empty.status_code == 400
+    assert "requête vide : envoyez un SELECT, ASK, CONSTRUCT ou DESCRIBE SPARQL" in empty.text
+    update = client.post("/thesaurus/sparql?ui=ar", data={"update": "DROP ALL"}, headers=html)
+    assert update.status_code == 403 and "نقطة الوصول هذه للقراءة فقط" in update.text
+    # machines keep the English
+    assert client.post("/thesaurus/sparql", data={"query": " "}).json()["error"]["detail"] == (
+        "empty query: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")

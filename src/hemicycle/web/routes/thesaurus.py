@@ -29,7 +29,7 @@ from hemicycle.languages import UnknownLanguage, normalise_language
 from hemicycle.messages import Message, message_of
 from hemicycle.thesaurus import lookup, resolve_subject
 from hemicycle.thesaurus.export import MEDIA_TYPES, concept_document, vocab_dump_path
-from hemicycle.thesaurus.sparql import SparqlError, run_query
+from hemicycle.thesaurus.sparql import READ_ONLY, SparqlError, run_query
 from hemicycle.thesaurus.unbis import TCODE
 from hemicycle.web.templating import render
 
@@ -128,13 +128,11 @@ async def sparql_page(request: Request):
         if ctype.startswith("application/sparql-query"):
             query = (await request.body()).decode("utf-8", "replace")
         elif ctype.startswith("application/sparql-update"):
-            return _sparql_error(request, SparqlError(
-                "this endpoint is read-only: SPARQL updates are refused", 403), "")
+            return _sparql_error(request, SparqlError(READ_ONLY, 403), "")
         else:
             form = await request.form()
             if "update" in form:
-                return _sparql_error(request, SparqlError(
-                    "this endpoint is read-only: SPARQL updates are refused", 403), "")
+                return _sparql_error(request, SparqlError(READ_ONLY, 403), "")
             query = form.get("query")
     if query is None:
         return render(request, "thesaurus/sparql.html", {"query": _EXAMPLE_QUERY,
@@ -163,7 +161,7 @@ SELECT ?concept ?label WHERE {
 def _sparql_error(request: Request, exc: SparqlError, query: str):
     accept = request.headers.get("accept", "")
     if "text/html" in accept:
-        return render(request, "thesaurus/sparql.html", {"query": query, "error": str(exc)},
+        return render(request, "thesaurus/sparql.html", {"query": query, "error": exc.message},
                       status_code=exc.status)
     return JSONResponse({"error": {"status": exc.status, "detail": str(exc)}},
                         status_code=exc.status)
