@@ -1,16 +1,28 @@
-"""Search latency: Hemicycle's Tantivy index against SQLite FTS5 over the same records.
+"""Search latency and throughput: Hemicycle's Tantivy index against SQLite FTS5 over the
+same records, both at their best, with 1, 2, 4, 8 and 32 clients at once.
 
-Builds both over the synthetic corpus of ``search_generate.py`` (default 100,000
-documents; ``--docs 1000000`` for the full size where time allows), then runs the same
-sampled queries against each in a fresh process (so that its peak memory is the memory
-a server answering them needs): term, phrase and faceted (term + body filter). Ours is
-the whole ``hemicycle.search.query.search`` call a page makes: all six languages, top 20,
-total, six facet counts and snippets. FTS5 does top 20 by bm25 with snippets, the total
-and four facet counts (body, year, session, type) with ``GROUP BY``; its tokenizer is
-``porter unicode61 remove_diacritics 2`` (no Arabic/Russian/French stemming, Chinese
-runs as whole tokens), so queries are drawn from ar, en, fr, ru and es text only.
+Both are built once over the synthetic corpus of ``search_generate.py`` in ``--workdir``
+(default /work/bench-data/search-N, kept and reused: ``--build-only`` builds and stops) and
+answer the same queries: term, phrase (two adjacent words of real text, quoted) and faceted
+(term + body=SC), drawn from real ar/en/fr/ru/es sentences (FTS5's tokenizer cannot cut
+Chinese). Each engine answers in a fresh process (its peak memory is that of a server
+answering them), gets the same warm-up queries first, then, for each number of clients,
+all the queries of all kinds shuffled and shared by that many threads.
 
-    .venv/bin/python bench/search_latency.py [--docs N] [--queries Q] [--workdir DIR]
+* Ours: the whole ``hemicycle.search.query.search`` call of a result page (six languages,
+  top 20 with snippets in the language of the match, the total, exact up to 10,000 and
+  estimated beyond) and then its six facet counts (``take_facets(wait=True)``): "first
+  page" is when the page can go out, "complete" includes the facets. The facet cache is
+  emptied before each number of clients, so that every query is counted afresh.
+* FTS5 (``porter unicode61 remove_diacritics 2``, one column per language): one statement
+  with one MATCH computes the top 20 by bm25, the exact total and the four facet counts
+  (body, year, session, type: ``GROUP BY`` over the materialised matches, the body facet
+  without the body filter, as ours); a second statement takes the snippets of those 20
+  rows (``snippet()`` needs the MATCH; it is asked for those rowids only). The body filter
+  is written ``+d.body`` so that SQLite drives the query from the MATCH and not from the
+  index on ``docs(body)`` (which made it run MATCH row by row: seconds a query).
+
+    .venv/bin/python bench/search_latency.py [--docs N] [--queries Q] [--clients 1,2,4,8,32]
 """
 
 from __future__ import annotations
@@ -19,22 +31,24 @@ import argparse
 import json
 import random
 import re
-import resource
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from hemicycle.config import Settings  # noqa: E402
-from search_generate import LANGS, parallel_lines, records  # noqa: E402
+from hemicycle.search.schema import sample_bucket  # noqa: E402
+from search_generate import LANGS, records, sources  # noqa: E402
 
 KINDS = ("term", "phrase", "faceted")
 QUERY_LANGS = ("ar", "en", "fr", "ru", "es")
+FACETS = ("body", "year", "session", "type")
 
 
 def bench_settings(workdir: Path) -> Settings:
@@ -44,15 +58,21 @@ def bench_settings(workdir: Path) -> Settings:
                     secret_key="bench")
 
 
-def build(workdir: Path, n: int, baseline: bool = True) -> dict:
+def bucket_order(n: int) -> list[int]:
+    """Document ids 1..n in the order a rebuild writes them (sample buckets first)."""
+    return sorted(range(1, n + 1), key=lambda i: (sample_bucket(i), i))
+
+
+def build(workdir: Path, n: int) -> dict:
+    """Both indexes over the same ``n`` records, in one pass of the generator."""
     from hemicycle.search import location
-    from hemicycle.search.index import to_index_document
+    from hemicycle.search.preparation import to_index_document
 
     settings = bench_settings(workdir)
     path = location.new_generation(settings)
     index = location.create_index(path)
     writer = index.writer(300_000_000, 0)
-    db = sqlite3.connect(workdir / "fts5.sqlite3" if baseline else ":memory:")
+    db = sqlite3.connect(workdir / "fts5.sqlite3")
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
     db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, symbol TEXT, body TEXT, year INT, "
@@ -63,17 +83,12 @@ def build(workdir: Path, n: int, baseline: bool = True) -> dict:
     ours = fts = gen = 0.0
     batch_docs, batch_fts = [], []
     t = time.perf_counter()
-    for i, record in enumerate(records(n), start=1):
+    for i, record in enumerate(records(n, ids=bucket_order(n)), start=1):
         t1 = time.perf_counter()
         gen += t1 - t
         writer.add_document(to_index_document(record))
         t2 = time.perf_counter()
         ours += t2 - t1
-        if not baseline:
-            if i % 50_000 == 0:
-                print(f"  {i:,} documents", file=sys.stderr, flush=True)
-            t = time.perf_counter()
-            continue
         batch_docs.append((record.id, record.symbol, record.body, record.year,
                            record.session_label(), record.doc_type, record.date.isoformat()))
         row = [record.id]
@@ -85,7 +100,8 @@ def build(workdir: Path, n: int, baseline: bool = True) -> dict:
             db.executemany(f"INSERT INTO fts(rowid, {cols}) VALUES ({','.join('?' * 13)})",
                            batch_fts)
             batch_docs, batch_fts = [], []
-            print(f"  {i:,} documents", file=sys.stderr, flush=True)
+            if i % 50_000 == 0 or i == n:
+                print(f"  {i:,} documents", file=sys.stderr, flush=True)
         t = time.perf_counter()
         fts += t - t2
     t1 = time.perf_counter()
@@ -93,52 +109,97 @@ def build(workdir: Path, n: int, baseline: bool = True) -> dict:
     writer.wait_merging_threads()
     location.swap_current(settings, path)
     t2 = time.perf_counter()
-    if baseline:
-        db.execute("CREATE INDEX docs_body ON docs(body)")
-        db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-        db.commit()
+    db.execute("CREATE INDEX docs_body ON docs(body)")
+    db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+    db.commit()
     db.close()
     t3 = time.perf_counter()
     return {"generate_s": gen, "ours_build_s": ours + (t2 - t1), "fts5_build_s": fts + (t3 - t2),
             "ours_bytes": sum(f.stat().st_size for f in path.rglob("*") if f.is_file()),
-            "fts5_bytes": (workdir / "fts5.sqlite3").stat().st_size if baseline else 0}
+            "fts5_bytes": (workdir / "fts5.sqlite3").stat().st_size}
 
 
-def index_is_current(workdir: Path) -> bool:
-    from hemicycle.search import location
-
-    return location.is_usable(location.current_path(bench_settings(workdir)))
-
-
-def sample_queries(count: int, seed: int = 7) -> dict[str, list[str]]:
+def sample_queries(count: int, seed: int) -> list[tuple[str, str]]:
+    """``count`` (kind, words) of each kind, from real sentences of five languages."""
     rng = random.Random(seed)
-    lines = parallel_lines()
+    _symbols, pools, _unpc = sources()
     out: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    word = re.compile(r"^[^\W\d_]{4,}$")
     while min(len(v) for v in out.values()) < count:
-        lang = rng.choice(QUERY_LANGS)
-        words = re.findall(r"[^\W\d_]{4,}", rng.choice(lines[lang]))
-        if len(words) < 3:
+        pool = pools[rng.choice(QUERY_LANGS)]
+        at = rng.randrange(len(pool.tokens) - 2)
+        words = [re.sub(r"^\W+|\W+$", "", str(pool.vocab[t])) for t in pool.tokens[at:at + 2]]
+        kind = rng.choice(KINDS)
+        if len(out[kind]) >= count or not all(word.match(w) for w in words):
             continue
-        kind = KINDS[sum(len(v) for v in out.values()) % 3]
-        if len(out[kind]) >= count:
-            continue
-        if kind == "phrase":
-            start = rng.randrange(len(words) - 1)
-            out[kind].append(" ".join(words[start:start + 2]))
-        else:
-            out[kind].append(rng.choice(words))
-    return out
+        out[kind].append(" ".join(words) if kind == "phrase" else words[0])
+    return [(kind, q) for kind in KINDS for q in out[kind]]
 
 
-def rss_mb() -> float:
-    """Resident memory now."""
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+class Ours:
+    def __init__(self, workdir: Path) -> None:
+        from hemicycle.search import counts
+        from hemicycle.search.query import search
+
+        self.settings, self.search, self.counts = bench_settings(workdir), search, counts
+
+    def ask(self, kind: str, words: str) -> tuple[float, float, int]:
+        text = f'"{words}"' if kind == "phrase" else words
+        filters = {"body": ["SC"]} if kind == "faceted" else None
+        t = time.perf_counter()
+        results = self.search(self.settings, text, filters=filters)
+        first = time.perf_counter() - t
+        results.take_facets(wait=True)
+        return first, time.perf_counter() - t, results.total
+
+    def forget(self) -> None:
+        self.counts.CACHE.clear()
+
+
+class Fts5:
+    def __init__(self, workdir: Path) -> None:
+        self.path = workdir / "fts5.sqlite3"
+        self.local = threading.local()
+
+    def db(self) -> sqlite3.Connection:
+        if getattr(self.local, "db", None) is None:
+            self.local.db = sqlite3.connect(self.path, check_same_thread=False)
+        return self.local.db
+
+    def ask(self, kind: str, words: str) -> tuple[float, float, int]:
+        db = self.db()
+        match = '"' + words.replace('"', "") + '"'
+        body = "SC" if kind == "faceted" else None
+        t = time.perf_counter()
+        facets = " ".join(
+            f"UNION ALL SELECT * FROM (SELECT '{f}', {f}, count(*), NULL FROM "
+            f"{'everything' if f == 'body' else 'kept'} GROUP BY {f} ORDER BY 3 DESC LIMIT 30)"
+            for f in FACETS)
+        rows = db.execute(
+            "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(fts) AS score FROM fts "
+            "WHERE fts MATCH :q), "
+            "everything AS MATERIALIZED (SELECT d.id, d.symbol, d.body, d.year, d.session, "
+            "d.type, m.score FROM m JOIN docs d ON d.id = m.id), "
+            "kept AS MATERIALIZED (SELECT * FROM everything WHERE :body IS NULL "
+            "OR +body = :body) "
+            "SELECT * FROM (SELECT 'hit', id, symbol, score FROM kept ORDER BY score LIMIT 20) "
+            f"UNION ALL SELECT 'total', count(*), NULL, NULL FROM kept {facets}",
+            {"q": match, "body": body}).fetchall()
+        ids = [r[1] for r in rows if r[0] == "hit"]
+        total = next(r[1] for r in rows if r[0] == "total")
+        if ids:
+            db.execute("SELECT rowid, snippet(fts, -1, '<mark>', '</mark>', '…', 24) FROM fts "
+                       f"WHERE fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
+                       (match, *ids)).fetchall()
+        elapsed = time.perf_counter() - t
+        return elapsed, elapsed, total
+
+    def forget(self) -> None:
+        pass
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM: unlike ru_maxrss it does not carry
-    over the RSS of the parent that built the index before starting this process)."""
+    """This process's peak resident memory (VmHWM)."""
     with open("/proc/self/status") as fh:
         for line in fh:
             if line.startswith("VmHWM:"):
@@ -146,89 +207,30 @@ def peak_rss_mb() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def run_ours(workdir: Path, queries: dict[str, list[str]]) -> dict:
-    from hemicycle.search.query import search
-
-    settings = bench_settings(workdir)
-    start_rss = rss_mb()
-    search(settings, "warm up")
-    timings: dict[str, list[float]] = {}
-    cpu: dict[str, list[float]] = {}
-    totals = {}
-    for kind, qs in queries.items():
-        times, cpu_times = [], []
-        total = []
-        for q in qs:
-            text = f'"{q}"' if kind == "phrase" else q
-            filters = {"body": ["SC"]} if kind == "faceted" else None
-            t, c = time.perf_counter(), time.process_time()
-            result = search(settings, text, filters=filters)
-            times.append(time.perf_counter() - t)
-            cpu_times.append(time.process_time() - c)
-            total.append(result.total)
-        timings[kind] = times
-        cpu[kind] = cpu_times
-        totals[kind] = total
-    return {"timings": timings, "cpu": cpu, "totals": totals, "start_rss_mb": start_rss,
-            "maxrss_mb": peak_rss_mb()}
-
-
-def run_concurrent(workdir: Path, queries: dict[str, list[str]], clients: int) -> dict:
-    """Ours under load: ``clients`` threads answer all the queries of all kinds between
-    them, as a server's worker threads would; latency per query and queries per second."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from hemicycle.search.query import search
-
-    settings = bench_settings(workdir)
-    search(settings, "warm up")
-    work = [(kind, f'"{q}"' if kind == "phrase" else q,
-             {"body": ["SC"]} if kind == "faceted" else None)
-            for kind, qs in queries.items() for q in qs]
-    random.Random(11).shuffle(work)
-
-    def one(item):
-        kind, text, filters = item
-        t = time.perf_counter()
-        search(settings, text, filters=filters)
-        return kind, time.perf_counter() - t
-
-    started, cpu = time.perf_counter(), time.process_time()
-    with ThreadPoolExecutor(clients) as pool:
-        done = list(pool.map(one, work))
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    timings = {kind: [t for k, t in done if k == kind] for kind in KINDS}
-    return {"timings": timings, "qps": len(work) / wall, "cpu_per_query": cpu / len(work)}
-
-
-def run_fts5(workdir: Path, queries: dict[str, list[str]]) -> dict:
-    start_rss = rss_mb()
-    db = sqlite3.connect(workdir / "fts5.sqlite3")
-    timings: dict[str, list[float]] = {}
-    totals = {}
-    for kind, qs in queries.items():
-        times = []
-        total = []
-        for q in qs:
-            match = '"' + q.replace('"', "") + '"'
-            where = "fts MATCH ?" + (" AND d.body = 'SC'" if kind == "faceted" else "")
-            t = time.perf_counter()
-            db.execute(
-                "SELECT d.id, d.symbol, snippet(fts, -1, '<mark>', '</mark>', '…', 24) "
-                f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE {where} "
-                "ORDER BY bm25(fts) LIMIT 20", (match,)).fetchall()
-            count = db.execute(f"SELECT count(*) FROM fts JOIN docs d ON d.id = fts.rowid "
-                               f"WHERE {where}", (match,)).fetchone()[0]
-            for facet in ("body", "year", "session", "type"):
-                db.execute(f"SELECT d.{facet}, count(*) FROM fts JOIN docs d ON d.id = fts.rowid "
-                           f"WHERE {where} GROUP BY d.{facet} ORDER BY 2 DESC LIMIT 30",
-                           (match,)).fetchall()
-            times.append(time.perf_counter() - t)
-            total.append(count)
-        timings[kind] = times
-        totals[kind] = total
-    return {"timings": timings, "totals": totals, "start_rss_mb": start_rss,
-            "maxrss_mb": peak_rss_mb()}
+def run_engine(engine: str, workdir: Path, queries: list[tuple[str, str]],
+               warmup: list[tuple[str, str]], levels: list[int]) -> dict:
+    answer = Ours(workdir) if engine == "ours" else Fts5(workdir)
+    for kind, words in warmup:
+        answer.ask(kind, words)
+    out = {"levels": {}}
+    for clients in levels:
+        answer.forget()
+        work = list(queries)
+        random.Random(11).shuffle(work)
+        started, cpu = time.perf_counter(), time.process_time()
+        with ThreadPoolExecutor(clients) as pool:
+            done = list(pool.map(lambda item: (item[0], *answer.ask(*item)), work))
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        out["levels"][str(clients)] = {
+            "first": {k: [d[1] for d in done if d[0] == k] for k in KINDS},
+            "complete": {k: [d[2] for d in done if d[0] == k] for k in KINDS},
+            "totals": {k: [d[3] for d in done if d[0] == k] for k in KINDS},
+            "qps": len(work) / wall, "cpu_per_query": cpu / len(work),
+        }
+        print(f"  {engine}: {clients} clients, {len(work) / wall:.0f} queries/s",
+              file=sys.stderr, flush=True)
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -236,104 +238,78 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def report_ours_only(args, ours: dict) -> None:
-    print(f"{args.docs:,} documents, ours only (no baseline in this run)")
-    for kind in KINDS:
-        o, c = ours["timings"][kind], ours["cpu"][kind]
-        print(f"{kind:8} p50 {percentile(o, 50) * 1000:.1f}ms p99 {percentile(o, 99) * 1000:.1f}ms"
-              f"  (CPU p50 {percentile(c, 50) * 1000:.1f}ms p99 {percentile(c, 99) * 1000:.1f}ms)"
-              f"  matches {sum(ours['totals'][kind]):,}")
-    print(f"peak memory (RSS) of the answering process: {ours['maxrss_mb']:,.0f} MiB")
+def ms(value: float) -> str:
+    return f"{value * 1000:,.1f}"
+
+
+def report(args, built: dict, results: dict) -> None:
+    print(f"{args.docs:,} documents; {args.queries} queries of each kind and {args.warmup} "
+          f"warm-up queries for both; generate {built['generate_s']:.0f} s, build ours "
+          f"{built['ours_build_s']:.0f} s ({built['ours_bytes'] / 2**20:,.0f} MiB), FTS5 "
+          f"{built['fts5_build_s']:.0f} s ({built['fts5_bytes'] / 2**20:,.0f} MiB)")
+    for level in args.clients:
+        ours, fts = results["ours"]["levels"][str(level)], results["fts5"]["levels"][str(level)]
+        print(f"\n{level} client(s): ours {ours['qps']:.0f} queries/s "
+              f"({ours['cpu_per_query'] * 1000:.1f} ms CPU a query), FTS5 {fts['qps']:.0f} "
+              f"queries/s; ratio ours/FTS5 {ours['qps'] / fts['qps']:.1f}x")
+        print(f"{'kind':8} {'ours first page':>17} {'ours complete':>15} {'FTS5':>17} "
+              f"{'p50 ratio':>9}  matches ours/FTS5")
+        for kind in KINDS:
+            first, complete, base = (ours["first"][kind], ours["complete"][kind],
+                                     fts["complete"][kind])
+            print(f"{kind:8} {ms(percentile(first, 50)):>7} / {ms(percentile(first, 99)):>7} "
+                  f"{ms(percentile(complete, 50)):>6} / {ms(percentile(complete, 99)):>6} "
+                  f"{ms(percentile(base, 50)):>7} / {ms(percentile(base, 99)):>7} "
+                  f"{percentile(base, 50) / percentile(complete, 50):8.1f}x  "
+                  f"{sum(ours['totals'][kind]):,}/{sum(fts['totals'][kind]):,}")
+    print("\n(latencies p50 / p99 in ms; the ratio is FTS5's p50 over ours complete)")
+    for name, label in (("ours", "ours"), ("fts5", "FTS5")):
+        print(f"peak memory (RSS) of the answering process, {label}: "
+              f"{results[name]['peak_rss_mb']:,.0f} MiB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200, help="per kind")
-    parser.add_argument("--baseline-queries", type=int, default=None,
-                        help="FTS5 runs only the first N queries of each kind (at 1M documents "
-                             "a faceted FTS5 query takes seconds)")
-    parser.add_argument("--workdir", type=Path, default=Path("/tmp/hemicycle-search-bench"))
-    parser.add_argument("--phase", choices=("all", "ours", "fts5"), default="all")
-    parser.add_argument("--clients", type=int, default=0,
-                        help="with --phase ours: N threads answering the queries at once "
-                             "(a loaded server), latency and queries per second")
-    parser.add_argument("--reuse", action="store_true", help="keep an index of the same size")
-    parser.add_argument("--no-baseline", action="store_true",
-                        help="ours only, to see how it scales (no FTS5: not a comparison)")
+    parser.add_argument("--warmup", type=int, default=30, help="queries, before timing")
+    parser.add_argument("--clients", default="1,2,4,8,32",
+                        type=lambda v: [int(x) for x in v.split(",")])
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="where both indexes are kept (default /work/bench-data/search-N)")
+    parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--engine", choices=("ours", "fts5"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    queries = sample_queries(args.queries)
-    if args.phase == "ours" and args.clients:
-        result = run_concurrent(args.workdir, queries, args.clients)
-        for kind in KINDS:
-            t = result["timings"][kind]
-            print(f"{kind:8} p50 {percentile(t, 50) * 1000:.1f}ms p99 "
-                  f"{percentile(t, 99) * 1000:.1f}ms", file=sys.stderr)
-        print(f"{args.clients} clients: {result['qps']:.0f} queries/s, "
-              f"{result['cpu_per_query'] * 1000:.1f} ms CPU a query", file=sys.stderr)
-        print(json.dumps(result))
-        return
-    if args.phase != "all":
-        result = (run_ours if args.phase == "ours" else run_fts5)(args.workdir, queries)
-        print(json.dumps(result))
+    workdir = args.workdir or Path(f"/work/bench-data/search-{args.docs}")
+    queries = sample_queries(args.queries, seed=7)
+    warmup = sample_queries(max(1, args.warmup // 3), seed=8)
+    if args.engine:  # one engine, in its own process
+        print(json.dumps(run_engine(args.engine, workdir, queries, warmup, args.clients)))
         return
 
-    marker = args.workdir / "size"
-    if not (args.reuse and marker.is_file() and marker.read_text() == str(args.docs)):
-        shutil.rmtree(args.workdir, ignore_errors=True)
-        args.workdir.mkdir(parents=True)
-        print(f"building both over {args.docs:,} synthetic documents ...", file=sys.stderr)
-        built = build(args.workdir, args.docs, baseline=not args.no_baseline)
-        marker.write_text(str(args.docs))
-        (args.workdir / "build.json").write_text(json.dumps(built))
-    elif not index_is_current(args.workdir):
-        # the index schema changed since: rebuild ours over the same records (same
-        # generator, same seed), keep the FTS5 database and its build figures
-        print(f"rebuilding ours over {args.docs:,} synthetic documents ...", file=sys.stderr)
-        built = json.loads((args.workdir / "build.json").read_text())
-        ours = build(args.workdir, args.docs, baseline=False)
-        built.update(generate_s=ours["generate_s"], ours_build_s=ours["ours_build_s"],
-                     ours_bytes=ours["ours_bytes"])
-        (args.workdir / "build.json").write_text(json.dumps(built))
-    built = json.loads((args.workdir / "build.json").read_text())
-    results = {}
-    phases = ("ours",) if args.no_baseline else ("ours", "fts5")
-    if args.no_baseline:
-        results["fts5"] = None
-    for phase in phases:
-        count = args.queries if phase == "ours" else (args.baseline_queries or args.queries)
-        out = subprocess.run([sys.executable, __file__, "--phase", phase, "--workdir",
-                              str(args.workdir), "--queries", str(count)],
-                             check=True, capture_output=True, text=True)
-        results[phase] = json.loads(out.stdout)
-    print(f"{args.docs:,} documents; {args.queries} queries per kind "
-          f"(FTS5: the first {args.baseline_queries or args.queries}); "
-          f"generate {built['generate_s']:.0f} s, build ours {built['ours_build_s']:.0f} s "
-          f"({built['ours_bytes'] / 2**20:,.0f} MiB), FTS5 {built['fts5_build_s']:.0f} s "
-          f"({built['fts5_bytes'] / 2**20:,.0f} MiB)")
-    if args.no_baseline:
-        report_ours_only(args, results["ours"])
+    from hemicycle.search import location
+
+    built_file = workdir / "build.json"
+    current = location.is_usable(location.current_path(bench_settings(workdir)))
+    if not (built_file.is_file() and current):
+        shutil.rmtree(workdir, ignore_errors=True)
+        workdir.mkdir(parents=True)
+        print(f"building both over {args.docs:,} synthetic documents in {workdir} ...",
+              file=sys.stderr)
+        built_file.write_text(json.dumps(build(workdir, args.docs)))
+    built = json.loads(built_file.read_text())
+    if args.build_only:
+        print(json.dumps(built))
         return
-    print(f"{'kind':8} {'ours p50':>9} {'ours p99':>9} {'FTS5 p50':>9} {'FTS5 p99':>9} "
-          f"{'p50 ratio':>9}  matches ours/FTS5")
-    for kind in KINDS:
-        o, f = results["ours"]["timings"][kind], results["fts5"]["timings"][kind]
-        o50, o99, f50, f99 = (percentile(o, 50), percentile(o, 99), percentile(f, 50),
-                              percentile(f, 99))
-        print(f"{kind:8} {o50 * 1000:8.1f}ms {o99 * 1000:8.1f}ms {f50 * 1000:8.1f}ms "
-              f"{f99 * 1000:8.1f}ms {f50 / o50:8.1f}x  "
-              f"{sum(results['ours']['totals'][kind][:len(f)]):,}/"
-              f"{sum(results['fts5']['totals'][kind]):,} (the same {len(f)} queries)")
-        oc = results["ours"]["cpu"][kind]
-        print(f"{'':8} mean ours {statistics.mean(o) * 1000:.1f}ms, FTS5 "
-              f"{statistics.mean(f) * 1000:.1f}ms; ours CPU time p50 "
-              f"{percentile(oc, 50) * 1000:.1f}ms p99 {percentile(oc, 99) * 1000:.1f}ms "
-              f"(all threads: facets are counted beside the top-hit search)")
-    for name, label in (("ours", "ours"), ("fts5", "FTS5")):
-        r = results[name]
-        print(f"peak memory (RSS) of the answering process, {label}: {r['maxrss_mb']:,.0f} MiB "
-              f"({r['start_rss_mb']:,.0f} MiB before the first query: Python, modules, "
-              f"sample queries)")
+    results = {}
+    for engine in ("ours", "fts5"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--engine", engine, "--docs", str(args.docs),
+             "--workdir", str(workdir), "--queries", str(args.queries),
+             "--warmup", str(args.warmup), "--clients", ",".join(map(str, args.clients))],
+            check=True, stdout=subprocess.PIPE, text=True)
+        results[engine] = json.loads(out.stdout)
+    report(args, built, results)
 
 
 if __name__ == "__main__":

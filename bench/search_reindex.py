@@ -6,15 +6,24 @@ code ``hemicycle reindex`` runs: reading the catalogue in batches, analysing six
 languages, writing a new index generation and swapping it in. The baseline, in the same
 run, fills an SQLite FTS5 table from the same catalogue rows.
 
-    .venv/bin/python bench/search_reindex.py [--docs N]
+``--cores 1`` (or 2) pins the whole run to that many cores (the writer then runs as many
+threads, and documents are prepared in as many worker processes where there are two or
+more; their CPU is counted in). ``--before DIR`` rebuilds the same catalogue with another
+copy of the sources as well (``git archive <commit> src | tar -x -C DIR``: today's code
+against a change), in its own process, alternately with ours, and prints the ratio.
+
+    .venv/bin/python bench/search_reindex.py [--docs N] [--cores 1] [--before DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,10 +106,44 @@ def fts5_from_catalogue(settings: Settings, path: Path) -> int:
     return count
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (the rebuild's worker processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def rebuild_in(src: Path, work: Path, cores: list[int]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``rebuild_index`` run with the sources in ``src`` (another
+    process, the same cores) on the catalogue in ``work``; the CPU of the worker processes
+    that prepare documents counted in."""
+    script = ("import json, resource, sys, time; from pathlib import Path; "
+              "from hemicycle.config import Settings; "
+              "from hemicycle.search.index import rebuild_index; "
+              "w = Path(sys.argv[1]); "
+              "s = Settings(data_dir=w, database_url=f'sqlite:///{w / \"cat.sqlite3\"}', "
+              "secret_key='bench'); "
+              "t, c = time.perf_counter(), time.process_time(); n = rebuild_index(s); "
+              "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+              "print(json.dumps([n, time.perf_counter() - t, "
+              "time.process_time() - c + u.ru_utime + u.ru_stime]))")
+    out = subprocess.run(
+        ["taskset", "-c", ",".join(map(str, cores)), sys.executable, "-c", script, str(work)],
+        env={**os.environ, "PYTHONPATH": str(src)}, check=True, capture_output=True, text=True)
+    _n, wall, cpu = json.loads(out.stdout.strip().splitlines()[-1])
+    return wall, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--cores", type=int, default=0, help="pin the run to N cores")
+    parser.add_argument("--before", type=Path, help="sources of the code to compare with")
+    parser.add_argument("--pairs", type=int, default=2, help="with --before: runs of each")
     args = parser.parse_args()
+    cores = sorted(os.sched_getaffinity(0))
+    if args.cores:
+        cores = cores[:args.cores]
+        os.sched_setaffinity(0, cores)
     from hemicycle.search.index import rebuild_index
 
     work = Path(tempfile.mkdtemp(prefix="hemicycle-reindex-"))
@@ -115,9 +158,10 @@ def main() -> None:
         base = fts5_from_catalogue(settings, work / "fts5.sqlite3")
         base_wall, base_cpu = time.perf_counter() - t, time.process_time() - c
 
-        t, c = time.perf_counter(), time.process_time()
+        t, c, w = time.perf_counter(), time.process_time(), _children_cpu()
         ours = rebuild_index(settings)
-        ours_wall, ours_cpu = time.perf_counter() - t, time.process_time() - c
+        ours_wall = time.perf_counter() - t
+        ours_cpu = time.process_time() - c + _children_cpu() - w
         assert ours == base == n, (ours, base, n)
         result = {
             "documents": n,
@@ -130,7 +174,22 @@ def main() -> None:
         print(f"ours, rebuild_index:         {result['ours_docs_per_s']:8,.0f} docs/s "
               f"({ours_wall:.1f} s wall, {result['ours_docs_per_cpu_s']:,.0f} docs per CPU-s)")
         ratio = result['ours_docs_per_s'] / result['fts5_docs_per_s']
-        print(f"ratio ours/baseline (wall): {ratio:.2f}")
+        print(f"ratio ours/baseline (wall): {ratio:.2f}  ({len(cores)} core(s))")
+        if args.before:
+            ours_src = Path(__file__).resolve().parents[1] / "src"
+            runs: dict[str, list[tuple[float, float]]] = {"before": [], "now": []}
+            for _ in range(args.pairs):
+                runs["before"].append(rebuild_in(args.before, work, cores))
+                runs["now"].append(rebuild_in(ours_src, work, cores))
+            for name, timings in runs.items():
+                print(f"{name:6}: " + ", ".join(f"{n / wall:,.0f} docs/s ({n / cpu:,.0f} per "
+                                                 f"CPU-s)" for wall, cpu in timings))
+            best = {name: min(w for w, _ in timings) for name, timings in runs.items()}
+            cpu = {name: min(c for _, c in timings) for name, timings in runs.items()}
+            print(f"ratio now/before: {best['before'] / best['now']:.2f} (wall, best of "
+                  f"{args.pairs}), {cpu['before'] / cpu['now']:.2f} (CPU)")
+            result["before_docs_per_s"] = n / best["before"]
+            result["now_docs_per_s"] = n / best["now"]
         print(json.dumps(result))
     finally:
         shutil.rmtree(work, ignore_errors=True)

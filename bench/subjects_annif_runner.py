@@ -1,8 +1,18 @@
-"""Runs Annif (in its own virtual environment) for bench/subjects_archaeology.py.
+"""Runs Annif (in its own virtual environment) for the subject benchmarks.
 
-Not imported by Hemicycle: ``subjects_archaeology.py`` starts it with Annif's Python.
-Trains tfidf, mllm and omikuji on the training split, evaluates those and an equal-
-weight ensemble on the test split, times suggestion of one long text, prints JSON.
+Not imported by Hemicycle: ``subjects_archaeology.py`` and ``subjects_unpc.py`` start it
+with Annif's Python and one argument, a JSON job file:
+
+    {"work": DIR, "vocabs": {"ID": {"file": PATH, "language": "fi" | null}},
+     "projects": "<projects.cfg text>",
+     "train": [{"project": ID, "corpus": TSV}, ...]          (in order: sources first),
+     "suggest": [{"name": KEY, "project": ID, "texts": [TEXT, ...]}, ...],
+     "latency": {"project": ID, "text": TEXT, "runs": 30} | null}
+
+It loads the vocabularies with ``annif load-vocab``, trains through Annif's own Python API
+(``AnnifProject.train``, what ``annif train`` calls), suggests ten subjects for each text
+(``AnnifProject.suggest``) and prints one JSON line: training seconds, the ranked URIs for
+each text, latency, and the error of each project that failed (the others go on).
 """
 
 from __future__ import annotations
@@ -14,57 +24,68 @@ import sys
 import time
 from pathlib import Path
 
-work, train, test, vocab, longtext = (Path(a) for a in sys.argv[1:6])
+job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+work = Path(job["work"])
 annif = str(Path(sys.executable).parent / "annif")
-nltk = work / "nltk" / "tokenizers" / "punkt_tab"
-for lang in ("finnish", "english", "swedish"):  # empty parameters: untrained splitter
-    (nltk / lang).mkdir(parents=True, exist_ok=True)
-    for name in ("collocations.tab", "sent_starters.txt", "abbrev_types.txt",
-                 "ortho_context.tab"):
-        (nltk / lang / name).touch()
-projects = ""
-for backend in ("tfidf", "mllm", "omikuji"):
-    projects += (f"[{backend}-fi]\nname={backend}\nlanguage=fi\nbackend={backend}\n"
-                 f"analyzer=snowball(finnish)\nlimit=100\nvocab=yso\n\n")
-projects += ("[ensemble-fi]\nname=ensemble\nlanguage=fi\nbackend=ensemble\n"
-             "sources=tfidf-fi,mllm-fi,omikuji-fi\nlimit=100\nvocab=yso\n")
-(work / "projects.cfg").write_text(projects)
-env = dict(os.environ, NLTK_DATA=str(work / "nltk"), ANNIF_PROJECTS=str(work / "projects.cfg"))
-run = {"cwd": work, "env": env, "check": True, "capture_output": True, "text": True}
-subprocess.run([annif, "load-vocab", "yso", str(vocab)], **run)
-out: dict = {}
-for project in ("tfidf-fi", "mllm-fi", "omikuji-fi"):
-    t = time.perf_counter()
-    subprocess.run([annif, "train", project, str(train)], **run)
-    out.setdefault(project, {})["train_s"] = round(time.perf_counter() - t, 1)
-names = {"F1@5": "F1@5", "Precision@1": "P@1", "Precision@3": "P@3", "Precision@5": "P@5",
-         "NDCG@10": "nDCG@10"}
-for project in ("tfidf-fi", "mllm-fi", "omikuji-fi", "ensemble-fi"):
-    t = time.perf_counter()
-    text = subprocess.run([annif, "eval", project, str(test)], **run).stdout
-    scores = out.setdefault(project, {})
-    scores["eval_s"] = round(time.perf_counter() - t, 1)
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() in names:
-            scores[names[key.strip()]] = float(value)
-# latency of one long text through Annif's Python API, models loaded once
-os.environ.update(env)
+nltk = work / "nltk" / "tokenizers" / "punkt_tab" / "english"
+nltk.mkdir(parents=True, exist_ok=True)
+for name in ("collocations.tab", "sent_starters.txt", "abbrev_types.txt", "ortho_context.tab"):
+    (nltk / name).touch()  # empty parameters: an untrained sentence splitter, no download
+(work / "projects.cfg").write_text(job["projects"], encoding="utf-8")
+os.environ.update(NLTK_DATA=str(work / "nltk"), ANNIF_PROJECTS=str(work / "projects.cfg"))
 os.chdir(work)
+for vocab_id, spec in job["vocabs"].items():
+    command = [annif, "load-vocab", vocab_id, spec["file"]]
+    if spec.get("language"):
+        command += ["--language", spec["language"]]
+    subprocess.run(command, check=True, capture_output=True, text=True)
+
 from annif import create_flask_app  # noqa: E402
+from annif.cli_util import open_documents  # noqa: E402
 from annif.corpus.types import Document  # noqa: E402
 from annif.registry import get_project  # noqa: E402
 
+out: dict = {"train_s": {}, "rankings": {}, "errors": {}}
 with create_flask_app().app_context():
-    project = get_project("ensemble-fi")
-    text = Document(text=longtext.read_text(encoding="utf-8"))
-    project.suggest([text])  # load models
-    times = []
-    for _ in range(30):
-        t = time.perf_counter()
-        project.suggest([text])
-        times.append(time.perf_counter() - t)
-    times.sort()
-    out["latency_ms"] = {"p50": round(1000 * times[len(times) // 2], 1),
-                         "p95": round(1000 * times[int(len(times) * 0.95) - 1], 1)}
+    for step in job["train"]:
+        pid = step["project"]
+        if pid in out["errors"]:
+            continue
+        try:
+            project = get_project(pid)
+            t = time.perf_counter()
+            project.train(open_documents((step["corpus"],), project.subjects,
+                                         project.vocab_lang, None), None, 1)
+            out["train_s"][pid] = round(time.perf_counter() - t, 1)
+        except Exception as exc:  # report the project, go on with the others
+            out["errors"][pid] = f"{type(exc).__name__}: {exc}"[:500]
+    for item in job["suggest"]:
+        pid = item["project"]
+        if pid in out["errors"]:
+            continue
+        try:
+            project = get_project(pid)
+            ranked = []
+            texts = item["texts"]
+            for start in range(0, len(texts), 32):
+                batch = project.suggest([Document(text=t) for t in texts[start:start + 32]])
+                for result in batch:
+                    ranked.append([project.subjects[s.subject_id].uri for s in result][:10])
+            out["rankings"].setdefault(item["name"], {})[pid] = ranked
+        except Exception as exc:
+            out["errors"][pid] = f"{type(exc).__name__}: {exc}"[:500]
+    latency = job.get("latency")
+    if latency and latency["project"] not in out["errors"]:
+        project = get_project(latency["project"])
+        doc = Document(text=latency["text"])
+        project.suggest([doc])  # models loaded once, before timing
+        times = []
+        for _ in range(latency.get("runs", 30)):
+            t = time.perf_counter()
+            project.suggest([doc])
+            times.append(time.perf_counter() - t)
+        times.sort()
+        out["latency_ms"] = {"project": latency["project"],
+                             "p50": round(1000 * times[len(times) // 2], 1),
+                             "p95": round(1000 * times[int(len(times) * 0.95) - 1], 1)}
 print(json.dumps(out))

@@ -64,7 +64,8 @@ def sc_resolutions() -> None:
         target = out / "files" / path.name.replace("_GOLD", "")
         shutil.copy(path, target)
         row = {"symbol": f"S/RES/{number} ({year})", "language": "en",
-               "file": f"files/{target.name}", "title": title, "doc_type": "resolution",
+               "file": f"files/{target.name}", "text_source": "ocr-corrected",
+               "title": title, "doc_type": "resolution",
                "distribution": "GEN", "source": "cr-unsc"}
         if date:
             row["date"] = date

@@ -14,6 +14,10 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import User
 
 ROLES: tuple[str, ...] = ("cataloguer", "admin")
+# Knowledge-service roles, beside that ladder: each allows its own work only (editors of
+# guides and FAQ answers; staff answering inquiries); an admin may do it too.
+SERVICE_ROLES: tuple[str, ...] = ("editor", "inquiries")
+ALL_ROLES: tuple[str, ...] = ROLES + SERVICE_ROLES
 _hasher = PasswordHasher()
 # Verifying against this when the user is unknown keeps timing equal for both cases.
 _DUMMY_HASH = _hasher.hash("not a password")
@@ -25,6 +29,8 @@ class AccountError(ValueError):
 
 def role_allows(role: str | None, required: str) -> bool:
     """Whether ``role`` may do what ``required`` may."""
+    if role in SERVICE_ROLES or required in SERVICE_ROLES:
+        return role == required or role == "admin"
     if role not in ROLES:
         return False
     return ROLES.index(role) >= ROLES.index(required)
@@ -35,8 +41,8 @@ def add_user(database_url: str, name: str, password: str, role: str) -> bool:
     name = name.strip()
     if not name or len(name) > 80:
         raise AccountError("user name must be 1 to 80 characters")
-    if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+    if role not in ALL_ROLES:
+        raise AccountError(f"unknown role {role!r}: expected one of {', '.join(ALL_ROLES)}")
     if len(password) < 8:
         raise AccountError("password must be at least 8 characters")
     with session_scope(database_url) as db:

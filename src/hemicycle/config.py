@@ -20,6 +20,9 @@ from pathlib import Path
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DEFAULT_IIIF_CACHE_MB = 1024
+DEFAULT_SEARCH_EXACT_UP_TO = 10_000
+DEFAULT_INQUIRY_RETENTION_DAYS = 180
+DEFAULT_TRAINING_RETENTION_DAYS = 90
 
 
 class ConfigError(ValueError):
@@ -40,10 +43,17 @@ class Settings:
     admin_email: str | None = None  # OAI-PMH Identify's adminEmail (default admin@<host>)
     # browser assets installed from npm at set-up (scripts/web-assets.sh), served under /assets
     assets_dir: Path = field(default_factory=lambda: default_assets_dir())
+    # search counts every match up to this many; beyond, totals and facet counts are
+    # estimated on a sample of about as many documents (hemicycle.search.counts)
+    search_exact_up_to: int = DEFAULT_SEARCH_EXACT_UP_TO
     # where readers' addresses are resolved to country and city (hemicycle.usage.geo):
     # "embedded" (the database the geoip2fast package ships: countries), "none", or
     # the path of a MaxMind-format .mmdb file (relative paths: under the data dir)
     geoip_database: str = "embedded"
+    # days an inquiry is kept after it was last touched (``hemicycle inquiries purge``)
+    inquiry_retention_days: int = DEFAULT_INQUIRY_RETENTION_DAYS
+    # days after a training session that its registrants' names and e-mails are kept
+    training_retention_days: int = DEFAULT_TRAINING_RETENTION_DAYS
     # this node's search index (each web node keeps a replica of its own); default
     # data_dir/index
     search_index_dir: Path | None = None
@@ -103,6 +113,11 @@ def _whole_number(value: object) -> int:
     return int(str(value).strip())
 
 
+def _days(value: object) -> int:
+    days = _whole_number(value)
+    if days < 1:
+        raise ValueError("less than one day")
+    return days
 def _path(value: object) -> Path:
     return Path(str(value)).expanduser().resolve()
 
@@ -128,6 +143,9 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
     data.mkdir(parents=True, exist_ok=True)
     max_upload = _setting(toml, "max_upload_bytes", _whole_number)
     iiif_cache_mb = _setting(toml, "iiif_cache_mb", _whole_number)
+    exact_up_to = _setting(toml, "search_exact_up_to", _whole_number)
+    inquiry_days = _setting(toml, "inquiry_retention_days", _days)
+    training_days = _setting(toml, "training_retention_days", _days)
     return Settings(
         data_dir=data,
         database_url=_setting(toml, "database_url")
@@ -139,6 +157,12 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         iiif_cache_mb=DEFAULT_IIIF_CACHE_MB if iiif_cache_mb is None else iiif_cache_mb,
         admin_email=_setting(toml, "admin_email"),
         assets_dir=Path(_setting(toml, "assets") or default_assets_dir()),
+        search_exact_up_to=(DEFAULT_SEARCH_EXACT_UP_TO if exact_up_to is None
+                            else max(1, exact_up_to)),
         geoip_database=_setting(toml, "geoip_database") or "embedded",
+        inquiry_retention_days=DEFAULT_INQUIRY_RETENTION_DAYS if inquiry_days is None
+        else inquiry_days,
+        training_retention_days=DEFAULT_TRAINING_RETENTION_DAYS if training_days is None
+        else training_days,
         search_index_dir=_setting(toml, "index_dir", _path),
     )

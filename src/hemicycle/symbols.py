@@ -206,6 +206,22 @@ def symbol_key(text: str) -> str:
     return parse_symbol(text).key
 
 
+_RUNNING_NUMBER = re.compile(r"(.*/)(\d+)")
+
+
+def series_position(text: str) -> tuple[str, int, bool] | None:
+    """(series, number, whether it is an addendum/corrigendum/revision) of a numbered
+    document: ``S/2015/102`` is number 102 of ``S/2015/``, ``S/2015/10/Add.1`` an
+    addendum to number 10; None for a symbol without a running number
+    (``S/RES/2334 (2016)`` has one: 2334 of ``S/RES/``). Raises SymbolError."""
+    sym = parse_symbol(text)
+    base = sym.base.split(" (")[0]
+    found = _RUNNING_NUMBER.fullmatch(base.upper())
+    if found is None:
+        return None
+    return found.group(1), int(found.group(2)), bool(sym.suffixes)
+
+
 def is_symbol(text: str) -> bool:
     """Whether ``text`` is a document symbol in any accepted spelling (a local identifier
     such as ``scan-12`` or an LC control number is not)."""

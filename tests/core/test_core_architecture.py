@@ -16,10 +16,10 @@ MIGRATIONS = SRC / "catalogue" / "migrations"
 FLOORS: dict[str, int] = {
     "config": 0, "languages": 0, "marc21": 0, "messages": 0,
     "symbols": 1,
-    "catalogue": 2,
+    "catalogue": 2, "describe": 2,
     "accounts": 3, "storage": 3, "thesaurus": 3, "usage": 3,
     "documents": 4, "search": 4, "subjects": 4, "proceedings": 4,
-    "review": 5,
+    "review": 5, "knowledge": 5,
     "ingest": 6, "digitise": 6,
     "interop": 7,
     "web": 8,

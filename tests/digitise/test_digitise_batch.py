@@ -238,5 +238,7 @@ def test_real_resolution_scans_get_their_symbol_and_their_draft(catalogue_settin
         assert set(docs) == {"S/RES/84 (1950)", "S/RES/777 (1992)"}
         assert [(r.symbol, r.role) for r in docs["S/RES/84 (1950)"].related] == \
             [("S/1588", "draft")]
-        assert docs["S/RES/777 (1992)"].related == []
+        # no draft printed on the 777 crop; the meeting that adopted it is linked
+        assert [(r.symbol, r.role) for r in docs["S/RES/777 (1992)"].related] == \
+            [("S/PV.3116", "meeting record")]
         assert docs["S/RES/84 (1950)"].extra["extraction"]["drafts"]["value"] == ["S/1588"]

@@ -47,6 +47,16 @@ def test_reindex_then_search_as_json(settings):
     assert text.exit_code == 0 and "documents (page 1 of" in text.stdout
 
 
+def test_reindex_with_worker_processes(settings):
+    catalogue(settings, unpc_sources()[:12])
+    result = run("reindex", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert "indexed 12 documents" in result.stderr
+    assert json.loads(run("search", "", "--json").stdout)["total"] == 12
+    refused = run("reindex", "--workers", "-1")
+    assert refused.exit_code == 2 and "--workers" in refused.output
+
+
 def test_bad_input_exits_non_zero_with_a_message(settings):
     catalogue(settings, unpc_sources()[:3])
     run("reindex")

@@ -25,7 +25,7 @@ def symbols_of(results) -> set[str]:
 
 
 def everything(settings, q, **kw):
-    return search(settings, q, per_page=100, **kw)
+    return search(settings, q, per_page=100, wait_for_facets=True, **kw)
 
 
 def source_text(sources, symbol, lang):

@@ -63,9 +63,9 @@ def test_subject_label_in_any_language_finds_the_document(indexed, label):
 
 def test_subject_facet_shows_labels_in_the_interface_language(indexed):
     client = TestClient(create_app(indexed))
-    page = client.get("/search?q=assistance&ui=fr")
+    page = client.get("/search/facets?q=assistance&ui=fr")
     assert "RÉFUGIÉS" in page.text and "ENFANTS RÉFUGIÉS" in page.text
-    chosen = client.get(f"/search?q=assistance&subject={BROAD}&ui=ar")
+    chosen = client.get(f"/search/facets?q=assistance&subject={BROAD}&ui=ar")
     assert "تضمين المواضيع الأضيق" in chosen.text
     wider = client.get(f"/api/search?subject={BROAD}&narrower=1").json()
     assert {h["symbol"] for h in wider["hits"]} == {"A/74/10", "A/74/11"}

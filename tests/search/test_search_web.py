@@ -40,9 +40,9 @@ def test_results_page_lists_hits_with_snippets(client):
 
 
 def test_facet_links_select_and_unselect(client):
-    page = client.get("/search", params={"q": "Council"}).text
+    page = client.get("/search", params={"q": "Council", "facets": "wait"}).text
     sc = next(u for u in facet_links(page, "body") if "body=SC" in u)
-    filtered = client.get(sc)
+    filtered = client.get(sc + "&facets=wait")
     api = client.get("/api" + sc).json()
     assert api["filters"] == {"body": ["SC"]}
     assert api["total"] > 0 and all(h["body"] == "SC" for h in api["hits"])

@@ -59,3 +59,20 @@ def test_cataloguer_accepts_and_rejects_in_chromium(review_server, settings, bro
         subjects = {s.concept: s for s in db.scalars(select(DocumentSubject))}
     assert set(subjects) == {OIL}
     assert (subjects[OIL].origin, subjects[OIL].assigned_by) == ("machine", "cat")
+
+
+@pytest.mark.parametrize("ui", ["en", "ar"])
+def test_record_subjects_at_390_px(review_server, settings, browser, ui):
+    """A reader's record page: machine subjects and suggestions with their provenance fit
+    a phone's width, in both directions."""
+    from hemicycle.subjects.service import accept_above
+
+    base, uid = review_server
+    with session_scope(settings.database_url) as db:
+        db.scalar(select(Document).where(Document.uid == uid)).status = "published"
+    accept_above(settings, "unbis13", 1.0, best=1)
+    page = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
+    page.goto(f"{base}/documents/{uid}?ui={ui}")
+    assert page.locator("tr.subjects li[data-origin=machine] .origin").is_visible()
+    assert page.locator("tr.suggested-subjects li").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

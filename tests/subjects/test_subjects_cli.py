@@ -48,6 +48,16 @@ def test_train_suggest_eval_round(data_dir, tmp_path, arch_dir):
     folder = run("subjects", "eval", str(arch_dir / "fulltext"), "--vocab", "yso", "--lang", "fi")
     assert folder.exit_code == 0 and "nDCG@10" in folder.stdout
 
+    # learn: the same corpus again (kept in the model's parameters) and the catalogue's
+    # decisions (none here), a new model version
+    learnt = run("subjects", "learn", "--vocab", "yso", "--backend", "tfidf", "--json")
+    assert learnt.exit_code == 0, learnt.output
+    answer = json.loads(learnt.stdout)
+    assert (answer["backend"], answer["documents"], answer["decisions"]) == ("tfidf", 500, 0)
+    assert answer["version"].startswith("tfidf 20")
+    untrained = run("subjects", "learn", "--vocab", "yso", "--backend", "lexical")
+    assert untrained.exit_code == 1 and "nothing to learn into" in untrained.output
+
 
 def test_bad_input_exits_non_zero_with_a_message(data_dir, tmp_path, arch_dir):
     doc = tmp_path / "doc.txt"
@@ -129,3 +139,93 @@ def test_suggest_from_pdf_and_broken_pdf(settings, unbis13, tmp_path):
     broken.write_bytes(b"%PDF-1.7\nnot really a pdf\n")
     bad = run("subjects", "suggest", str(broken), "--vocab", "unbis13")
     assert bad.exit_code == 1 and "not a readable PDF" in bad.output
+
+
+def _index_and_corpus(tmp_path, dev_corpus):
+    """A small Index file and a parallel corpus of two dev documents it indexes."""
+    itp = tmp_path / "itp.tsv"
+    itp.write_text("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
+                   "S70\t2015\tUKRAINE--POLITICAL CONDITIONS\tGeneral documents\tS/2015/102\n"
+                   "S70\t2015\tMIDDLE EAST SITUATION\tGeneral documents\tS/2015/98\n"
+                   "S70\t2015\tMIDDLE EAST SITUATION\tGeneral documents\tS/2015/104\n"
+                   "S70\tnope\tMIDDLE EAST SITUATION\tGeneral documents\tS/2015/5\n",
+                   encoding="utf-8")
+    folder = tmp_path / "unpc"
+    folder.mkdir()
+    ids, english = [], []
+    for doc in dev_corpus:
+        if doc.lang == "en" and doc.symbols[0] in ("S/2015/102", "S/2015/98"):
+            for sentence in doc.text.splitlines():
+                ids.append("2015/" + doc.symbols[0].lower())
+                english.append(sentence)
+    (folder / "dev.ids").write_text("\n".join(ids) + "\n", encoding="utf-8")
+    (folder / "dev.en").write_text("\n".join(english) + "\n", encoding="utf-8")
+    return itp, folder
+
+
+def test_headings_trained_from_an_index_file_and_suggested_with_a_symbol(
+        data_dir, tmp_path, dev_corpus, unbis_labels_path):
+    assert run("subjects", "vocab", "unbis", str(unbis_labels_path)).exit_code == 0
+    itp, folder = _index_and_corpus(tmp_path, dev_corpus)
+    trained = run("subjects", "train", "--vocab", "unbis", "--backend", "headings",
+                  "--itp", str(itp), str(folder), "--json")
+    assert trained.exit_code == 0, trained.output
+    summary = json.loads(trained.stdout)
+    assert summary["backends"] == ["headings"]
+    assert summary["itp"] == {"entries": 3, "lines_skipped": 1, "parts_not_in_vocabulary": 0,
+                              "commonest_parts_not_in_vocabulary": []}
+    assert "line 5: year 'nope' is not a year" in trained.output
+    letter = "The Ministry of Foreign Affairs of Ukraine on the shelling of Kramatorsk."
+    suggested = run("subjects", "suggest", "-", "--vocab", "unbis", "--symbol", "S/2015/400",
+                    "--limit", "3", input=letter)
+    assert suggested.exit_code == 0, suggested.output
+    assert "heading\tUKRAINE--POLITICAL CONDITIONS\t" in suggested.stdout
+    assert "\tukraine\t" in suggested.stdout
+    as_json = json.loads(run("subjects", "suggest", "-", "--vocab", "unbis", "--json",
+                             input=letter).stdout)
+    assert as_json["backend"] == "headings"
+    assert "UKRAINE--POLITICAL CONDITIONS" in [h["heading"] for h in as_json["headings"]]
+
+
+def test_headings_training_and_symbols_that_cannot_be_used(data_dir, tmp_path,
+                                                           unbis_labels_path):
+    assert run("subjects", "vocab", "unbis", str(unbis_labels_path)).exit_code == 0
+    no_itp = run("subjects", "train", "--vocab", "unbis", "--backend", "headings")
+    assert no_itp.exit_code == 1 and "--itp FILE" in no_itp.output
+    missing = run("subjects", "train", "--vocab", "unbis", "--backend", "headings",
+                  "--itp", str(tmp_path / "absent.tsv"))
+    assert missing.exit_code == 1 and "absent.tsv: no such file" in missing.output
+    wrong = tmp_path / "wrong.tsv"
+    wrong.write_text("year\tsubject\n2015\tTERRORISM\n", encoding="utf-8")
+    header = run("subjects", "train", "--vocab", "unbis", "--backend", "headings",
+                 "--itp", str(wrong))
+    assert header.exit_code == 1 and "wrong.tsv, line 1: no column heading" in header.output
+    symbol = run("subjects", "suggest", "-", "--vocab", "unbis", "--symbol", "not one",
+                 input="Ukraine")
+    assert symbol.exit_code == 1 and "'not one' is not a document symbol" in symbol.output
+
+
+def test_accept_policy_and_undo(settings, unbis13):
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.catalogue.models import Document, DocumentSymbol, LanguageVersion
+    from hemicycle.subjects.vocabulary import install_vocabulary
+
+    install_vocabulary(settings, unbis13)
+    with session_scope(settings.database_url) as db:
+        doc = Document(symbol="S/2015/9", status="published")
+        doc.symbols.append(DocumentSymbol(symbol=doc.symbol, key=doc.symbol, position=0))
+        doc.versions.append(LanguageVersion(language="en", text="Oil spills at sea. Floods."))
+        db.add(doc)
+    assert run("subjects", "index", "--vocab", "unbis13", "--status", "published").exit_code == 0
+    done = run("subjects", "accept", "--vocab", "unbis13", "--above", "0.01")
+    assert done.exit_code == 0
+    assert "2 suggestions accepted as subjects of 1 documents" in done.output
+    assert "0 suggestions accepted" in run("subjects", "accept", "--vocab", "unbis13",
+                                           "--above", "0.01").output
+    undone = run("subjects", "accept", "--vocab", "unbis13", "--undo")
+    assert undone.exit_code == 0 and "2 subjects accepted by the policy taken back" in undone.output
+    for bad, says in ((("--above", "0"), "threshold"), (("--above", "0.5", "--undo"), "either"),
+                      ((), "either")):
+        failed = run("subjects", "accept", "--vocab", "unbis13", *bad)
+        assert failed.exit_code == 1 and says in failed.output
+    assert run("subjects", "accept", "--vocab", "nope", "--above", "0.5").exit_code == 1

@@ -12,6 +12,7 @@ from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol
 from hemicycle.subjects import service, suggest_for_document
 from hemicycle.subjects.errors import NotTrained, SubjectError, TextError, UnknownVocabulary
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
+from hemicycle.subjects.records import record_subjects, split_headings
 from hemicycle.subjects.vocabulary import install_vocabulary
 
 OIL = "http://example.org/unbis-2015/T0001209"
@@ -140,3 +141,90 @@ def test_backends_are_kept_between_calls(settings, unbis13):
     assert service.load_backend(settings, "unbis13") is first  # untrained lexical, too
     install_vocabulary(settings, unbis13)  # a new copy of the vocabulary: a new backend
     assert service.load_backend(settings, "unbis13") is not first
+
+
+def test_headings_backend_learns_from_catalogue_documents_the_index_names(
+        catalogue_settings, unbis, tmp_path, dev_corpus):
+    from hemicycle.subjects.itp import headings_by_document, read_itp
+
+    install_vocabulary(catalogue_settings, unbis)
+    itp = tmp_path / "itp.tsv"
+    itp.write_text("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
+                   "S70\t2015\tUKRAINE--POLITICAL CONDITIONS\tGeneral documents\tS/2015/102\n"
+                   "S70\t2015\tMIDDLE EAST SITUATION\tGeneral documents\tS/2015/98\n",
+                   encoding="utf-8")
+    for symbol in ("S/2015/102", "S/2015/98"):
+        texts = {d.lang: d.text for d in dev_corpus if d.symbols[0] == symbol}
+        add_document(catalogue_settings, symbol, texts)
+    add_document(catalogue_settings, "A/70/1", {"en": "Not in the Index."})
+    indexed = frozenset(headings_by_document(read_itp(itp).entries))
+    corpus = service.catalogue_corpus(catalogue_settings, "unbis", indexed)
+    assert {d.symbols for d in corpus} == {("S/2015/102",), ("S/2015/98",)}
+    assert len(corpus) == 12  # six language versions each
+    service.train(catalogue_settings, "unbis", corpus, ["headings"], {"itp": str(itp)})
+    assert service.trained_backends(catalogue_settings, "unbis") == ["headings"]
+
+    letter = add_document(catalogue_settings, "S/2015/400", {
+        "en": "The Ministry of Foreign Affairs of Ukraine on the shelling of Kramatorsk.",
+        "fr": "Le Ministère des affaires étrangères de l'Ukraine sur le bombardement.",
+        "de": "Das Ministerium der Ukraine zum Beschuss von Kramatorsk."})
+    found = suggest_for_document(catalogue_settings, letter, vocab="unbis", limit=5)
+    assert "http://metadata.un.org/thesaurus/1006762" in [s.uri for s in found]
+    with session_scope(catalogue_settings.database_url) as db:
+        stored = db.scalars(select(SubjectSuggestion).where(
+            SubjectSuggestion.document_id == letter)).all()
+    concepts = [s for s in stored if s.vocab == "unbis"]
+    headings = [s for s in stored if s.vocab == "unbis:headings"]
+    assert {s.backend for s in stored} == {"headings"} and len(concepts) == len(found)
+    # the suggested Index headings are kept beside the concepts, for the record page
+    assert "UKRAINE--POLITICAL CONDITIONS" in {h.concept for h in headings}
+    assert all(h.model.startswith("headings 20") for h in headings)
+    with session_scope(catalogue_settings.database_url) as db:
+        _subjects, pending = record_subjects(db, letter)
+    assert {p.concept for p in split_headings(pending)[1]} == {h.concept for h in headings}
+    result = service.suggest_text(catalogue_settings, "unbis", "Ukraine", "en",
+                                  symbols=["S/2015/401"])
+    assert result.backend == "headings" and result.headings
+    with pytest.raises(SubjectError, match="is not a document symbol"):
+        service.suggest_text(catalogue_settings, "unbis", "Ukraine", "en", symbols=["x y"])
+
+
+def test_learn_retrains_from_cataloguers_decisions(catalogue_settings, unbis, tmp_path,
+                                                   dev_corpus):
+    install_vocabulary(catalogue_settings, unbis)
+    with pytest.raises(NotTrained, match="nothing to learn into"):
+        service.learn(catalogue_settings, "unbis")  # only the untrained lexical backend
+    itp = tmp_path / "itp.tsv"
+    itp.write_text("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
+                   "S70\t2015\tUKRAINE--POLITICAL CONDITIONS\tGeneral documents\tS/2015/102\n"
+                   "S70\t2015\tMIDDLE EAST SITUATION\tGeneral documents\tS/2015/98\n",
+                   encoding="utf-8")
+    for symbol in ("S/2015/102", "S/2015/98"):
+        texts = {d.lang: d.text for d in dev_corpus if d.symbols[0] == symbol}
+        add_document(catalogue_settings, symbol, texts)
+    refugees = "http://metadata.un.org/thesaurus/1005418"  # REFUGEES
+    letter = add_document(catalogue_settings, "A/70/5", {
+        "en": "Refugees and displaced persons crossing the border need shelter."})
+    corpus = service.catalogue_corpus(
+        catalogue_settings, "unbis",
+        frozenset({"S/2015/102", "S/2015/98"}))
+    first = service.train(catalogue_settings, "unbis", corpus, ["headings"],
+                          {"itp": str(itp)})["headings"]
+    assert first.trained_on == 2
+
+    service.suggest_for_document(catalogue_settings, letter, vocab="unbis")
+    service.decide(catalogue_settings, letter, "unbis", refugees, "accepted", "cat")
+    learnt = service.learn(catalogue_settings, "unbis")
+    assert (learnt.backend, learnt.decisions) == ("headings", 1)
+    assert learnt.documents == 13  # six versions of two Index documents, one of the letter
+    model = service.load_backend(catalogue_settings, "unbis")
+    assert model.trained_on == 3 and model.model_version == learnt.version
+    # the next suggestions record the new model version
+    service.suggest_for_document(catalogue_settings, letter, vocab="unbis")
+    with session_scope(catalogue_settings.database_url) as db:
+        assert {s.model for s in db.scalars(select(SubjectSuggestion))} == {learnt.version}
+
+    itp.unlink()  # what it was trained on is gone: said, nothing half-done
+    with pytest.raises(SubjectError, match="train it again"):
+        service.learn(catalogue_settings, "unbis")
+    assert service.load_backend(catalogue_settings, "unbis").model_version == learnt.version

@@ -168,3 +168,26 @@ def test_interface_text_in_six_languages():
     for key, texts in json.loads(path.read_text(encoding="utf-8")).items():
         assert set(texts) == set(CODES), key
         assert all(texts[c].strip() for c in CODES), key
+
+
+def test_api_headings_from_an_uploaded_index_file(site):
+    add_user(site.app.state.settings.database_url, "boss", "administrator-pw", "admin")
+    boss = ("boss", "administrator-pw")
+    missing = site.post("/api/subjects/unbis13/train", data={"backend": "headings"}, auth=boss)
+    assert missing.status_code == 400 and "upload it as itp" in missing.json()["error"]["detail"]
+    bad = site.post("/api/subjects/unbis13/train", data={"backend": "headings"}, auth=boss,
+                    files={"itp": ("itp.tsv", b"year\tsubject\n2015\tOIL SPILLS\n")})
+    assert bad.status_code == 400 and "line 1: no column" in bad.json()["error"]["detail"]
+    index = ("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
+             "S70\t2015\tOIL SPILLS--POLLUTION\tReports\tS/2015/305\n")
+    trained = site.post("/api/subjects/unbis13/train", data={"backend": "headings"}, auth=boss,
+                        files={"itp": ("itp.tsv", index.encode())})
+    assert trained.status_code == 200 and trained.json()["backends"] == ["headings"]
+    found = site.post("/api/subjects/unbis13/suggest", json={
+        "text": "Oil spills again on the coast", "lang": "en", "symbols": ["S/2015/306"]})
+    assert found.status_code == 200, found.text
+    assert found.json()["backend"] == "headings"
+    assert found.json()["headings"][0]["heading"] == "OIL SPILLS--POLLUTION"
+    assert found.json()["suggestions"][0]["uri"] == OIL
+    wrong = site.post("/api/subjects/unbis13/suggest", json={"text": "oil", "symbols": ["x"]})
+    assert wrong.status_code == 400 and "not a document symbol" in wrong.json()["error"]["detail"]

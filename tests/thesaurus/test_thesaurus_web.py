@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from urllib.parse import quote
 
 import pytest
 import rdflib
@@ -182,8 +183,12 @@ def test_documents_indexed_with_a_concept(client, loaded) -> None:
     page = client.get(f"/thesaurus/unbis/{uri.rsplit('/', 1)[1]}")
     assert f'href="/documents/{uid}"' in page.text and "S/RES/2417 (2018)" in page.text
     assert "S/2018/1" not in page.text
+    count = page.text.split('class="document-count"')[1].split("</p>")[0]
+    assert "Documents: 1" in count and 'href="/search?subject=http' in count
     api = client.get(f"/api/thesaurus/unbis/concepts/{uri.rsplit('/', 1)[1]}").json()
     assert [d["uid"] for d in api["documents"]] == [uid]
+    assert api["document_count"] == 1  # the published one
+    assert api["documents_search"] == f"/search?subject={quote(uri, safe='')}"
 
 
 def test_api_bad_input(client) -> None:

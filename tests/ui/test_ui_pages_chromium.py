@@ -18,6 +18,7 @@ PAGES = {
     "advanced": "/search/advanced?q=climate",
     "document": "/documents/{text}",
     "document_pages": "/documents/{scanned}",
+    "not_held": "/symbol/A/RES/70/999",
     "votes": "/votes",
     "records": "/votes/records",
     "record": "/votes/records/{record}",
@@ -38,6 +39,13 @@ PAGES = {
     "subjects": "/documents/{text}/subjects",
     "preservation": "/documents/{text}/preservation",
     "api_docs": "/api/docs",
+    "guides": "/guides",
+    "guide": "/guides/voting-data/en",
+    "faq": "/faq?q=vote",
+    "faq_answer": "/faq/cite-document",
+    "ask": "/ask",
+    "member_state": "/states/FRA",
+    "training": "/training",
     "error": "/search?q=x&page=abc",
     "not_found": "/documents/nothere",
     "signin": "/signin",
@@ -45,8 +53,9 @@ PAGES = {
     "review_queue": "/review",
     "review_draft": "/documents/{draft}/review",
     "usage": "/usage",
+    "knowledge": "/knowledge",
 }
-STAFF_PAGES = {"review_queue", "review_draft", "usage"}
+STAFF_PAGES = {"review_queue", "review_draft", "usage", "knowledge"}
 SEVERE = ("serious", "critical")
 
 

@@ -114,6 +114,20 @@ def _speeches(settings, folder: Path) -> None:
     import_gdc(settings, GDCFiles(UNGDC / "Speakers_by_session.xlsx", folder))
 
 
+def _knowledge(settings) -> None:
+    """The demo's guides, FAQ answers and training sessions (corpus/knowledge)."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.knowledge import faq_files, guide_files
+    from hemicycle.knowledge.training import announce, read_sessions
+
+    folder = ROOT / "corpus" / "knowledge"
+    guide_files.import_folder(settings, folder / "guides", "demo")
+    faq_files.import_folder(settings, folder / "faq", "demo")
+    with session_scope(settings.database_url) as db:
+        for fields in read_sessions(folder / "training.yaml"):
+            announce(db, who="demo", **fields)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """(base URL, ids of what the pages show)."""
@@ -138,6 +152,7 @@ def site(tmp_path_factory):
     import_ga(settings, GAFiles(ROLL_CALLS70, VOTES70, None, VOETEN70))
     _speeches(settings, tmp_path_factory.mktemp("ui-speeches"))
     add_user(settings.database_url, STAFF, STAFF_PW, "admin")
+    _knowledge(settings)
     ids = {**_documents(settings), **_ids(settings)}
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -127,7 +127,7 @@ class LanguageVersion(Base):
     language: Mapped[str] = mapped_column(String(2))
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str | None] = mapped_column(Text)
-    # how the text was obtained: born-digital, ocr, manual
+    # how the text was obtained: one of hemicycle.documents.TEXT_SOURCES
     text_source: Mapped[str | None] = mapped_column(String(20))
 
     document: Mapped[Document] = relationship(back_populates="versions")
@@ -187,8 +187,9 @@ class DocumentSubject(Base):
     label: Mapped[str | None] = mapped_column(String(300))  # label as given at import
     origin: Mapped[str] = mapped_column(String(12), default="human")  # human | machine
     backend: Mapped[str | None] = mapped_column(String(40))
+    model: Mapped[str | None] = mapped_column(String(80))  # machine: the model version
     score: Mapped[float | None] = mapped_column(Float)
-    assigned_by: Mapped[str | None] = mapped_column(String(80))
+    assigned_by: Mapped[str | None] = mapped_column(String(80))  # a user, or "policy: ..."
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="subjects")

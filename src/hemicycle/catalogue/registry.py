@@ -20,6 +20,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "hemicycle.usage.models",
     "hemicycle.review.models",
     "hemicycle.documents.models",
+    "hemicycle.knowledge.models",
 )
 
 

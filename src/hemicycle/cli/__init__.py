@@ -19,6 +19,7 @@ from hemicycle.cli import (
     digitise,
     ingest,
     interop,
+    knowledge,
     proceedings,
     review,
     search,
@@ -40,6 +41,8 @@ VERBS: tuple[typer.Typer, ...] = (
 GROUPS: tuple[typer.Typer, ...] = (
     users.app, storage.app, storage.bag, thesaurus.app, interop.export, interop.importer,
     subjects.app, votes.app, votes.speeches, proceedings.app, usage.app, review.app,
+    knowledge.guides, knowledge.faq, knowledge.inquiries, knowledge.training,
+    knowledge.knowledge,
 )
 
 app = typer.Typer(

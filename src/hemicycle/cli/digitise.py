@@ -27,6 +27,28 @@ def _languages(values: list[str] | None) -> list[str] | None:
     return codes
 
 
+def _manifest_hints(path: Path) -> dict[str, dict] | None:
+    """What a manifest in the scans' folder states about them (symbol, language, date,
+    type, title): the scans are OCR'd in that language and those values count as stated.
+    A bad row stops the command, naming its line."""
+    from hemicycle.ingest.manifest import ManifestError, find_manifest, scan_hints
+
+    if not path.is_dir():
+        return None
+    try:
+        manifest = find_manifest(path)
+    except ManifestError:
+        return None
+    try:
+        hints, errors = scan_hints(manifest)
+    except ManifestError as exc:
+        fail(str(exc))
+    if errors:
+        fail("\n".join(str(e) for e in errors))
+    console.print(f"using {manifest} ({len(hints)} scans described)", highlight=False)
+    return hints
+
+
 verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 
 
@@ -62,6 +84,7 @@ def digitise(
     if workers < 1:
         fail("--workers must be at least 1")
     s = settings()
+    hints = _manifest_hints(path)
     executor = DaskCluster(cluster) if cluster else LocalPool(workers)
     console.print(f"digitising {path} on {executor.describe()}", highlight=False)
     with progress_bar() as bar:
@@ -75,7 +98,8 @@ def digitise(
 
         try:
             report = run_batch(s, path, executor=executor, languages=languages,
-                               batch=batch, dpi=dpi, retry=retry_failed, progress=progress)
+                               batch=batch, dpi=dpi, retry=retry_failed, progress=progress,
+                               hints=hints)
         except OSError as exc:
             fail(f"{path}: {exc}")
         except ValueError as exc:

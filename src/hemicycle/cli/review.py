@@ -34,8 +34,8 @@ def _resolve(s, ref: str) -> str:
         return doc.uid if doc is not None else ref
 
 
-app = typer.Typer(name="review", help="Review drafts (digitised scans): list, publish, reject.",
-                  no_args_is_help=True)
+app = typer.Typer(name="review", help="Review drafts (digitised scans): list, publish, reject; "
+                  "review tasks on any record.", no_args_is_help=True)
 
 
 @app.command("list")
@@ -85,22 +85,31 @@ def publish_(
              "confidence.")] = None,
     batch: Annotated[str | None, typer.Option(help="With --all-above: only this batch.")]
     = None,
+    checked: Annotated[bool, typer.Option(
+        "--checked", help="With --all-above: only drafts that pass a cataloguer's checks "
+                          "(a symbol, a date, a title, no finding, no open review task); "
+                          "the others stay in the queue, listed with their reasons.")]
+    = False,
     by: Annotated[str | None, typer.Option(help="Name recorded in the history.")] = None,
 ) -> None:
     """Publish drafts: they become visible and searchable. Stops nothing on a refusal:
     each refused draft is named, and the command exits non-zero."""
     from hemicycle.review import ReviewError, publish
-    from hemicycle.review.queue import QueueError, confident_drafts
+    from hemicycle.review.queue import QueueError, checked_drafts, confident_drafts
     from hemicycle.search.index import catch_up
 
     s = settings()
     if bool(uids) == (all_above is not None):
         fail("give draft uids, or --all-above THRESHOLD (not both)")
-    if batch and all_above is None:
-        fail("--batch goes with --all-above")
+    if (batch or checked) and all_above is None:
+        fail("--batch and --checked go with --all-above")
+    waiting: dict[str, list[str]] = {}
     if all_above is not None:
         try:
-            targets = confident_drafts(s, all_above, batch=batch)
+            if checked:
+                targets, waiting = checked_drafts(s, all_above, batch=batch)
+            else:
+                targets = confident_drafts(s, all_above, batch=batch)
         except (QueueError, ValueError) as exc:
             fail(str(exc))
     else:
@@ -126,8 +135,12 @@ def publish_(
         catch_up(s)  # what was published is searchable, even after Ctrl-C
     for problem in refused:
         console.print(f"[red]refused[/] {problem}", highlight=False)
-    console.print(f"{done} published, {len(refused)} refused, in "
-                  f"{time.perf_counter() - started:.1f} s", highlight=False)
+    for uid, reasons in waiting.items():
+        console.print(f"[yellow]kept for review[/] {uid}: {'; '.join(reasons)}",
+                      highlight=False)
+    console.print(f"{done} published, {len(refused)} refused"
+                  + (f", {len(waiting)} kept for review" if checked else "")
+                  + f", in {time.perf_counter() - started:.1f} s", highlight=False)
     if refused:
         raise typer.Exit(1)
 
@@ -149,3 +162,58 @@ def reject_(
         fail(str(exc))
     catch_up(s)
     console.print(f"rejected {result.symbol} ({result.uid})", highlight=False)
+
+
+@app.command("tasks")
+def tasks_(
+    status: Annotated[str, typer.Option(help="open, resolved or all.")] = "open",
+    code: Annotated[str | None, typer.Option(
+        help="Only this kind: a finding's code (date-out-of-range, "
+             "symbol-contradicts-text, no-text, ...), low-confidence or missing.")] = None,
+    page: Annotated[int, typer.Option(help="Page (from 1).")] = 1,
+    per_page: Annotated[int, typer.Option(help="Tasks per page (at most 200).")] = 50,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="First compute the tasks of every record again (after an "
+                          "upgrade, for records catalogued before review tasks).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+) -> None:
+    """Review tasks on any record, published or draft: findings, unsure fields, what a
+    draft lacks."""
+    from hemicycle.review.tasks import TaskError, list_tasks, refresh_all
+
+    s = settings()
+    if refresh:
+        with progress_bar() as bar:
+            task = bar.add_task("records", total=None, rate="")
+            count = refresh_all(s, progress=lambda n: bar.update(task, advance=n))
+        console.print(f"tasks computed for {count} records", highlight=False)
+    try:
+        tasks, total = list_tasks(s, status=status, code=code, page=page, per_page=per_page)
+    except TaskError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps({"total": total, "page": page,
+                               "items": [t.to_json() for t in tasks]},
+                              ensure_ascii=False, indent=1))
+        return
+    table = Table("task", "record", "status", "field", "what")
+    for t in tasks:
+        table.add_row(str(t.id), t.symbol, t.status, t.field, f"{t.code}: {t.message}")
+    Console(soft_wrap=True).print(table)
+    console.print(f"{total} tasks", highlight=False)
+
+
+@app.command("resolve")
+def resolve_(
+    task_id: Annotated[int, typer.Argument(help="The task's number.")],
+    note: Annotated[str | None, typer.Option(help="What was checked or corrected.")] = None,
+    by: Annotated[str | None, typer.Option(help="Name recorded with the task.")] = None,
+) -> None:
+    """Mark a review task as checked."""
+    from hemicycle.review.tasks import TaskError, resolve_task
+
+    try:
+        resolve_task(settings(), task_id, _by(by), note)
+    except TaskError as exc:
+        fail(str(exc))
+    console.print(f"task {task_id} resolved", highlight=False)

@@ -38,7 +38,7 @@ def _plain(snippet: str) -> str:
     return html.unescape(re.sub(r"</?mark>", "", snippet))
 
 
-def rebuild_with_progress(s: Settings) -> None:
+def rebuild_with_progress(s: Settings, workers: int | None = None) -> None:
     """Rebuild the index from the catalogue, with a progress bar and the rate at the end."""
     from hemicycle.search.index import rebuild_index
 
@@ -51,7 +51,7 @@ def rebuild_with_progress(s: Settings) -> None:
             rate = f"{done / elapsed:,.0f} docs/s" if elapsed > 0 else ""
             bar.update(task, completed=done, total=total, rate=rate)
 
-        count = rebuild_index(s, progress=progress)
+        count = rebuild_index(s, progress=progress, workers=workers)
     elapsed = time.perf_counter() - started
     rate = count / elapsed if elapsed > 0 else 0.0
     console.print(f"indexed {count:,} documents in {elapsed:.1f} s ({rate:,.0f} docs/s)")
@@ -61,9 +61,13 @@ verbs = typer.Typer()  # top-level verbs (see hemicycle.cli)
 
 
 @verbs.command("reindex")
-def reindex() -> None:
+def reindex(
+    workers: Annotated[int | None, typer.Option(
+        min=0, help="Processes preparing documents (default: one per core from 20,000 "
+                    "documents; 0: none, all in this process).")] = None,
+) -> None:
     """Rebuild the search index from the catalogue (searches go on meanwhile)."""
-    rebuild_with_progress(settings())
+    rebuild_with_progress(settings(), workers)
 
 
 @verbs.command("catch-up")
@@ -89,6 +93,9 @@ def search_command(
     per_page: Annotated[int, typer.Option(help="Results per page.")] = 20,
     narrower: Annotated[bool, typer.Option(
         help="A subject filter also finds the concepts below it.")] = False,
+    exact: Annotated[bool, typer.Option(
+        help="Count every match (beyond search_exact_up_to, 10,000 unless set, totals "
+             "and facet counts are estimated on a sample).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the catalogue's documents in any of the six languages."""
@@ -96,13 +103,15 @@ def search_command(
 
     try:
         results = search(settings(), query, lang=lang, filters=_parse_filters(filter_ or []),
-                         sort=sort, page=page, per_page=per_page, narrower=narrower)
+                         sort=sort, page=page, per_page=per_page, narrower=narrower,
+                         exact=exact, wait_for_facets=True)
     except QueryError as exc:
         fail(f"query {query[:80]!r}: {exc}")
     if as_json:
         print(json.dumps({
             "query": results.query,
             "total": results.total,
+            "total_exact": results.total_exact,
             "page": results.page,
             "per_page": results.per_page,
             "sort": results.sort,
@@ -110,11 +119,13 @@ def search_command(
             # plain text with highlight offsets (characters): the HTML is for pages
             "hits": [_json_hit(hit) for hit in results.hits],
             "facets": {k: [[v, n] for v, n in pairs] for k, pairs in results.facets.items()},
+            "facets_exact": results.facets_exact,
         }, ensure_ascii=False, indent=2))
         return
     if results.redirect_uid:
         print(f"symbol: /documents/{results.redirect_uid}")
-    print(f"{results.total:,} documents (page {results.page} of {results.pages})")
+    about = "" if results.total_exact else "about "
+    print(f"{about}{results.total:,} documents (page {results.page} of {results.pages})")
     for hit in results.hits:
         tag = f" [{hit.title_language}]" if hit.title_language else ""
         print(f"{hit.symbol}  {hit.year or ''}  {hit.title or ''}{tag}")

@@ -19,7 +19,7 @@ from hemicycle.cli.common import console, fail, progress_bar, settings
 VocabOption = Annotated[str, typer.Option("--vocab", help="Vocabulary name (see `subjects list`).")]
 LangOption = Annotated[str | None, typer.Option("--lang", help="Language of the text (xx).")]
 BackendOption = Annotated[str | None, typer.Option(
-    "--backend", help="ensemble, tfidf or lexical (default: the best trained).")]
+    "--backend", help="headings, ensemble, tfidf or lexical (default: the best trained).")]
 
 
 def _read_text(path: Path) -> str:
@@ -54,6 +54,8 @@ def _print_suggestions(result: dict, as_json: bool) -> None:
         console.print(f"[dim]{note}[/]", highlight=False)
     for s in result["suggestions"]:
         sys.stdout.write(f"<{s['uri']}>\t{s['label']}\t{s['score']:.4f}\n")
+    for h in result.get("headings", []):
+        sys.stdout.write(f"heading\t{h['heading']}\t{h['score']:.4f}\n")
 
 
 app = typer.Typer(name="subjects", help="Automatic subject indexing: suggest, train, eval.",
@@ -115,9 +117,12 @@ def suggest_cmd(
     lang: LangOption = None,
     limit: Annotated[int, typer.Option("--limit", "-k")] = 10,
     backend: BackendOption = None,
+    symbol: Annotated[list[str] | None, typer.Option(
+        "--symbol", help="The text's document symbol (repeatable): its series, year and "
+                         "type help the headings backend.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Suggest subjects for a file or a catalogue document."""
+    """Suggest subjects (and Index to Proceedings headings) for a file or a document."""
     from hemicycle.catalogue.db import session_scope
     from hemicycle.catalogue.queries import find_document
     from hemicycle.subjects.errors import SubjectError
@@ -128,7 +133,7 @@ def suggest_cmd(
     try:
         if target == "-" or path.is_file():
             text = sys.stdin.read() if target == "-" else _read_text(path)
-            result = suggest_text(s, vocab, text, lang, limit, backend).to_json()
+            result = suggest_text(s, vocab, text, lang, limit, backend, symbol or ()).to_json()
         elif path.suffix.lower() in (".txt", ".pdf", ".md", ".html", ".tsv"):
             fail(f"{target}: no such file")
         else:
@@ -179,19 +184,65 @@ def index_cmd(
     console.print(f"{len(ids)} documents looked at; suggestions stored for {stored}")
 
 
+@app.command("accept")
+def accept_cmd(
+    vocab: VocabOption,
+    above: Annotated[float | None, typer.Option(
+        "--above", help="Accept every stored suggestion scoring at least this (0-1].")] = None,
+    best: Annotated[int, typer.Option(
+        "--best", help="Also accept each document's N best suggestions, whatever their "
+                       "score.")] = 0,
+    undo: Annotated[bool, typer.Option(
+        "--undo", help="Take back what the policy accepted and no cataloguer confirmed.")
+                    ] = False,
+    status: Annotated[list[str] | None, typer.Option(
+        "--status", help="Document status to cover (repeatable; default: draft and "
+                         "published).")] = None,
+) -> None:
+    """The operator's policy: machine suggestions above a score become subjects, marked as
+    the machine's and as accepted by the policy (reversible with --undo)."""
+    from hemicycle.search.index import catch_up
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.service import accept_above, undo_policy
+
+    if (above is None) == (not undo):
+        fail("give either --above SCORE or --undo")
+    s = settings()
+    try:
+        if undo:
+            done = undo_policy(s, vocab)
+            console.print(f"{done.undone} subjects accepted by the policy taken back from "
+                          f"{done.documents} documents")
+        else:
+            done = accept_above(s, vocab, above, status or ("draft", "published"), best)
+            policy = (f"best {best} or " if best else "") + f"score >= {above:g}"
+            console.print(f"{done.accepted} suggestions accepted as subjects of "
+                          f"{done.documents} documents (policy: {policy})")
+    except SubjectError as exc:
+        fail(str(exc))
+    catch_up(s)  # the subject facet and subject: queries see them now
+
+
 @app.command("train")
 def train_cmd(
     vocab: VocabOption,
     corpus: Annotated[list[Path] | None, typer.Argument(
         help="TSV corpora or folders; default: catalogue records with subjects.")] = None,
-    backend: Annotated[str, typer.Option(help="ensemble, tfidf, lexical or all")] = "all",
+    backend: Annotated[str, typer.Option(help="headings, ensemble, tfidf, lexical or all")
+                       ] = "all",
     lang: LangOption = None,
+    itp: Annotated[Path | None, typer.Option(
+        "--itp", help="Index to Proceedings entries (TSV: year, subject, heading, "
+                      "docsymbols) for the headings backend; documents of the corpus (or "
+                      "of the catalogue) it indexes are labelled with their headings.")
+                   ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Train backends (a model is replaced only once its successor is complete)."""
     from hemicycle.subjects.backends import REGISTRY
     from hemicycle.subjects.corpus import Corpus, read_corpus
     from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.itp import headings_by_document, read_itp
     from hemicycle.subjects.service import catalogue_corpus, check_lang, train
     from hemicycle.subjects.vocabulary import load_vocabulary
 
@@ -203,6 +254,16 @@ def train_cmd(
             if name not in REGISTRY:
                 raise SubjectError(f"unknown backend {name!r}: expected one of "
                                    f"{', '.join(sorted(REGISTRY))} or all")
+        if "headings" in names and itp is None:
+            fail("the headings backend learns from an Index to Proceedings file: --itp FILE")
+        indexed: frozenset[str] = frozenset()
+        if itp is not None:
+            entries = read_itp(itp)
+            indexed = frozenset(headings_by_document(entries.entries))
+            for problem in entries.problems[:20]:
+                console.print(f"[yellow]skipped:[/] {problem}", highlight=False)
+            if len(entries.problems) > 20:
+                console.print(f"[yellow]{len(entries.problems) - 20} more lines skipped[/]")
         voc = load_vocabulary(s, vocab)
         if corpus:
             docs = Corpus([])
@@ -211,8 +272,8 @@ def train_cmd(
                 docs.documents.extend(part.documents)
                 docs.problems.extend(part.problems)
         else:
-            docs = catalogue_corpus(s, vocab)
-        if not docs.documents:
+            docs = catalogue_corpus(s, vocab, indexed)
+        if not docs.documents and "headings" not in names:
             fail(f"no training documents for vocabulary {vocab!r}: give a corpus, or "
                  "catalogue documents with subjects")
         for problem in docs.problems[:20]:
@@ -226,16 +287,60 @@ def train_cmd(
                     tasks[name] = bar.add_task(f"train {name}", total=total, rate="")
                 bar.update(tasks[name], completed=done, total=total)
 
-            trained = train(s, vocab, docs, names, {"lang": code or "en"}, step)
+            params = ({"lang": code or "en"} | ({"itp": str(itp.resolve())} if itp else {})
+                      | {"corpora": [str(p.resolve()) for p in corpus or ()]})
+            trained = train(s, vocab, docs, names, params, step)
     except SubjectError as exc:
         fail(str(exc))
     summary = {"vocab": vocab, "documents": len(docs), "backends": sorted(trained),
                "seconds": round(time.monotonic() - started, 1),
                "ensemble_weights": getattr(trained.get("ensemble"), "weights", {})}
+    if itp is not None:
+        from hemicycle.subjects.itp import unknown_parts
+
+        unknown = unknown_parts(entries.entries, voc)
+        summary["itp"] = {"entries": len(entries), "lines_skipped": len(entries.problems),
+                          "parts_not_in_vocabulary": len(unknown),
+                          "commonest_parts_not_in_vocabulary": [p for p, _ in
+                                                                unknown.most_common(5)]}
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=1) + "\n")
     else:
         console.print(f"trained {', '.join(summary['backends'])} on {len(docs)} documents")
+        if itp is not None:
+            info = summary["itp"]
+            console.print(f"Index entries: {info['entries']} read, {info['lines_skipped']} "
+                          f"lines skipped; {info['parts_not_in_vocabulary']} heading parts are "
+                          f"not labels of {vocab!r} (e.g. "
+                          f"{'; '.join(info['commonest_parts_not_in_vocabulary'][:3])}): their "
+                          f"headings are kept, those parts give no concept", highlight=False)
+
+
+@app.command("learn")
+def learn_cmd(
+    vocab: VocabOption,
+    backend: BackendOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Retrain a trained model from cataloguers' decisions in the catalogue, beside what it
+    learnt before (its corpora and Index to Proceedings file); a new model version."""
+    from hemicycle.subjects.errors import SubjectError
+    from hemicycle.subjects.service import learn
+
+    s = settings()
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("learn", total=None, rate="")
+            done = learn(s, vocab, backend,
+                         lambda _name, d, t: bar.update(task, completed=d, total=t))
+    except SubjectError as exc:
+        fail(str(exc))
+    if as_json:
+        sys.stdout.write(json.dumps(vars(done)) + "\n")
+    else:
+        console.print(f"{done.backend} retrained on {done.documents} documents "
+                      f"({done.decisions} cataloguers' decisions): model {done.version}",
+                      highlight=False)
 
 
 @app.command("eval")

@@ -1,4 +1,4 @@
-"""``hemicycle user``: accounts for cataloguers and administrators."""
+"""``hemicycle user``: accounts for cataloguers, administrators and knowledge-service staff."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hemicycle.accounts import ROLES, AccountError, add_user
+from hemicycle.accounts import ALL_ROLES, AccountError, add_user
 from hemicycle.cli.common import console, fail, settings
 
 app = typer.Typer(name="user", help="Accounts for cataloguers and administrators.",
@@ -17,7 +17,7 @@ app = typer.Typer(name="user", help="Accounts for cataloguers and administrators
 @app.command("add")
 def add(
     name: str,
-    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")] = "cataloguer",
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ALL_ROLES)}")] = "cataloguer",
     password: Annotated[
         str | None, typer.Option(envvar="HEMICYCLE_PASSWORD", help="Asked for when absent.")
     ] = None,

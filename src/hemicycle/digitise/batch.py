@@ -51,10 +51,16 @@ def work_dir(settings: Settings, batch: str, doc_id: str) -> Path:
 
 
 def _file_payload(path: Path, scan: ScanFile | None, languages: list[str] | None,
-                  dpi: int) -> dict:
-    return {"path": str(path.resolve()), "format": scan.format if scan else None,
-            "sha256": scan.sha256 if scan else None, "pages": scan.pages if scan else 0,
-            "languages": languages, "dpi": dpi}
+                  dpi: int, hints: dict | None = None) -> dict:
+    hints = hints or {}
+    if not languages and hints.get("language"):
+        languages = [hints["language"]]  # OCR in the language the manifest gives
+    payload = {"path": str(path.resolve()), "format": scan.format if scan else None,
+               "sha256": scan.sha256 if scan else None, "pages": scan.pages if scan else 0,
+               "languages": languages, "dpi": dpi}
+    if hints:
+        payload["hints"] = hints
+    return payload
 
 
 def _fallback_id(path: Path) -> str:
@@ -65,20 +71,24 @@ def _fallback_id(path: Path) -> str:
 
 
 def plan(settings: Settings, root: Path, batch: str, languages: list[str] | None,
-         dpi: int) -> list[tuple[str, str]]:
-    """Create the job rows for every scan under ``root``; return (doc_id, error) failures."""
+         dpi: int, hints: dict[str, dict] | None = None) -> list[tuple[str, str]]:
+    """Create the job rows for every scan under ``root``; return (doc_id, error) failures.
+    ``hints``: resolved path -> what a manifest states about that scan."""
     failures = []
+    hints = hints or {}
     for path in find_scans(root):
+        hint = hints.get(str(path.resolve()))
         try:
             scan = inspect_scan(path)
         except DigitiseError as exc:
             doc_id = _fallback_id(path)
             jobs.record_failed_document(settings, batch, doc_id,
-                                        _file_payload(path, None, languages, dpi), str(exc))
+                                        _file_payload(path, None, languages, dpi, hint),
+                                        str(exc))
             failures.append((doc_id, str(exc)))
             continue
         jobs.ensure_document(settings, batch, scan.doc_id,
-                             _file_payload(path, scan, languages, dpi), scan.pages)
+                             _file_payload(path, scan, languages, dpi, hint), scan.pages)
     return failures
 
 
@@ -118,7 +128,7 @@ def finish_documents(settings: Settings, batch: str, report: BatchReport,
         folder = work_dir(settings, batch, doc_id)
         try:
             outputs = assemble_document(folder / "pages", scan.pages, folder / "out", doc_id)
-            saved, info = save_draft(settings, scan, outputs, batch)
+            saved, doc = save_draft(settings, scan, outputs, batch, payload.get("hints"))
         except DigitiseError as exc:
             jobs.finish_document(settings, batch, doc_id, error=str(exc))
             report.documents_failed.append({"doc": doc_id, "file": payload["path"],
@@ -130,9 +140,9 @@ def finish_documents(settings: Settings, batch: str, report: BatchReport,
             report.documents_failed.append({"doc": doc_id, "file": payload["path"],
                                             "error": error})
             continue
-        result = {"uid": saved.uid, "created": saved.created, "language": info["language"],
-                  "symbols": info["fields"].get("symbols", {}).get("value", []),
-                  "confidence": info["ocr"]["confidence"]}
+        result = {"uid": saved.uid, "created": saved.created,
+                  "language": doc.extra["extraction"]["language"]["value"],
+                  "symbols": list(doc.symbols), "confidence": doc.extra["ocr"]["confidence"]}
         jobs.finish_document(settings, batch, doc_id, result=result)
         report.documents_done.append({"doc": doc_id, "file": payload["path"], **result})
         shutil.rmtree(folder, ignore_errors=True)  # the bytes are in storage now
@@ -140,8 +150,11 @@ def finish_documents(settings: Settings, batch: str, report: BatchReport,
 
 def run_batch(settings: Settings, root: Path, *, executor, languages: list[str] | None = None,
               batch: str | None = None, dpi: int = DEFAULT_DPI, retry: bool = False,
-              progress: Progress | None = None) -> BatchReport:
-    """Digitise every scan under ``root``; resumable; returns what happened in this run."""
+              progress: Progress | None = None,
+              hints: dict[str, dict] | None = None) -> BatchReport:
+    """Digitise every scan under ``root``; resumable; returns what happened in this run.
+    ``hints``: what a manifest states about each scan (resolved path -> symbols, language,
+    date, doc_type, title), as ``hemicycle digitise`` reads it beside the scans."""
     started = time.monotonic()
     batch = batch or batch_name(root)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", batch):
@@ -150,7 +163,7 @@ def run_batch(settings: Settings, root: Path, *, executor, languages: list[str] 
     report = BatchReport(batch=batch)
     if retry:
         jobs.retry_failed(settings, batch)
-    for doc_id, error in plan(settings, root, batch, languages, dpi):
+    for doc_id, error in plan(settings, root, batch, languages, dpi, hints):
         report.documents_failed.append({"doc": doc_id, "error": error})
     counts = jobs.batch_counts(settings, batch)
     total = counts.pages_total

@@ -1,9 +1,12 @@
 """A digitised document enters the catalogue as a draft for a cataloguer to review.
 
-The draft carries what was extracted from its first page, each field with its
-confidence (``extra["extraction"]``), the OCR facts per page (``extra["ocr"]``),
-the OCR text as its language version, and four files: the original scan, the
-PDF/A, the plain text and the hOCR.
+The draft is described like every other record (``documents.describe_input``, reading
+the OCR text with the page's confidence): each field with its source and confidence
+(``extra["extraction"]``), its findings (a scan without text, a symbol the text
+contradicts), the OCR facts per page (``extra["ocr"]``), the OCR text as its language
+version, and four files: the original scan, the PDF/A, the plain text and the hOCR.
+What a manifest beside the scans states (``hints``: symbol, date, type, title) counts
+as stated by the manifest.
 """
 
 from __future__ import annotations
@@ -14,9 +17,14 @@ from pathlib import Path
 
 from hemicycle.config import Settings
 from hemicycle.digitise.assemble import DocumentOutputs
-from hemicycle.digitise.extract import extract_metadata
 from hemicycle.digitise.sources import MEDIA_TYPES, ScanFile
-from hemicycle.documents import DocumentInput, FileInput, VersionInput, save_document
+from hemicycle.documents import (
+    DocumentInput,
+    FileInput,
+    VersionInput,
+    describe_input,
+    save_document,
+)
 from hemicycle.symbols import looks_like_symbol, symbol_from_filename
 
 
@@ -36,20 +44,12 @@ def document_language(pages: list[dict]) -> tuple[str, float]:
     return language, float(first.get("language_confidence", 1.0))
 
 
-def describe(scan: ScanFile, outputs: DocumentOutputs, batch: str) -> dict:
-    """Everything the draft record will say, as plain data (kept in the job result too)."""
+def ocr_facts(scan: ScanFile, outputs: DocumentOutputs, batch: str) -> dict:
+    """What the OCR says about itself, per page and in all (kept in ``extra["ocr"]``)."""
     pages = outputs.pages
-    language, language_confidence = document_language(pages)
-    first_text = outputs.text_content.split("\f", 1)[0]
-    fields = extract_metadata(first_text, language, language_confidence,
-                              pages[0]["confidence"])
-    if "symbols" not in fields:
-        from_name = _filename_symbol(scan.path.name)
-        if from_name:
-            fields["symbols"] = {"value": [from_name], "confidence": 0.5}
     words = sum(p["words"] for p in pages)
     mean = (sum(p["confidence"] * p["words"] for p in pages) / words) if words else 0.0
-    ocr = {
+    return {
         "engine": pages[0]["engine"],
         "batch": batch,
         "source_file": scan.path.name,
@@ -60,19 +60,14 @@ def describe(scan: ScanFile, outputs: DocumentOutputs, batch: str) -> dict:
         "pdfa": "PDF/A-2b",
         "review": True,
     }
-    return {"language": language, "fields": fields, "ocr": ocr}
 
 
-def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, batch: str):
-    """Save the draft record with its files; return (SaveResult, description)."""
-    from hemicycle.review.confidence import record_saved_draft
-
-    info = describe(scan, outputs, batch)
-    fields, language = info["fields"], info["language"]
-    symbols = fields.get("symbols", {}).get("value", [])
-    drafts = fields.get("drafts", {}).get("value", [])
-    date = fields.get("date", {}).get("value")
-    title = fields.get("title", {}).get("value")
+def draft_input(scan: ScanFile, outputs: DocumentOutputs, batch: str,
+                hints: dict | None = None) -> DocumentInput:
+    """The draft's input, described; ``hints``: what a manifest states about the scan."""
+    hints = hints or {}
+    pages = outputs.pages
+    language, language_confidence = document_language(pages)
     base = Path(scan.path.name).stem
     files = [
         FileInput(language, scan.format, scan.path, scan.path.name, MEDIA_TYPES[scan.format]),
@@ -81,24 +76,46 @@ def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, bat
         FileInput(language, "hocr", outputs.hocr, f"{base}.hocr",
                   "text/vnd.hocr+html"),
     ]
+    date = hints.get("date")
     doc = DocumentInput(
-        symbols=symbols,
-        identifier=None if symbols else f"scan-{scan.doc_id}",
-        distribution=fields.get("distribution", {}).get("value"),
+        symbols=list(hints.get("symbols") or []),
+        identifier=f"scan-{scan.doc_id}",
+        doc_type=hints.get("doc_type"),
         publication_date=dt.date.fromisoformat(date) if date else None,
         status="draft",
-        source="digitise",
-        extra={"extraction": fields, "ocr": info["ocr"]},
-        versions={language: VersionInput(title=title, text=outputs.text_content,
-                                         text_source="ocr")},
+        source=hints.get("source") or "digitise",
+        extra={"ocr": ocr_facts(scan, outputs, batch)},
+        versions={language: VersionInput(title=hints.get("title"),
+                                         text=outputs.text_content, text_source="ocr")},
         files=files,
-        related=[(draft, "draft") for draft in drafts if draft not in symbols],
     )
+    describe_input(doc, "manifest", text_source="ocr", quality=pages[0]["confidence"] / 100,
+                   primary_language=language)
+    extraction = doc.extra["extraction"]
+    if not doc.symbols and (from_name := _filename_symbol(scan.path.name)):
+        doc.symbols = [from_name]
+        extraction["symbols"] = {"value": [from_name], "source": "filename",
+                                 "confidence": 0.5}
+    extraction["language"] = {"value": language, "source": "ocr",
+                              "confidence": round(language_confidence, 2)}
+    if doc.symbols:
+        doc.identifier = None
+    return doc
+
+
+def save_draft(settings: Settings, scan: ScanFile, outputs: DocumentOutputs, batch: str,
+               hints: dict | None = None):
+    """Save the draft record with its files; return (SaveResult, the saved input)."""
+    from hemicycle.review.confidence import record_saved_draft
+    from hemicycle.review.tasks import record_saved
+
+    doc = draft_input(scan, outputs, batch, hints)
     result = save_document(settings, doc)
     record_saved_draft(settings, result.document_id)  # the review queue filters on it
+    record_saved(settings, [(result, doc)])
     if result.changed:
         suggest_subjects(settings, result.document_id)
-    return result, info
+    return result, doc
 
 
 def suggest_subjects(settings: Settings, document_id: int) -> None:

@@ -24,8 +24,15 @@ class DocumentConflict(RecordError):
     """The document exists with different values for fields the input also gives."""
 
 
+# how a version's text was obtained: from a born-digital file, by OCR (by us), by OCR
+# corrected by hand against the scans (CR-UNSC's texts), or given in the manifest
+TEXT_SOURCES = ("born-digital", "ocr", "ocr-corrected", "manual")
+
+
 @dataclass
 class VersionInput:
+    """``text_source``: one of ``TEXT_SOURCES``."""
+
     title: str | None = None
     text: str | None = None
     text_source: str | None = None

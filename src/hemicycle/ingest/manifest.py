@@ -16,6 +16,7 @@ from pathlib import Path
 
 from hemicycle.catalogue.queries import lookup_key
 from hemicycle.documents import (
+    TEXT_SOURCES,
     AgendaInput,
     DocumentInput,
     FileInput,
@@ -32,6 +33,7 @@ KNOWN_FIELDS = {
     "symbol", "language", "file", "title", "text", "doc_type", "date", "action_date",
     "distribution", "subjects", "agenda_symbol", "agenda_item", "agenda_title",
     "agenda_subject", "related", "identifier", "body", "session", "year", "source", "extra",
+    "text_source",
 }
 
 
@@ -163,9 +165,17 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
             extracted, fmt = extract_text(path)
         except TextError as exc:
             raise RowProblem("file", str(exc)) from None
-        if text is None:
+        if text is None and extracted.strip():
             text, text_source = extracted, "born-digital"
         files.append(FileInput(lang, fmt, path, filename=path.name))
+    if row.get("text_source"):
+        stated = str(row["text_source"]).strip()
+        if stated not in TEXT_SOURCES:
+            raise RowProblem("text_source", f"{stated!r} is not one of "
+                                            f"{', '.join(TEXT_SOURCES)}")
+        if text is None:
+            raise RowProblem("text_source", "given, but the row has no text")
+        text_source = stated
     try:
         year = int(row["year"]) if row.get("year") not in (None, "") else None
     except ValueError:
@@ -273,3 +283,46 @@ def plan_documents(manifest: Path) -> tuple[list[PlannedDocument], list[RowError
             broken.add(key)
             del planned[key]
     return list(planned.values()), errors
+
+
+HINT_FIELDS = ("language", "date", "doc_type", "title", "source")
+
+
+def scan_hints(manifest: Path) -> tuple[dict[str, dict], list[RowError]]:
+    """What a manifest beside scans states about each (resolved file path -> symbols,
+    language, date, doc_type, title, source), for ``hemicycle digitise``: the scans are
+    read by OCR, and these values count as stated by the manifest. Bad rows are
+    reported as for an ingest."""
+    hints: dict[str, dict] = {}
+    errors: list[RowError] = []
+    for line, row in read_rows(manifest):
+        try:
+            if "__error__" in row:
+                raise RowProblem("row", row["__error__"])
+            rel = Path(str(row.get("file") or ""))
+            if not row.get("file") or rel.is_absolute() or ".." in rel.parts:
+                raise RowProblem("file", "a relative path inside the manifest's folder is "
+                                         "needed")
+            hint: dict = {"symbols": _as_list(row.get("symbol"))}
+            for s in hint["symbols"]:
+                try:
+                    parse_symbol(s)
+                except SymbolError as exc:
+                    raise RowProblem("symbol", f"{s!r} is not a document symbol "
+                                               f"({exc})") from None
+            if row.get("language"):
+                try:
+                    hint["language"] = normalise_language(str(row["language"]))
+                except UnknownLanguage as exc:
+                    raise RowProblem("language", str(exc)) from None
+            date = _as_date(row.get("date"), "date")
+            if date:
+                hint["date"] = date.isoformat()
+            for name in ("doc_type", "title", "source"):
+                if row.get(name):
+                    hint[name] = str(row[name]).strip()
+        except RowProblem as exc:
+            errors.append(RowError(manifest, line, exc.field, exc.reason))
+            continue
+        hints[str((manifest.parent / rel).resolve())] = hint
+    return hints, errors

@@ -1,9 +1,11 @@
 """Running an ingest: the manifest's documents saved in batches, bad rows reported.
 
-Each document is saved whole or not at all, and a bad one is rejected alone with the
-manifest line it came from. Resuming needs no bookkeeping: saving an unchanged
-document is a no-op, so a rerun after an interruption skips what is done and completes
-the rest. The search index is not touched here: the caller asks it to catch up.
+Each document is described first (``documents.describe_input``: dates, type, titles
+read from its symbol and text), then saved whole or not at all, and a bad one is
+rejected alone with the manifest line it came from; its review tasks follow. Resuming
+needs no bookkeeping: saving an unchanged document is a no-op, so a rerun after an
+interruption skips what is done and completes the rest. The search index is not
+touched here: the caller asks it to catch up.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hemicycle.config import Settings
-from hemicycle.documents import RecordError, save_batch
+from hemicycle.documents import RecordError, SaveResult, describe_input, save_batch
 from hemicycle.documents.interrupts import stop_requests
 from hemicycle.ingest.manifest import PlannedDocument, RowError, find_manifest, plan_documents
+from hemicycle.review.tasks import record_saved
 
 BATCH = 200  # documents per transaction (and per flush of the storage root)
 
@@ -47,11 +50,15 @@ def ingest_folder(settings: Settings, path: Path, replace: bool = False,
         with stop_requests() as stop_asked:
             for start in range(0, len(planned), batch):
                 docs = planned[start:start + batch]
-                for doc, outcome in zip(docs, save_batch(settings, [d.data for d in docs],
-                                                         replace=replace), strict=True):
+                inputs = [describe_input(d.data, "manifest") for d in docs]
+                outcomes = save_batch(settings, inputs, replace=replace)
+                for doc, outcome in zip(docs, outcomes, strict=True):
                     _count(summary, manifest, doc, outcome)
                     if on_document:
                         on_document(doc)
+                # what a cataloguer should check (findings, unsure fields) as review tasks
+                record_saved(settings, [(o, d) for o, d in zip(outcomes, inputs, strict=True)
+                                        if isinstance(o, SaveResult)])
                 if stop_asked():
                     raise KeyboardInterrupt
     except KeyboardInterrupt:

@@ -53,7 +53,8 @@ def matching_documents(settings: Settings, query: str) -> Iterator[Document]:
     page = 1
     while True:
         try:
-            results = search(settings, query, sort="date", page=page, per_page=MAX_PER_PAGE)
+            results = search(settings, query, sort="date", page=page, per_page=MAX_PER_PAGE,
+                             exact=True)
         except ValueError as exc:  # QueryError: a query the search cannot run
             raise ExportError(f"invalid search {query[:80]!r}: {exc}") from None
         if results.total > MAX_RESULTS_REACHABLE:

@@ -27,6 +27,7 @@ PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 # which file of a language version shows its pages: the scan's own pixels first
 PAGE_FILE_ORDER = ("tiff", "png", "jpeg", "pdf", "pdfa")
 Text = Callable[..., dict[str, str]]
+HOCR_PROFILE = "http://kba.github.io/hocr-spec/1.2/"
 
 
 def page_files(document: Document) -> dict[str, File]:
@@ -148,14 +149,30 @@ def build_manifest(settings: Settings, document: Document, text: Text) -> dict |
              "type": "Text", "label": _map(text("iiif.rendering")),
              "format": "application/pdf", "language": [f.language]}
             for code in CODES for f in document.files
-            if f.language == code and f.media_type == "application/pdf"],
-        "seeAlso": _see_also(settings, document, text),
+            if f.language == code and f.media_type == "application/pdf"] + [
+            # a digitised scan's OCR text, plain and with word positions
+            {"id": f"{base}/documents/{document.uid}/files/{f.language}/{f.format}",
+             "type": "Text", "label": _map(text("iiif.ocr_text")), "format": "text/plain",
+             "language": [f.language]}
+            for code in CODES for f in document.files
+            if f.language == code and f.format == "txt" and _digitised(document)],
+        "seeAlso": _see_also(settings, document, text) + [
+            {"id": f"{base}/documents/{document.uid}/files/{f.language}/{f.format}",
+             "type": "Dataset", "format": "text/vnd.hocr+html",
+             "label": _map(text("iiif.hocr")), "profile": HOCR_PROFILE}
+            for code in CODES for f in document.files
+            if f.language == code and f.format == "hocr"],
         "items": items,
         "structures": ranges,
     }
     if list(chosen) == ["ar"]:
         manifest["viewingDirection"] = "right-to-left"
     return manifest
+
+
+def _digitised(document: Document) -> bool:
+    """Whether the record's text was read from its page images (its "txt" is OCR)."""
+    return any(v.text_source == "ocr" for v in document.versions)
 
 
 def _see_also(settings: Settings, document: Document, text: Text) -> list[dict]:

@@ -21,8 +21,10 @@ from hemicycle.config import Settings
 from hemicycle.documents import (
     AgendaInput,
     DocumentInput,
+    SaveResult,
     SubjectInput,
     VersionInput,
+    describe_input,
     save_batch,
 )
 from hemicycle.documents.checkpoints import Checkpoint
@@ -30,6 +32,7 @@ from hemicycle.documents.interrupts import stop_requests
 from hemicycle.interop.marc import MappingError, record_to_fields
 from hemicycle.marc21.files import MarcItem, read_marc
 from hemicycle.proceedings import marc_import as proceedings
+from hemicycle.review.tasks import record_saved
 from hemicycle.symbols import is_symbol
 
 BATCH = 1000  # records per transaction
@@ -69,7 +72,9 @@ def _summary(problems: list[str]) -> str:
 
 
 def document_input(item: MarcItem) -> DocumentInput:
-    """The ``DocumentInput`` for a readable record (MappingError when it cannot be one)."""
+    """The ``DocumentInput`` for a readable record (MappingError when it cannot be one),
+    described (``documents.describe_input``: what the record states is kept, what its
+    symbol says fills the gaps, and findings say what cannot be right)."""
     data = record_to_fields(item.record)
     symbols = data["symbols"]
     parsed: list[str] = []
@@ -81,7 +86,7 @@ def document_input(item: MarcItem) -> DocumentInput:
             identifier = symbol  # e.g. an LC control number in 001: a local identifier
     if not parsed and identifier is None:
         raise MappingError("no usable symbol in 191 $a")
-    return DocumentInput(
+    return describe_input(DocumentInput(
         symbols=parsed,
         identifier=identifier if not parsed else None,
         doc_type=data["doc_type"],
@@ -94,7 +99,7 @@ def document_input(item: MarcItem) -> DocumentInput:
         subjects=[SubjectInput(**s) for s in data["subjects"]],
         agenda_items=[AgendaInput(**a) for a in data["agenda_items"]],
         related=data["related"],
-    )
+    ), "marc")
 
 
 class _Import:
@@ -169,6 +174,9 @@ class _Import:
             else:
                 self.report.count("created" if outcome.created else
                                   "updated" if outcome.changed else "unchanged")
+        record_saved(self.settings, [(o, data) for (_, data), o in
+                                     zip(pending, outcomes, strict=True)
+                                     if isinstance(o, SaveResult)])
 
 
 def import_marc(settings: Settings, path: Path, replace: bool = False,

@@ -74,9 +74,36 @@ def dropped_positions(text: str, lang: str) -> list[int]:
     return [m.start() for m in _ARABIC_MARKS.finditer(text)] if lang == "ar" else []
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_bmp_marks: list[re.Pattern] = []
+
+
+def _mark_pattern() -> re.Pattern:
+    """One character class of every Mn code point below U+10000 (made on first use)."""
+    if not _bmp_marks:
+        codes = [c for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) == "Mn"]
+        ranges, start = [], codes[0]
+        for prev, code in zip(codes, codes[1:] + [None], strict=True):
+            if code != prev + 1:
+                ranges.append(f"\\u{start:04x}-\\u{prev:04x}" if prev > start
+                              else f"\\u{start:04x}")
+                start = code
+        _bmp_marks.append(re.compile("[" + "".join(ranges) + "]"))
+    return _bmp_marks[0]
+
+
 def _strip_accents(text: str) -> str:
+    """``text`` without its non-spacing marks (category Mn) once decomposed. The marks of
+    the Basic Multilingual Plane go in one regular expression: a character-by-character
+    check cost a ten-page document some 20 ms."""
     decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    if decomposed.isascii():
+        return decomposed
+    stripped = _mark_pattern().sub("", decomposed)
+    if _ASTRAL.search(stripped):
+        stripped = "".join(ch for ch in stripped
+                           if ord(ch) < 0x10000 or unicodedata.category(ch) != "Mn")
+    return stripped
 
 
 def fold(text: str, lang: str, *, stemmer: bool = False) -> str:

@@ -247,6 +247,23 @@ def agreement_over_time(session: Session, a: int, b: int) -> list[dict]:
              "agreement": round((same or 0) / n, 4) if n else None} for s, n, same in rows]
 
 
+def agreement_with_all(session: Session, state_id: int, session_no: int,
+                       body: str = "GA") -> list[dict]:
+    """One state's agreement with every other state over one session's roll calls (the
+    state's row of ``agreement_matrix``, in one indexed query instead of the whole grid)."""
+    va, vb = Vote.__table__.alias("va"), Vote.__table__.alias("vb")
+    records = select(VotingRecord.id).where(VotingRecord.body == body,
+                                            VotingRecord.session_no == session_no)
+    rows = session.execute(
+        select(vb.c.state_id, func.count(), func.sum(case((va.c.vote == vb.c.vote, 1), else_=0)))
+        .select_from(va.join(vb, and_(vb.c.record_id == va.c.record_id, vb.c.vote.in_(CAST),
+                                      vb.c.state_id != state_id)))
+        .where(va.c.state_id == state_id, va.c.vote.in_(CAST), va.c.record_id.in_(records))
+        .group_by(vb.c.state_id)).all()
+    return [{"state_id": other, "both_voted": n, "same": int(same or 0),
+             "agreement": round((same or 0) / n, 4)} for other, n, same in rows if n]
+
+
 def session_matrix(session: Session, session_no: int, body: str = "GA",
                    lang: str = "en") -> dict:
     """The vote matrix of a session: records as columns, states as rows (name of the day
@@ -336,6 +353,13 @@ def speech_summary(sp: Speech, with_text: bool = False, lang: str = "en") -> dic
     return out
 
 
+def _speech_document_key(source: str | None, source_id: str | None,
+                         session_no: int | None) -> str | None:
+    if source != "ungdc" or session_no is None or not source_id:
+        return None
+    return f"UNGDC/{session_no}/{source_id.split('_', 1)[0]}".upper()
+
+
 def speech_document_uid(session: Session, sp: Speech) -> str | None:
     """The catalogue document holding this speech's text, if the library has one.
 
@@ -343,12 +367,27 @@ def speech_document_uid(session: Session, sp: Speech) -> str | None:
     identifier ``UNGDC/<session>/<ISO3>`` (corpus/documents/ungdc); that identifier is the
     join, and through the document the speech is in the main search.
     """
-    if sp.source != "ungdc" or sp.session_no is None:
+    key = _speech_document_key(sp.source, sp.source_id, sp.session_no)
+    if key is None:
         return None
-    code = sp.source_id.split("_", 1)[0]
     return session.scalar(select(Document.uid).join(DocumentSymbol).where(
-        DocumentSymbol.key == f"UNGDC/{sp.session_no}/{code}".upper(),
-        Document.status == "published"))
+        DocumentSymbol.key == key, Document.status == "published"))
+
+
+def speech_document_uids(session: Session, speech_ids: list[int]) -> dict[int, str]:
+    """``speech_document_uid`` for many speeches at once: speech id -> document uid, for
+    those whose text the library has."""
+    keys = {sid: _speech_document_key(source, source_id, session_no)
+            for sid, source, source_id, session_no in session.execute(
+                select(Speech.id, Speech.source, Speech.source_id, Speech.session_no)
+                .where(Speech.id.in_(speech_ids)))} if speech_ids else {}
+    wanted = {k for k in keys.values() if k}
+    if not wanted:
+        return {}
+    found = dict(session.execute(
+        select(DocumentSymbol.key, Document.uid).join(Document)
+        .where(DocumentSymbol.key.in_(wanted), Document.status == "published")).all())
+    return {sid: found[k] for sid, k in keys.items() if k in found}
 
 
 def search_speeches(session: Session, *, q: str | None = None, state: str | None = None,

@@ -25,6 +25,7 @@ from hemicycle.documents import DocumentInput, RecordError, check_input
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.messages import Message, message_of
 from hemicycle.review.confidence import FIELDS, forget_draft, record_drafts
+from hemicycle.review.tasks import record_tasks
 from hemicycle.symbols import is_symbol, parse_symbol
 
 MAX_REASON = 2000
@@ -388,6 +389,7 @@ def update_draft(settings: Settings, uid: str, changes: dict, user: str, *,
         diff = _apply_changes(db, doc, changes, user)
         db.flush()
         record_drafts(db, [doc.id])
+        record_tasks(db, [doc.id])
         result = _result(doc, diff)
     return result
 
@@ -408,6 +410,7 @@ def publish(settings: Settings, uid: str, user: str, *, version: str | None = No
         _record(doc, {"action": "publish", "by": user}, _review_data(doc))
         db.flush()
         forget_draft(db, doc.id)
+        record_tasks(db, [doc.id])
         record_changes(db, [doc.id])
         result = _result(doc, diff)
     return result
@@ -432,6 +435,7 @@ def reject(settings: Settings, uid: str, reason: str, user: str, *,
         _record(doc, {"action": "reject", "by": user, "reason": text}, _review_data(doc))
         db.flush()
         forget_draft(db, doc.id)
+        record_tasks(db, [doc.id])
         record_changes(db, [doc.id])
         result = _result(doc)
     return result

@@ -1,4 +1,5 @@
-"""Each draft's weakest extracted field, where the database can filter and sort on it.
+"""Each draft's weakest extracted field, where the database can filter and sort on it;
+review tasks on any record.
 
 The confidences live in the record's JSON (``extra["extraction"]``); reading them back for
 every draft on every queue page is a full scan at millions of drafts. One narrow row per
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hemicycle.catalogue.models import Base
+from hemicycle.catalogue.models import Base, utcnow
 
 
 class ReviewDraft(Base):
@@ -29,3 +30,27 @@ class ReviewDraft(Base):
     batch: Mapped[str | None] = mapped_column(Text, index=True)
     language: Mapped[str | None] = mapped_column(String(8))  # the language the scan was read in
     source_version: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ReviewTask(Base):
+    """Something a cataloguer should look at on one record, published or draft: a
+    finding (a date no UN document can have, a symbol the text contradicts, a scan
+    without text), a field read with low confidence (its proposed value in ``message``),
+    or what a draft still lacks before it can be published. One per (document, code,
+    field); a task a person resolved stays resolved."""
+
+    __tablename__ = "review_tasks"
+    __table_args__ = (UniqueConstraint("document_id", "code", "field"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))  # a finding's code, low-confidence, missing
+    field: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)  # open|resolved
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(80))  # a person, or "the record"
+    note: Mapped[str | None] = mapped_column(Text)

@@ -23,6 +23,7 @@ from hemicycle.review.actions import local_identifier, reviewed_version
 from hemicycle.review.confidence import catch_up, weakest_field
 from hemicycle.review.confidence import field_confidences as field_confidences
 from hemicycle.review.models import ReviewDraft
+from hemicycle.review.tasks import open_tasks_of, record_tasks
 from hemicycle.symbols import is_symbol
 
 ATTENTION = 0.8  # below this a field is flagged in the queue
@@ -156,3 +157,28 @@ def confident_drafts(settings: Settings, threshold: float, *, batch: str | None 
         catch_up(db)
         stmt = _drafts(batch, language, at_least=threshold).with_only_columns(Document.uid)
         return list(db.scalars(stmt.order_by(*_NEWEST_FIRST)))
+
+
+def checked_drafts(settings: Settings, threshold: float, *, batch: str | None = None
+                   ) -> tuple[list[str], dict[str, list[str]]]:
+    """The drafts a cataloguer's checks would pass (a symbol, a date, a title, no finding,
+    every reviewed field at or above ``threshold``), and those held back with their
+    reasons (their open review tasks, or their weakest field)."""
+    _check(1, 1, threshold, None)
+    with session_scope(settings.database_url) as db:
+        catch_up(db)
+        rows = db.execute(_drafts(batch, None).with_only_columns(
+            Document.id, Document.uid, ReviewDraft.weakest_field,
+            ReviewDraft.weakest_confidence).order_by(*_NEWEST_FIRST)).all()
+        record_tasks(db, [r.id for r in rows])
+        ready, waiting = [], {}
+        for r in rows:
+            reasons = [f"{t.field}: {t.code}: {t.message}" for t in open_tasks_of(db, r.id)]
+            if (r.weakest_confidence or 0.0) < threshold:
+                reasons.append(f"{r.weakest_field}: confidence {r.weakest_confidence or 0:.2f} "
+                               f"under {threshold}")
+            if reasons:
+                waiting[r.uid] = reasons
+            else:
+                ready.append(r.uid)
+    return ready, waiting

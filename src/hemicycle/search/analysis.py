@@ -12,10 +12,20 @@ typed in a query becomes exactly the terms the index holds:
   prefix analyzer, with no stemmer, has them folded first).
 * zh: overlapping character bigrams over each run of letters and digits
   (``hemicycle.languages.chinese``). Never whitespace.
+
+Arabic is indexed more cheaply than it is analysed (``prepare_for_index``): its Snowball
+stemmer is the dearest part of a rebuild, and a document repeats its words, so each
+distinct word is stemmed once (by the same Tantivy stemmer) and the index receives the
+stems, cut again at white space only. The terms and their positions are those of
+``analyzer("ar")`` (``tests/search/test_search_analysis.py`` checks every Arabic text of
+the demo corpus); queries and highlighting still use ``analyzer``.
 """
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -79,10 +89,88 @@ def folded_analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+PRESTEMMED = frozenset({"ar"})  # languages indexed from ``prepare_for_index``'s stems
+_STEMS_KEPT = 500_000  # distinct words remembered per process (then forgotten, all at once)
+_stems: dict[str, str] = {}
+_ASTRAL = re.compile(f"[{chr(0x10000)}-{chr(sys.maxunicode)}]")
+
+
+@cache
+def index_analyzer(lang: str) -> tantivy.TextAnalyzer:
+    """The analyzer the index runs on its ``lang`` fields: ``analyzer`` itself, or, for a
+    language it receives stemmed, white space and the same length limit only."""
+    if lang not in PRESTEMMED:
+        return analyzer(lang)
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+            .filter(tantivy.Filter.remove_long(MAX_TERM_CHARS)).build())
+
+
+@cache
+def _word() -> re.Pattern:
+    """Runs of the characters Tantivy's simple tokenizer keeps together: Rust's
+    ``char::is_alphanumeric`` (letters, numbers and the marks and symbols Unicode calls
+    alphabetic), in the Basic Multilingual Plane (``_ASTRAL``: text beyond it takes the
+    analyzer's way). Letters and numbers come from ``unicodedata``; the marks, symbols
+    and characters Python does not know yet are asked of Tantivy itself."""
+    bmp = [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000]
+    kept = {c for c in bmp if unicodedata.category(c)[0] in "LN"}
+    doubtful = [c for c in bmp if unicodedata.category(c)[0] in "MS"
+                or unicodedata.category(c) == "Cn"]
+    simple = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).build()
+    kept.update(t for t in simple.analyze(" ".join(doubtful)) if len(t) == 1)
+    ranges: list[list[int]] = []
+    for code in sorted(map(ord, kept)):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                   for a, b in ranges)
+    return re.compile(f"[{body}]+")
+
+
+@cache
+def _word_stemmer(lang: str) -> tantivy.TextAnalyzer:
+    """What ``analyzer`` does to one word after cutting it: lower case, then the stemmer."""
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.stemmer(BY_CODE[lang].stemmer)).build())
+
+
+def _stem(lang: str, word: str) -> str:
+    if len(word.encode()) >= MAX_TERM_CHARS:
+        stem = word  # too long: left as it is for the index to drop, as ``analyzer`` does
+    else:
+        stems = _word_stemmer(lang).analyze(word)
+        if len(stems) != 1 or not stems[0] or stems[0].isspace():
+            raise ValueError(f"{word!r} does not stem to one word")
+        stem = stems[0]
+    if len(_stems) >= _STEMS_KEPT:
+        _stems.clear()
+    _stems[word] = stem
+    return stem
+
+
+def prepare_for_index(lang: str, text: str) -> str | tantivy.PreTokenizedString:
+    """Text as the ``lang`` field of the index receives it (see ``index_analyzer``)."""
+    prepared = prepare(lang, text)
+    if lang not in PRESTEMMED:
+        return prepared
+    get = _stems.get
+    try:
+        if _ASTRAL.search(prepared):
+            raise ValueError("characters beyond the Basic Multilingual Plane")
+        return " ".join([get(word) or _stem(lang, word) for word in _word().findall(prepared)])
+    except ValueError:  # a word no stem stands for alone, or rare characters: the
+        # analyzer's own tokens
+        tokens = analyzer(lang).pre_tokenize(prepared)
+        return tantivy.PreTokenizedString(prepared, tokens.tokens)
+
+
 def register_analyzers(index: tantivy.Index) -> None:
     """Analyzers are not stored in the index: every opened Index needs them again."""
     for lang in CODES:
-        index.register_tokenizer(analyzer_name(lang), analyzer(lang))
+        index.register_tokenizer(analyzer_name(lang), index_analyzer(lang))
     index.register_tokenizer(KEYWORD, keyword_analyzer())
     index.register_fast_field_tokenizer(KEYWORD, keyword_analyzer())
     index.register_tokenizer(FOLDED, folded_analyzer())
@@ -117,9 +205,19 @@ def term_spans(lang: str, text: str,
         units = ((unit.lower(), start, end)
                  for unit, start, end in chinese.bigram_spans(normalise(text, lang)))
         return [u for u in units if keep is None or keep(u[0])]
-    tokens = analyzer(lang).pre_tokenize(prepare(lang, text)).tokens
-    spans = [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens
-             if keep is None or keep(t.text)]
+    prepared = prepare(lang, text)
+    if keep is None:
+        tokens = analyzer(lang).pre_tokenize(prepared).tokens
+        spans = [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
+    else:
+        # the terms alone first (a plain list, cheap); the tokens with their offsets only
+        # where one is wanted (the same analyzer gives the same tokens in the same order)
+        wanted = [i for i, term in enumerate(analyzer(lang).analyze(prepared)) if keep(term)]
+        if not wanted:
+            return []
+        tokens = analyzer(lang).pre_tokenize(prepared).tokens
+        spans = [(tokens[i].text, tokens[i].char_offset_from, tokens[i].char_offset_to)
+                 for i in wanted]
     # normalisation drops Arabic marks: map offsets in the normalised text back
     deleted = dropped_positions(text, lang)
     if not deleted:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -24,15 +25,13 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
 from hemicycle.search import location
-from hemicycle.search.analysis import prepare
-from hemicycle.search.records import IndexRecord, read_records
-from hemicycle.search.schema import (
-    LANGUAGE_SET,
-    language_set,
-    stored_text_field,
-    text_field,
-    title_field,
+from hemicycle.search.preparation import (
+    Prepared,
+    build_document,
+    prepared_batch,
+    prepared_in_workers,
 )
+from hemicycle.search.schema import sample_bucket
 from hemicycle.search.watermark import (
     follow,
     read_watermark,
@@ -42,49 +41,35 @@ from hemicycle.search.watermark import (
 
 Progress = Callable[[int, int], None]
 BATCH = 2000
+PARALLEL_FROM = 20_000  # documents from which a rebuild prepares them in worker processes
 FOLLOW_ROUND = 20_000  # changes taken in per index commit while catching up
 REBUILD_BEYOND = 100_000  # changes behind (and more than the index holds): rebuild instead
 WRITER_HEAP = 200_000_000
 WRITER_THREADS = 0  # Tantivy's choice: one per core
 
 
-def to_index_document(record: IndexRecord) -> tantivy.Document:
-    doc = tantivy.Document()
-    doc.add_integer("doc_id", record.id)
-    doc.add_bytes("payload", record.payload())
-    for lang, data in record.snippet_sources().items():
-        doc.add_bytes(stored_text_field(lang), data)
-    for lang, title in record.titles.items():
-        doc.add_text(title_field(lang), prepare(lang, title))
-    for lang, text in record.texts.items():
-        doc.add_text(text_field(lang), prepare(lang, text))
-    for key in record.symbol_keys:
-        doc.add_text("symbol", key)
-    for symbol in record.symbols:
-        doc.add_text("symbol_text", symbol)
-    for name, values in record.keywords().items():
-        for value in values:
-            doc.add_text(name, value)
-    for subject in record.subjects + record.subject_labels:
-        doc.add_text("subject_text", subject)
-    if record.year is not None:
-        doc.add_integer("year", record.year)
-    doc.add_integer("date", record.date_number())
-    doc.add_integer(LANGUAGE_SET, language_set(record.languages))
-    return doc
-
-
-def _add_all(writer: tantivy.IndexWriter, records: Iterable[IndexRecord],
-             progress: Progress | None, total: int) -> int:
+def _add_all(writer: tantivy.IndexWriter, prepared: Iterable[Prepared]) -> int:
     count = 0
-    for record in records:
-        writer.add_document(to_index_document(record))
+    for fields in prepared:
+        writer.add_document(build_document(fields))
         count += 1
-        if progress and count % 500 == 0:
-            progress(count, total)
-    if progress:
-        progress(count, total)
     return count
+
+
+def _prepared(settings: Settings, ids: list[int], workers: int) -> Iterator[list[Prepared]]:
+    """The documents of ``ids``, prepared batch by batch, in order: in this process, or
+    in ``workers`` processes beside it while this one feeds the writer."""
+    if workers <= 0:
+        return (prepared_batch(settings, batch) for batch in _batches(ids))
+    return prepared_in_workers(settings, _batches(ids), workers)
+
+
+def rebuild_workers(documents: int) -> int:
+    """Processes preparing documents for a rebuild of ``documents``: one per core this
+    process may use, none (in process) on one core or for a small catalogue, where
+    starting them costs more than they save."""
+    cores = len(os.sched_getaffinity(0))
+    return cores if cores > 1 and documents >= PARALLEL_FROM else 0
 
 
 def _published_ids(settings: Settings, since: dt.datetime | None = None) -> list[int]:
@@ -102,9 +87,12 @@ def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
         yield ids[start:start + size]
 
 
-def rebuild_index(settings: Settings, progress: Progress | None = None) -> int:
+def rebuild_index(settings: Settings, progress: Progress | None = None,
+                  workers: int | None = None) -> int:
     """Build a new index from the whole catalogue, then swap it in; returns its size.
     A rebuild asked for while another runs waits for it, then builds its own.
+    Documents are prepared by ``workers`` processes (``rebuild_workers`` unless given;
+    0: in this process).
 
     Searches go on against the old index until the swap. Changes committed while the
     rebuild ran are applied to the new index right after the swap: those of the change
@@ -112,16 +100,20 @@ def rebuild_index(settings: Settings, progress: Progress | None = None) -> int:
     log) those whose documents' ``updated_at`` is newer than the start.
     """
     with location.rebuild_lock(settings):
-        return _rebuild(settings, progress)
+        return _rebuild(settings, progress, workers)
 
 
-def _rebuild(settings: Settings, progress: Progress | None) -> int:
+def _rebuild(settings: Settings, progress: Progress | None, workers: int | None = None) -> int:
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=2)
     with session_scope(settings.database_url) as db:
         watermark = starting_watermark(db)
-    ids = _published_ids(settings)
+    # bucket by bucket: the sample's documents then lie side by side in the index, and
+    # counting on the sample reads a small part of each posting list (search.counts)
+    ids = sorted(_published_ids(settings), key=lambda i: (sample_bucket(i), i))
     path = location.new_generation(settings)
     index = location.create_index(path)
+    if workers is None:
+        workers = rebuild_workers(len(ids))
     writer = index.writer(WRITER_HEAP, WRITER_THREADS)
     count = 0
     # the records and Documents of a batch hold no reference cycles: the cyclic garbage
@@ -129,9 +121,8 @@ def _rebuild(settings: Settings, progress: Progress | None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for batch in _batches(ids):
-            records = read_records(settings, batch)
-            count += _add_all(writer, records, None, len(ids))
+        for prepared in _prepared(settings, ids, workers):
+            count += _add_all(writer, prepared)
             if progress:
                 progress(count, len(ids))
         writer.commit()
@@ -212,8 +203,7 @@ def _update(settings: Settings, path, document_ids: list[int]) -> None:
         for doc_id in document_ids:
             writer.delete_documents_by_term("doc_id", doc_id)
         for batch in _batches(document_ids):
-            for record in read_records(settings, batch):
-                writer.add_document(to_index_document(record))
+            _add_all(writer, prepared_batch(settings, batch))
         writer.commit()
         writer.wait_merging_threads()
     except BaseException:

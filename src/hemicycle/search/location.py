@@ -28,6 +28,8 @@ CURRENT = "current"
 _opened: dict[str, tantivy.Index] = {}
 _opened_lock = threading.Lock()
 _empty: tantivy.Index | None = None
+_commits: dict[str, tuple[int, int]] = {}  # index path -> its meta.json as last read
+_usable: dict[str, int] = {}  # generation found usable -> its schema marker's mtime
 
 
 def current_path(settings: Settings) -> Path | None:
@@ -72,8 +74,11 @@ def searchable_index(settings: Settings) -> tantivy.Index:
     """The current index, or an empty one in memory when none is built yet (searching
     never creates an index: building one is ``catch_up``'s, which builds it whole from
     the catalogue when there is none)."""
-    path = current_path(settings)
-    if is_usable(path):
+    return _searchable(current_path(settings))
+
+
+def _searchable(path: Path | None) -> tantivy.Index:
+    if _seen_usable(path):
         return open_index(path)
     global _empty
     with _opened_lock:
@@ -81,6 +86,28 @@ def searchable_index(settings: Settings) -> tantivy.Index:
             _empty = tantivy.Index(build_schema())
             register_analyzers(_empty)
         return _empty
+
+
+def searcher(settings: Settings) -> tuple[tantivy.Searcher, tuple[str, int, int]]:
+    """A searcher of the current index and the generation it reads: the index directory
+    and its last commit (meta.json, which Tantivy rewrites on each commit). A commit seen
+    here first reloads the reader, so that results cached under a generation were
+    computed on it (Tantivy's own reload follows a commit only after a delay)."""
+    path = current_path(settings)
+    index = _searchable(path)
+    if index is _empty or path is None:
+        return index.searcher(), ("", 0, 0)
+    try:
+        meta = os.stat(path / "meta.json")
+    except OSError:
+        return index.searcher(), (path.name, 0, 0)
+    commit = (meta.st_mtime_ns, meta.st_size)
+    key = str(path)
+    if _commits.get(key) != commit:
+        index.reload()
+        with _opened_lock:
+            _commits[key] = commit
+    return index.searcher(), (path.name, *commit)
 
 
 def swap_current(settings: Settings, path: Path) -> None:
@@ -103,6 +130,23 @@ def is_usable(path: Path | None) -> bool:
         return False
     marker = path / "hemicycle-schema"
     return marker.is_file() and marker.read_text().strip() == str(SCHEMA_VERSION)
+
+
+def _seen_usable(path: Path | None) -> bool:
+    """``is_usable``, read again only when the generation's schema marker changed (one
+    stat per search instead of two file reads)."""
+    if path is None:
+        return False
+    try:
+        stamp = os.stat(path / "hemicycle-schema").st_mtime_ns
+    except OSError:
+        return False
+    if _usable.get(str(path)) == stamp:
+        return True
+    usable = is_usable(path)
+    if usable:
+        _usable[str(path)] = stamp
+    return usable
 
 
 @contextmanager

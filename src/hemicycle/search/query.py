@@ -10,8 +10,10 @@ A query that is a document symbol in any spelling sets ``redirect_uid``.
 from __future__ import annotations
 
 import json
+import os
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from collections import deque
 from dataclasses import dataclass, field
 
 import tantivy
@@ -19,33 +21,54 @@ import tantivy
 from hemicycle.config import Settings
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.messages import Message
-from hemicycle.search import location
+from hemicycle.search import counts, location
 from hemicycle.search.analysis import folded_analyzer, prefix_terms, terms
 from hemicycle.search.querylang import Leaf, Node, QueryError, Tree, check_length, parse_query
-from hemicycle.search.schema import (
-    FACETS,
-    LANGUAGE_SET,
-    languages_of_set,
-    stored_text_field,
-    text_field,
-    title_field,
-)
+from hemicycle.search.schema import FACETS, stored_text_field, text_field, title_field
 from hemicycle.search.snippets import Matcher, html_of, snippet_plain
 from hemicycle.symbols import looks_like_symbol, symbol_key
 
-__all__ = ["Hit", "QueryError", "SearchResults", "search"]
+__all__ = ["Hit", "QueryError", "SearchResults", "facets", "search"]
 
 SORTS = ("relevance", "date")
 MAX_PER_PAGE = 100
 MAX_RESULTS_REACHABLE = 10_000
-FACET_SIZES = {"body": 30, "year": 100, "session": 50, "type": 30, "language": 6,
-               "subject": 30}
 TITLE_BOOST = 2.0
 SYMBOL_BOOST = 3.0
 PHRASE_SCORE = 1000.0
-# facet counts run beside the search for the top hits: on two cores a page's latency is
-# the longer of the two, not their sum
-_FACET_THREADS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hemicycle-facets")
+# searches answered at once; more wait their turn, first come first served (queueing,
+# not a pile of threads contending for the same cores and the GIL)
+SEARCH_SLOTS = max(2, os.cpu_count() or 2)
+
+
+class _Turns:
+    """At most ``slots`` holders at once; the others are let in in the order they came
+    (a semaphore lets a newcomer overtake a thread it has just woken: under load some
+    searches then waited twenty times longer than others)."""
+
+    def __init__(self, slots: int) -> None:
+        self.free = slots
+        self.waiting: deque[threading.Event] = deque()
+        self.lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self.lock:
+            if self.free and not self.waiting:
+                self.free -= 1
+                return
+            turn = threading.Event()
+            self.waiting.append(turn)
+        turn.wait()  # the slot is handed over by the one leaving
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            if self.waiting:
+                self.waiting.popleft().set()
+            else:
+                self.free += 1
+
+
+_SLOTS = _Turns(SEARCH_SLOTS)
 UNKNOWN_LANGUAGE = "unknown language '{value}': expected one of {allowed}"
 _YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-)\s*(\d{1,4})?$")
 
@@ -83,11 +106,23 @@ class SearchResults:
     sort: str = "relevance"
     lang: str | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
+    total_exact: bool = True  # False: "about total", estimated on the sample
+    facets_exact: bool = True  # False: some facet counts estimated on the sample
+    facets_ready: bool = True  # False: still being counted (``wait_for_facets``)
+    counting: counts.Counting | None = field(default=None, repr=False, compare=False)
 
     @property
     def pages(self) -> int:
         reachable = min(self.total, MAX_RESULTS_REACHABLE)
         return max(1, -(-reachable // self.per_page))
+
+    def take_facets(self, wait: bool) -> None:
+        """Fill ``facets`` if they are counted (``wait``: once they are)."""
+        if self.counting is None or (not wait and not self.counting.job.done()):
+            return
+        counted = self.counting.job.result()
+        self.facets, self.facets_exact, self.facets_ready = (counted.facets, counted.exact,
+                                                             True)
 
 
 def _symbol_key(text: str) -> str | None:
@@ -111,7 +146,9 @@ class _Compiler:
         self.with_symbols = with_symbols
         self.matchers: dict[str, Matcher] = {lang: Matcher() for lang in CODES}
 
-    def compile(self, tree: Tree, positive: bool = True) -> tantivy.Query | None:
+    def compile(self, tree: Tree, positive: bool = True,
+                typed: str | None = None) -> tantivy.Query | None:
+        """``typed``: the query as typed, when ``tree`` is the whole of it."""
         if isinstance(tree, Leaf):
             return self.leaf(tree, positive)
         if tree.op == "not":
@@ -137,20 +174,28 @@ class _Compiler:
             return None
         if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        phrase = self.phrase_boost(tree)
+        phrase = self.phrase_boost(tree, typed)
         if phrase is not None:
             clauses.append((tantivy.Occur.Should, phrase))
         return tantivy.Query.boolean_query(clauses)
 
-    # plain words side by side: documents that have them as a phrase come first
-    def phrase_boost(self, tree: Node) -> tantivy.Query | None:
+    def phrase_boost(self, tree: Node, typed: str | None) -> tantivy.Query | None:
+        """Words side by side: documents that have them as one phrase come first.
+
+        The phrase is the whole query as typed when it is nothing but words and quoted
+        phrases, so that a passage pasted with its quotation marks or a capitalised "AND"
+        ("LADIES AND GENTLEMEN") is still found where it stands, word for word."""
         leaves = tree.children
         if len(leaves) < 2 or not all(
-            isinstance(c, Leaf) and c.field is None and not c.prefix and not c.phrase
-            for c in leaves
+            isinstance(c, Leaf) and c.field is None and not c.prefix for c in leaves
         ):
             return None
-        text = " ".join(c.text for c in leaves)
+        if typed is not None:
+            text = typed.replace('"', " ")
+        elif any(c.phrase for c in leaves):
+            return None
+        else:
+            text = " ".join(c.text for c in leaves)
         subs = []
         for lang in self.langs:
             toks = terms(lang, text)
@@ -206,6 +251,8 @@ class _Compiler:
 
     def leaf(self, leaf: Leaf, positive: bool) -> tantivy.Query | None:
         if leaf.field in (None, "title", "text"):
+            if leaf.prefix and not re.search(r"[^\W_]", leaf.text):
+                return None  # signs only ("：*" in a pasted passage): nothing to look for
             if leaf.prefix and len(leaf.text) < 2 and not re.search(r"[\u3400-\u9fff]", leaf.text):
                 raise QueryError(Message("query.prefix_short",
                                          "the prefix {prefix}* is too short: give at least 2 "
@@ -333,66 +380,6 @@ def _filter_query(schema: tantivy.Schema, name: str, values: list[str]) -> tanti
     return tantivy.Query.term_set_query(schema, name, [str(v) for v in values])
 
 
-def _and(queries: list[tantivy.Query]) -> tantivy.Query:
-    if not queries:
-        return tantivy.Query.all_query()
-    if len(queries) == 1:
-        return queries[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
-
-
-def _aggregation(name: str) -> dict:
-    if name == "language":  # one number per document: the set of its languages
-        return {"terms": {"field": LANGUAGE_SET, "size": 2 ** len(CODES)}}
-    return {"terms": {"field": name, "size": FACET_SIZES[name]}}
-
-
-def _buckets(name: str, result: dict) -> list[tuple[str, int]]:
-    buckets = result.get(name, {}).get("buckets", [])
-    if name == "language":
-        counts = dict.fromkeys(CODES, 0)
-        for bucket in buckets:
-            for code in languages_of_set(int(bucket["key"])):
-                counts[code] += int(bucket["doc_count"])
-        return [(code, n) for code, n in counts.items() if n]
-    pairs = [(str(b["key"]), int(b["doc_count"])) for b in buckets if b["doc_count"]]
-    if name in ("year", "session"):
-        pairs.sort(key=lambda p: p[0], reverse=True)
-    return pairs
-
-
-def _count_facets(searcher: tantivy.Searcher, text: tantivy.Query,
-                  filters: dict[str, tantivy.Query]) -> list[Future]:
-    """Start counting, in worker threads (Tantivy lets go of the GIL), the matches and
-    the values of each facet, a facet's own filter left out of its counts
-    (multi-select). The caller finds the top hits meanwhile; ``_facet_results`` joins."""
-    plain = [name for name in FACETS if name not in filters]
-    groups: list[tuple[list[str], tantivy.Query]] = [(plain, _and([text, *filters.values()]))]
-    for name in filters:
-        others = [q for other, q in filters.items() if other != name]
-        groups.append(([name], _and([text, *others])))
-    jobs = []
-    for i, (names, query) in enumerate(groups):
-        spec = {name: _aggregation(name) for name in names}
-        if i == 0:
-            spec["_total"] = {"value_count": {"field": "doc_id"}}
-        jobs.append(_FACET_THREADS.submit(searcher.aggregate, query, spec))
-    return jobs
-
-
-def _facet_results(jobs: list[Future]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-    total = 0
-    facets: dict[str, list[tuple[str, int]]] = {}
-    for i, job in enumerate(jobs):
-        result = job.result()
-        if i == 0:
-            total = int(result["_total"]["value"] or 0)
-        for name in result:
-            if name != "_total":
-                facets[name] = _buckets(name, result)
-    return total, {name: facets[name] for name in FACETS if name in facets}
-
-
 def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]:
     clean: dict[str, list[str]] = {}
     for name, values in (filters or {}).items():
@@ -414,25 +401,37 @@ def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]
 
 def _payload(doc: tantivy.Document) -> dict:
     payload = json.loads(doc.get_first("payload"))
+    # the stored texts as bytes: only the one a hit is shown in is decoded (``_hit``)
     texts = {}
     for lang in payload.get("languages", []):
         data = doc.get_first(stored_text_field(lang))
         if data:
-            texts[lang] = data.decode("utf-8")
+            texts[lang] = data
     payload["texts"] = texts
     return payload
 
 
+def _in_index(searcher: tantivy.Searcher, lang: str, matcher: Matcher) -> bool:
+    """Whether any word the query looks for in ``lang`` is in that language's fields."""
+    if matcher.prefixes:
+        return True
+    return any(searcher.doc_freq(name, term) for term in matcher.terms
+               for name in (text_field(lang), title_field(lang)))
+
+
 def _language_scores(searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Tree | None,
-                     langs: list[str], addresses: list) -> dict[tuple[int, int], dict[str, float]]:
-    """How well each hit matches in each language: the query run once per language,
-    restricted to the hits (cheap), so that a hit is shown in the language it matched."""
+                     langs: list[str], addresses: list, matchers: dict[str, Matcher],
+                     ) -> dict[tuple[int, int], dict[str, float]]:
+    """How well each hit matches in each language: the query run once per language whose
+    fields hold any of its words, restricted to the hits (cheap), so that a hit is shown
+    in the language it matched."""
     scores: dict[tuple[int, int], dict[str, float]] = {}
     if tree is None or len(langs) == 1 or not addresses:
         return scores
     ids = searcher.fast_field_values("doc_id", addresses)
     only_hits = tantivy.Query.term_set_query(schema, "doc_id", [i for i in ids if i is not None])
-    for lang in langs:
+    wanted = [lang for lang in langs if _in_index(searcher, lang, matchers[lang])]
+    for lang in wanted or langs:
         compiled = _Compiler(schema, [lang], with_symbols=False).compile(tree)
         if compiled is None:
             continue
@@ -470,7 +469,7 @@ def _pick_language(payload: dict, langs: list[str], scores: dict[str, float],
 def _hit(payload: dict, score, lang: str | None, matchers: dict[str, Matcher]) -> Hit:
     titles = payload["titles"]
     title_lang = lang if lang in titles else next((c for c in CODES if c in titles), None)
-    text = payload["texts"].get(lang, "") if lang else ""
+    text = payload["texts"].get(lang, b"").decode("utf-8") if lang else ""
     matcher = matchers.get(lang, Matcher()) if lang else Matcher()
     plain, marks = snippet_plain(lang, text, matcher) if lang else ("", [])
     return Hit(
@@ -501,16 +500,8 @@ def _redirect(searcher: tantivy.Searcher, schema: tantivy.Schema, q: str) -> str
     return _payload(searcher.doc(found.hits[0][1]))["uid"]
 
 
-def search(settings: Settings, q: str, *, lang: str | None = None,
-           filters: dict[str, list[str]] | None = None, sort: str = "relevance",
-           page: int = 1, per_page: int = 20, ui_lang: str | None = None,
-           narrower: bool = False) -> SearchResults:
-    """Search the index. An empty query lists everything (newest first) with facets.
-
-    ``ui_lang`` (the reader's interface language) only breaks ties when choosing
-    which language a hit is shown in. ``narrower`` widens a subject filter to every
-    concept below the chosen ones in the thesaurus.
-    """
+def _checked(q: str, lang: str | None, filters: dict[str, list[str]] | None, sort: str,
+             page: int, per_page: int) -> tuple[str, str | None, dict[str, list[str]]]:
     q = q or ""
     check_length(q)
     if sort not in SORTS:
@@ -530,15 +521,32 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
         except UnknownLanguage:
             raise QueryError(Message("query.language_unknown", UNKNOWN_LANGUAGE, value=lang,
                                      allowed=", ".join(CODES))) from None
-    langs = [lang] if lang else list(CODES)
-    clean = _clean_filters(filters)
+    return q, lang, _clean_filters(filters)
 
-    index = location.searchable_index(settings)
-    searcher = index.searcher()
-    schema = index.schema
+
+@dataclass
+class _Prepared:
+    """A query read and compiled against the current index, its counting started."""
+
+    searcher: tantivy.Searcher
+    schema: tantivy.Schema
+    compiler: _Compiler
+    tree: Tree | None
+    redirect: str | None
+    full: tantivy.Query
+    counting: counts.Counting
+    key: tuple
+
+
+def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list[str]],
+             narrower: bool, exact: bool) -> _Prepared:
+    wanted = dict(clean)
+    if narrower and "subject" in wanted:
+        wanted["subject"] = subjects_with_narrower(settings, wanted["subject"])
+    searcher, generation = location.searcher(settings)
+    schema = location.searchable_index(settings).schema
     redirect = _redirect(searcher, schema, q) if q.strip() else None
-
-    compiler = _Compiler(schema, langs)
+    compiler = _Compiler(schema, [lang] if lang else list(CODES))
     if redirect is not None:
         tree: Tree | None = Leaf(q.strip().removeprefix("symbol:").strip(), "symbol")
     else:
@@ -546,41 +554,98 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
         if tree is None and q.strip():
             raise QueryError(Message("query.no_words", "the query has no words to search "
                                      "for, only operators or signs"))
-    if tree is None:
-        # nothing to look for: list everything (in ``lang`` if given), newest first
+    if tree is None:  # nothing to look for: everything (in ``lang`` if given)
         text_query = (tantivy.Query.term_query(schema, "language", lang) if lang
                       else tantivy.Query.all_query())
-        if sort == "relevance":
-            sort = "date"
     else:
-        text_query = compiler.compile(tree) or tantivy.Query.empty_query()
-    wanted = dict(clean)
-    if narrower and "subject" in wanted:
-        wanted["subject"] = subjects_with_narrower(settings, wanted["subject"])
+        text_query = compiler.compile(tree, typed=q) or tantivy.Query.empty_query()
     filter_queries = {name: _filter_query(schema, name, values) for name, values in wanted.items()}
-    scored = [text_query] + [tantivy.Query.const_score_query(f, 0.0)
-                             for f in filter_queries.values()]
-    full = _and(scored)
+    full = counts.all_of([text_query] + [tantivy.Query.const_score_query(f, 0.0)
+                                         for f in filter_queries.values()])
+    key = (generation, q, lang, tuple(sorted((k, tuple(v)) for k, v in wanted.items())), exact,
+           settings.search_exact_up_to)
+    counting = counts.start(searcher, schema, key, text_query, filter_queries,
+                            exact_up_to=settings.search_exact_up_to, exact=exact,
+                            everything=tree is None and not lang)
+    return _Prepared(searcher, schema, compiler, tree, redirect, full, counting, key)
 
-    counting = _count_facets(searcher, text_query, filter_queries)
+
+def search(settings: Settings, q: str, *, lang: str | None = None,
+           filters: dict[str, list[str]] | None = None, sort: str = "relevance",
+           page: int = 1, per_page: int = 20, ui_lang: str | None = None,
+           narrower: bool = False, exact: bool = False,
+           wait_for_facets: bool = False) -> SearchResults:
+    """Search the index. An empty query lists everything (newest first) with facets.
+
+    ``ui_lang`` (the reader's interface language) only breaks ties when choosing
+    which language a hit is shown in. ``narrower`` widens a subject filter to every
+    concept below the chosen ones in the thesaurus. Totals and facet counts are exact up
+    to ``settings.search_exact_up_to`` matches and estimated beyond (``total_exact``,
+    ``facets_exact``) unless ``exact``. The facets are those already counted when the
+    hits are ready (``facets_ready``); ``wait_for_facets`` waits for them.
+    """
+    q, lang, clean = _checked(q, lang, filters, sort, page, per_page)
+    with _SLOTS:
+        prepared = _prepare(settings, q, lang, clean, narrower, exact)
+        if prepared.tree is None and sort == "relevance":
+            sort = "date"  # a list of everything: newest first
+        results = _top_hits(prepared, q, lang, clean, sort, page, per_page, ui_lang)
+    results.take_facets(wait=wait_for_facets)
+    return results
+
+
+def facets(settings: Settings, q: str, *, lang: str | None = None,
+           filters: dict[str, list[str]] | None = None, narrower: bool = False,
+           exact: bool = False) -> SearchResults:
+    """The total and facet counts of a search, without its hits (what a result page's
+    script asks for when the page went out before them), waiting for them."""
+    q, lang, clean = _checked(q, lang, filters, "relevance", 1, 1)
+    with _SLOTS:
+        prepared = _prepare(settings, q, lang, clean, narrower, exact)
+        if prepared.counting.total is None:
+            found = prepared.searcher.search(prepared.full, 1, count=True)
+            counts.settle(prepared.key, found.count or 0)
+    counting = prepared.counting
+    results = SearchResults(query=q, total=counting.total or 0, hits=[], facets={},
+                            redirect_uid=prepared.redirect, lang=lang, filters=clean,
+                            total_exact=counting.total_exact, facets_ready=False,
+                            counting=counting)
+    results.take_facets(wait=True)
+    return results
+
+
+def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, list[str]],
+              sort: str, page: int, per_page: int, ui_lang: str | None) -> SearchResults:
+    searcher, schema, counting = prepared.searcher, prepared.schema, prepared.counting
+    langs = [lang] if lang else list(CODES)
+    count = counting.total is None
     offset = (page - 1) * per_page
     if sort == "date":
-        found = searcher.search(full, per_page, count=False, order_by_field="date",
+        found = searcher.search(prepared.full, per_page, count=count, order_by_field="date",
                                 offset=offset, order=tantivy.Order.Desc)
     else:
-        found = searcher.search(full, per_page, count=False, offset=offset)
+        found = searcher.search(prepared.full, per_page, count=count, offset=offset)
+    if count:
+        total = found.count or 0
+        counts.settle(prepared.key, total)
+    else:
+        total = counting.total or 0
     hits = []
-    by_language = _language_scores(searcher, schema, tree, langs,
-                                   [address for _, address in found.hits])
+    by_language = _language_scores(searcher, schema, prepared.tree, langs,
+                                   [address for _, address in found.hits],
+                                   prepared.compiler.matchers)
     for score, address in found.hits:
         payload = _payload(searcher.doc(address))
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
-        hits.append(_hit(payload, score, shown, compiler.matchers))
-    total, facets = _facet_results(counting)
-    return SearchResults(query=q, total=total, hits=hits, facets=facets,
-                         redirect_uid=redirect, page=page, per_page=per_page, sort=sort,
-                         lang=lang, filters=clean)
+        hits.append(_hit(payload, score, shown, prepared.compiler.matchers))
+    results = SearchResults(query=q, total=total, hits=hits, facets={},
+                            redirect_uid=prepared.redirect, page=page, per_page=per_page,
+                            sort=sort, lang=lang, filters=clean,
+                            total_exact=counting.total_exact, facets_ready=False,
+                            counting=counting)
+    results.take_facets(wait=False)
+    return results
 
 
 def subjects_with_narrower(settings: Settings, values: list[str]) -> list[str]:

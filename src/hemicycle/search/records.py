@@ -23,6 +23,7 @@ from hemicycle.languages import CODES
 from hemicycle.thesaurus import concept_labels
 
 SNIPPET_SOURCE_CHARS = 50_000  # stored per language for snippets; all of it is indexed
+UNKNOWN = "unknown"  # the facet value of a record without a type or body
 
 
 @dataclass
@@ -54,9 +55,11 @@ class IndexRecord:
 
     def keywords(self) -> dict[str, list[str]]:
         values = {
-            "body": [self.body] if self.body else [],
+            # a record without a body or type is counted and found as "unknown" (the home
+            # page's facet links to ?type=unknown)
+            "body": [self.body or UNKNOWN],
             "session": [self.session_label()] if self.session else [],
-            "type": [self.doc_type] if self.doc_type else [],
+            "type": [self.doc_type or UNKNOWN],
             "language": self.languages,
             "subject": self.subjects,
         }

@@ -13,13 +13,23 @@ from hemicycle.languages import CODES
 from hemicycle.search.analysis import FOLDED, KEYWORD, analyzer_name
 
 # what the index holds changed: a new number makes ``hemicycle migrate`` rebuild older ones
-# (4: terms folded by hemicycle.languages: English accents, full-width forms)
-SCHEMA_VERSION = 4
+# (4: terms folded by hemicycle.languages: English accents, full-width forms; 5: ``sample``;
+#  6: a record without a type or body is indexed as "unknown")
+SCHEMA_VERSION = 6
 
 # name a query may use -> what it means (see hemicycle.search.querylang)
 FACETS: tuple[str, ...] = ("body", "year", "session", "type", "language", "subject")
 KEYWORD_FIELDS: tuple[str, ...] = ("body", "session", "type", "language", "subject")
 LANGUAGE_SET = "language_set"
+# every document falls in one of SAMPLE_BUCKETS buckets, drawn from its id: the first few
+# buckets are a fixed random sample of the index on which big result sets are counted
+SAMPLE = "sample"
+SAMPLE_BUCKETS = 64
+
+
+def sample_bucket(doc_id: int) -> int:
+    """The bucket of a document (Knuth's multiplicative hash: consecutive ids spread)."""
+    return (doc_id * 2654435761 & 0xFFFFFFFF) * SAMPLE_BUCKETS >> 32
 
 
 def language_set(languages: list[str]) -> int:
@@ -59,6 +69,7 @@ def build_schema() -> tantivy.Schema:
     # the document's languages again, as one number (bit i: CODES[i]): the language facet
     # counts these few combinations instead of reading a list per document
     builder.add_integer_field(LANGUAGE_SET, fast=True)
+    builder.add_integer_field(SAMPLE, indexed=True)
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True)  # YYYYMMDD, for date order
     return builder.build()

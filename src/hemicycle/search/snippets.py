@@ -9,14 +9,17 @@ HTML-escaped and the matches are wrapped in ``<mark>``.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hemicycle.search.analysis import term_spans
 
 WIDTH = {"zh": 120}
 DEFAULT_WIDTH = 240
-CHUNK = 3000  # characters analysed at a time while looking for the first match
-MAX_CHUNKS = 8  # a match only further on (or only in the title) shows the beginning
+# characters analysed at a time while looking for the first match, the pieces growing
+# (most matches are near the start); a match only further on (or only in the title) shows
+# the beginning
+CHUNKS = (500, 1000, 2000, 4000, 8000, 8500)
 MAX_SPANS = 500
 
 
@@ -34,6 +37,10 @@ class Matcher:
         if term in self.terms:
             return True
         return bool(self.prefixes) and term.startswith(tuple(self.prefixes))
+
+    def test(self) -> Callable[[str], bool]:
+        """``matches``, as a plain set lookup when there are no prefixes (fast)."""
+        return self.terms.__contains__ if not self.prefixes else self.matches
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -83,10 +90,13 @@ def _zh_spans(text: str, matcher: Matcher) -> list[tuple[int, int]] | None:
     return spans
 
 
-def _chunks(text: str, size: int = CHUNK) -> list[tuple[int, str]]:
-    """``text`` in pieces of about ``size`` characters, cut at white space."""
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """``text`` in pieces of ``CHUNKS`` characters (as far as they reach), cut at white
+    space."""
     out, start = [], 0
-    while start < len(text):
+    for size in CHUNKS:
+        if start >= len(text):
+            break
         end = text.find(" ", start + size) if start + size < len(text) else -1
         end = len(text) if end == -1 else end
         out.append((start, text[start:end]))
@@ -101,8 +111,9 @@ def _spans(lang: str, text: str, matcher: Matcher) -> list[tuple[int, int]]:
         spans = _zh_spans(text, matcher)
         if spans is not None:
             return _merge(spans)
-    for offset, chunk in _chunks(text)[:MAX_CHUNKS]:
-        spans = [(offset + s, offset + e) for _, s, e in term_spans(lang, chunk, matcher.matches)]
+    test = matcher.test()
+    for offset, chunk in _chunks(text):
+        spans = [(offset + s, offset + e) for _, s, e in term_spans(lang, chunk, test)]
         if spans:
             return _merge(spans)
     return []

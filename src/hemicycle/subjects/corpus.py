@@ -4,6 +4,10 @@
   brackets; a bare word is taken as a label and looked up in the vocabulary).
 * A folder corpus: ``name.txt`` beside ``name.tsv`` (``<uri><TAB>label`` lines) or
   ``name.key`` (one label per line).
+* A parallel corpus, the UN Parallel Corpus's layout: ``NAME.ids`` (per line, the
+  document's year and symbol, ``2015/s/2015/102``) beside ``NAME.en``, ``NAME.fr``, ...
+  (one aligned sentence per line). One document per symbol and language, without
+  subjects: a heading model labels them by symbol from the Index to Proceedings.
 
 Errors name the file and line. ``write_tsv_corpus`` writes what ``read_tsv_corpus``
 reads, so catalogue records can be exported as a corpus and read back.
@@ -28,6 +32,8 @@ class CorpusDocument:
     subjects: frozenset[str]
     lang: str | None = None
     ident: str = ""
+    symbols: tuple[str, ...] = ()  # symbol keys (hemicycle.symbols)
+    headings: frozenset[str] = frozenset()  # Index to Proceedings headings, if known
 
 
 @dataclass
@@ -133,10 +139,62 @@ def read_folder_corpus(folder: Path, vocab: Vocabulary | None = None,
     return corpus
 
 
+def read_parallel_corpus(ids: Path) -> Corpus:
+    """Documents of a UN Parallel Corpus style folder, one per symbol and language."""
+    from hemicycle.symbols import SymbolError, symbol_key
+
+    try:
+        lines = ids.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{ids}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    texts: dict[str, list[str]] = {}
+    for version in sorted(ids.parent.glob(ids.stem + ".*")):
+        lang = version.suffix[1:]
+        if version == ids or not lang.isalpha() or len(lang) > 3:
+            continue
+        try:
+            texts[lang] = version.read_text(encoding="utf-8").split("\n")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(f"{version}: not UTF-8 text ({exc.reason} at byte "
+                              f"{exc.start})") from exc
+        if len(texts[lang]) < len(lines):
+            raise CorpusError(f"{version}: {len(texts[lang])} lines, but {ids.name} has "
+                              f"{len(lines)}")
+    if not texts:
+        raise CorpusError(f"{ids}: no language files ({ids.stem}.en, ...) beside it")
+    by_key: dict[str, dict[str, list[str]]] = {}
+    corpus = Corpus([])
+    for number, line in enumerate(lines, 1):
+        field_ = line.split()[0] if line.split() else ""
+        symbol = field_.split("/", 1)[1] if field_[:4].isdigit() and "/" in field_ else field_
+        try:
+            key = symbol_key(symbol)
+        except SymbolError as exc:
+            corpus.problems.append(f"{ids}, line {number}: {symbol!r} is not a symbol ({exc})")
+            continue
+        versions = by_key.setdefault(key, {lang: [] for lang in texts})
+        for lang, rows in texts.items():
+            if rows[number - 1].strip():
+                versions[lang].append(rows[number - 1])
+    for key, versions in by_key.items():
+        for lang, sentences in versions.items():
+            if sentences:
+                corpus.documents.append(CorpusDocument("\n".join(sentences), frozenset(),
+                                                       lang, f"{key} ({lang})", (key,)))
+    if not corpus.documents:
+        raise CorpusError(f"{ids}: no documents")
+    return corpus
+
+
 def read_corpus(path: Path, vocab: Vocabulary | None = None, lang: str | None = None) -> Corpus:
-    """A TSV file or a folder of documents, whichever ``path`` is."""
+    """A TSV file, a folder of documents or a parallel corpus, whichever ``path`` is."""
     if path.is_dir():
+        ids = sorted(path.glob("*.ids"))
+        if ids:
+            return read_parallel_corpus(ids[0])
         return read_folder_corpus(path, vocab, lang)
+    if path.suffix == ".ids":
+        return read_parallel_corpus(path)
     return read_tsv_corpus(path, vocab, lang)
 
 

@@ -26,6 +26,7 @@ class SubjectSuggestion(Base):
     concept: Mapped[str] = mapped_column(String(300))
     label: Mapped[str | None] = mapped_column(String(300))
     backend: Mapped[str] = mapped_column(String(40))
+    model: Mapped[str | None] = mapped_column(String(80))  # the model version that made it
     score: Mapped[float] = mapped_column(Float)
     rank: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -23,19 +23,21 @@ from sqlalchemy import delete, select
 
 from hemicycle.catalogue.changes import record_changes
 from hemicycle.catalogue.db import session_scope
-from hemicycle.catalogue.models import Document, DocumentSubject, utcnow
+from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol, utcnow
 from hemicycle.config import Settings
 from hemicycle.languages.stemming import SNOWBALL
 from hemicycle.subjects import analysis
 from hemicycle.subjects.backends import REGISTRY, Backend, backend_class
 from hemicycle.subjects.corpus import Corpus, CorpusDocument
+from hemicycle.subjects.document import DocumentInput, HeadingSuggestion
 from hemicycle.subjects.errors import NotTrained, SubjectError, TextError
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
+from hemicycle.subjects.records import POLICY, headings_vocab, is_policy
 from hemicycle.subjects.vocabulary import Vocabulary, load_vocabulary, subjects_dir
 
 MAX_CHARS = 1_000_000
 MAX_LIMIT = 100
-PREFERENCE = ("ensemble", "tfidf", "lexical")
+PREFERENCE = ("headings", "ensemble", "tfidf", "lexical")
 
 
 @dataclass
@@ -46,12 +48,22 @@ class Suggested:
 
 
 @dataclass
+class SuggestedHeading:
+    """An Index to Proceedings heading and the concepts among its parts."""
+
+    heading: str
+    score: float
+    concepts: list[str]
+
+
+@dataclass
 class SuggestResult:
     vocab: str
     backend: str
     lang: str
     suggestions: list[Suggested]
     notes: list[str] = field(default_factory=list)
+    headings: list[SuggestedHeading] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -64,7 +76,8 @@ def model_dir(settings: Settings, vocab: str, backend: str) -> Path:
 
 
 def trained_backends(settings: Settings, vocab: str) -> list[str]:
-    return [name for name in REGISTRY if (model_dir(settings, vocab, name) / "model.pkl").is_file()]
+    return [name for name in sorted(REGISTRY)
+            if (model_dir(settings, vocab, name) / "model.pkl").is_file()]
 
 
 _models: dict[tuple[str, str], tuple[float, Backend]] = {}
@@ -122,6 +135,49 @@ def train(settings: Settings, vocab_name: str, corpus: Corpus, names: Sequence[s
     return done
 
 
+@dataclass
+class Learnt:
+    backend: str
+    version: str  # the new model version, recorded on the suggestions it makes
+    documents: int  # training documents (language versions) it learnt from
+    decisions: int  # cataloguers' decisions among them (accepted and rejected)
+
+
+def learn(settings: Settings, vocab_name: str, backend: str | None = None,
+          progress=None) -> Learnt:
+    """Retrain a trained backend from what it learnt before (the corpora and Index to
+    Proceedings file it was trained with, kept in its parameters) and the catalogue:
+    subjects cataloguers gave or accepted are training labels, rejected suggestions never
+    are, and subjects accepted by the policy alone are not (they are the machine's own)."""
+    from hemicycle.subjects.corpus import read_corpus
+    from hemicycle.subjects.itp import headings_by_document, read_itp
+
+    model = load_backend(settings, vocab_name, backend)
+    if not model.trained or not model.needs_training:
+        raise NotTrained(f"the {model.name} backend for vocabulary {vocab_name!r} has nothing "
+                         f"to learn into: train one first (`hemicycle subjects train "
+                         f"--vocab {vocab_name}`)")
+    params = dict(model.params)
+    docs = Corpus([])
+    for path in params.get("corpora", []):
+        if not Path(path).exists():
+            raise SubjectError(f"{path}: the corpus this model was trained on is gone; "
+                               f"train it again")
+        docs.documents.extend(read_corpus(Path(path), model.vocab, params.get("lang")))
+    indexed: frozenset[str] = frozenset()
+    if params.get("itp"):
+        if not Path(params["itp"]).is_file():
+            raise SubjectError(f"{params['itp']}: the Index to Proceedings file this model "
+                               f"was trained on is gone; train it again with --itp")
+        indexed = frozenset(headings_by_document(read_itp(Path(params["itp"])).entries))
+    docs.documents.extend(catalogue_corpus(settings, vocab_name, indexed).documents)
+    with session_scope(settings.database_url) as db:
+        decisions = len(db.scalars(select(SubjectDecision.id).where(
+            SubjectDecision.vocab == vocab_name)).all())
+    done = train(settings, vocab_name, docs, [model.name], params, progress)[model.name]
+    return Learnt(model.name, done.model_version, len(docs), decisions)
+
+
 # --- suggesting ----------------------------------------------------------------------
 
 def prepare_text(text: str, lang: str | None, vocab: Vocabulary) -> tuple[str, str | None,
@@ -169,18 +225,40 @@ def check_limit(limit: int) -> int:
     return limit
 
 
+def check_symbols(symbols: Sequence[str]) -> tuple[str, ...]:
+    """The symbols' keys; a SubjectError naming the one that is not a symbol."""
+    from hemicycle.symbols import SymbolError, symbol_key
+
+    keys = []
+    for symbol in symbols:
+        try:
+            keys.append(symbol_key(symbol))
+        except SymbolError as exc:
+            raise SubjectError(f"{symbol!r} is not a document symbol: {exc}") from None
+    return tuple(keys)
+
+
 def suggest_text(settings: Settings, vocab_name: str, text: str, lang: str | None = None,
-                 limit: int = 10, backend: str | None = None) -> SuggestResult:
+                 limit: int = 10, backend: str | None = None,
+                 symbols: Sequence[str] = ()) -> SuggestResult:
+    """Suggestions for one text (the symbols of its document, if given, help the models
+    that learnt from the Library's past headings)."""
     model = load_backend(settings, vocab_name, backend)
     check_limit(limit)
+    keys = check_symbols(symbols)
     text, code, notes = prepare_text(text, check_lang(lang), model.vocab)
     if code is None:
         return SuggestResult(vocab_name, model.name, "", [], notes)
-    found = model.suggest(text, code, limit)
+    found = model.suggest_document(DocumentInput({code: text}, keys), limit)
     label_lang = code if code in model.vocab.languages else "en"
     return SuggestResult(vocab_name, model.name, code,
                          [Suggested(s.uri, model.vocab.label(s.uri, label_lang), round(s.score, 4))
-                          for s in found], notes)
+                          for s in found.concepts], notes + found.notes,
+                         _headings(found.headings))
+
+
+def _headings(found: Sequence[HeadingSuggestion]) -> list[SuggestedHeading]:
+    return [SuggestedHeading(h.heading, round(h.score, 4), list(h.concepts)) for h in found]
 
 
 # --- catalogue documents ---------------------------------------------------------------
@@ -209,28 +287,32 @@ def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unb
         if doc is None:
             raise SubjectError(f"no document with id {document_id}")
         texts = document_texts(doc)
-    totals: dict[str, float] = defaultdict(float)
-    used = 0
+        keys = tuple(s.key for s in sorted(doc.symbols, key=lambda s: s.position))
+    readable: dict[str, str] = {}
     for lang, text in texts:
         try:
             text, code, _notes = prepare_text(text, lang, model.vocab)
         except TextError:
             continue  # a version in the wrong script says nothing reliable
-        if code is None:
-            continue
-        used += 1
-        for s in model.suggest(text, code, limit * 2):
-            totals[s.uri] += s.score
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    result = [Suggested(uri, model.vocab.label(uri, "en"), round(score / max(used, 1), 4))
-              for uri, score in ranked]
+        if code is not None:
+            readable[code] = text
+    answer = model.suggest_document(DocumentInput(readable, keys), limit) if readable else None
+    result = [Suggested(s.uri, model.vocab.label(s.uri, "en"), round(s.score, 4))
+              for s in (answer.concepts if answer else [])]
+    headings = [(h.heading, round(h.score, 4)) for h in (answer.headings if answer else [])]
     with session_scope(settings.database_url) as db:
-        db.execute(delete(SubjectSuggestion).where(SubjectSuggestion.document_id == document_id,
-                                                   SubjectSuggestion.vocab == vocab))
-        for rank, s in enumerate(result, 1):
-            db.add(SubjectSuggestion(document_id=document_id, vocab=vocab, concept=s.uri,
-                                     label=s.label[:300], backend=model.name, score=s.score,
-                                     rank=rank))
+        db.execute(delete(SubjectSuggestion).where(
+            SubjectSuggestion.document_id == document_id,
+            SubjectSuggestion.vocab.in_([vocab, headings_vocab(vocab)])))
+        rows = [(vocab, s.uri, s.label, s.score) for s in result]
+        rows += [(headings_vocab(vocab), h, h, score) for h, score in headings[:limit]]
+        rank: dict[str, int] = defaultdict(int)
+        for name, concept, label, score in rows:
+            rank[name] += 1
+            db.add(SubjectSuggestion(document_id=document_id, vocab=name, concept=concept[:300],
+                                     label=label[:300], backend=model.name,
+                                     model=model.model_version[:80], score=score,
+                                     rank=rank[name]))
     return result
 
 
@@ -252,7 +334,8 @@ class ReviewItem:
     label: str
     score: float | None
     backend: str | None
-    status: str  # pending | accepted | rejected | assigned (a subject not from this list)
+    status: str  # pending | policy (accepted by the operator's policy) | accepted | rejected
+    # | assigned (a subject not from this list)
     decided_by: str | None = None
 
 
@@ -276,10 +359,12 @@ def review_items(settings: Settings, document_id: int, vocab_name: str,
         ).order_by(DocumentSubject.id)).all()
     items = []
     seen = set()
+    by_policy = {s.concept for s in subjects if is_policy(s.assigned_by)}
     for s in suggestions:
         d = decisions.get(s.concept)
+        status = d.decision if d else "policy" if s.concept in by_policy else "pending"
         items.append(ReviewItem(s.concept, label(s.concept, lang), s.score, s.backend,
-                                d.decision if d else "pending", d.decided_by if d else None))
+                                status, d.decided_by if d else None))
         seen.add(s.concept)
     for d in decisions.values():
         if d.concept not in seen:
@@ -314,6 +399,7 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
             SubjectSuggestion.concept == concept))
         backend = suggestion.backend if suggestion else None
         score = suggestion.score if suggestion else None
+        model = suggestion.model if suggestion else None
         row = db.scalar(select(SubjectDecision).where(
             SubjectDecision.document_id == document_id, SubjectDecision.vocab == vocab_name,
             SubjectDecision.concept == concept))
@@ -329,30 +415,110 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
             db.add(DocumentSubject(
                 document_id=document_id, vocab=vocab_name, concept=concept,
                 label=vocab.label(concept, "en")[:300],
-                origin="machine" if suggestion else "human", backend=backend, score=score,
-                assigned_by=user, assigned_at=utcnow()))
+                origin="machine" if suggestion else "human", backend=backend, model=model,
+                score=score, assigned_by=user, assigned_at=utcnow()))
+        elif decision == "accepted" and is_policy(subject.assigned_by):
+            subject.assigned_by, subject.assigned_at = user, utcnow()  # a person confirms it
         elif decision == "rejected" and subject is not None and subject.origin == "machine":
             db.delete(subject)
         db.flush()
         record_changes(db, [document_id])  # subjects are a search facet
 
 
-def catalogue_corpus(settings: Settings, vocab_name: str) -> Corpus:
+# --- the operator's acceptance policy ------------------------------------------------------
+
+@dataclass
+class PolicyResult:
+    accepted: int  # subjects added by this run
+    documents: int  # documents that gained at least one
+    undone: int = 0  # subjects taken back (``undo_policy``)
+
+
+def accept_above(settings: Settings, vocab: str, threshold: float,
+                 statuses: Sequence[str] = ("draft", "published"),
+                 best: int = 0) -> PolicyResult:
+    """The operator's policy: every stored suggestion scoring at least ``threshold`` (and,
+    with ``best``, each document's ``best`` highest-ranked ones whatever their score)
+    becomes a subject of its document, marked as the machine's and as accepted by the
+    policy (``assigned_by`` "policy: score >= T" or "policy: best N or score >= T"), never
+    one a cataloguer rejected. Reversible with ``undo_policy``; a cataloguer's own decision
+    on a subject always stands."""
+    if not 0.0 < threshold <= 1.0:
+        raise SubjectError(f"the threshold must be above 0 and at most 1, not {threshold}")
+    if not 0 <= best <= MAX_LIMIT:
+        raise SubjectError(f"best must be between 0 and {MAX_LIMIT}, not {best}")
+    load_vocabulary(settings, vocab)  # an unknown vocabulary is an error, not 0 accepted
+    by = f"{POLICY}: " + (f"best {best} or " if best else "") + f"score >= {threshold:g}"
+    added: set[int] = set()
+    count = 0
+    with session_scope(settings.database_url) as db:
+        rejected = {(d.document_id, d.concept) for d in db.scalars(select(SubjectDecision).where(
+            SubjectDecision.vocab == vocab, SubjectDecision.decision == "rejected"))}
+        have = {(d, c) for d, c in db.execute(select(
+            DocumentSubject.document_id, DocumentSubject.concept).where(
+            DocumentSubject.vocab == vocab))}
+        rows = db.scalars(select(SubjectSuggestion).join(
+            Document, Document.id == SubjectSuggestion.document_id).where(
+            SubjectSuggestion.vocab == vocab,
+            (SubjectSuggestion.score >= threshold) | (SubjectSuggestion.rank <= best),
+            Document.status.in_(list(statuses))).order_by(SubjectSuggestion.document_id,
+                                                          SubjectSuggestion.rank))
+        for s in rows:
+            key = (s.document_id, s.concept)
+            if key in rejected or key in have:
+                continue
+            db.add(DocumentSubject(document_id=s.document_id, vocab=vocab, concept=s.concept,
+                                   label=s.label, origin="machine", backend=s.backend,
+                                   model=s.model, score=s.score, assigned_by=by,
+                                   assigned_at=utcnow()))
+            have.add(key)
+            added.add(s.document_id)
+            count += 1
+        db.flush()
+        record_changes(db, sorted(added))  # search catches up from the change log
+    return PolicyResult(count, len(added))
+
+
+def undo_policy(settings: Settings, vocab: str) -> PolicyResult:
+    """Take back every subject the policy accepted and no cataloguer has confirmed since."""
+    with session_scope(settings.database_url) as db:
+        rows = [r for r in db.scalars(select(DocumentSubject).where(
+            DocumentSubject.vocab == vocab, DocumentSubject.origin == "machine"))
+            if is_policy(r.assigned_by)]
+        touched = sorted({r.document_id for r in rows})
+        for r in rows:
+            db.delete(r)
+        db.flush()
+        record_changes(db, touched)
+    return PolicyResult(0, len(touched), undone=len(rows))
+
+
+def catalogue_corpus(settings: Settings, vocab_name: str,
+                     indexed: frozenset[str] = frozenset()) -> Corpus:
     """Training documents from the catalogue: each language version of each document with
-    subjects in ``vocab_name`` (human ones and accepted suggestions; rejected ones never)."""
+    subjects in ``vocab_name`` (human ones and accepted suggestions; rejected ones never),
+    and of each document whose symbol key is in ``indexed`` (the documents an Index to
+    Proceedings file gives headings to), with their symbols."""
     corpus = Corpus([])
     with session_scope(settings.database_url) as db:
         rejected = {(d.document_id, d.concept) for d in db.scalars(select(SubjectDecision).where(
             SubjectDecision.vocab == vocab_name, SubjectDecision.decision == "rejected"))}
         by_doc: dict[int, set[str]] = defaultdict(set)
         for s in db.scalars(select(DocumentSubject).where(DocumentSubject.vocab == vocab_name)):
-            if (s.document_id, s.concept) not in rejected:
+            if (s.document_id, s.concept) not in rejected and not is_policy(s.assigned_by):
                 by_doc[s.document_id].add(s.concept)
+        wanted = sorted(indexed)
+        for start in range(0, len(wanted), 500):
+            for doc_id in db.scalars(select(DocumentSymbol.document_id).where(
+                    DocumentSymbol.key.in_(wanted[start:start + 500]))):
+                by_doc.setdefault(doc_id, set())
         for doc_id in sorted(by_doc):
             doc = db.get(Document, doc_id)
             if doc is None or doc.status == "deleted":
                 continue
+            keys = tuple(s.key for s in sorted(doc.symbols, key=lambda s: s.position))
             for lang, text in document_texts(doc):
-                corpus.documents.append(CorpusDocument(text[:MAX_CHARS], frozenset(by_doc[doc_id]),
-                                                       lang, f"{doc.symbol} ({lang})"))
+                corpus.documents.append(CorpusDocument(
+                    text[:MAX_CHARS], frozenset(by_doc[doc_id]), lang, f"{doc.symbol} ({lang})",
+                    keys))
     return corpus

@@ -68,7 +68,11 @@ BROWSERS = (
 )
 ROBOTS = ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
           "python-requests/2.32.3")
-SAMPLE_PAGES = (("guide", "/guides/security-council"), ("faq", "/faq/document-symbols"))
+# pages of the demo's knowledge services (corpus/knowledge), as hemicycle.knowledge.views
+# names them
+SAMPLE_PAGES = (("guide", "/guides/security-council-documents/en"),
+                ("guide", "/guides/voting-data/fr"), ("faq", "/faq/symbol-meaning"),
+                ("page", "/states/FRA"))
 
 
 def is_sample(source: str) -> bool:

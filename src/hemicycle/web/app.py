@@ -42,6 +42,12 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.assets",
     "hemicycle.web.routes.citations",
     "hemicycle.web.routes.viewer",
+    "hemicycle.web.routes.knowledge",
+    "hemicycle.web.routes.guides",
+    "hemicycle.web.routes.faq",
+    "hemicycle.web.routes.ask",
+    "hemicycle.web.routes.memberstates",
+    "hemicycle.web.routes.training",
 )
 
 log = logging.getLogger(__name__)

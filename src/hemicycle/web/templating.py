@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from hemicycle.documents import TEXT_SOURCES
 from hemicycle.languages import BY_CODE, LANGUAGES, direction
 from hemicycle.web.auth import csrf_token, current_user
 from hemicycle.web.i18n import localise, translate
@@ -17,6 +18,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals["LANGUAGES"] = LANGUAGES
 templates.env.globals["LANGUAGE"] = BY_CODE
 templates.env.globals["direction"] = direction
+templates.env.globals["TEXT_SOURCES"] = TEXT_SOURCES
 
 
 def page_context(request: Request) -> dict[str, Any]:

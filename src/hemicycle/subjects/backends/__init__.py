@@ -5,7 +5,12 @@ Importing this package registers every backend whose dependencies import.
 
 from __future__ import annotations
 
-from hemicycle.subjects.backends import ensemble, lexical, tfidf  # noqa: F401,E402  (registration)
+from hemicycle.subjects.backends import (  # noqa: F401,E402  (registration)
+    ensemble,
+    headings,
+    lexical,
+    tfidf,
+)
 from hemicycle.subjects.backends.base import (
     REGISTRY,
     Backend,

@@ -1,7 +1,9 @@
 """The one interface every subject backend implements, and the registry of them.
 
 A backend is built for one vocabulary, trained on a corpus (``train``), and then
-ranks concepts for a text (``suggest``). ``learn`` (update from a few new decisions
+ranks concepts for a text (``suggest``) or for a whole document, all its language
+versions and symbols at once (``suggest_document``: by default the versions' scores
+averaged, so that the versions agree). ``learn`` (update from a few new decisions
 without a full retrain) is optional. A trained backend is kept as one pickle plus a
 ``meta.json`` that says what it was trained on.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from hemicycle.subjects.corpus import Corpus
+from hemicycle.subjects.document import DocumentInput, DocumentSuggestions
 from hemicycle.subjects.errors import NotTrained, SubjectError, UnknownBackend
 from hemicycle.subjects.vocabulary import Vocabulary
 
@@ -41,6 +44,13 @@ class Backend:
         self.params: dict[str, Any] = dict(params or {})
         self.trained = False
         self.trained_on = 0
+        self.version = ""  # set when saved: which model made a suggestion
+
+    @property
+    def model_version(self) -> str:
+        """The backend and the moment its model was saved ("headings 2026-12-07T04:51:02"),
+        recorded on every suggestion it makes; an untrained backend says so."""
+        return getattr(self, "version", "") or f"{self.name} (untrained)"
 
     # --- the interface ---------------------------------------------------------------
     def train(self, corpus: Corpus, progress: Progress | None = None) -> None:
@@ -52,6 +62,17 @@ class Backend:
     def suggest_batch(self, texts: Sequence[str], langs: Sequence[str],
                       limit: int = 10) -> list[list[Suggestion]]:
         raise NotImplementedError
+
+    def suggest_document(self, doc: DocumentInput, limit: int = 10) -> DocumentSuggestions:
+        """One list for the whole document: each version's scores, averaged."""
+        langs = doc.languages
+        totals: dict[str, float] = {}
+        found = self.suggest_batch([doc.texts[lang] for lang in langs], langs, limit * 2)
+        for suggestions in found:
+            for s in suggestions:
+                totals[s.uri] = totals.get(s.uri, 0.0) + s.score
+        share = max(len(langs), 1)
+        return DocumentSuggestions(top({u: v / share for u, v in totals.items()}, limit))
 
     def learn(self, corpus: Corpus) -> None:
         raise SubjectError(f"the {self.name} backend cannot learn incrementally; retrain it")
@@ -73,13 +94,15 @@ class Backend:
     def save(self, folder: Path) -> None:
         """Write the model whole into ``folder`` (a temporary name, then renamed)."""
         folder.mkdir(parents=True, exist_ok=True)
+        saved_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.version = f"{self.name} {saved_at.removesuffix('+00:00')}"
         tmp = folder / "model.pkl.tmp"
         with tmp.open("wb") as fh:
             pickle.dump({"format": FORMAT, "backend": self}, fh, protocol=5)
         os.replace(tmp, folder / "model.pkl")
         meta = {"backend": self.name, "vocab": self.vocab.name, "params": self.params,
                 "trained_on": self.trained_on, "concepts": len(self.vocab),
-                "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                "saved_at": saved_at, "version": self.version}
         (folder / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
     @staticmethod

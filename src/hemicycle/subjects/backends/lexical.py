@@ -2,11 +2,13 @@
 
 Every preferred and alternative label of every concept, in every language, is analysed
 with that language's analyser (stemmed; Chinese as characters) and indexed by its
-first token. A document is analysed in its language and each label is matched as a
-token sequence. Each matched concept gets features (how often, how early, how spread,
-preferred or alternative label, label length, ambiguity, matched narrower concepts,
-how often the concept is used at all). Untrained, a fixed formula ranks them; trained,
-a gradient-boosted classifier learns from a corpus which matches are real subjects.
+first token. A document is analysed in its language, the names of the UN's own bodies
+taken out ("Security Council" is not about securities: ``matching.BODY_NAMES``), and
+each label is matched as a token sequence. Each matched concept gets features (how
+often, how early, how spread, preferred or alternative label, label length, ambiguity,
+matched narrower concepts, how often the concept is used at all). Untrained, a fixed
+formula ranks them; trained, a gradient-boosted classifier learns from a corpus which
+matches are real subjects.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 from hemicycle.subjects.analysis import label_tokens, stop_tokens, tokens
 from hemicycle.subjects.backends.base import Backend, Progress, Suggestion, register, top
 from hemicycle.subjects.corpus import Corpus
+from hemicycle.subjects.matching import without_bodies
 
 FEATURES = ("count", "log_count", "first", "spread", "pref", "label_len", "ambiguity",
             "narrower_matched", "prior", "doc_len")
@@ -97,6 +100,8 @@ class LexicalBackend(Backend):
     def match(self, text: str, lang: str) -> tuple[_Matches, int]:
         index = self._label_index().get(lang, {})
         toks = tokens(text, lang)
+        if self.params.get("mask_bodies", True):  # "Security Council" is not "securities"
+            toks = without_bodies(toks, lang)
         found = _Matches()
         for i, tok in enumerate(toks):
             for n, table in index.get(tok, ()):

@@ -9,6 +9,9 @@
 | PATCH /api/documents/{uid} | correct a draft's fields (``version`` required) |
 | POST /api/documents/{uid}/publish | publish a draft |
 | POST /api/documents/{uid}/reject | reject a draft, with a reason |
+| POST /review/tasks/{id}/resolve | mark a review task as checked (a form) |
+| GET  /api/review/tasks | review tasks on any record (findings, unsure fields) |
+| POST /api/review/tasks/{id}/resolve | mark a review task as checked |
 
 The rules are in ``hemicycle.review``; these handlers only translate.
 """
@@ -40,6 +43,7 @@ from hemicycle.review import (
 )
 from hemicycle.review.actions import reviewed_version
 from hemicycle.review.queue import ATTENTION, MAX_PER_PAGE, QueueError, field_confidences
+from hemicycle.review.tasks import NoSuchTask, TaskClosed, TaskError, list_tasks, resolve_task
 from hemicycle.search.index import catch_up
 from hemicycle.web.auth import check_csrf, current_user, require_cataloguer, signin_first
 from hemicycle.web.templating import render
@@ -192,11 +196,36 @@ def queue_page(request: Request, batch: str | None = None, language: str | None 
                             per_page=PER_PAGE)
     except (QueueError, ValueError) as exc:
         raise HTTPException(400, message_of(exc)) from None
+    try:
+        tasks, task_total = list_tasks(request.app.state.settings,
+                                       page=max(1, int(request.query_params.get("tasks") or 1)),
+                                       per_page=PER_PAGE)
+    except (TaskError, ValueError) as exc:
+        raise HTTPException(400, message_of(exc)) from None
     return render(request, "review/queue.html", {
         "queue": queue, "threshold": threshold, "attention": attention,
         "batch": batch or "", "language": language or "",
         "rejected": request.query_params.get("rejected"),
+        "tasks": tasks, "task_total": task_total,
+        "resolved": request.query_params.get("resolved"),
     })
+
+
+_TASK_STATUS = {NoSuchTask: 404, TaskClosed: 409}
+
+
+@router.post("/review/tasks/{task_id}/resolve", include_in_schema=False)
+def resolve_submit(request: Request, task_id: int, csrf: str = Form(""), note: str = Form(""),
+                   next: str = Form("/review")):
+    user = require_cataloguer(request)
+    check_csrf(request, csrf)
+    try:
+        resolve_task(request.app.state.settings, task_id, user.name, note)
+    except TaskError as exc:
+        raise HTTPException(_TASK_STATUS.get(type(exc), 400), str(exc)) from None
+    target = next if next.startswith("/") and not next.startswith("//") else "/review"
+    return RedirectResponse(f"{target}{'&' if '?' in target else '?'}resolved={task_id}",
+                            status_code=303)
 
 
 # ---- API ----------------------------------------------------------------------------
@@ -251,6 +280,40 @@ def api_review_queue(request: Request, batch: str | None = None, language: str |
     return {"total": queue.total, "page": queue.page, "per_page": queue.per_page,
             "pages": queue.pages, "threshold": threshold, "batches": queue.batches,
             "items": [e.to_json(threshold) for e in queue.entries]}
+
+
+class ResolveIn(BaseModel):
+    note: str | None = Field(None, description="What was checked or corrected.")
+
+
+@router.get("/api/review/tasks", tags=["review"])
+def api_review_tasks(request: Request, status: str = "open", code: str | None = None,
+                     record_status: str | None = None, page: int = 1,
+                     per_page: int = PER_PAGE) -> dict:
+    """Review tasks on any record, published or draft: findings (a date no UN document can
+    have, a symbol the text contradicts, a scan without text), fields read with low
+    confidence, what a draft lacks (cataloguers)."""
+    require_cataloguer(request)
+    try:
+        tasks, total = list_tasks(request.app.state.settings, status=status, code=code,
+                                  record_status=record_status, page=page,
+                                  per_page=min(per_page, MAX_PER_PAGE))
+    except TaskError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {"total": total, "page": page, "items": [t.to_json() for t in tasks]}
+
+
+@router.post("/api/review/tasks/{task_id}/resolve", tags=["review"])
+def api_resolve_task(request: Request, task_id: int, body: ResolveIn | None = None) -> dict:
+    """Mark a review task as checked (cataloguers)."""
+    user = require_cataloguer(request)
+    check_csrf(request, None)
+    try:
+        resolve_task(request.app.state.settings, task_id, user.name,
+                     body.note if body else None)
+    except TaskError as exc:
+        raise HTTPException(_TASK_STATUS.get(type(exc), 400), str(exc)) from None
+    return {"id": task_id, "status": "resolved", "by": user.name}
 
 
 @router.patch("/api/documents/{uid}", tags=["review"])

@@ -2,8 +2,11 @@
 
 Both take the same parameters: ``q`` (the query), ``lang`` (content language),
 facet filters ``body``, ``year``, ``session``, ``type``, ``language``, ``subject``
-(repeatable), ``sort`` (relevance or date) and ``page``. A query that is a
-document's symbol goes straight to the document (303).
+(repeatable), ``sort`` (relevance or date), ``page`` and ``exact`` (count every match
+instead of estimating big totals). A query that is a document's symbol goes straight to
+the document (303). The page never waits for its facet counts: when they are not counted
+yet, its script fetches them from ``/search/facets`` (same parameters); without the
+script, ``facets=wait`` loads the page once they are.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from pydantic import BaseModel, Field
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.queries import counts
 from hemicycle.interop import citation
+from hemicycle.knowledge.retrieval import knowledge_box
 from hemicycle.languages import CODES
 from hemicycle.messages import Message, message_of
-from hemicycle.search.query import QueryError, SearchResults, search
+from hemicycle.search.query import QueryError, SearchResults, facets, search
 from hemicycle.search.querylang import ADVANCED_FIELDS, compose_query
 from hemicycle.search.schema import FACETS
 from hemicycle.search.suggest import suggest
@@ -61,7 +65,11 @@ class FacetValue(BaseModel):
 class SearchOut(BaseModel):
     query: str
     lang: str | None
-    total: int = Field(description="Number of matching documents")
+    total: int = Field(description="Number of matching documents (see total_exact)")
+    total_exact: bool = Field(
+        description="False: more match than the library counts exactly (10,000 unless "
+                    "set otherwise) and total is an estimate (two significant digits) from "
+                    "a sample of the index; exact=true counts them all")
     page: int
     pages: int
     per_page: int
@@ -73,6 +81,8 @@ class SearchOut(BaseModel):
     filters: dict[str, list[str]]
     facets: dict[str, list[FacetValue]] = Field(
         description="Counts per value for body, year, session, type, language, subject")
+    facets_exact: bool = Field(
+        description="False: some facet counts are estimates from a sample of the index")
     hits: list[HitOut]
 
 
@@ -94,18 +104,20 @@ def search_params(request: Request) -> dict:
         "per_page": int(per_page_text),
         "filters": {name: qp.getlist(name) for name in FACETS if qp.getlist(name)},
         "narrower": qp.get("narrower") in ("1", "true", "on"),
+        "exact": qp.get("exact") in ("1", "true", "on"),
     }
 
 
-def run_search(request: Request, params: dict) -> SearchResults:
+def run_search(request: Request, params: dict, wait_for_facets: bool = False) -> SearchResults:
     return search(request.app.state.settings, params["q"], lang=params["lang"],
                   filters=params["filters"], sort=params["sort"], page=params["page"],
                   per_page=params["per_page"], ui_lang=getattr(request.state, "lang", None),
-                  narrower=params.get("narrower", False))
+                  narrower=params.get("narrower", False), exact=params.get("exact", False),
+                  wait_for_facets=wait_for_facets)
 
 
-def _url(params: dict, **changes) -> str:
-    """/search with the given parameters; filters as repeated name=value pairs."""
+def _url(params: dict, path: str = "/search", **changes) -> str:
+    """``path`` with the given parameters; filters as repeated name=value pairs."""
     merged = {**params, **changes}
     pairs: list[tuple[str, str]] = []
     if merged.get("q"):
@@ -116,13 +128,17 @@ def _url(params: dict, **changes) -> str:
         pairs.extend((name, v) for v in values)
     if merged.get("narrower"):
         pairs.append(("narrower", "1"))
+    if merged.get("exact"):
+        pairs.append(("exact", "1"))
     if merged.get("sort") and merged["sort"] != "relevance":
         pairs.append(("sort", merged["sort"]))
     if merged.get("per_page", PER_PAGE) != PER_PAGE:
         pairs.append(("per_page", str(merged["per_page"])))
     if merged.get("page", 1) != 1:
         pairs.append(("page", str(merged["page"])))
-    return "/search" + ("?" + urlencode(pairs) if pairs else "")
+    if merged.get("facets"):
+        pairs.append(("facets", merged["facets"]))
+    return path + ("?" + urlencode(pairs) if pairs else "")
 
 
 def _toggle(params: dict, name: str, value: str) -> str:
@@ -184,12 +200,41 @@ def _query_string(params: dict) -> str:
     return url.partition("?")[2]
 
 
+def _facet_lists(request: Request, params: dict, results: SearchResults) -> list[dict]:
+    """The facets as the page lists them, each value with its link that toggles it."""
+    # subject facet values are concept URIs: show their labels in the interface language
+    labels = concept_labels(request.app.state.settings,
+                            [v for v, _ in results.facets.get("subject", [])],
+                            request.state.lang)
+    lists = []
+    for name in FACETS:
+        values = []
+        for value, count in results.facets.get(name, []):
+            selected = value in params["filters"].get(name, [])
+            values.append({"value": value, "count": count, "selected": selected,
+                           "label": labels.get(value, value) if name == "subject" else value,
+                           "url": _toggle(params, name, value)})
+        if values:
+            lists.append({"name": name, "values": values})
+    return lists
+
+
+def _facet_context(request: Request, params: dict, results: SearchResults) -> dict:
+    return {
+        "params": params, "results": results, "facets": _facet_lists(request, params, results),
+        "narrower_url": _url(params, narrower=not params.get("narrower"), page=1),
+        "exact_url": _url(params, exact=True),
+        "facets_fragment_url": _url(params, "/search/facets", page=1),
+        "facets_wait_url": _url(params, facets="wait"),
+        "histogram": year_histogram(params, results.facets.get("year", [])),
+    }
+
+
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request):
-    ui = request.state.lang
     try:
         params = search_params(request)
-        results = run_search(request, params)
+        results = run_search(request, params, request.query_params.get("facets") == "wait")
         record_search(request)
     except QueryError as exc:
         qp = request.query_params
@@ -201,48 +246,48 @@ def search_page(request: Request):
                       status_code=400)
     if results.redirect_uid:
         return RedirectResponse(f"/documents/{results.redirect_uid}", status_code=303)
-    # subject facet values are concept URIs: show their labels in the interface language
-    labels = concept_labels(request.app.state.settings,
-                            [v for v, _ in results.facets.get("subject", [])], ui)
-    facets = []
-    for name in FACETS:
-        values = []
-        for value, count in results.facets.get(name, []):
-            selected = value in params["filters"].get(name, [])
-            values.append({"value": value, "count": count, "selected": selected,
-                           "label": labels.get(value, value) if name == "subject" else value,
-                           "url": _toggle(params, name, value)})
-        if values:
-            facets.append({"name": name, "values": values})
     hits = []
     for hit in results.hits:
-        title, title_lang = _display_title(hit, ui)
+        title, title_lang = _display_title(hit, request.state.lang)
         hits.append({"hit": hit, "title": title, "title_lang": title_lang})
     pager = {
         "prev": _url(params, page=results.page - 1) if results.page > 1 else None,
         "next": _url(params, page=results.page + 1) if results.page < results.pages else None,
     }
     sorts = {s: _url(params, sort=s, page=1) for s in ("relevance", "date")}
-    narrower_url = _url(params, narrower=not params.get("narrower"), page=1)
     langs = {code: _url(params, lang=code, page=1) for code in CODES}
     langs[""] = _url(params, lang=None, page=1)
     suggestion = _suggestion(request, params, results)
     query = _query_string(params)
     feed_params = _url({**params, "page": 1, "sort": "relevance", "per_page": PER_PAGE})
     return render(request, "search/results.html", {
-        "params": params, "results": results, "facets": facets, "hits": hits,
+        **_facet_context(request, params, results), "hits": hits,
         "pager": pager, "sorts": sorts, "lang_urls": langs, "error": None,
-        "narrower_url": narrower_url,
         "searched": bool(params["q"] or params["filters"] or params["lang"]),
         "suggestion": suggestion,
         "suggestion_url": _url(params, q=suggestion, page=1) if suggestion else None,
-        "histogram": year_histogram(params, results.facets.get("year", [])),
         "feed_url": "/feeds/search.atom" + feed_params.removeprefix("/search"),
         "cite_urls": {fmt: f"/search/cite.{fmt}" + (f"?{query}" if query else "")
                       for fmt in ("un", "bibtex", "ris", "csl")},
         "advanced_url": _url({"q": params["q"], "filters": {}}, page=1).replace(
             "/search", "/search/advanced", 1),
+        # guides and FAQ answers on the same words (their own small search, not the index)
+        "knowledge": knowledge_box(request.app.state.settings, params["q"],
+                                   params["lang"] or request.state.lang),
     })
+
+
+@router.get("/search/facets", include_in_schema=False)
+def search_facets(request: Request):
+    """The facet lists of a result page alone, once counted (for the page's script)."""
+    try:
+        params = search_params(request)
+        results = facets(request.app.state.settings, params["q"], lang=params["lang"],
+                         filters=params["filters"], narrower=params["narrower"],
+                         exact=params["exact"])
+    except QueryError as exc:
+        raise HTTPException(400, message_of(exc)) from None
+    return render(request, "search/facets.html", _facet_context(request, params, results))
 
 
 @router.get("/api/search", response_model=SearchOut, tags=["search"],
@@ -251,18 +296,21 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
                body: Many = None, year: Many = None, session: Many = None, type: Many = None,
                language: Many = None, subject: Many = None, narrower: bool = False,
                sort: str = "relevance", page: str = "1",
-               per_page: str = str(PER_PAGE)) -> SearchOut:
+               per_page: str = str(PER_PAGE), exact: bool = False) -> SearchOut:
     """Search documents in any of the six languages; same parameters as /search.
 
     ``q`` takes words, "phrases", AND/OR/NOT (or +/-), parentheses, field:value
     (symbol, title, text, body, year, lang, type, subject, session) and prefixes
     (climat*). Filters may repeat (body=SC&body=GA). ``per_page`` is 1 to 100.
-    With Accept application/x-bibtex, application/x-research-info-systems or
-    application/vnd.citationstyles.csl+json the page of hits comes as citations.
+    Beyond 10,000 matches (unless the library set otherwise) the total and the facet
+    counts are estimated from a sample of the index (``total_exact``, ``facets_exact``
+    say so) unless ``exact=true``. With Accept application/x-bibtex,
+    application/x-research-info-systems or application/vnd.citationstyles.csl+json the
+    page of hits comes as citations.
     """
     try:
         params = search_params(request)
-        results = run_search(request, params)
+        results = run_search(request, params, wait_for_facets=True)
         record_search(request)
     except QueryError as exc:
         raise HTTPException(400, message_of(exc)) from None
@@ -273,7 +321,8 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
         return citations_of(request, citables(request, [h.uid for h in results.hits]), wanted,
                             "hemicycle-results")
     return SearchOut(
-        query=results.query, lang=results.lang, total=results.total, page=results.page,
+        query=results.query, lang=results.lang, total=results.total,
+        total_exact=results.total_exact, facets_exact=results.facets_exact, page=results.page,
         pages=results.pages, per_page=results.per_page, sort=results.sort,
         redirect=results.redirect_uid, filters=results.filters,
         suggestion=_suggestion(request, params, results),

@@ -6,6 +6,7 @@ cataloguer's review page, where machine suggestions are accepted or rejected.
 | GET  /api/subjects | vocabularies and their trained backends (``subjects list``) |
 | POST /api/subjects/{vocab}/vocabulary | load or refresh a vocabulary (``subjects vocab``, admin) |
 | POST /api/subjects/{vocab}/index | suggestions for documents without (``subjects index``, admin) |
+| POST /api/subjects/{vocab}/accept | accept above a score, or undo (``subjects accept``, admin) |
 | POST /api/subjects/{vocab}/suggest | suggest for a text (``subjects suggest FILE``) |
 | POST /api/subjects/{vocab}/train | train from the catalogue or a TSV corpus (admin) |
 | POST /api/subjects/{vocab}/eval | evaluate on an uploaded corpus (``subjects eval``) |
@@ -77,6 +78,8 @@ class SuggestIn(BaseModel):
     lang: str | None = Field(None, description="Its language (two letters); detected if absent.")
     limit: int = 10
     backend: str | None = None
+    symbols: list[str] = Field([], description="The document's symbols (they help the "
+                                               "headings backend).")
 
 
 @router.get("/api/subjects", tags=["subjects"])
@@ -144,13 +147,38 @@ def api_index(request: Request, vocab: str, status: list[str] | None = Query(Non
     return {"vocab": vocab, "looked_at": len(ids), "stored": stored}
 
 
+@router.post("/api/subjects/{vocab}/accept", tags=["subjects"])
+def api_accept(request: Request, vocab: str, above: float | None = Query(None),
+               best: int = 0, undo: bool = False, status: list[str] | None = Query(None),
+               csrf: str = Form("")) -> dict:
+    """The operator's policy (``subjects accept``); administrators: every stored suggestion
+    scoring at least ``above`` (and each document's ``best`` first ones) becomes a subject
+    marked as the machine's and the policy's;
+    ``undo`` takes back what the policy accepted and no cataloguer confirmed."""
+    require_admin(request)
+    check_csrf(request, csrf)
+    from hemicycle.subjects.service import accept_above, undo_policy
+
+    if (above is None) == (not undo):
+        raise HTTPException(400, "give either above=SCORE or undo=true")
+    s = request.app.state.settings
+    try:
+        done = (undo_policy(s, vocab) if undo
+                else accept_above(s, vocab, above, status or ("draft", "published"), best))
+    except SubjectError as exc:
+        raise _http_error(exc) from None
+    catch_up(s)
+    return {"vocab": vocab, "accepted": done.accepted, "undone": done.undone,
+            "documents": done.documents}
+
+
 @router.post("/api/subjects/{vocab}/suggest", tags=["subjects"])
 def api_suggest(request: Request, vocab: str, body: SuggestIn) -> dict:
     from hemicycle.subjects.service import suggest_text
 
     try:
         return suggest_text(request.app.state.settings, vocab, body.text, body.lang,
-                            body.limit, body.backend).to_json()
+                            body.limit, body.backend, body.symbols).to_json()
     except SubjectError as exc:
         raise _http_error(exc) from None
 
@@ -169,12 +197,14 @@ def _save_upload(upload: UploadFile, path: Path, limit: int) -> Path:
 @router.post("/api/subjects/{vocab}/train", tags=["subjects"])
 def api_train(request: Request, vocab: str, backend: str = Form("all"),
               lang: str | None = Form(None), corpus: UploadFile | None = File(None),
-              csrf: str = Form("")) -> dict:
-    """Train from the catalogue (or from an uploaded TSV corpus); administrators only."""
+              itp: UploadFile | None = File(None), csrf: str = Form("")) -> dict:
+    """Train from the catalogue (or from an uploaded TSV corpus); the headings backend
+    from an uploaded Index to Proceedings file too (``--itp``); administrators only."""
     require_admin(request)
     check_csrf(request, csrf)
     from hemicycle.subjects.backends import REGISTRY
     from hemicycle.subjects.corpus import read_tsv_corpus
+    from hemicycle.subjects.itp import headings_by_document, read_itp
     from hemicycle.subjects.service import catalogue_corpus, check_lang, train
     from hemicycle.subjects.vocabulary import load_vocabulary
 
@@ -186,15 +216,24 @@ def api_train(request: Request, vocab: str, backend: str = Form("all"),
                 raise UnknownBackend(f"unknown backend {name!r}")
         code = check_lang(lang)
         voc = load_vocabulary(s, vocab)
-        if corpus is not None and corpus.filename:
-            with tempfile.TemporaryDirectory() as tmp:
+        if "headings" in names and (itp is None or not itp.filename):
+            raise SubjectError("the headings backend learns from an Index to Proceedings "
+                               "file: upload it as itp")
+        with tempfile.TemporaryDirectory() as tmp:
+            params: dict = {"lang": code or "en"}
+            indexed: frozenset[str] = frozenset()
+            if itp is not None and itp.filename:
+                params["itp"] = str(_save_upload(itp, Path(tmp) / "itp.tsv",
+                                                 s.max_upload_bytes))
+                indexed = frozenset(headings_by_document(read_itp(Path(params["itp"])).entries))
+            if corpus is not None and corpus.filename:
                 path = _save_upload(corpus, Path(tmp) / "corpus.tsv", s.max_upload_bytes)
                 docs = read_tsv_corpus(path, voc, code)
-        else:
-            docs = catalogue_corpus(s, vocab)
-        if not docs.documents:
-            raise SubjectError(f"no training documents for vocabulary {vocab!r}")
-        trained = train(s, vocab, docs, names, {"lang": code or "en"})
+            else:
+                docs = catalogue_corpus(s, vocab, indexed)
+            if not docs.documents and "headings" not in names:
+                raise SubjectError(f"no training documents for vocabulary {vocab!r}")
+            trained = train(s, vocab, docs, names, params)
     except SubjectError as exc:
         raise _http_error(exc) from None
     return {"vocab": vocab, "documents": len(docs), "backends": sorted(trained),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -108,6 +109,18 @@ def _documents(session: Session, uri: str) -> list[dict]:
         .order_by(Document.year.desc().nulls_last(), Document.symbol)
         .limit(DOCUMENTS_SHOWN)).all()
     return [{"uid": r.uid, "symbol": r.symbol, "year": r.year} for r in rows]
+
+
+def _document_count(session: Session, uri: str) -> int:
+    """How many published documents carry the concept as a subject (any origin)."""
+    from sqlalchemy import func
+
+    from hemicycle.catalogue.models import Document, DocumentSubject
+
+    return session.scalar(
+        select(func.count(func.distinct(Document.id)))
+        .join(DocumentSubject, DocumentSubject.document_id == Document.id)
+        .where(DocumentSubject.concept == uri, Document.status == "published")) or 0
 
 
 # ---------------------------------------------------------------- pages
@@ -277,8 +290,10 @@ def concept_page(request: Request, vocab: str, concept_id: str):
             return _rdf_response(concept_document(db, concept, fmt), fmt)
         view = lookup.concept_view(db, v, concept, request.state.lang)
         documents = _documents(db, concept.uri)
+        document_count = _document_count(db, concept.uri)
     response = render(request, "thesaurus/concept.html",
                       {"vocab": v, "c": view, "documents": documents,
+                       "document_count": document_count,
                        "formats": ["ttl", "json", "xml"]})
     response.headers["Vary"] = "Accept, Accept-Language, Cookie"
     return response
@@ -352,6 +367,8 @@ def api_concept(request: Request, vocab: str, concept_id: str, lang: str | None 
             raise HTTPException(404, message_of(exc)) from None
         body = lookup.concept_view(db, v, concept, _lang(lang, request)).as_dict()
         body["documents"] = _documents(db, concept.uri)
+        body["document_count"] = _document_count(db, concept.uri)
+        body["documents_search"] = f"/search?subject={quote(concept.uri, safe='')}"
     return body
 
 

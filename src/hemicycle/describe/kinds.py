@@ -1,0 +1,137 @@
+"""What a text says it is: the body that issued it and the kind of document.
+
+The masthead names the body ("SECURITY COUNCIL", "Генеральная Ассамблея", "安全理事会");
+a resolution opens with it ("The Security Council,", "إن مجلس الأمن،"); a title says
+the kind ("Letter dated ...", "Report of the Secretary-General ...", "Provisional agenda
+for the 7448th meeting ..."). Each finding has a confidence; the symbol, when there is
+one, usually says the same and is surer (``hemicycle.describe.record`` weighs them).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# body code -> its name as printed in the six languages
+BODY_NAMES: dict[str, tuple[str, ...]] = {
+    "GA": ("general assembly", "assemblée générale", "asamblea general",
+           "генеральная ассамблея", "генеральной ассамблеи", "الجمعية العامة", "大会"),
+    "SC": ("security council", "conseil de sécurité", "consejo de seguridad",
+           "совет безопасности", "совета безопасности", "مجلس الأمن", "安全理事会", "安理会"),
+    "ECOSOC": ("economic and social council", "conseil économique et social",
+               "consejo económico y social", "экономический и социальный совет",
+               "экономического и социального совета", "المجلس الاقتصادي والاجتماعي",
+               "经济及社会理事会", "经社理事会"),
+    "TC": ("trusteeship council", "conseil de tutelle", "consejo de administración "
+           "fiduciaria", "совет по опеке", "مجلس الوصاية", "托管理事会"),
+    "HRC": ("human rights council", "conseil des droits de l'homme",
+            "consejo de derechos humanos", "совет по правам человека", "مجلس حقوق الإنسان",
+            "人权理事会"),
+}
+# the body a resolution's first words name: "The Security Council,"
+_OPENING = re.compile(
+    r"^\W{0,3}(?:the|le|la|el|إن)?\s*(" + "|".join(
+        re.escape(n) for names in BODY_NAMES.values() for n in names) + r")\s*[,،，:]\s*$",
+    re.I)
+
+# kinds of documents their titles and mastheads name, in the six languages
+_KINDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("draft resolution", re.compile(
+        r"^\W{0,3}(?:revised\s+)?(?:draft resolution|projet de résolution|proyecto de "
+        r"resolución|проект резолюции|مشروع قرار|决议草案)\b", re.I)),
+    ("agenda", re.compile(
+        r"^\W{0,3}(?:provisional agenda|ordre du jour provisoire|orden del día provisional|"
+        r"programa provisional|предварительная повестка дня|جدول الأعمال المؤقت)"
+        r"|临时议程\s*$|会议临时议程", re.I)),
+    ("letter", re.compile(
+        r"^\W{0,3}(?:(?:identical\s+)?letters?\s+(?:dated|from|addressed)|(?:lettres?\s+(?:identiques\s+)?)"
+        r"datées?\s+du|cartas?\s+(?:idénticas\s+)?de\s+fecha|(?:идентичные\s+)?письм[оа]\s|"
+        r"رسال(?:ة|تان)\s+(?:متطابقتان\s+)?مؤرخ)|的(?:同文)?信\s*$", re.I)),
+    ("report", re.compile(
+        r"^\W{0,3}(?:(?:annual|interim|special|final|progress)\s+)?report\s+of\b|"
+        r"^\W{0,3}rapport\s+(?:annuel\s+)?(?:du|de\s+la|des)\b|^\W{0,3}informe\s+(?:anual\s+)?"
+        r"del?\b|^\W{0,3}доклад\b|^\W{0,3}تقرير\b|的报告\s*$", re.I)),
+    ("note", re.compile(
+        r"^\W{0,3}note\s+(?:by|verbale)\b|^\W{0,3}note\s+(?:du|de\s+la)\b|^\W{0,3}nota\s+"
+        r"(?:del?|de\s+la|verbal)\b|^\W{0,3}записка\b|^\W{0,3}مذكرة\b|的说明\s*$|^\W{0,3}普通照会",
+        re.I)),
+    ("presidential statement", re.compile(
+        r"^\W{0,3}(?:statement by the president of the security council|déclaration du "
+        r"président du conseil de sécurité|declaración de la presidencia del consejo de "
+        r"seguridad|заявление председателя совета безопасности|بيان من رئيس مجلس الأمن|"
+        r"安全理事会主席的声明)", re.I)),
+    ("meeting record", re.compile(
+        r"^\W{0,3}(?:provisional\s+)?(?:verbatim record|procès-verbal|acta literal|"
+        r"стенографический отчет|محضر حرفي|逐字记录)", re.I)),
+    ("summary record", re.compile(
+        r"^\W{0,3}(?:provisional\s+)?(?:summary record|compte rendu analytique|acta resumida|"
+        r"краткий отчет|محضر موجز|简要记录)", re.I)),
+)
+_BODY_LINES = 15
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: str
+    confidence: float
+    line: int
+
+
+def _names_in(line: str) -> list[str]:
+    folded = _fold(line)
+    return [code for code, names in BODY_NAMES.items()
+            if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", folded) for n in names)]
+
+
+def body_of_text(text: str) -> Reading | None:
+    """The body the text names as its own: a masthead line that is only its name, or a
+    resolution's opening words ("The Security Council,")."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines[:40]):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        m = _OPENING.match(_fold(stripped))
+        if m:
+            code = _names_in(m.group(1))
+            if code:
+                return Reading(code[0], 0.9, number)
+        if number < _BODY_LINES:
+            following = lines[number + 1].strip() if number + 1 < len(lines) else ""
+            if not _names_in(stripped) and following and _names_in(f"{stripped} {following}"):
+                stripped = f"{stripped} {following}"  # "GENERAL\nASSEMBLY"
+            names = _names_in(stripped)
+            rest = _fold(stripped)
+            for code in names:
+                for n in BODY_NAMES[code]:
+                    rest = rest.replace(n, "")
+            if len(names) == 1 and len(re.sub(r"[\W\d_]+", "", rest)) <= 3:
+                return Reading(names[0], 0.85, number)
+    return None
+
+
+def kind_of_line(line: str) -> str | None:
+    """The kind of document a title or masthead line names, if it names one (a title
+    begins with a capital: "report of the Sixth Committee" inside a sentence is none)."""
+    first = next((c for c in line if c.isalpha()), "")
+    if first and first.lower() != first.upper() and first.islower():
+        return None
+    folded = _fold(line)
+    for kind, pattern in _KINDS:
+        if pattern.search(folded):
+            return kind
+    return None
+
+
+def kind_of_text(text: str) -> Reading | None:
+    """The kind of document the top of the text says it is."""
+    for number, line in enumerate(text.splitlines()[:30]):
+        kind = kind_of_line(line)
+        if kind:
+            return Reading(kind, 0.75 if number < 15 else 0.6, number)
+    return None
