@@ -19,7 +19,7 @@ TEMPLATES = SRC / "web" / "templates"
 # words a template may show as they are: names of formats and standards, units
 NOT_WORDS = {"JSON", "CSV", "BibTeX", "RIS", "CSL-JSON", "IIIF", "OpenAPI", "Word", "MARC",
              "ISO3", "API", "SPARQL", "KB", "SHA-512",
-             "YYYY-MM-DD"}
+             "YYYY-MM-DD", "UTC"}
 _SYMBOL = re.compile(r"^[A-Z]+(?:/[A-Z0-9.-]+)+$")  # a document symbol given as an example
 
 

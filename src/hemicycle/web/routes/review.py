@@ -222,7 +222,7 @@ def resolve_submit(request: Request, task_id: int, csrf: str = Form(""), note: s
     try:
         resolve_task(request.app.state.settings, task_id, user.name, note)
     except TaskError as exc:
-        raise HTTPException(_TASK_STATUS.get(type(exc), 400), str(exc)) from None
+        raise HTTPException(_TASK_STATUS.get(type(exc), 400), message_of(exc)) from None
     target = next if next.startswith("/") and not next.startswith("//") else "/review"
     return RedirectResponse(f"{target}{'&' if '?' in target else '?'}resolved={task_id}",
                             status_code=303)
@@ -299,7 +299,7 @@ def api_review_tasks(request: Request, status: str = "open", code: str | None = 
                                   record_status=record_status, page=page,
                                   per_page=min(per_page, MAX_PER_PAGE))
     except TaskError as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     return {"total": total, "page": page, "items": [t.to_json() for t in tasks]}
 
 
@@ -312,7 +312,7 @@ def api_resolve_task(request: Request, task_id: int, body: ResolveIn | None = No
         resolve_task(request.app.state.settings, task_id, user.name,
                      body.note if body else None)
     except TaskError as exc:
-        raise HTTPException(_TASK_STATUS.get(type(exc), 400), str(exc)) from None
+        raise HTTPException(_TASK_STATUS.get(type(exc), 400), message_of(exc)) from None
     return {"id": task_id, "status": "resolved", "by": user.name}
 
 
