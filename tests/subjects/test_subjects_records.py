@@ -234,7 +234,7 @@ def test_policy_subjects_reach_search_through_the_change_log(settings, unbis13):
     service.accept_above(settings, "unbis13", 1.0, best=1)
     assert search(settings, "", filters={"subject": [top]}).hits == []  # not caught up yet
     catch_up(settings)
-    found = search(settings, "", filters={"subject": [top]})
+    found = search(settings, "", filters={"subject": [top]}, wait_for_facets=True)
     assert [hit.symbol for hit in found.hits] == ["S/2015/1"]
     assert (top, 1) in found.facets["subject"]
     service.undo_policy(settings, "unbis13")
