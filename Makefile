@@ -5,12 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 export HEMICYCLE_DATA ?= $(CURDIR)/var
 
-.PHONY: setup system demo demo-data serve test lint clean bench-setup
+.PHONY: setup system assets demo demo-data serve test lint clean bench-setup
 
-setup: system $(VENV)/.installed
+setup: system $(VENV)/.installed assets
 
 system:
 	@bash scripts/system-packages.sh
+
+# the page viewer, the API docs page and axe-core, from the npm registry (web/package-lock.json)
+assets:
+	@bash scripts/web-assets.sh
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -12,6 +12,9 @@ packages=(
   fonts-noto-core fonts-noto-cjk fonts-dejavu-core
   libmagic1
 )
+# npm installs the web assets at set-up (scripts/web-assets.sh); a Node.js that already
+# brings its own npm (NodeSource) is kept
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

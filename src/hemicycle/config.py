@@ -43,6 +43,8 @@ class Settings:
     fsync: str = "fsync"
     iiif_cache_mb: int = DEFAULT_IIIF_CACHE_MB  # the IIIF page cache's size on disk
     admin_email: str | None = None  # OAI-PMH Identify's adminEmail (default admin@<host>)
+    # browser assets installed from npm at set-up (scripts/web-assets.sh), served under /assets
+    assets_dir: Path = field(default_factory=lambda: default_assets_dir())
     # search counts every match up to this many; beyond, totals and facet counts are
     # estimated on a sample of about as many documents (hemicycle.search.counts)
     search_exact_up_to: int = DEFAULT_SEARCH_EXACT_UP_TO
@@ -90,6 +92,11 @@ class Settings:
     @property
     def iiif_cache_bytes(self) -> int:
         return self.iiif_cache_mb * 1024 * 1024
+
+
+def default_assets_dir() -> Path:
+    """web/node_modules of the source tree (where ``make setup`` installs them)."""
+    return Path(__file__).resolve().parents[2] / "web" / "node_modules"
 
 
 def _read_toml(data_dir: Path) -> dict:
@@ -187,6 +194,7 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         fsync=_setting(toml, "fsync") or "fsync",
         iiif_cache_mb=number("iiif_cache_mb", DEFAULT_IIIF_CACHE_MB),
         admin_email=_setting(toml, "admin_email"),
+        assets_dir=Path(_setting(toml, "assets") or default_assets_dir()),
         search_exact_up_to=(DEFAULT_SEARCH_EXACT_UP_TO if exact_up_to is None
                             else max(1, exact_up_to)),
         geoip_database=_setting(toml, "geoip_database") or "embedded",

@@ -117,6 +117,27 @@ def test_form_reject_and_symbol_clash(site, settings):
     assert load(settings, uid).status == "rejected"
 
 
+def test_review_errors_are_in_the_interface_language(site, settings):
+    uid = make_draft(settings, ["A/70/4"])
+    sign_in(site)
+    form = _form(site, uid)
+    no_reason = site.post(f"/documents/{uid}/review?ui=fr",
+                          data={**form, "action": "reject", "language": "en"})
+    assert no_reason.status_code == 400
+    assert "un motif est requis pour rejeter un brouillon" in no_reason.text
+    bad_date = site.post(f"/documents/{uid}/review?ui=ru",
+                         data={**form, "action": "save", "language": "en", "date": "13 May"})
+    assert "13 May&#39; — не дата в формате ISO (ГГГГ-ММ-ДД)" in bad_date.text
+    no_token = site.post(f"/documents/{uid}/review?ui=ar",
+                         data={"action": "publish", "version": form["version"]})
+    assert no_token.status_code == 403 and "رمز CSRF مفقود أو غير صحيح" in no_token.text
+    assert "页码从 1 开始" in site.get("/review?page=0&ui=zh").text
+    # the API and the logs keep the English
+    api = TestClient(create_app(settings)).post(f"/api/documents/{uid}/reject?ui=es",
+                                                json={"reason": ""}, auth=(CAT, CAT_PW))
+    assert "a reason is required to reject a draft" in api.text
+
+
 def test_api_patch_publish_reject(site, settings):
     auth = (CAT, CAT_PW)
     uid = make_draft(settings, ["E/2015/1"], text="Okapi conservation report")

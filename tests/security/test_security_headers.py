@@ -47,13 +47,13 @@ def test_security_headers_on_every_kind_of_answer(site) -> None:
         _hardened(reply, what)
 
 
-def test_api_docs_page_allows_only_its_own_script(site) -> None:
+def test_api_docs_page_runs_no_inline_script(site) -> None:
+    """Swagger UI is served from our own files (issue 18): the site's policy holds."""
     docs = site.get("/api/docs")
     assert docs.status_code == 200
     csp = _csp(docs)
-    inline = re.findall(r"<script>(.*?)</script>", docs.text, re.S)
-    assert len(inline) == 1
-    assert "'unsafe-inline'" not in csp["script-src"] and "'sha256-" in csp["script-src"]
+    assert re.findall(r"<script>(.*?)</script>", docs.text, re.S) == []
+    assert "'unsafe-inline'" not in csp["script-src"] and "cdn" not in csp["script-src"]
     assert docs.headers["x-frame-options"] == "DENY"
 
 

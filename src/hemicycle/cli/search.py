@@ -27,6 +27,13 @@ def _parse_filters(values: list[str]) -> dict[str, list[str]]:
     return filters
 
 
+def _json_hit(hit) -> dict:
+    data = dataclasses.asdict(hit)
+    data["snippet"] = data.pop("snippet_text")
+    data["highlights"] = [list(span) for span in hit.highlights]
+    return data
+
+
 def _plain(snippet: str) -> str:
     return html.unescape(re.sub(r"</?mark>", "", snippet))
 
@@ -109,7 +116,8 @@ def search_command(
             "per_page": results.per_page,
             "sort": results.sort,
             "redirect": results.redirect_uid,
-            "hits": [dataclasses.asdict(hit) for hit in results.hits],
+            # plain text with highlight offsets (characters): the HTML is for pages
+            "hits": [_json_hit(hit) for hit in results.hits],
             "facets": {k: [[v, n] for v, n in pairs] for k, pairs in results.facets.items()},
             "facets_exact": results.facets_exact,
         }, ensure_ascii=False, indent=2))

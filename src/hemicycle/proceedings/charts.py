@@ -29,10 +29,13 @@ def tally_bar(tallies: dict[str, int], labels: dict[str, str], title: str,
             parts.append(f'<rect x="{left:.1f}" y="0" width="{w:.1f}" height="28" '
                          f'fill="{COLOURS[key]}"><title>{escape(labels[key])}: {n}</title>'
                          "</rect>")
-        lx = width - 4 - i * 120 if rtl else 4 + i * 120
+        # a swatch of the colour, then the label in ink (coloured text would be unreadable)
+        sx = width - 14 - i * 120 if rtl else 4 + i * 120
+        lx = sx - 4 if rtl else sx + 14
         anchor = "end" if rtl else "start"
-        legend.append(f'<text x="{lx}" y="48" font-size="12" text-anchor="{anchor}" '
-                      f'fill="{COLOURS[key]}">{escape(labels[key])} {n}</text>')
+        legend.append(f'<rect x="{sx}" y="38" width="10" height="10" fill="{COLOURS[key]}"/>'
+                      f'<text x="{lx}" y="48" font-size="12" text-anchor="{anchor}" '
+                      f'fill="#1b1f24">{escape(labels[key])} {n}</text>')
         x += w
     return (f'<svg class="chart tally" role="img" viewBox="0 0 {width} 56" width="100%" '
             f'direction="ltr" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'

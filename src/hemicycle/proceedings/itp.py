@@ -29,6 +29,7 @@ from hemicycle.catalogue.models import (
     DocumentSymbol,
     LanguageVersion,
 )
+from hemicycle.messages import Message
 from hemicycle.proceedings.codes import ISSUES, NOT_MEMBER, VOTES
 from hemicycle.proceedings.models import (
     ImportRun,
@@ -100,18 +101,21 @@ def session_ref(body: str, session: str | int) -> SessionRef:
     """Check body and session; an SC session may be given as its year."""
     code = (body or "").strip().upper()
     if code not in BODIES:
-        raise UnknownBody(f"unknown body {body!r}: the index is compiled for "
-                          f"{', '.join(BODIES)}")
+        raise UnknownBody(Message("itp.unknown_body", "unknown body '{body}': the index is "
+                                  "compiled for {bodies}", body=body, bodies=", ".join(BODIES)))
     text = str(session).strip()
     if not text.isdigit() or int(text) < 1:
-        raise NoData(f"{code}: session {session!r} is not a session number")
+        raise NoData(Message("itp.not_session", "{body}: session '{session}' is not a session "
+                             "number", body=code, session=session))
     number = int(text)
     if code == "SC":
         if number > SC_EPOCH:
             number -= SC_EPOCH
         return SessionRef(code, number, number + SC_EPOCH)
     if number > 200:
-        raise NoData(f"GA: session {number} is not a session number (1-200)")
+        raise NoData(Message("itp.ga_session_range",
+                             "GA: session {session} is not a session number (1-200)",
+                             session=number))
     return SessionRef(code, number, None)
 
 
@@ -546,7 +550,8 @@ def build_index(db: Session, body: str, session: str | int, lang: str = "en") ->
     speeches = _speeches(db, ref, names, collate)
     if not (docs or resolutions["items"] or resolutions["other_roll_calls"]
             or speeches["total"]):
-        raise NoData(f"the catalogue holds nothing for {ref.label}")
+        raise NoData(Message("itp.nothing", "the catalogue holds nothing for {label}",
+                             label=ref.label))
     titles = _titles(db, [d.id for d in docs], lang)
     symbols = {d.id: d.symbol for d in docs}
     votes = _session_votes(db, ref)

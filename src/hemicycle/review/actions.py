@@ -24,6 +24,7 @@ from hemicycle.characters import check_metadata
 from hemicycle.config import Settings
 from hemicycle.documents import DocumentInput, RecordError, check_input
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+from hemicycle.messages import Message, message_of
 from hemicycle.review.confidence import FIELDS, forget_draft, record_drafts
 from hemicycle.review.tasks import record_tasks
 from hemicycle.symbols import is_symbol, parse_symbol
@@ -32,13 +33,15 @@ MAX_REASON = 2000
 
 
 class ReviewError(ValueError):
-    """An action on a draft that cannot be done; names the document, the field and why."""
+    """An action on a draft that cannot be done; names the document, the field and why
+    (``reason``, a Message where the review page can show it in the reader's language)."""
 
     code = "review"
 
     def __init__(self, document: str, field: str | None, reason: str):
         where = f"{document}: {field}" if field else document
-        super().__init__(f"{where}: {reason}")
+        self.message = Message("review.error", "{where}: {reason}", where=where, reason=reason)
+        super().__init__(self.message)
         self.document = document
         self.field = field
         self.reason = reason
@@ -144,7 +147,8 @@ def _symbols(value) -> list[str]:
     out = []
     for item in items:
         if not isinstance(item, str):
-            raise ValueError(f"{item!r} is not text")
+            raise ValueError(Message("review.not_text", "{value} is not text",
+                                     value=repr(item)))
         if item.strip():
             out.append(item.strip())
     return out
@@ -159,7 +163,9 @@ def _date(value) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date in ISO form (YYYY-MM-DD)") from None
+        raise ValueError(Message("review.bad_date",
+                                 "{value} is not a date in ISO form (YYYY-MM-DD)",
+                                 value=repr(text))) from None
 
 
 def normalise_changes(name: str, changes: dict) -> dict:
@@ -175,17 +181,21 @@ def normalise_changes(name: str, changes: dict) -> dict:
                 out[key] = _text(value).upper() if _text(value) else None
             elif key == "language":
                 if _text(value) is None:
-                    raise ValueError("a language is required")
+                    raise ValueError(Message("review.language_required",
+                                             "a language is required"))
                 out[key] = normalise_language(_text(value))
             elif key in ("title", "doc_type"):
                 out[key] = _text(value)
                 check_metadata(out[key])  # a ControlCharacter is a ValueError
                 if key == "doc_type" and out[key] and len(out[key]) > 40:
-                    raise ValueError("at most 40 characters")
+                    raise ValueError(Message("review.too_long", "at most {limit} characters",
+                                             limit=40))
             else:
-                raise ValueError(f"not a field of a draft (fields: {', '.join(FIELDS)})")
+                raise ValueError(Message("review.not_a_field",
+                                         "not a field of a draft (fields: {fields})",
+                                         fields=", ".join(FIELDS)))
         except (ValueError, UnknownLanguage) as exc:
-            raise InvalidField(name, key, str(exc)) from None
+            raise InvalidField(name, key, message_of(exc)) from None
     return out
 
 
@@ -198,7 +208,8 @@ def _lock_and_load(db: Session, uid: str) -> Document:
     found = db.execute(table.update().where(table.c.uid == uid)
                        .values(updated_at=table.c.updated_at)).rowcount
     if not found:
-        raise DraftNotFound(f"document {uid}", None, "no such document")
+        raise DraftNotFound(f"document {uid}", None,
+                            Message("review.no_such_document", "no such document"))
     return db.scalar(select(Document).where(Document.uid == uid).options(
         selectinload(Document.symbols), selectinload(Document.versions),
         selectinload(Document.files)).execution_options(populate_existing=True))
@@ -206,8 +217,9 @@ def _lock_and_load(db: Session, uid: str) -> Document:
 
 def _require_draft(doc: Document) -> None:
     if doc.status != "draft":
-        raise NotADraft(_name(doc), "status",
-                        f"is {doc.status}, not a draft: only drafts are reviewed here")
+        raise NotADraft(_name(doc), "status", Message(
+            "review.not_a_draft", "is {status}, not a draft: only drafts are reviewed here",
+            status=doc.status))
 
 
 def _check_version(doc: Document, expected: str | None) -> None:
@@ -216,16 +228,22 @@ def _check_version(doc: Document, expected: str | None) -> None:
     try:
         wanted = dt.datetime.fromisoformat(expected.strip())
     except ValueError:
-        raise InvalidField(_name(doc), "version",
-                           f"{expected!r} is not a version (the record's updated_at)") from None
+        raise InvalidField(_name(doc), "version", Message(
+            "review.bad_version", "{value} is not a version (the record's updated_at)",
+            value=repr(expected))) from None
     if wanted.replace(tzinfo=None) != doc.updated_at:
         history = _review_data(doc).get("history") or []
         last = history[-1] if history else None
-        who = f" by {last['by']}" if last and last.get("by") else ""
-        raise StaleDraft(_name(doc), None,
-                         f"someone else saved it{who} at {doc.updated_at.isoformat()} after you "
-                         f"opened it (your version {expected}); reload it and make your "
-                         f"corrections again")
+        values = {"at": doc.updated_at.isoformat(), "version": expected}
+        if last and last.get("by"):
+            reason = Message("review.stale_by", "someone else saved it by {user} at {at} after "
+                             "you opened it (your version {version}); reload it and make your "
+                             "corrections again", user=last["by"], **values)
+        else:
+            reason = Message("review.stale", "someone else saved it at {at} after you opened "
+                             "it (your version {version}); reload it and make your "
+                             "corrections again", **values)
+        raise StaleDraft(_name(doc), None, reason)
 
 
 def _record(doc: Document, entry: dict, review: dict) -> None:
@@ -247,9 +265,11 @@ def _set_symbols(db: Session, doc: Document, checked) -> None:
                                                        DocumentSymbol.document_id != doc.id))
         if other is not None:
             owner = db.get(Document, other.document_id)
-            raise SymbolTaken(_name(doc), f"{canonical} is already the symbol of document "
-                              f"{owner.symbol} ({owner.uid}, {owner.status}); a draft is never "
-                              "merged into it silently", owner.uid)
+            raise SymbolTaken(_name(doc), Message(
+                "review.symbol_taken", "{symbol} is already the symbol of document {other} "
+                "({uid}, {status}); a draft is never merged into it silently",
+                symbol=canonical, other=owner.symbol, uid=owner.uid, status=owner.status),
+                owner.uid)
     wanted = {key: (position, canonical)
               for position, (canonical, key) in enumerate(checked.symbols)}
     for row in list(doc.symbols):
@@ -312,12 +332,13 @@ def _apply_changes(db: Session, doc: Document, changes: dict, user: str) -> dict
 
     version = reviewed_version(doc)
     if version is None and ("language" in wanted or "title" in wanted):
-        raise InvalidField(name, "language", "the draft has no text to set a language or "
-                                             "title on")
+        raise InvalidField(name, "language", Message(
+            "review.no_text", "the draft has no text to set a language or title on"))
     if version is not None and new["language"] != version.language:
         if doc.version(new["language"]) is not None:
-            raise InvalidField(name, "language", f"the draft already has a {new['language']} "
-                                                 "version")
+            raise InvalidField(name, "language", Message(
+                "review.language_taken", "the draft already has a {language} version",
+                language=new["language"]))
         for f in doc.files:
             if f.language == version.language:
                 f.language = new["language"]
@@ -339,16 +360,19 @@ def _check_publishable(doc: Document) -> None:
     name = _name(doc)
     symbols = [s.symbol for s in doc.symbols]
     if not any(is_symbol(s) for s in symbols):
-        raise PublishRefused(name, "symbols", "the draft has no document symbol (only the local "
-                             f"identifier {doc.symbol}); add its symbol before publishing")
+        raise PublishRefused(name, "symbols", Message(
+            "review.no_symbol", "the draft has no document symbol (only the local identifier "
+            "{identifier}); add its symbol before publishing", identifier=doc.symbol))
     for s in symbols:
         try:
             parse_symbol(s)
         except ValueError as exc:
-            raise PublishRefused(name, "symbols", f"{s!r} is not a valid document symbol "
-                                                  f"({exc})") from None
+            raise PublishRefused(name, "symbols", Message(
+                "review.bad_symbol", "{value} is not a valid document symbol ({reason})",
+                value=repr(s), reason=message_of(exc))) from None
     if not doc.versions:
-        raise PublishRefused(name, "language", "the draft has no language version")
+        raise PublishRefused(name, "language", Message(
+            "review.no_language_version", "the draft has no language version"))
 
 
 def _result(doc: Document, diff: dict | None = None) -> ReviewResult:
@@ -404,9 +428,11 @@ def reject(settings: Settings, uid: str, reason: str, user: str, *,
         _check_version(doc, version)
         text = _text(reason)
         if text is None:
-            raise InvalidField(_name(doc), "reason", "a reason is required to reject a draft")
+            raise InvalidField(_name(doc), "reason", Message(
+                "review.reason_required", "a reason is required to reject a draft"))
         if len(text) > MAX_REASON:
-            raise InvalidField(_name(doc), "reason", f"at most {MAX_REASON} characters")
+            raise InvalidField(_name(doc), "reason", Message(
+                "review.too_long", "at most {limit} characters", limit=MAX_REASON))
         doc.status = "rejected"
         _record(doc, {"action": "reject", "by": user, "reason": text}, _review_data(doc))
         db.flush()

@@ -18,6 +18,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, LanguageVersion
 from hemicycle.config import Settings
 from hemicycle.languages import normalise_language
+from hemicycle.messages import Message
 from hemicycle.review.actions import local_identifier, reviewed_version
 from hemicycle.review.confidence import catch_up, weakest_field
 from hemicycle.review.confidence import field_confidences as field_confidences
@@ -98,11 +99,15 @@ _NEWEST_FIRST = (Document.created_at.desc(), Document.id.desc())
 
 def _check(page: int, per_page: int, below: float | None, language: str | None) -> str | None:
     if page < 1:
-        raise QueueError(f"page {page}: pages count from 1")
+        raise QueueError(Message("review.queue_page", "page {page}: pages count from 1",
+                                 page=page))
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise QueueError(f"per_page {per_page}: between 1 and {MAX_PER_PAGE}")
+        raise QueueError(Message("review.queue_per_page",
+                                 "per_page {per_page}: between 1 and {limit}",
+                                 per_page=per_page, limit=MAX_PER_PAGE))
     if below is not None and not 0 <= below <= 1:
-        raise QueueError(f"below {below}: a confidence between 0 and 1")
+        raise QueueError(Message("review.queue_below",
+                                 "below {below}: a confidence between 0 and 1", below=below))
     return normalise_language(language) if language else None
 
 

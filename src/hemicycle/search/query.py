@@ -20,11 +20,12 @@ import tantivy
 
 from hemicycle.config import Settings
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+from hemicycle.messages import Message
 from hemicycle.search import counts, location
 from hemicycle.search.analysis import folded_analyzer, prefix_terms, terms
 from hemicycle.search.querylang import Leaf, Node, QueryError, Tree, check_length, parse_query
 from hemicycle.search.schema import FACETS, stored_text_field, text_field, title_field
-from hemicycle.search.snippets import Matcher, snippet_html
+from hemicycle.search.snippets import Matcher, html_of, snippet_plain
 from hemicycle.symbols import looks_like_symbol, symbol_key
 
 __all__ = ["Hit", "QueryError", "SearchResults", "facets", "search"]
@@ -68,6 +69,7 @@ class _Turns:
 
 
 _SLOTS = _Turns(SEARCH_SLOTS)
+UNKNOWN_LANGUAGE = "unknown language '{value}': expected one of {allowed}"
 _YEAR_RANGE = re.compile(r"^(\d{1,4})?\s*(?:\.\.|-)\s*(\d{1,4})?$")
 
 
@@ -88,6 +90,8 @@ class Hit:
     languages: list[str] = field(default_factory=list)
     symbols: list[str] = field(default_factory=list)
     score: float | None = None
+    snippet_text: str = ""  # the snippet as plain text ...
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # ... and its matches
 
 
 @dataclass
@@ -250,7 +254,9 @@ class _Compiler:
             if leaf.prefix and not re.search(r"[^\W_]", leaf.text):
                 return None  # signs only ("：*" in a pasted passage): nothing to look for
             if leaf.prefix and len(leaf.text) < 2 and not re.search(r"[\u3400-\u9fff]", leaf.text):
-                raise QueryError(f"the prefix {leaf.text}* is too short: give at least 2 letters")
+                raise QueryError(Message("query.prefix_short",
+                                         "the prefix {prefix}* is too short: give at least 2 "
+                                         "letters", prefix=leaf.text))
             subs = []
             for lang in self.langs:
                 if leaf.field in (None, "title"):
@@ -295,15 +301,17 @@ class _Compiler:
             if q is not None:
                 subs.append(q)
             if not subs:
-                raise QueryError(f"symbol:{value} is not a symbol")
+                raise QueryError(Message("query.not_symbol", "symbol:{value} is not a symbol",
+                                         value=value))
             return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in subs])
         if name == "year":
             return _year_query(self.schema, value)
         if name == "language":
             try:
                 code = normalise_language(value)
-            except UnknownLanguage as exc:
-                raise QueryError(f"lang:{value}: {exc}") from None
+            except UnknownLanguage:
+                raise QueryError(Message("query.lang_unknown", "lang:{value}: " + UNKNOWN_LANGUAGE,
+                                         value=value, allowed=", ".join(CODES))) from None
             return tantivy.Query.term_query(self.schema, "language", code)
         if name == "session":
             pattern = f"(.* )?{re.escape(value)}"
@@ -339,19 +347,24 @@ def _year_query(schema: tantivy.Schema, value: str) -> tantivy.Query:
         low = int(m.group(1)) if m.group(1) else None
         high = int(m.group(2)) if m.group(2) else None
         if low is not None and high is not None and low > high:
-            raise QueryError(f"year:{value}: the range ends before it starts")
+            raise QueryError(Message("query.year_backwards",
+                                 "year:{value}: the range ends before it starts", value=value))
         return tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, low, high)
-    raise QueryError(f"year:{value} is not a year: write year:2015 or year:2010..2015")
+    raise QueryError(Message("query.not_year",
+                             "year:{value} is not a year: write year:2015 or year:2010..2015",
+                             value=value))
 
 
 def _filter_query(schema: tantivy.Schema, name: str, values: list[str]) -> tantivy.Query:
     if name not in FACETS:
-        raise QueryError(f"unknown filter {name!r}: use one of {', '.join(FACETS)}")
+        raise QueryError(Message("query.unknown_filter", "unknown filter '{name}': use one of "
+                                 "{allowed}", name=name, allowed=", ".join(FACETS)))
     if name == "year":
         years = []
         for value in values:
             if not str(value).strip().isdigit() or len(str(value).strip()) > 4:
-                raise QueryError(f"filter year={value!r} is not a year")
+                raise QueryError(Message("query.filter_not_year",
+                                         "filter year='{value}' is not a year", value=value))
             years.append(int(value))
         return tantivy.Query.term_set_query(schema, "year", years)
     if name == "language":
@@ -359,8 +372,10 @@ def _filter_query(schema: tantivy.Schema, name: str, values: list[str]) -> tanti
         for value in values:
             try:
                 codes.append(normalise_language(value))
-            except UnknownLanguage as exc:
-                raise QueryError(f"filter language={value!r}: {exc}") from None
+            except UnknownLanguage:
+                raise QueryError(Message("query.filter_lang_unknown",
+                                         "filter language='{value}': " + UNKNOWN_LANGUAGE,
+                                         value=value, allowed=", ".join(CODES))) from None
         values = codes
     return tantivy.Query.term_set_query(schema, name, [str(v) for v in values])
 
@@ -373,9 +388,13 @@ def _clean_filters(filters: dict[str, list[str]] | None) -> dict[str, list[str]]
         kept = [str(v) for v in values if str(v).strip()]
         if kept:
             if name not in FACETS:
-                raise QueryError(f"unknown filter {name!r}: use one of {', '.join(FACETS)}")
+                raise QueryError(Message("query.unknown_filter", "unknown filter '{name}': use "
+                                         "one of {allowed}", name=name,
+                                         allowed=", ".join(FACETS)))
             if len(kept) > 50 or any(len(v) > 300 for v in kept):
-                raise QueryError(f"filter {name!r} has too many or too long values")
+                raise QueryError(Message("query.filter_too_long",
+                                         "filter '{name}' has too many or too long values",
+                                         name=name))
             clean[name] = kept
     return clean
 
@@ -452,10 +471,11 @@ def _hit(payload: dict, score, lang: str | None, matchers: dict[str, Matcher]) -
     title_lang = lang if lang in titles else next((c for c in CODES if c in titles), None)
     text = payload["texts"].get(lang, b"").decode("utf-8") if lang else ""
     matcher = matchers.get(lang, Matcher()) if lang else Matcher()
+    plain, marks = snippet_plain(lang, text, matcher) if lang else ("", [])
     return Hit(
         uid=payload["uid"], symbol=payload["symbol"],
         title=titles.get(title_lang) if title_lang else None,
-        language=lang, snippet=snippet_html(lang, text, matcher) if lang else "",
+        language=lang, snippet=html_of(plain, marks), snippet_text=plain, highlights=marks,
         year=payload["year"], body=payload["body"], doc_type=payload["doc_type"],
         date=payload["date"], session=payload.get("session"), title_language=title_lang,
         titles=titles,
@@ -485,17 +505,22 @@ def _checked(q: str, lang: str | None, filters: dict[str, list[str]] | None, sor
     q = q or ""
     check_length(q)
     if sort not in SORTS:
-        raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        raise QueryError(Message("query.unknown_sort",
+                                 "unknown sort '{sort}': use one of {allowed}",
+                                 sort=sort, allowed=", ".join(SORTS)))
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        raise QueryError(Message("query.per_page_range", "per_page must be between 1 and {most}",
+                                 most=MAX_PER_PAGE))
     if page < 1 or page * per_page > MAX_RESULTS_REACHABLE:
-        raise QueryError(f"page {page} is out of range: pages go from 1 to "
-                         f"{MAX_RESULTS_REACHABLE // per_page}")
+        raise QueryError(Message("query.page_range",
+                                 "page {page} is out of range: pages go from 1 to {last}",
+                                 page=page, last=MAX_RESULTS_REACHABLE // per_page))
     if lang:
         try:
             lang = normalise_language(lang)
-        except UnknownLanguage as exc:
-            raise QueryError(str(exc)) from None
+        except UnknownLanguage:
+            raise QueryError(Message("query.language_unknown", UNKNOWN_LANGUAGE, value=lang,
+                                     allowed=", ".join(CODES))) from None
     return q, lang, _clean_filters(filters)
 
 
@@ -527,7 +552,8 @@ def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list
     else:
         tree = parse_query(q)
         if tree is None and q.strip():
-            raise QueryError("the query has no words to search for, only operators or signs")
+            raise QueryError(Message("query.no_words", "the query has no words to search "
+                                     "for, only operators or signs"))
     if tree is None:  # nothing to look for: everything (in ``lang`` if given)
         text_query = (tantivy.Query.term_query(schema, "language", lang) if lang
                       else tantivy.Query.all_query())

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hemicycle.messages import Message
+
 MAX_QUERY_CHARS = 1000
 MAX_DEPTH = 12
 MAX_CLAUSES = 64
@@ -142,7 +144,7 @@ class _Parser:
         tok = self.take()
         if tok.kind == "(":
             if depth + 1 > MAX_DEPTH:
-                raise QueryError(f"the query nests parentheses more than {MAX_DEPTH} deep")
+                raise QueryError(_too_deep())
             tree = self.or_expr(depth + 1, field)
             if self.peek() is not None and self.peek().kind == ")":
                 self.take()
@@ -163,12 +165,13 @@ class _Parser:
             if nxt is not None and nxt.kind == "(":
                 self.take()
                 if depth + 1 > MAX_DEPTH:
-                    raise QueryError(f"the query nests parentheses more than {MAX_DEPTH} deep")
+                    raise QueryError(_too_deep())
                 tree = self.or_expr(depth + 1, target)
                 if self.peek() is not None and self.peek().kind == ")":
                     self.take()
                 return tree
-            raise QueryError(f"the field {name}: has nothing after it")
+            raise QueryError(Message("query.empty_field", "the field {name}: has nothing after it",
+                                     name=name))
         if tok.text in OPERATORS:
             return None
         return self.leaf(tok.text, field)
@@ -186,8 +189,15 @@ class _Parser:
             return None
         self.clauses += 1
         if self.clauses > MAX_CLAUSES:
-            raise QueryError(f"the query has more than {MAX_CLAUSES} words or phrases")
+            raise QueryError(Message("query.too_many_words",
+                                     "the query has more than {most} words or phrases",
+                                     most=MAX_CLAUSES))
         return Leaf(text, field, phrase=phrase, prefix=prefix)
+
+
+def _too_deep() -> Message:
+    return Message("query.too_deep", "the query nests parentheses more than {most} deep",
+                   most=MAX_DEPTH)
 
 
 def _combine(op: str, parts: list[Tree]) -> Tree | None:
@@ -200,14 +210,91 @@ def _combine(op: str, parts: list[Tree]) -> Tree | None:
 
 def check_length(query: str) -> None:
     if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(
-            f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} are read"
-        )
+        raise QueryError(Message(
+            "query.too_long", "the query is {length} characters long; at most {most} are read",
+            length=f"{len(query):,}", most=f"{MAX_QUERY_CHARS:,}"))
 
 
 def parse_query(query: str) -> Tree | None:
     """The tree of ``query``, or None when it asks for nothing (an empty query)."""
     check_length(query)
     if "\x00" in query:
-        raise QueryError("the query contains a NUL character")
+        raise QueryError(Message("query.nul", "the query contains a NUL character"))
     return _Parser(_lex(query)).parse()
+
+
+# ---- the advanced search form writes the same language ----------------------------------
+
+ADVANCED_FIELDS: tuple[str, ...] = (
+    "query", "all", "phrase", "any", "none", "symbol", "title", "text", "body", "type",
+    "subject", "language", "year_from", "year_to")
+_YEAR = re.compile(r"^\d{1,4}$")
+
+
+def _quoted(value: str) -> str:
+    value = " ".join(value.replace('"', " ").split())
+    return f'"{value}"' if re.search(r'[\s()]', value) else value
+
+
+def _words(value: str) -> list[str]:
+    return [w for w in re.split(r'[\s"()]+', value) if w and w not in OPERATORS]
+
+
+def _fielded(name: str, value: str) -> str:
+    words = _words(value)
+    if len(words) == 1:
+        return f"{name}:{words[0]}"
+    return f"{name}:({' '.join(words)})"
+
+
+def compose_query(fields: dict[str, str]) -> str:
+    """The query, in the syntax of the search box, that the advanced form's fields ask for.
+
+    ``query`` is kept as typed (in parentheses when it has an OR); the other fields become
+    words, a "phrase", (a OR b), -word, field:value and year:from..to. The result parses
+    back with ``parse_query``; QueryError names the field that cannot be used.
+    """
+    unknown = sorted(set(fields) - set(ADVANCED_FIELDS))
+    if unknown:
+        raise QueryError(Message("query.unknown_field", "unknown advanced search field '{name}'",
+                                 name=unknown[0]))
+    get = {name: (fields.get(name) or "").strip() for name in ADVANCED_FIELDS}
+    parts: list[str] = []
+    if get["query"]:
+        parts.append(f"({get['query']})" if re.search(r"\bOR\b|\|\|", get["query"])
+                     else get["query"])
+    parts += _words(get["all"])
+    phrase = " ".join(get["phrase"].replace('"', " ").split())
+    if phrase:
+        parts.append(f'"{phrase}"')
+    alternatives = _words(get["any"])
+    if len(alternatives) == 1:
+        parts.append(alternatives[0])
+    elif alternatives:
+        parts.append("(" + " OR ".join(alternatives) + ")")
+    parts += [f"-{w.lstrip('+-')}" for w in _words(get["none"]) if w.lstrip("+-")]
+    if get["symbol"]:
+        parts.append(f"symbol:{_quoted(get['symbol'])}")
+    for name in ("title", "text"):
+        if _words(get[name]):
+            parts.append(_fielded(name, get[name]))
+    for name in ("body", "type", "subject"):
+        if get[name]:
+            parts.append(f"{name}:{_quoted(get[name])}")
+    if get["language"]:
+        parts.append(f"lang:{_quoted(get['language'])}")
+    low, high = get["year_from"], get["year_to"]
+    for name, value in (("year_from", low), ("year_to", high)):
+        if value and not _YEAR.match(value):
+            raise QueryError(Message("query.form_not_year", "{name}: '{value}' is not a year",
+                                     name=name, value=value))
+    if low and high and int(low) > int(high):
+        raise QueryError(Message("query.form_years_backwards", "the years run from {low} to "
+                                 "{high}: the range ends before it starts", low=low, high=high))
+    if low and high and low == high:
+        parts.append(f"year:{low}")
+    elif low or high:
+        parts.append(f"year:{low}..{high}")
+    query = " ".join(parts)
+    parse_query(query)  # what the form writes, the box must read
+    return query

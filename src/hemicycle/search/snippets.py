@@ -119,23 +119,32 @@ def _spans(lang: str, text: str, matcher: Matcher) -> list[tuple[int, int]]:
     return []
 
 
-def snippet_html(lang: str, text: str, matcher: Matcher) -> str:
-    """An extract of ``text`` around the densest matches, escaped, matches in <mark>."""
+def snippet_plain(lang: str, text: str, matcher: Matcher) -> tuple[str, list[tuple[int, int]]]:
+    """An extract of ``text`` around the densest matches, as plain text, with the
+    (start, end) character offsets of the matches within the extract."""
     if not text:
-        return ""
+        return "", []
     width = WIDTH.get(lang, DEFAULT_WIDTH)
     spans = _spans(lang, text, matcher) if matcher else []
     start, end = _window(text, spans, width)
-    parts = ["…" if start > 0 else ""]
-    cursor = start
-    for s, e in spans:
-        if e <= start or s >= end:
-            continue
-        s, e = max(s, start), min(e, end)
-        parts.append(html.escape(text[cursor:s]))
-        parts.append(f"<mark>{html.escape(text[s:e])}</mark>")
+    lead = "…" if start > 0 else ""
+    body = text[start:end].replace("\n", " ")
+    marks = [(max(s, start) - start + len(lead), min(e, end) - start + len(lead))
+             for s, e in spans if e > start and s < end]
+    return lead + body + ("…" if end < len(text) else ""), marks
+
+
+def snippet_html(lang: str, text: str, matcher: Matcher) -> str:
+    """The extract of ``snippet_plain``, escaped, matches in <mark>."""
+    plain, marks = snippet_plain(lang, text, matcher)
+    return html_of(plain, marks)
+
+
+def html_of(plain: str, marks: list[tuple[int, int]]) -> str:
+    parts, cursor = [], 0
+    for s, e in marks:
+        parts.append(html.escape(plain[cursor:s]))
+        parts.append(f"<mark>{html.escape(plain[s:e])}</mark>")
         cursor = e
-    parts.append(html.escape(text[cursor:end]))
-    if end < len(text):
-        parts.append("…")
-    return "".join(parts).replace("\n", " ")
+    parts.append(html.escape(plain[cursor:]))
+    return "".join(parts)

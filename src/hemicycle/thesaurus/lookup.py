@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from hemicycle.languages import CODES
+from hemicycle.messages import Message
 from hemicycle.thesaurus.keys import letters, prefix_keys, prefix_upper_bound
 from hemicycle.thesaurus.models import Concept, Label, Note, Relation, TCode, Vocabulary
 
@@ -84,7 +85,7 @@ def vocabularies(session: Session) -> list[Vocabulary]:
 def vocabulary(session: Session, name: str) -> Vocabulary:
     vocab = session.scalar(select(Vocabulary).where(Vocabulary.name == name))
     if vocab is None:
-        raise NotFound(f"no vocabulary {name!r}")
+        raise NotFound(Message("thesaurus.no_vocabulary", "no vocabulary '{name}'", name=name))
     return vocab
 
 
@@ -92,7 +93,8 @@ def concept_by_id(session: Session, vocab: Vocabulary, local: str) -> Concept:
     concept = session.scalar(select(Concept).where(
         Concept.vocab_id == vocab.id, Concept.local_id == local).order_by(Concept.id).limit(1))
     if concept is None:
-        raise NotFound(f"no concept {local!r} in {vocab.name}")
+        raise NotFound(Message("thesaurus.no_concept", "no concept '{id}' in {vocab}", id=local,
+                               vocab=vocab.name))
     return concept
 
 
@@ -104,7 +106,7 @@ def concept_by_uri(session: Session, uri: str, vocab: str | None = None
         stmt = stmt.where(Vocabulary.name == vocab)
     row = session.execute(stmt.order_by(Concept.deprecated, Vocabulary.name).limit(1)).first()
     if row is None:
-        raise NotFound(f"no concept <{uri}>")
+        raise NotFound(Message("thesaurus.no_uri", "no concept <{uri}>", uri=uri))
     return row[0], row[1]
 
 

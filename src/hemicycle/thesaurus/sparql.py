@@ -38,6 +38,7 @@ from sqlalchemy import select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
+from hemicycle.messages import Message
 from hemicycle.thesaurus.export import ox_triples, vocab_triples
 from hemicycle.thesaurus.models import Vocabulary
 from hemicycle.thesaurus.sparql_network import FederationRefused, federated_endpoints
@@ -55,11 +56,17 @@ log = logging.getLogger(__name__)
 
 
 class SparqlError(ValueError):
-    """A query refused or failed; ``status`` is the HTTP status that fits."""
+    """A query refused or failed; ``status`` is the HTTP status that fits. Our own
+    refusals are Messages (the page shows them translated); the store's own parse
+    errors stay as it words them."""
 
     def __init__(self, message: str, status: int = 400) -> None:
         self.status = status
+        self.message = message
         super().__init__(message)
+
+
+READ_ONLY = Message("sparql.read_only", "this endpoint is read-only: SPARQL updates are refused")
 
 
 @dataclass
@@ -111,11 +118,14 @@ def store_path(settings: Settings) -> Path:
 def check_query(query: str) -> str:
     query = (query or "").strip()
     if not query:
-        raise SparqlError("empty query: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
+        raise SparqlError(Message("sparql.empty", "empty query: send a SPARQL SELECT, ASK, "
+                                  "CONSTRUCT or DESCRIBE"))
     if len(query) > MAX_QUERY_CHARS:
-        raise SparqlError(f"query of {len(query):,} characters (at most {MAX_QUERY_CHARS:,})")
+        raise SparqlError(Message("sparql.too_long", "query of {size} characters (at most "
+                                  "{limit})", size=f"{len(query):,}",
+                                  limit=f"{MAX_QUERY_CHARS:,}"))
     if _UPDATE.search(re.sub(r'"[^"\n]*"|\'[^\'\n]*\'|<[^>\s]*>|#[^\n]*', " ", query)):
-        raise SparqlError("this endpoint is read-only: SPARQL updates are refused", 403)
+        raise SparqlError(READ_ONLY, 403)
     return query
 
 
@@ -246,8 +256,9 @@ class _Pool:
             while not self.idle and self.count >= self.size:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise SparqlError(f"all {self.size} SPARQL workers stayed busy for "
-                                      f"{wait_s:g} s: try again later", 503)
+                    raise SparqlError(Message(
+                        "sparql.busy", "all {size} SPARQL workers stayed busy for {seconds} s: "
+                        "try again later", size=self.size, seconds=f"{wait_s:g}"), 503)
                 self.cond.wait(left)
             worker = self.idle.pop() if self.idle else None
             if worker is None:
@@ -261,7 +272,9 @@ class _Pool:
                 with self.cond:
                     self.count -= 1
                     self.cond.notify()
-                raise SparqlError(f"could not start a SPARQL worker: {exc}", 503) from None
+                raise SparqlError(Message("sparql.no_worker",
+                                          "could not start a SPARQL worker: {reason}",
+                                          reason=str(exc)), 503) from None
         with self.cond:
             self.busy.add(worker)
         return worker
@@ -340,20 +353,25 @@ def _ask_pool(request: dict, time_limit: float, network: bool = False) -> tuple[
         except TimeoutError:
             pool.discard(worker, kill=True)
             if not worker.ready:
-                raise SparqlError("the SPARQL worker did not start in time", 503) from None
-            raise SparqlError(f"query stopped after the time limit of {time_limit:g} s",
-                              503) from None
+                raise SparqlError(Message("sparql.slow_start",
+                                          "the SPARQL worker did not start in time"),
+                                  503) from None
+            raise SparqlError(Message("sparql.time_limit",
+                                      "query stopped after the time limit of {seconds} s",
+                                      seconds=f"{time_limit:g}"), 503) from None
         except _NeverReceived:
             pool.discard(worker, kill=True)
             if attempt == 1:
                 continue
-            raise SparqlError("could not reach a SPARQL worker (it stopped twice before "
-                              "receiving the query); try again", 503) from None
+            raise SparqlError(Message("sparql.unreachable", "could not reach a SPARQL worker "
+                                      "(it stopped twice before receiving the query); try "
+                                      "again"), 503) from None
         except (_WorkerGone, OSError, ValueError):
             pool.discard(worker, kill=True)
             code = worker.proc.returncode
-            raise SparqlError("the SPARQL worker stopped while running this query "
-                              f"(exit status {code}); try again", 500) from None
+            raise SparqlError(Message("sparql.worker_stopped", "the SPARQL worker stopped "
+                                      "while running this query (exit status {status}); try "
+                                      "again", status=code), 500) from None
         except BaseException:  # interrupted mid-query: the worker's state is unknown
             pool.discard(worker, kill=True)
             raise

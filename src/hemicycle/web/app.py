@@ -21,6 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from hemicycle.config import Settings, load_settings
+from hemicycle.messages import Message
 from hemicycle.search.follower import Follower
 from hemicycle.usage.geo import resolver_for
 from hemicycle.web.auth import signin_limiter
@@ -47,7 +48,9 @@ ROUTE_MODULES: tuple[str, ...] = (
     "hemicycle.web.routes.usage",
     "hemicycle.web.routes.iiif",
     "hemicycle.web.routes.review",
-    "hemicycle.web.routes.api_docs",
+    "hemicycle.web.routes.assets",
+    "hemicycle.web.routes.citations",
+    "hemicycle.web.routes.viewer",
     "hemicycle.web.routes.knowledge",
     "hemicycle.web.routes.guides",
     "hemicycle.web.routes.faq",
@@ -80,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Hemicycle API",
         description="Documents of deliberative bodies: search, records, files.",
         version="0.1.0",
-        docs_url=None,  # routes/api_docs.py: the page with its own security policy
+        docs_url=None,  # served by routes/assets.py from local files
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -127,7 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        return error_response(request, exc.status_code, str(exc.detail), exc.headers)
+        detail = exc.detail if isinstance(exc.detail, Message) else str(exc.detail)
+        return error_response(request, exc.status_code, detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -135,18 +139,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for err in exc.errors():
             where = ".".join(str(p) for p in err.get("loc", ()))
             parts.append(f"{where}: {err.get('msg')}")
-        return error_response(request, 400, "; ".join(parts) or "invalid request")
+        if not parts:
+            return error_response(request, 400, Message("invalid_request", "invalid request"))
+        # which parameter is wrong is said in every language; pydantic's reason stays English
+        return error_response(request, 400, Message(
+            "invalid_parameter", "{details}", details="; ".join(parts),
+            names=", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) or "?"
+                            for e in exc.errors())))
 
     @app.exception_handler(404)
     async def not_found(request: Request, exc):
-        detail = getattr(exc, "detail", None) or f"nothing at {request.url.path}"
-        return error_response(request, 404, str(detail))
+        detail = getattr(exc, "detail", None)
+        if not detail or detail == "Not Found":
+            detail = Message("nothing_at", "nothing at {path}", path=request.url.path)
+        return error_response(request, 404, detail if isinstance(detail, Message)
+                              else str(detail))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
         return with_security_headers(
-            error_response(request, 500, "internal error; the administrator can see the log"),
+            error_response(request, 500, Message(
+                "internal_error", "internal error; the administrator can see the log")),
             https=settings.base_url.startswith("https"))
 
     # a number from the request too large for the catalogue's integers: the client's error

@@ -22,6 +22,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from hemicycle.accounts import Account, authenticate, role_allows, session_account
+from hemicycle.messages import Message
 from hemicycle.web.clients import client_key
 
 SIGNIN_ATTEMPTS = 5  # per (address, name)
@@ -119,9 +120,11 @@ def require_role(request: Request, role: str) -> SignedIn:
         failure = getattr(request.state, "auth_failure", None)
         if failure is not None:
             raise failure
-        raise HTTPException(401, "sign in required", headers={"WWW-Authenticate": "Basic"})
+        raise HTTPException(401, Message("auth.signin_required", "sign in required"),
+                            headers={"WWW-Authenticate": "Basic"})
     if not role_allows(user.role, role):
-        raise HTTPException(403, f"the {role} role is required")
+        raise HTTPException(403, Message("auth.role_required", "the {role} role is required",
+                                         role=role))
     return user
 
 
@@ -178,7 +181,8 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get("csrf")
     submitted = submitted or request.headers.get("x-csrf-token")
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
-        raise HTTPException(403, "missing or wrong CSRF token; reload the form and try again")
+        raise HTTPException(403, Message("auth.csrf", "missing or wrong CSRF token; reload the "
+                                         "form and try again"))
 
 
 class SigninLimiter:

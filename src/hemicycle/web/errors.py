@@ -15,6 +15,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from hemicycle.messages import Message
 from hemicycle.web.i18n import negotiate
 from hemicycle.web.templating import render
 
@@ -45,8 +46,11 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def error_response(request: Request, status: int, detail: str, headers=None):
-    detail = public_detail(request, detail)
+def error_response(request: Request, status: int, detail: str | Message, headers=None):
+    """JSON for the API (English text), a page in the interface language otherwise (a
+    ``Message`` is shown translated; other text has its server paths cut)."""
+    if not isinstance(detail, Message):
+        detail = public_detail(request, detail)
     if wants_json(request):
         return JSONResponse({"error": {"status": status, "detail": detail}},
                             status_code=status, headers=headers)

@@ -35,6 +35,20 @@ def translate(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def localise(value: object, lang: str) -> str:
+    """A message for a page: a ``Message`` in ``lang`` (its ``msg.<code>`` entry), anything
+    else as it is."""
+    from hemicycle.messages import Message
+
+    if isinstance(value, Message):
+        key = f"msg.{value.code}"
+        if key in messages():
+            values = {name: localise(v, lang) if isinstance(v, Message) else v
+                      for name, v in value.values.items()}
+            return translate(key, lang, **values)
+    return str(value)
+
+
 def negotiate(query_lang: str | None, cookie_lang: str | None, accept: str | None) -> str:
     """The interface language: explicit choice, then cookie, then Accept-Language."""
     for candidate in (query_lang, cookie_lang):

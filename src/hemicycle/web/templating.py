@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from hemicycle.documents import TEXT_SOURCES
 from hemicycle.languages import BY_CODE, LANGUAGES, direction
 from hemicycle.web.auth import LazyCsrfToken, current_user, known_user
-from hemicycle.web.i18n import translate
+from hemicycle.web.i18n import localise, translate
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals["LANGUAGES"] = LANGUAGES
@@ -52,6 +52,7 @@ def page_context(request: Request, look_up_user: bool = True) -> dict[str, Any]:
         "lang": lang,
         "dir": direction(lang),
         "t": t,
+        "say": lambda value: localise(value, lang),
         "user": current_user(request) if look_up_user else known_user(request),
         "csrf_token": LazyCsrfToken(request) if look_up_user else "",
         "url_with": url_with,

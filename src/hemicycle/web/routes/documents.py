@@ -32,12 +32,13 @@ from hemicycle.documents import (
     save_document,
 )
 from hemicycle.ingest.text import TextError, extract_text
-from hemicycle.interop import iiif_manifest
+from hemicycle.interop import citation, iiif_manifest
 from hemicycle.interop.dublin_core import dc_meta
 from hemicycle.interop.iiif_image import cache as iiif_cache
 from hemicycle.interop.iiif_image.request import ImageApiError, PageId
 from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+from hemicycle.messages import Message
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
 from hemicycle.review.tasks import open_tasks_of, record_saved
 from hemicycle.search.index import catch_up
@@ -246,10 +247,12 @@ def _load(request: Request, uid: str, *, include_drafts: bool = False):
     with session_scope(request.app.state.settings.database_url) as db:
         doc = document_by_uid(db, uid)
         if doc is None:
-            raise HTTPException(404, f"no document with id {uid}")
+            raise HTTPException(404, Message("no_document", "no document with id {uid}", uid=uid))
         # drafts (and drafts turned down) are for staff only: reviewed on their page
         if doc.unpublished and not include_drafts and not can_review(request):
-            raise HTTPException(404, f"document {uid} is a draft awaiting review")
+            raise HTTPException(404, Message("draft_document",
+                                              "document {uid} is a draft awaiting review",
+                                              uid=uid))
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
         db.expunge_all()
     return doc, related
@@ -340,7 +343,8 @@ def _page_images(settings, doc: Document, language: str | None) -> list[dict]:
 def document_page(request: Request, uid: str):
     doc, related = _load(request, uid)
     if doc.status == "deleted":
-        raise HTTPException(410, f"document {doc.symbol} was withdrawn")
+        raise HTTPException(410, Message("withdrawn", "document {symbol} was withdrawn",
+                                         symbol=doc.symbol))
     record_investigation(request, doc)
     versions = sorted(doc.versions, key=lambda v: CODES.index(v.language))
     lang = request.state.lang
@@ -408,7 +412,8 @@ def by_symbol(request: Request, symbol: str):
             return RedirectResponse(f"/documents/{doc.uid}", status_code=303)
         known = _not_held(db, symbol)
         if known is None:
-            raise HTTPException(404, f"no document with the symbol {symbol}")
+            raise HTTPException(404, Message("no_symbol", "no document with the symbol {symbol}",
+                                             symbol=symbol))
         db.expunge_all()
     return render(request, "documents/not_held.html", {"known": known}, status_code=404)
 
@@ -419,11 +424,14 @@ def download(request: Request, uid: str, language: str, fmt: str):
     doc, _ = _load(request, uid)
     f = next((x for x in doc.files if x.language == language and x.format == fmt), None)
     if f is None:
-        raise HTTPException(404, f"document {doc.symbol} has no {fmt} file in {language}")
+        raise HTTPException(404, Message("no_file",
+                                         "document {symbol} has no {fmt} file in {language}",
+                                         symbol=doc.symbol, fmt=fmt, language=language))
     try:
         path = open_location(request.app.state.settings, f.location)
     except StorageError as exc:
-        raise HTTPException(500, f"the stored file is missing: {exc}") from None
+        raise HTTPException(500, Message("file_missing", "the stored file is missing: {reason}",
+                                         reason=str(exc))) from None
     record_download(request, doc)
     return FileResponse(path, media_type=f.media_type, filename=f.filename,
                         headers={"Digest": f"sha-512={f.sha512}", "Accept-Ranges": "bytes"})
@@ -431,11 +439,20 @@ def download(request: Request, uid: str, language: str, fmt: str):
 
 # ---- API ----
 
-@router.get("/api/documents/{uid}", response_model=DocumentOut, tags=["documents"])
+@router.get("/api/documents/{uid}", response_model=DocumentOut, tags=["documents"],
+            responses={200: {"content": {media: {} for media in citation.MEDIA_TYPES}}})
 def api_document(request: Request, uid: str, response: Response) -> DocumentOut:
-    """One document: symbols, metadata, language versions and files."""
+    """One document: symbols, metadata, language versions and files. Its citation instead
+    by content negotiation: Accept application/x-bibtex, application/x-research-info-systems
+    or application/vnd.citationstyles.csl+json."""
     doc, related = _load(request, uid)
     record_investigation(request, doc)
+    wanted = citation.format_for_accept(request.headers.get("accept", ""))
+    if wanted:
+        from hemicycle.web.routes.citations import citation_name, citations_of
+
+        item = citation.Citable.of(doc, request.app.state.settings.base_url)
+        return citations_of(request, [item], wanted, citation_name(doc.symbol))
     last_modified(response, doc.updated_at)
     return document_out(doc, related, _suggested(request, doc))
 
@@ -450,7 +467,9 @@ def api_by_symbol(request: Request, symbol: str) -> DocumentOut:
         if doc is None or doc.unpublished:
             known = _not_held(db, symbol)
             if known is None:
-                raise HTTPException(404, f"no document with the symbol {symbol}")
+                raise HTTPException(404, Message("no_symbol",
+                                                 "no document with the symbol {symbol}",
+                                                 symbol=symbol))
             record = known["voting_record"]
             return JSONResponse({"error": {
                 "status": 404, "detail": f"no document with the symbol {symbol} is held here",
@@ -472,7 +491,9 @@ def api_text(request: Request, uid: str, language: str) -> dict:
     doc, _ = _load(request, uid)
     v = doc.version(language)
     if v is None:
-        raise HTTPException(404, f"document {doc.symbol} has no {language} version")
+        raise HTTPException(404, Message("no_version",
+                                         "document {symbol} has no {language} version",
+                                         symbol=doc.symbol, language=language))
     record_investigation(request, doc)
     return {"uid": doc.uid, "symbol": doc.symbol, "language": language, "text": v.text or ""}
 
@@ -534,7 +555,7 @@ def api_withdraw(request: Request, uid: str, user: SignedIn = Depends(require_ad
     with session_scope(settings.database_url) as db:
         doc = document_by_uid(db, uid)
         if doc is None:
-            raise HTTPException(404, f"no document with id {uid}")
+            raise HTTPException(404, Message("no_document", "no document with id {uid}", uid=uid))
         doc.status = "deleted"
         doc.extra = {**(doc.extra or {}), "withdrawn_by": user.name}
         db.flush()

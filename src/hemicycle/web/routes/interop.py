@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from hemicycle.interop import sitemap
 from hemicycle.interop.oai import handle_request
+from hemicycle.messages import Message, message_of
 from hemicycle.web.i18n import translate
 
 router = APIRouter(include_in_schema=False)
@@ -63,11 +64,12 @@ def sitemap_index(request: Request) -> Response:
 @router.get("/sitemap-{page}.xml")
 def sitemap_page(request: Request, page: str) -> Response:
     if not page.isdigit():
-        raise HTTPException(404, f"no sitemap page {page!r}")
+        raise HTTPException(404, Message("no_sitemap_page", "no sitemap page '{page}'", page=page))
     try:
         body = sitemap.sitemap_page(request.app.state.settings, int(page))
     except sitemap.NoSuchPage as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, Message("no_sitemap_page", "no sitemap page '{page}'",
+                                         page=page, reason=str(exc))) from None
     return Response(body, media_type=XML)
 
 
@@ -85,5 +87,6 @@ def search_feed(request: Request, q: str = "", lang: str | None = None) -> Respo
         body = build(request.app.state.settings, q, title, lang=lang or None,
                      filters=filters or None, xml_lang=ui)
     except QueryError as exc:
-        raise HTTPException(400, f"invalid search: {exc}") from None
+        raise HTTPException(400, Message("invalid_search", "invalid search: {reason}",
+                                         reason=message_of(exc))) from None
     return Response(body, media_type=ATOM)

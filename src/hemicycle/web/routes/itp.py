@@ -9,11 +9,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from hemicycle.catalogue.db import session_scope
+from hemicycle.messages import message_of
 from hemicycle.proceedings import itp
 from hemicycle.proceedings.itp_export import CELL, adopted_text, heading_of, to_docx, write_marc
 from hemicycle.web.templating import render
 
 router = APIRouter()
+CHART_COLUMNS = 20  # roll calls of the voting chart shown at a time on the page
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -22,7 +24,7 @@ def _index(request: Request, body: str, session: str) -> dict:
         with session_scope(request.app.state.settings.database_url) as db:
             return itp.build_index(db, body, session, request.state.lang)
     except (itp.UnknownBody, itp.NoData) as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, message_of(exc)) from None
 
 
 def _t(request: Request):
@@ -58,12 +60,18 @@ def index_marc(request: Request, body: str, session: str):
 
 # after the .docx and .mrc routes, which it would otherwise swallow
 @router.get("/proceedings/index/{body}/{session}", include_in_schema=False)
-def index_page(request: Request, body: str, session: str):
+def index_page(request: Request, body: str, session: str, chart_from: int = 1):
     index = _index(request, body, session)
     t = _t(request)
+    columns = len(index["sections"].get("voting_chart", {}).get("columns") or [])
+    start = max(0, min(chart_from - 1, max(columns - 1, 0)))
     return render(request, "proceedings/itp.html", {
         "ix": index, "s": index["sections"], "heading": heading_of(index, t),
-        "cell": CELL, "adopted": lambda item: adopted_text(item, t)})
+        "cell": CELL, "adopted": lambda item: adopted_text(item, t),
+        "chart_slice": {"start": start, "end": start + CHART_COLUMNS,
+                        "prev": max(0, start - CHART_COLUMNS) if start else None,
+                        "next": start + CHART_COLUMNS if start + CHART_COLUMNS < columns
+                        else None}})
 
 
 @router.get("/api/proceedings/index", tags=["proceedings"])

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from hemicycle.catalogue.db import session_scope
+from hemicycle.messages import Message
 from hemicycle.proceedings import exports, queries
 from hemicycle.proceedings.charts import agreement_line, session_bars, tally_bar
 from hemicycle.proceedings.codes import ISSUES, OUTCOMES, VOTES
@@ -18,6 +19,7 @@ from hemicycle.web.templating import render
 
 router = APIRouter()
 PER_PAGE = 50
+HISTORY_PER_PAGE = 100
 VOTE_NAMES = tuple(name for name, _letter in VOTES.values())
 
 
@@ -27,48 +29,59 @@ def _db(request: Request):
 
 def _check_page(page: int) -> None:
     if page < 1 or page > 100_000:
-        raise HTTPException(400, f"page must be between 1 and 100000, not {page}")
+        raise HTTPException(400, Message("page_range",
+                                         "page must be between 1 and 100000, not {page}",
+                                         page=page))
 
 
 def _check_filters(issue: str | None = None, vote: str | None = None,
                    body: str | None = None, outcome: str | None = None) -> None:
     if outcome and outcome not in OUTCOMES:
-        raise HTTPException(400, f"unknown outcome {outcome!r}: expected one of "
-                                 f"{', '.join(OUTCOMES)}")
+        raise HTTPException(400, Message("unknown_outcome",
+                                         "unknown outcome '{value}': expected one of {allowed}",
+                                         value=outcome, allowed=", ".join(OUTCOMES)))
     if issue and issue not in ISSUES:
-        raise HTTPException(400, f"unknown issue {issue!r}: expected one of "
-                                 f"{', '.join(ISSUES)}")
+        raise HTTPException(400, Message("unknown_issue",
+                                         "unknown issue '{value}': expected one of {allowed}",
+                                         value=issue, allowed=", ".join(ISSUES)))
     if vote and vote not in VOTE_NAMES:
-        raise HTTPException(400, f"unknown vote {vote!r}: expected one of "
-                                 f"{', '.join(VOTE_NAMES)}")
+        raise HTTPException(400, Message("unknown_vote",
+                                         "unknown vote '{value}': expected one of {allowed}",
+                                         value=vote, allowed=", ".join(VOTE_NAMES)))
     if body and not (body.isascii() and body.isalpha() and body.isupper() and len(body) <= 20):
-        raise HTTPException(400, f"invalid body {body!r}: expected a body code such as GA or SC")
+        raise HTTPException(400, Message(
+            "invalid_body", "invalid body '{value}': expected a body code such as GA or SC",
+            value=body))
 
 
 def _state_or_404(db, iso3: str):
     found = queries.state(db, iso3)
     if found is None:
-        raise HTTPException(404, f"no member state with ISO3 code {iso3!r}")
+        raise HTTPException(404, Message("no_state", "no member state with ISO3 code '{iso3}'",
+                                         iso3=iso3))
     return found
 
 
 def _record_or_404(db, record_id: int) -> VotingRecord:
     rec = db.get(VotingRecord, record_id)
     if rec is None:
-        raise HTTPException(404, f"no voting record {record_id}")
+        raise HTTPException(404, Message("no_record", "no voting record {id}", id=record_id))
     return rec
 
 
 def _api_lang(lang: str | None) -> str:
     """``?lang=``: the language of the state names an API answer gives (default English)."""
-    from hemicycle.languages import UnknownLanguage, normalise_language
+    from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 
     if not lang:
         return "en"
     try:
         return normalise_language(lang)
-    except UnknownLanguage as exc:
-        raise HTTPException(400, f"lang: {exc}") from None
+    except UnknownLanguage:
+        raise HTTPException(400, Message("unknown_language",
+                                         "lang: unknown language '{value}': expected one of "
+                                         "{allowed}", value=lang,
+                                         allowed=", ".join(CODES))) from None
 
 
 def _tally_labels(request: Request) -> dict[str, str]:
@@ -127,14 +140,19 @@ def resolution_page(request: Request, symbol: str):
     with _db(request) as db:
         rec = queries.voting_record_for_symbol(db, symbol)
         if rec is None:
-            raise HTTPException(404, f"no voting record for {symbol!r}")
+            raise HTTPException(404, Message("no_record_for", "no voting record for '{symbol}'",
+                                             symbol=symbol))
         return RedirectResponse(f"/votes/records/{rec.id}", status_code=303)
 
 
 @router.get("/votes/states/{iso3}", include_in_schema=False)
 def state_page(request: Request, iso3: str, session: int | None = None,
                issue: str | None = None, vote: str | None = None,
-               outcome: str | None = None):
+               outcome: str | None = None, page: int = 1,
+               per_page: int = Query(HISTORY_PER_PAGE, ge=10, le=1000)):
+    """Summary first (counts, the chart per session and its table), then the votes a
+    page at a time: France alone has over 6,000."""
+    _check_page(page)
     _check_filters(issue=issue, vote=vote, outcome=outcome)
     with _db(request) as db:
         found = _state_or_404(db, iso3)
@@ -155,8 +173,12 @@ def state_page(request: Request, iso3: str, session: int | None = None,
     chart = session_bars(sorted(per_session.items()), _tally_labels(request),
                          translate("votes.history", lang) + f" · {info['name']}",
                          translate("votes.session", lang), _rtl(request))
+    start = (page - 1) * per_page
     return render(request, "proceedings/state.html",
-                  {"s": info, "history": history, "counts": counts, "session": session,
+                  {"s": info, "rows": history[start:start + per_page],
+                   "total": len(history), "page": page, "per_page": per_page,
+                   "per_session": sorted(per_session.items()),
+                   "counts": counts, "session": session,
                    "issue": issue, "vote": vote, "issues": ISSUES, "sessions": sessions,
                    "vote_names": VOTE_NAMES, "outcome": outcome, "outcomes": OUTCOMES,
                    "chart": chart})
@@ -191,7 +213,8 @@ def session_page(request: Request, session: int, body: str = "GA"):
     with _db(request) as db:
         matrix = queries.session_matrix(db, session, body, request.state.lang)
     if not matrix["records"]:
-        raise HTTPException(404, f"no roll calls in session {session}")
+        raise HTTPException(404, Message("no_roll_calls", "no roll calls in session {session}",
+                                         session=session))
     return render(request, "proceedings/session.html", {"m": matrix})
 
 
@@ -233,7 +256,7 @@ def speech_page(request: Request, speech_id: int):
     with _db(request) as db:
         sp = db.get(Speech, speech_id)
         if sp is None:
-            raise HTTPException(404, f"no speech {speech_id}")
+            raise HTTPException(404, Message("no_speech", "no speech {id}", id=speech_id))
         detail = queries.speech_summary(sp, with_text=True, lang=request.state.lang)
         detail["document_uid"] = queries.speech_document_uid(db, sp)
     return render(request, "proceedings/speech.html", {"sp": detail})
@@ -269,7 +292,8 @@ def api_resolution(request: Request, symbol: str, lang: str | None = None):
     with _db(request) as db:
         rec = queries.voting_record_for_symbol(db, symbol)
         if rec is None:
-            raise HTTPException(404, f"no voting record for {symbol!r}")
+            raise HTTPException(404, Message("no_record_for", "no voting record for '{symbol}'",
+                                             symbol=symbol))
         return queries.record_detail(db, rec, _api_lang(lang))
 
 
@@ -323,7 +347,8 @@ def api_session_agreement(request: Request, session: int, body: str = "GA"):
 
 def _stream(request: Request, rows, fmt: str, fields, name: str):
     if fmt not in ("csv", "json"):
-        raise HTTPException(400, f"unknown format {fmt!r}: expected csv or json")
+        raise HTTPException(400, Message("unknown_format",
+                                         "unknown format '{fmt}': expected csv or json", fmt=fmt))
     db_cm = _db(request)
     db = db_cm.__enter__()
     try:  # the query runs now: an error is an error answer, not a cut-off download
@@ -398,6 +423,6 @@ def api_speech(request: Request, speech_id: int, lang: str | None = None):
     with _db(request) as db:
         sp = db.get(Speech, speech_id)
         if sp is None:
-            raise HTTPException(404, f"no speech {speech_id}")
+            raise HTTPException(404, Message("no_speech", "no speech {id}", id=speech_id))
         return {**queries.speech_summary(sp, with_text=True, lang=lang),
                 "document_uid": queries.speech_document_uid(db, sp)}

@@ -29,6 +29,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.catalogue.queries import document_by_uid
 from hemicycle.interop.iiif_image.render import PAGE_FORMATS
+from hemicycle.messages import Message, message_of
 from hemicycle.review import (
     FIELDS,
     DraftNotFound,
@@ -126,7 +127,7 @@ def _load_draft(request: Request, uid: str) -> Document:
     with session_scope(request.app.state.settings.database_url) as db:
         doc = document_by_uid(db, uid)
         if doc is None:
-            raise HTTPException(404, f"no document with id {uid}")
+            raise HTTPException(404, Message("no_document", "no document with id {uid}", uid=uid))
         db.expunge_all()
     return doc
 
@@ -165,15 +166,17 @@ def review_submit(request: Request, uid: str, action: str = Form(...),
             catch_up(settings)
             return RedirectResponse(f"/review?{urlencode({'rejected': done.symbol})}",
                                     status_code=303)
-        raise HTTPException(400, f"action {action!r}: expected save, publish or reject")
+        raise HTTPException(400, Message("review.bad_action",
+                                         "action {action}: expected save, publish or reject",
+                                         action=repr(action)))
     except DraftNotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, exc.message) from None
     except ReviewError as exc:
         doc = _load_draft(request, uid)
         context = review_context(request, doc, values={**changes, "version": version},
                                  error=exc, reason=reason)
         if not context:  # no longer a draft: say why on the error page
-            raise HTTPException(_status(exc), str(exc)) from None
+            raise HTTPException(_status(exc), exc.message) from None
         return render(request, "review/edit.html", {"doc": doc, **context},
                       status_code=_status(exc))
 
@@ -192,13 +195,13 @@ def queue_page(request: Request, batch: str | None = None, language: str | None 
                             below=threshold if attention else None, page=page,
                             per_page=PER_PAGE)
     except (QueueError, ValueError) as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     try:
         tasks, task_total = list_tasks(request.app.state.settings,
                                        page=max(1, int(request.query_params.get("tasks") or 1)),
                                        per_page=PER_PAGE)
     except (TaskError, ValueError) as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     return render(request, "review/queue.html", {
         "queue": queue, "threshold": threshold, "attention": attention,
         "batch": batch or "", "language": language or "",
@@ -219,7 +222,7 @@ def resolve_submit(request: Request, task_id: int, csrf: str = Form(""), note: s
     try:
         resolve_task(request.app.state.settings, task_id, user.name, note)
     except TaskError as exc:
-        raise HTTPException(_TASK_STATUS.get(type(exc), 400), str(exc)) from None
+        raise HTTPException(_TASK_STATUS.get(type(exc), 400), message_of(exc)) from None
     target = next if next.startswith("/") and not next.startswith("//") else "/review"
     return RedirectResponse(f"{target}{'&' if '?' in target else '?'}resolved={task_id}",
                             status_code=303)
@@ -272,7 +275,7 @@ def api_review_queue(request: Request, batch: str | None = None, language: str |
         queue = list_drafts(request.app.state.settings, batch=batch, language=language,
                             below=below, page=page, per_page=min(per_page, MAX_PER_PAGE))
     except (QueueError, ValueError) as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     threshold = ATTENTION if below is None else below
     return {"total": queue.total, "page": queue.page, "per_page": queue.per_page,
             "pages": queue.pages, "threshold": threshold, "batches": queue.batches,
@@ -296,7 +299,7 @@ def api_review_tasks(request: Request, status: str = "open", code: str | None = 
                                   record_status=record_status, page=page,
                                   per_page=min(per_page, MAX_PER_PAGE))
     except TaskError as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     return {"total": total, "page": page, "items": [t.to_json() for t in tasks]}
 
 
@@ -309,7 +312,7 @@ def api_resolve_task(request: Request, task_id: int, body: ResolveIn | None = No
         resolve_task(request.app.state.settings, task_id, user.name,
                      body.note if body else None)
     except TaskError as exc:
-        raise HTTPException(_TASK_STATUS.get(type(exc), 400), str(exc)) from None
+        raise HTTPException(_TASK_STATUS.get(type(exc), 400), message_of(exc)) from None
     return {"id": task_id, "status": "resolved", "by": user.name}
 
 

@@ -18,10 +18,16 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
+from hemicycle.catalogue.db import session_scope
+from hemicycle.catalogue.queries import counts
+from hemicycle.interop import citation
 from hemicycle.knowledge.retrieval import knowledge_box
 from hemicycle.languages import CODES
+from hemicycle.messages import Message, message_of
 from hemicycle.search.query import QueryError, SearchResults, facets, search
+from hemicycle.search.querylang import ADVANCED_FIELDS, compose_query
 from hemicycle.search.schema import FACETS
+from hemicycle.search.suggest import suggest
 from hemicycle.thesaurus import concept_labels
 from hemicycle.web.routes.usage import record_search
 from hemicycle.web.templating import render
@@ -38,6 +44,9 @@ class HitOut(BaseModel):
     title_language: str | None
     language: str | None = Field(description="Language the query matched in (of the snippet)")
     snippet: str = Field(description="HTML extract, escaped, matches wrapped in <mark>")
+    snippet_text: str = Field(description="The same extract as plain text")
+    highlights: list[tuple[int, int]] = Field(
+        description="Matches in snippet_text: [start, end) character offsets")
     year: int | None
     body: str | None
     session: str | None
@@ -67,6 +76,8 @@ class SearchOut(BaseModel):
     sort: str = Field(description="relevance or date")
     redirect: str | None = Field(
         description="uid of the document when the query is one of its symbols")
+    suggestion: str | None = Field(
+        description="A respelling of the query that finds more (few or no hits only)")
     filters: dict[str, list[str]]
     facets: dict[str, list[FacetValue]] = Field(
         description="Counts per value for body, year, session, type, language, subject")
@@ -75,14 +86,16 @@ class SearchOut(BaseModel):
     hits: list[HitOut]
 
 
-def _params(request: Request) -> dict:
+def search_params(request: Request) -> dict:
     qp = request.query_params
     page_text = qp.get("page") or "1"
     if not page_text.isdigit():
-        raise QueryError(f"page {page_text!r} is not a page number")
+        raise QueryError(Message("query.page_not_number", "page '{value}' is not a page number",
+                                 value=page_text))
     per_page_text = qp.get("per_page") or str(PER_PAGE)
     if not per_page_text.isdigit():
-        raise QueryError(f"per_page {per_page_text!r} is not a number")
+        raise QueryError(Message("query.per_page_not_number",
+                                 "per_page '{value}' is not a number", value=per_page_text))
     return {
         "q": qp.get("q") or "",
         "lang": qp.get("lang") or None,
@@ -95,7 +108,7 @@ def _params(request: Request) -> dict:
     }
 
 
-def _run(request: Request, params: dict, wait_for_facets: bool) -> SearchResults:
+def run_search(request: Request, params: dict, wait_for_facets: bool = False) -> SearchResults:
     return search(request.app.state.settings, params["q"], lang=params["lang"],
                   filters=params["filters"], sort=params["sort"], page=params["page"],
                   per_page=params["per_page"], ui_lang=getattr(request.state, "lang", None),
@@ -145,6 +158,48 @@ def _display_title(hit, ui_lang: str) -> tuple[str | None, str | None]:
     return hit.title, hit.title_language
 
 
+SUGGEST_BELOW = 3  # a query with fewer hits than this is offered a respelling
+
+
+def _suggestion(request: Request, params: dict, results: SearchResults) -> str | None:
+    """A respelling of the query from the index's words, when it finds more."""
+    if results.total >= SUGGEST_BELOW or not params["q"] or results.redirect_uid:
+        return None
+    settings = request.app.state.settings
+    better = suggest(settings, params["q"], params["lang"])
+    if better is None:
+        return None
+    try:
+        found = search(settings, better, lang=params["lang"], filters=params["filters"],
+                       per_page=1).total
+    except QueryError:
+        return None
+    return better if found > results.total else None
+
+
+def year_histogram(params: dict, pairs: list[tuple[str, int]]) -> dict | None:
+    """Bars for every year from the first to the last with documents (gaps at zero)."""
+    counts = {int(y): n for y, n in pairs if y.isdigit()}
+    if len(counts) < 2:
+        return None
+    first, last = min(counts), max(counts)
+    if last - first > 150:  # a stray year far off would flatten every bar
+        return None
+    top = max(counts.values())
+    chosen = params["filters"].get("year", [])
+    bars = [{"year": y, "count": counts.get(y, 0),
+             "height": round(100 * counts.get(y, 0) / top, 1),
+             "selected": str(y) in chosen,
+             "url": _toggle(params, "year", str(y)) if counts.get(y) else None}
+            for y in range(first, last + 1)]
+    return {"bars": bars, "first": first, "last": last}
+
+
+def _query_string(params: dict) -> str:
+    url = _url({**params, "page": params["page"], "sort": params["sort"]})
+    return url.partition("?")[2]
+
+
 def _facet_lists(request: Request, params: dict, results: SearchResults) -> list[dict]:
     """The facets as the page lists them, each value with its link that toggles it."""
     # subject facet values are concept URIs: show their labels in the interface language
@@ -171,14 +226,15 @@ def _facet_context(request: Request, params: dict, results: SearchResults) -> di
         "exact_url": _url(params, exact=True),
         "facets_fragment_url": _url(params, "/search/facets", page=1),
         "facets_wait_url": _url(params, facets="wait"),
+        "histogram": year_histogram(params, results.facets.get("year", [])),
     }
 
 
 @router.get("/search", include_in_schema=False)
 def search_page(request: Request):
     try:
-        params = _params(request)
-        results = _run(request, params, request.query_params.get("facets") == "wait")
+        params = search_params(request)
+        results = run_search(request, params, request.query_params.get("facets") == "wait")
         record_search(request)
     except QueryError as exc:
         qp = request.query_params
@@ -186,7 +242,7 @@ def search_page(request: Request):
                   else None, "sort": "relevance", "page": 1, "per_page": PER_PAGE,
                   "filters": {}}
         return render(request, "search/results.html",
-                      {"params": params, "error": str(exc), "results": None},
+                      {"params": params, "error": message_of(exc), "results": None},
                       status_code=400)
     if results.redirect_uid:
         return RedirectResponse(f"/documents/{results.redirect_uid}", status_code=303)
@@ -201,10 +257,20 @@ def search_page(request: Request):
     sorts = {s: _url(params, sort=s, page=1) for s in ("relevance", "date")}
     langs = {code: _url(params, lang=code, page=1) for code in CODES}
     langs[""] = _url(params, lang=None, page=1)
+    suggestion = _suggestion(request, params, results)
+    query = _query_string(params)
+    feed_params = _url({**params, "page": 1, "sort": "relevance", "per_page": PER_PAGE})
     return render(request, "search/results.html", {
         **_facet_context(request, params, results), "hits": hits,
         "pager": pager, "sorts": sorts, "lang_urls": langs, "error": None,
         "searched": bool(params["q"] or params["filters"] or params["lang"]),
+        "suggestion": suggestion,
+        "suggestion_url": _url(params, q=suggestion, page=1) if suggestion else None,
+        "feed_url": "/feeds/search.atom" + feed_params.removeprefix("/search"),
+        "cite_urls": {fmt: f"/search/cite.{fmt}" + (f"?{query}" if query else "")
+                      for fmt in ("un", "bibtex", "ris", "csl")},
+        "advanced_url": _url({"q": params["q"], "filters": {}}, page=1).replace(
+            "/search", "/search/advanced", 1),
         # guides and FAQ answers on the same words (their own small search, not the index)
         "knowledge": knowledge_box(request.app.state.settings, params["q"],
                                    params["lang"] or request.state.lang),
@@ -215,12 +281,12 @@ def search_page(request: Request):
 def search_facets(request: Request):
     """The facet lists of a result page alone, once counted (for the page's script)."""
     try:
-        params = _params(request)
+        params = search_params(request)
         results = facets(request.app.state.settings, params["q"], lang=params["lang"],
                          filters=params["filters"], narrower=params["narrower"],
                          exact=params["exact"])
     except QueryError as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     return render(request, "search/facets.html", _facet_context(request, params, results))
 
 
@@ -238,24 +304,61 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
     (climat*). Filters may repeat (body=SC&body=GA). ``per_page`` is 1 to 100.
     Beyond 10,000 matches (unless the library set otherwise) the total and the facet
     counts are estimated from a sample of the index (``total_exact``, ``facets_exact``
-    say so) unless ``exact=true``.
+    say so) unless ``exact=true``. With Accept application/x-bibtex,
+    application/x-research-info-systems or application/vnd.citationstyles.csl+json the
+    page of hits comes as citations.
     """
     try:
-        params = _params(request)
-        results = _run(request, params, wait_for_facets=True)
+        params = search_params(request)
+        results = run_search(request, params, wait_for_facets=True)
         record_search(request)
     except QueryError as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
+    wanted = citation.format_for_accept(request.headers.get("accept", ""))
+    if wanted:  # the page of hits as citations (content negotiation)
+        from hemicycle.web.routes.citations import citables, citations_of
+
+        return citations_of(request, citables(request, [h.uid for h in results.hits]), wanted,
+                            "hemicycle-results")
     return SearchOut(
         query=results.query, lang=results.lang, total=results.total,
         total_exact=results.total_exact, facets_exact=results.facets_exact, page=results.page,
         pages=results.pages, per_page=results.per_page, sort=results.sort,
         redirect=results.redirect_uid, filters=results.filters,
+        suggestion=_suggestion(request, params, results),
         facets={name: [FacetValue(value=v, count=n) for v, n in pairs]
                 for name, pairs in results.facets.items()},
         hits=[HitOut(uid=h.uid, symbol=h.symbol, title=h.title, title_language=h.title_language,
-                     language=h.language, snippet=h.snippet, year=h.year, body=h.body,
+                     language=h.language, snippet=h.snippet, snippet_text=h.snippet_text,
+                     highlights=h.highlights, year=h.year, body=h.body,
                      session=h.session, doc_type=h.doc_type, date=h.date, languages=h.languages,
                      titles=h.titles, url=f"/documents/{h.uid}")
               for h in results.hits],
     )
+
+
+@router.get("/search/advanced", include_in_schema=False)
+def advanced_page(request: Request):
+    """A form of fields that writes the query syntax of the search box: submitted, it
+    sends the reader to /search with that query, which they can read and edit there."""
+    qp = request.query_params
+    fields = {name: qp.get(name, "") for name in ADVANCED_FIELDS if name in qp}
+    content_lang = qp.get("lang") if qp.get("lang") in CODES else None
+    error = None
+    if any(value.strip() for name, value in fields.items()) and "edit" not in qp:
+        try:
+            query = compose_query(fields)
+        except QueryError as exc:
+            error = message_of(exc)
+        else:
+            pairs = [("q", query)] + ([("lang", content_lang)] if content_lang else [])
+            return RedirectResponse("/search?" + urlencode(pairs), status_code=303)
+    if "q" in qp and "query" not in fields:
+        fields["query"] = qp["q"]
+    with session_scope(request.app.state.settings.database_url) as db:
+        known = counts(db)
+    return render(request, "search/advanced.html", {
+        "fields": fields, "content_lang": content_lang, "error": error,
+        "bodies": [b for b, _ in known.by_body if b],
+        "types": [t for t, _ in known.by_type if t],
+    }, status_code=400 if error else 200)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
+from hemicycle.messages import Message
 from hemicycle.storage.objects import OcflRoot
 from hemicycle.storage.premis import events_for, premis_xml
 from hemicycle.web.auth import current_user
@@ -21,9 +22,11 @@ def _document(request: Request, uid: str) -> Document:
     with session_scope(request.app.state.settings.database_url) as db:
         doc = db.scalar(select(Document).where(Document.uid == uid))
         if doc is None:
-            raise HTTPException(404, f"no document with id {uid}")
+            raise HTTPException(404, Message("no_document", "no document with id {uid}", uid=uid))
         if doc.unpublished and current_user(request) is None:
-            raise HTTPException(404, f"document {uid} is a draft awaiting review")
+            raise HTTPException(404, Message("draft_document",
+                                              "document {uid} is a draft awaiting review",
+                                              uid=uid))
         db.expunge(doc)
     return doc
 

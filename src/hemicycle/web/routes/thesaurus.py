@@ -27,9 +27,10 @@ from sqlalchemy.orm import Session
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.languages import UnknownLanguage, normalise_language
+from hemicycle.messages import Message, message_of
 from hemicycle.thesaurus import lookup, resolve_subject
 from hemicycle.thesaurus.export import MEDIA_TYPES, concept_document, vocab_dump_path
-from hemicycle.thesaurus.sparql import SparqlError, run_query
+from hemicycle.thesaurus.sparql import READ_ONLY, SparqlError, run_query
 from hemicycle.thesaurus.unbis import TCODE
 from hemicycle.web.errors import public_detail
 from hemicycle.web.templating import render
@@ -52,7 +53,7 @@ def _vocab(session: Session, name: str):
     try:
         return lookup.vocabulary(session, name)
     except lookup.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, message_of(exc)) from None
 
 
 def _lang(value: str | None, request: Request) -> str:
@@ -64,7 +65,9 @@ def _lang(value: str | None, request: Request) -> str:
     except UnknownLanguage:
         if re.fullmatch(r"[a-z]{2,3}", value.strip().lower()):
             return value.strip().lower()
-        raise HTTPException(400, f"lang: unknown language {value!r}") from None
+        raise HTTPException(400, Message("thesaurus.unknown_language",
+                                         "lang: unknown language '{value}'",
+                                         value=value)) from None
 
 
 def _rdf_format(request: Request) -> str | None:
@@ -139,13 +142,11 @@ async def sparql_page(request: Request):
         if ctype.startswith("application/sparql-query"):
             query = (await request.body()).decode("utf-8", "replace")
         elif ctype.startswith("application/sparql-update"):
-            return _sparql_error(request, SparqlError(
-                "this endpoint is read-only: SPARQL updates are refused", 403), "")
+            return _sparql_error(request, SparqlError(READ_ONLY, 403), "")
         else:
             form = await request.form()
             if "update" in form:
-                return _sparql_error(request, SparqlError(
-                    "this endpoint is read-only: SPARQL updates are refused", 403), "")
+                return _sparql_error(request, SparqlError(READ_ONLY, 403), "")
             query = form.get("query")
     if query is None:
         return render(request, "thesaurus/sparql.html", {"query": _EXAMPLE_QUERY,
@@ -175,7 +176,8 @@ def _sparql_error(request: Request, exc: SparqlError, query: str):
     accept = request.headers.get("accept", "")
     detail = public_detail(request, str(exc))
     if "text/html" in accept:
-        return render(request, "thesaurus/sparql.html", {"query": query, "error": detail},
+        shown = exc.message if isinstance(exc.message, Message) else detail
+        return render(request, "thesaurus/sparql.html", {"query": query, "error": shown},
                       status_code=exc.status)
     return JSONResponse({"error": {"status": exc.status, "detail": detail}},
                         status_code=exc.status)
@@ -187,7 +189,7 @@ def resolve_page(request: Request, uri: str = Query(..., max_length=2000)):
         try:
             vocab, concept = lookup.concept_by_uri(db, uri)
         except lookup.NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
+            raise HTTPException(404, message_of(exc)) from None
         target = f"/thesaurus/{vocab.name}/{concept.local_id}"
     fmt = _rdf_format(request)
     return RedirectResponse(target + (f".{fmt}" if fmt else ""), status_code=303)
@@ -224,7 +226,8 @@ def _legacy_redirect(request: Request, db: Session, name: str):
             except lookup.NotFound:
                 continue
     if uri is None:
-        raise HTTPException(404, f"no vocabulary, concept or T-code {name!r}")
+        raise HTTPException(404, Message("thesaurus.nothing_named",
+                                         "no vocabulary, concept or T-code '{name}'", name=name))
     vocab, concept = lookup.concept_by_uri(db, uri)
     target = f"/thesaurus/{vocab.name}/{concept.local_id}"
     if suffix in SUFFIXES:
@@ -256,7 +259,9 @@ def search_page(request: Request, vocab: str, q: str = Query("", max_length=300)
 @router.get("/thesaurus/{vocab}/download.{fmt}", include_in_schema=False)
 def download(request: Request, vocab: str, fmt: str):
     if fmt not in SUFFIXES:
-        raise HTTPException(404, f"no download format {fmt!r}: ttl, json, xml or nt")
+        raise HTTPException(404, Message("thesaurus.no_format",
+                                         "no download format '{fmt}': ttl, json, xml or nt",
+                                         fmt=fmt))
     fmt = SUFFIXES[fmt]
     settings = request.app.state.settings
     with _db(request) as db:
@@ -278,7 +283,7 @@ def concept_page(request: Request, vocab: str, concept_id: str):
         try:
             concept = lookup.concept_by_id(db, v, concept_id)
         except lookup.NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
+            raise HTTPException(404, message_of(exc)) from None
         if fmt is None:
             fmt = _rdf_format(request)
             if fmt is not None:
@@ -316,7 +321,8 @@ def api_resolve(request: Request, q: str = Query(..., min_length=1, max_length=5
     with _db(request) as db:
         uri = resolve_subject(db, q, vocab)
         if uri is None:
-            raise HTTPException(404, f"nothing in {vocab} matches {q!r}")
+            raise HTTPException(404, Message("thesaurus.no_match", "nothing in {vocab} matches "
+                                             "'{q}'", vocab=vocab, q=q))
         v, concept = lookup.concept_by_uri(db, uri, vocab)
         return {"q": q, "uri": uri, "vocab": v.name, "id": concept.local_id}
 
@@ -361,7 +367,7 @@ def api_concept(request: Request, vocab: str, concept_id: str, lang: str | None 
         try:
             concept = lookup.concept_by_id(db, v, concept_id)
         except lookup.NotFound as exc:
-            raise HTTPException(404, str(exc)) from None
+            raise HTTPException(404, message_of(exc)) from None
         body = lookup.concept_view(db, v, concept, _lang(lang, request)).as_dict()
         body["documents"] = _documents(db, concept.uri)
         body["document_count"] = _document_count(db, concept.uri)
@@ -390,7 +396,9 @@ def api_report(request: Request, vocab: str):
             ValidationReport.vocab == v.name, ValidationReport.version == v.version)
             .order_by(ValidationReport.id.desc()).limit(1))
         if report is None:
-            raise HTTPException(404, f"no report for {vocab} version {v.version}")
+            raise HTTPException(404, Message("thesaurus.no_report",
+                                             "no report for {vocab} version {version}",
+                                             vocab=vocab, version=v.version))
         return {"vocab": vocab, "version": report.version, "source": report.source,
                 "counts": report.counts, "issues": report.issues}
 
@@ -399,7 +407,8 @@ def api_report(request: Request, vocab: str):
 async def api_sparql(request: Request):
     """Read-only SPARQL 1.1 query in ?query= (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
     if "query" not in request.query_params:
-        raise HTTPException(400, "query: give a SPARQL query in ?query=")
+        raise HTTPException(400, Message("thesaurus.no_query",
+                                         "query: give a SPARQL query in ?query="))
     return await sparql_page(request)
 
 
