@@ -4,8 +4,9 @@ A control character in a title (U+0000, U+0001, an escape...) cannot be written 
 1.0 at all, so one such title breaks every OAI-PMH harvest, feed and MARCXML export that
 reaches it; PostgreSQL refuses U+0000 outright. Metadata (titles, names, labels) with one
 is refused at the catalogue's door, naming the character; full text, which comes from
-files and OCR, has them removed (a form feed, the page break of extracted text, becomes
-a line end). Tab, line feed and carriage return are ordinary text. XML writers pass
+files and OCR, has them removed, but for the form feed: the page break of extracted text
+(pdftotext, OCR), by which the page viewer splits a text into its pages; a vertical tab
+becomes a line end. Tab, line feed and carriage return are ordinary text. XML writers pass
 everything through ``xml_text`` anyway, for what was stored before this rule.
 """
 
@@ -18,7 +19,8 @@ import re
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # what XML 1.0 cannot hold at all (C1 controls and DEL it can)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_PAGE_BREAKS = re.compile("[\x0b\x0c]")
+# in full text: the same, but the form feed, the page break (\x0c), is kept
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 
 
@@ -42,10 +44,11 @@ def check_metadata(value: str | None) -> None:
 
 
 def clean_text(value: str | None) -> str | None:
-    """Full text without control characters: page breaks become line ends."""
+    """Full text without control characters but its page breaks; a vertical tab becomes a
+    line end."""
     if not value:
         return value
-    return _CONTROL.sub("", _PAGE_BREAKS.sub("\n", value))
+    return _CONTROL_IN_TEXT.sub("", value.replace("\x0b", "\n"))
 
 
 def xml_text(value: str | None) -> str | None:

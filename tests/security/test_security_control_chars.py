@@ -39,7 +39,7 @@ def test_tabs_and_line_ends_pass_and_control_characters_leave_text(catalogue_set
         version = db.query(LanguageVersion).filter_by(language="en").one()
         assert version.document.uid == uid
         assert version.title == "a\ttitle"
-        assert version.text == "page one\npage two\r\nend"
+        assert version.text == "page one\x0cpage two\r\nend"  # the page break is kept
 
 
 def test_the_manifest_names_file_line_and_field(settings, tmp_path):

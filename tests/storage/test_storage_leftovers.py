@@ -115,12 +115,23 @@ def test_an_ingest_killed_again_and_again_ends_as_one_that_never_was(catalogue_s
         except Exception:  # the catalogue being created by the killed process
             return 0
 
-    for wait in (1.5, 2.5, 3.5):  # killed at several points (start, storing, writing)
+    # killed at points read from its progress, not from the clock (a fast machine ends
+    # a 600-document ingest in a few seconds): before any batch is written, right after
+    # the first batch, right after the next one (the one after is being stored)
+    def killed_when(ready) -> None:
         proc = subprocess.Popen([HEMICYCLE, "ingest", str(folder)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(wait)
+        while proc.poll() is None and not ready():
+            time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+
+    started = time.monotonic()
+    killed_when(lambda: time.monotonic() - started > 0.8)
+    before = documents()
+    killed_when(lambda: documents() > before)
+    before = documents()
+    killed_when(lambda: documents() > before)
     assert documents() < N, "the ingest finished before it could be killed"
 
     # the rerun clears what the killed runs left before it stores anything

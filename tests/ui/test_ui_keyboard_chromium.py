@@ -59,7 +59,7 @@ def test_facets_collapse_behind_a_button_on_a_phone(site, browser):
 
 def test_page_viewer_shows_pages_text_and_two_languages(site, browser):
     base, ids, _settings = site
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(base + f"/documents/{ids['scanned']}?ui=en")

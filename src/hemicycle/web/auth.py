@@ -74,20 +74,21 @@ def _basic_user(request: Request, header: str) -> SignedIn | None:
     credentials = _basic_credentials(header)
     if credentials is None:
         request.state.auth_failure = HTTPException(
-            401, "malformed Authorization header: expected Basic base64(name:password)",
-            headers=challenge)
+            401, Message("auth.malformed_basic", "malformed Authorization header: expected "
+                         "Basic base64(name:password)"), headers=challenge)
         return None
     name, password = credentials
     limiter = request.app.state.signin_limiter
     address = request.client.host if request.client else "?"
     if limiter.blocked(address, name):
-        request.state.auth_failure = HTTPException(429, "too many failed sign-in attempts")
+        request.state.auth_failure = HTTPException(429, Message("auth.too_many_attempts",
+                                                           "too many failed sign-in attempts"))
         return None
     found = authenticate(request.app.state.settings.database_url, name, password)
     if found is None:
         limiter.failed(address, name)
-        request.state.auth_failure = HTTPException(401, "wrong user name or password",
-                                                   headers=challenge)
+        request.state.auth_failure = HTTPException(401, Message(
+            "auth.wrong_password", "wrong user name or password"), headers=challenge)
         return None
     return SignedIn(found.name, found.role)
 

@@ -18,6 +18,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hemicycle import messages
 from hemicycle.web.errors import error_response
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -28,7 +29,8 @@ SCAN_BYTES = 64 * 1024  # a form's token field comes first; files come after it
 _MULTIPART_FIELD = re.compile(
     rb'content-disposition:[ \t]*form-data;[ \t]*name="csrf"[^\r\n]*\r\n'
     rb'(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)\r\n', re.IGNORECASE)
-REFUSED = "missing or wrong CSRF token; reload the form and try again"
+REFUSED = messages.Message("auth.csrf",
+                           "missing or wrong CSRF token; reload the form and try again")
 
 
 def _form_token(content_type: str, body: bytes) -> str | None:

@@ -31,6 +31,7 @@ from hemicycle.documents import (
     describe_input,
     save_document,
 )
+from hemicycle.documents.check import check_characters
 from hemicycle.ingest.text import TextError, extract_text
 from hemicycle.interop import citation, iiif_manifest
 from hemicycle.interop.dublin_core import dc_meta
@@ -528,12 +529,17 @@ def api_upload(
             text, fmt = extract_text(target)
         except TextError as exc:
             raise HTTPException(400, f"file: {exc}") from None
-        data = describe_input(DocumentInput(
+        given = DocumentInput(
             symbols=[symbol], source=f"upload by {user.name}",
             versions={lang: VersionInput(title=title, text=text or None,
                                          text_source="born-digital" if text else None)},
             files=[FileInput(lang, fmt, target, filename=name)],
-        ), "person")
+        )
+        try:  # control characters named under the field they were sent in
+            check_characters(given)
+        except RecordError as exc:
+            raise HTTPException(400, str(exc)) from None
+        data = describe_input(given, "person")
         try:
             result = save_document(settings, data)
         except DocumentConflict as exc:
