@@ -141,23 +141,41 @@ class Learnt:
     version: str  # the new model version, recorded on the suggestions it makes
     documents: int  # training documents (language versions) it learnt from
     decisions: int  # cataloguers' decisions among them (accepted and rejected)
+    first: bool = False  # no model before: started from the Index to Proceedings file
+    notes: list[str] = field(default_factory=list)  # what was left out, and why
 
 
 def learn(settings: Settings, vocab_name: str, backend: str | None = None,
-          progress=None) -> Learnt:
+          progress=None, itp: Path | None = None) -> Learnt:
     """Retrain a trained backend from what it learnt before (the corpora and Index to
     Proceedings file it was trained with, kept in its parameters) and the catalogue:
     subjects cataloguers gave or accepted are training labels, rejected suggestions never
-    are, and subjects accepted by the policy alone are not (they are the machine's own)."""
-    from hemicycle.subjects.corpus import read_corpus
-    from hemicycle.subjects.itp import headings_by_document, read_itp
+    are, and subjects accepted by the policy alone are not (they are the machine's own).
 
+    On first use (no headings model yet, ``backend`` None or "headings") the headings
+    backend is trained from an Index to Proceedings file (``itp``, by default the
+    ``subjects_itp`` setting: the bundled Security Council Index) and the catalogue."""
+    from hemicycle.subjects.corpus import read_corpus
+    from hemicycle.subjects.itp import headings_by_document, read_itp, unknown_parts
+
+    notes: list[str] = []
     model = load_backend(settings, vocab_name, backend)
-    if not model.trained or not model.needs_training:
+    first = not model.trained and backend in (None, "headings")
+    if first:
+        path = Path(itp or settings.subjects_itp)
+        if not path.is_file():
+            raise NotTrained(f"{path}: no such Index to Proceedings file, and no model for "
+                             f"vocabulary {vocab_name!r} to learn into: give one (`hemicycle "
+                             f"subjects learn --itp FILE`) or train first (`hemicycle "
+                             f"subjects train --vocab {vocab_name}`)")
+        params: dict = {"lang": "en", "itp": str(path.resolve())}
+        model = backend_class("headings")(model.vocab, params)
+    elif not model.trained or not model.needs_training:
         raise NotTrained(f"the {model.name} backend for vocabulary {vocab_name!r} has nothing "
                          f"to learn into: train one first (`hemicycle subjects train "
                          f"--vocab {vocab_name}`)")
-    params = dict(model.params)
+    else:
+        params = dict(model.params)
     docs = Corpus([])
     for path in params.get("corpora", []):
         if not Path(path).exists():
@@ -169,13 +187,52 @@ def learn(settings: Settings, vocab_name: str, backend: str | None = None,
         if not Path(params["itp"]).is_file():
             raise SubjectError(f"{params['itp']}: the Index to Proceedings file this model "
                                f"was trained on is gone; train it again with --itp")
-        indexed = frozenset(headings_by_document(read_itp(Path(params["itp"])).entries))
+        index = read_itp(Path(params["itp"]))
+        indexed = frozenset(headings_by_document(index.entries))
+        if index.problems:
+            notes.append(f"{params['itp']}: {len(index.problems)} lines left out (e.g. "
+                         f"{index.problems[0]})")
+        unknown = unknown_parts(index.entries, model.vocab)
+        if unknown:
+            notes.append(f"{len(unknown)} heading parts of the Index are not labels of "
+                         f"{vocab_name!r} (e.g. {next(iter(unknown.most_common(1)))[0]}): their "
+                         f"headings are learnt whole, those parts give no concept")
     docs.documents.extend(catalogue_corpus(settings, vocab_name, indexed).documents)
-    with session_scope(settings.database_url) as db:
-        decisions = len(db.scalars(select(SubjectDecision.id).where(
-            SubjectDecision.vocab == vocab_name)).all())
+    decisions, left_out = decision_problems(settings, vocab_name, model.vocab)
+    notes += left_out
+    missing = [] if first else getattr(model, "missing", [])
+    if missing:
+        notes.append(f"{len(missing)} concepts the previous model learnt are not in "
+                     f"vocabulary {vocab_name!r} (e.g. {missing[0]}): the new model leaves "
+                     f"them out")
     done = train(settings, vocab_name, docs, [model.name], params, progress)[model.name]
-    return Learnt(model.name, done.model_version, len(docs), decisions)
+    return Learnt(model.name, done.model_version, len(docs), decisions, first, notes)
+
+
+def decision_problems(settings: Settings, vocab_name: str,
+                      vocab: Vocabulary) -> tuple[int, list[str]]:
+    """(cataloguers' decisions in ``vocab_name``, notes on those no model can learn from:
+    on documents deleted or without text, or naming a concept the vocabulary lacks)."""
+    with session_scope(settings.database_url) as db:
+        rows = db.execute(select(SubjectDecision.concept, Document.symbol, Document.status,
+                                 Document.id).join(
+            Document, Document.id == SubjectDecision.document_id, isouter=True).where(
+            SubjectDecision.vocab == vocab_name)).all()
+        textless = set()
+        for doc_id in {r[3] for r in rows if r[3] is not None}:
+            doc = db.get(Document, doc_id)
+            if doc.status == "deleted" or not document_texts(doc):
+                textless.add(doc_id)
+    notes = []
+    gone = [r for r in rows if r[3] is None or r[3] in textless]
+    if gone:
+        notes.append(f"{len(gone)} decisions are on documents deleted or without text "
+                     f"(e.g. {gone[0][1] or 'a removed document'}): left out")
+    unknown = [r for r in rows if r[0] not in vocab]
+    if unknown:
+        notes.append(f"{len(unknown)} decisions name concepts not in vocabulary "
+                     f"{vocab_name!r} (e.g. {unknown[0][0]} on {unknown[0][1]}): left out")
+    return len(rows), notes
 
 
 # --- suggesting ----------------------------------------------------------------------
