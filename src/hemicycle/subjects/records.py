@@ -25,6 +25,11 @@ def headings_vocab(vocab: str) -> str:
     return vocab + HEADINGS
 
 
+def base_vocab(vocab: str) -> str | None:
+    """The vocabulary whose Index headings ``vocab`` keeps, or None for a vocabulary."""
+    return vocab[:-len(HEADINGS)] if vocab.endswith(HEADINGS) else None
+
+
 def is_policy(assigned_by: str | None) -> bool:
     """Whether a subject was accepted by the operator's policy, not by a person."""
     return bool(assigned_by) and (assigned_by == POLICY or assigned_by.startswith(POLICY + ":"))

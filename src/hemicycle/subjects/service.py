@@ -32,7 +32,7 @@ from hemicycle.subjects.corpus import Corpus, CorpusDocument
 from hemicycle.subjects.document import DocumentInput, HeadingSuggestion
 from hemicycle.subjects.errors import NotTrained, SubjectError, TextError
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
-from hemicycle.subjects.records import POLICY, headings_vocab, is_policy
+from hemicycle.subjects.records import POLICY, base_vocab, headings_vocab, is_policy
 from hemicycle.subjects.vocabulary import Vocabulary, load_vocabulary, subjects_dir
 
 MAX_CHARS = 1_000_000
@@ -441,17 +441,51 @@ def review_items(settings: Settings, document_id: int, vocab_name: str,
 
 
 DECISIONS = ("accepted", "rejected")
+MAX_HEADING = 300
+
+
+def check_heading(heading: str) -> str:
+    """An Index to Proceedings heading as stored: spaces tidied; a SubjectError for an
+    empty one, one over ``MAX_HEADING`` characters or one with control characters."""
+    tidy = " ".join((heading or "").split())
+    if not tidy or not tidy.replace("-", ""):
+        raise SubjectError(f"{heading!r} is not an Index to Proceedings heading")
+    if len(tidy) > MAX_HEADING:
+        raise SubjectError(f"heading longer than {MAX_HEADING} characters: {tidy[:40]}...")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in heading if c not in "\t\n\r"):
+        raise SubjectError(f"heading {tidy[:40]!r} holds control characters")
+    return tidy
+
+
+def _labeller(settings: Settings, vocab_name: str):
+    """(the checked concept or heading, its English label) for a decision in
+    ``vocab_name``: a thesaurus concept, or a heading under VOCAB:headings."""
+    base = base_vocab(vocab_name)
+    if base is not None:
+        load_vocabulary(settings, base)  # headings of an unknown vocabulary: an error
+
+        def heading(concept: str) -> tuple[str, str]:
+            tidy = check_heading(concept)
+            return tidy, tidy
+        return heading
+    vocab = load_vocabulary(settings, vocab_name)
+
+    def concept_of(concept: str) -> tuple[str, str]:
+        if concept not in vocab:
+            raise SubjectError(f"concept {concept!r} is not in vocabulary {vocab_name!r}")
+        return concept, vocab.label(concept, "en")
+    return concept_of
 
 
 def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, decision: str,
            user: str) -> None:
     """Record a cataloguer's decision; an accepted concept becomes a catalogue subject with
-    its provenance, a rejected one is removed from the machine-assigned subjects."""
+    its provenance, a rejected one is removed from the machine-assigned subjects. Under
+    ``VOCAB:headings`` the concept is an Index to Proceedings heading ("HAITI--POLITICAL
+    CONDITIONS"): accepted, it is the record's and the printed Index's heading."""
     if decision not in DECISIONS:
         raise SubjectError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
-    vocab = load_vocabulary(settings, vocab_name)
-    if concept not in vocab:
-        raise SubjectError(f"concept {concept!r} is not in vocabulary {vocab_name!r}")
+    concept, english = _labeller(settings, vocab_name)(concept)
     with session_scope(settings.database_url) as db:
         if db.get(Document, document_id) is None:
             raise SubjectError(f"no document with id {document_id}")
@@ -475,9 +509,8 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
         if decision == "accepted" and subject is None:
             db.add(DocumentSubject(
                 document_id=document_id, vocab=vocab_name, concept=concept,
-                label=vocab.label(concept, "en")[:300],
-                origin="machine" if suggestion else "human", backend=backend, model=model,
-                score=score, assigned_by=user, assigned_at=utcnow()))
+                label=english[:300], origin="machine" if suggestion else "human",
+                backend=backend, model=model, score=score, assigned_by=user, assigned_at=utcnow()))
         elif decision == "accepted" and is_policy(subject.assigned_by):
             subject.assigned_by, subject.assigned_at = user, utcnow()  # a person confirms it
         elif decision == "rejected" and subject is not None and subject.origin == "machine":
@@ -508,7 +541,8 @@ def accept_above(settings: Settings, vocab: str, threshold: float,
         raise SubjectError(f"the threshold must be above 0 and at most 1, not {threshold}")
     if not 0 <= best <= MAX_LIMIT:
         raise SubjectError(f"best must be between 0 and {MAX_LIMIT}, not {best}")
-    load_vocabulary(settings, vocab)  # an unknown vocabulary is an error, not 0 accepted
+    # an unknown vocabulary is an error, not 0 accepted; VOCAB:headings accepts headings
+    load_vocabulary(settings, base_vocab(vocab) or vocab)
     by = f"{POLICY}: " + (f"best {best} or " if best else "") + f"score >= {threshold:g}"
     added: set[int] = set()
     count = 0
@@ -557,16 +591,28 @@ def undo_policy(settings: Settings, vocab: str) -> PolicyResult:
 def catalogue_corpus(settings: Settings, vocab_name: str,
                      indexed: frozenset[str] = frozenset()) -> Corpus:
     """Training documents from the catalogue: each language version of each document with
-    subjects in ``vocab_name`` (human ones and accepted suggestions; rejected ones never),
-    and of each document whose symbol key is in ``indexed`` (the documents an Index to
+    subjects in ``vocab_name`` or Index headings in ``VOCAB:headings`` (human ones and
+    accepted suggestions; rejected ones never, nor those the policy alone accepted), and of
+    each document whose symbol key is in ``indexed`` (the documents an Index to
     Proceedings file gives headings to), with their symbols."""
+    from hemicycle.subjects.itp import generic_heading
+
     corpus = Corpus([])
+    headings_name = headings_vocab(vocab_name)
     with session_scope(settings.database_url) as db:
-        rejected = {(d.document_id, d.concept) for d in db.scalars(select(SubjectDecision).where(
-            SubjectDecision.vocab == vocab_name, SubjectDecision.decision == "rejected"))}
+        rejected = {(d.vocab, d.document_id, d.concept) for d in db.scalars(
+            select(SubjectDecision).where(SubjectDecision.vocab.in_([vocab_name, headings_name]),
+                                          SubjectDecision.decision == "rejected"))}
         by_doc: dict[int, set[str]] = defaultdict(set)
-        for s in db.scalars(select(DocumentSubject).where(DocumentSubject.vocab == vocab_name)):
-            if (s.document_id, s.concept) not in rejected and not is_policy(s.assigned_by):
+        headings: dict[int, set[str]] = defaultdict(set)
+        for s in db.scalars(select(DocumentSubject).where(
+                DocumentSubject.vocab.in_([vocab_name, headings_name]))):
+            if (s.vocab, s.document_id, s.concept) in rejected or is_policy(s.assigned_by):
+                continue
+            if s.vocab == headings_name:
+                headings[s.document_id].add(s.concept)
+                by_doc.setdefault(s.document_id, set())
+            else:
                 by_doc[s.document_id].add(s.concept)
         wanted = sorted(indexed)
         for start in range(0, len(wanted), 500):
@@ -581,5 +627,6 @@ def catalogue_corpus(settings: Settings, vocab_name: str,
             for lang, text in document_texts(doc):
                 corpus.documents.append(CorpusDocument(
                     text[:MAX_CHARS], frozenset(by_doc[doc_id]), lang, f"{doc.symbol} ({lang})",
-                    keys))
+                    keys, frozenset(generic_heading(h, doc.year) if doc.year else h
+                                    for h in headings.get(doc_id, ()))))
     return corpus

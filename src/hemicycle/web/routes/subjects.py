@@ -334,13 +334,17 @@ def api_decide(request: Request, uid: str, body: DecisionIn) -> dict:
 def panel_context(request: Request, doc: Document, vocab: str | None = None) -> dict:
     """What ``subjects/panel.html`` needs; the document page can include the panel with
     ``{% include "subjects/panel.html" %}`` after adding this to its context."""
+    from hemicycle.subjects.records import base_vocab, headings_vocab
     from hemicycle.subjects.service import review_items
     from hemicycle.subjects.vocabulary import vocabulary_names
 
     vocab = _default_vocab(request, vocab)
+    vocab = base_vocab(vocab) or vocab
     user = current_user(request)
-    return {"doc": doc, "vocab": vocab,
-            "items": review_items(request.app.state.settings, doc.id, vocab, request.state.lang),
+    s = request.app.state.settings
+    return {"doc": doc, "vocab": vocab, "headings_vocab": headings_vocab(vocab),
+            "items": review_items(s, doc.id, vocab, request.state.lang),
+            "heading_items": review_items(s, doc.id, headings_vocab(vocab)),
             "vocabularies": vocabulary_names(request.app.state.settings),
             "can_decide": user is not None and user.role in ("cataloguer", "admin")}
 
