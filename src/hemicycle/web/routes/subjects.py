@@ -360,8 +360,12 @@ def review_page(request: Request, uid: str, vocab: str | None = None,
 
 
 def _back(uid: str, vocab: str) -> RedirectResponse:
+    """To the review panel of the vocabulary (of its headings: the same panel)."""
     from urllib.parse import urlencode
 
+    from hemicycle.subjects.records import base_vocab
+
+    vocab = base_vocab(vocab) or vocab
     return RedirectResponse(f"/documents/{uid}/subjects?{urlencode({'vocab': vocab})}",
                             status_code=303)
 
