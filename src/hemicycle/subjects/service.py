@@ -26,6 +26,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol, utcnow
 from hemicycle.config import Settings
 from hemicycle.languages.stemming import SNOWBALL
+from hemicycle.messages import Message
 from hemicycle.subjects import analysis
 from hemicycle.subjects.backends import REGISTRY, Backend, backend_class
 from hemicycle.subjects.corpus import Corpus, CorpusDocument
@@ -97,9 +98,11 @@ def load_backend(settings: Settings, vocab_name: str, name: str | None = None) -
     key = (str(path), vocab_name)
     if not path.is_file():
         if cls.needs_training:
-            raise NotTrained(f"the {name} backend for vocabulary {vocab_name!r} is not trained "
-                             f"(run `hemicycle subjects train --vocab {vocab_name} "
-                             f"--backend {name}`)")
+            raise NotTrained(Message(
+                "subjects.not_trained",
+                "the {backend} backend for vocabulary '{vocab}' is not trained (run "
+                "`hemicycle subjects train --vocab {vocab} --backend {backend}`)",
+                backend=name, vocab=vocab_name))
         with _models_lock:  # kept too: its label index takes a second or two to build
             cached = _models.get(key)
             if cached and cached[0] == -1.0 and cached[1].vocab is vocab:
@@ -278,7 +281,8 @@ def check_lang(lang: str | None) -> str | None:
 
 def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise SubjectError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        raise SubjectError(Message("subjects.limit", "limit must be between 1 and {most}, "
+                                   "not {limit}", most=MAX_LIMIT, limit=limit))
     return limit
 
 
@@ -342,7 +346,8 @@ def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unb
     with session_scope(settings.database_url) as db:
         doc = db.get(Document, document_id)
         if doc is None:
-            raise SubjectError(f"no document with id {document_id}")
+            raise SubjectError(Message("subjects.no_document", "no document with id {id}",
+                                       id=document_id))
         texts = document_texts(doc)
         keys = tuple(s.key for s in sorted(doc.symbols, key=lambda s: s.position))
     readable: dict[str, str] = {}
@@ -449,11 +454,17 @@ def check_heading(heading: str) -> str:
     empty one, one over ``MAX_HEADING`` characters or one with control characters."""
     tidy = " ".join((heading or "").split())
     if not tidy or not tidy.replace("-", ""):
-        raise SubjectError(f"{heading!r} is not an Index to Proceedings heading")
+        raise SubjectError(Message("subjects.not_a_heading",
+                                   "'{heading}' is not an Index to Proceedings heading",
+                                   heading=tidy))
     if len(tidy) > MAX_HEADING:
-        raise SubjectError(f"heading longer than {MAX_HEADING} characters: {tidy[:40]}...")
+        raise SubjectError(Message("subjects.heading_too_long",
+                                   "heading longer than {most} characters: {start}...",
+                                   most=MAX_HEADING, start=tidy[:40]))
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in heading if c not in "\t\n\r"):
-        raise SubjectError(f"heading {tidy[:40]!r} holds control characters")
+        raise SubjectError(Message("subjects.heading_control",
+                                   "heading '{start}' holds control characters",
+                                   start=tidy[:40].encode("unicode_escape").decode()))
     return tidy
 
 
@@ -472,7 +483,9 @@ def _labeller(settings: Settings, vocab_name: str):
 
     def concept_of(concept: str) -> tuple[str, str]:
         if concept not in vocab:
-            raise SubjectError(f"concept {concept!r} is not in vocabulary {vocab_name!r}")
+            raise SubjectError(Message("subjects.not_in_vocabulary",
+                                       "concept '{concept}' is not in vocabulary '{vocab}'",
+                                       concept=concept, vocab=vocab_name))
         return concept, vocab.label(concept, "en")
     return concept_of
 
@@ -484,11 +497,14 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
     ``VOCAB:headings`` the concept is an Index to Proceedings heading ("HAITI--POLITICAL
     CONDITIONS"): accepted, it is the record's and the printed Index's heading."""
     if decision not in DECISIONS:
-        raise SubjectError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+        raise SubjectError(Message("subjects.bad_decision",
+                                   "decision must be one of {choices}, not '{decision}'",
+                                   choices=", ".join(DECISIONS), decision=decision))
     concept, english = _labeller(settings, vocab_name)(concept)
     with session_scope(settings.database_url) as db:
         if db.get(Document, document_id) is None:
-            raise SubjectError(f"no document with id {document_id}")
+            raise SubjectError(Message("subjects.no_document", "no document with id {id}",
+                                       id=document_id))
         suggestion = db.scalar(select(SubjectSuggestion).where(
             SubjectSuggestion.document_id == document_id, SubjectSuggestion.vocab == vocab_name,
             SubjectSuggestion.concept == concept))
@@ -538,9 +554,11 @@ def accept_above(settings: Settings, vocab: str, threshold: float,
     one a cataloguer rejected. Reversible with ``undo_policy``; a cataloguer's own decision
     on a subject always stands."""
     if not 0.0 < threshold <= 1.0:
-        raise SubjectError(f"the threshold must be above 0 and at most 1, not {threshold}")
+        raise SubjectError(Message("subjects.threshold", "the threshold must be above 0 and "
+                                   "at most 1, not {threshold}", threshold=threshold))
     if not 0 <= best <= MAX_LIMIT:
-        raise SubjectError(f"best must be between 0 and {MAX_LIMIT}, not {best}")
+        raise SubjectError(Message("subjects.best", "best must be between 0 and {most}, "
+                                   "not {best}", most=MAX_LIMIT, best=best))
     # an unknown vocabulary is an error, not 0 accepted; VOCAB:headings accepts headings
     load_vocabulary(settings, base_vocab(vocab) or vocab)
     by = f"{POLICY}: " + (f"best {best} or " if best else "") + f"score >= {threshold:g}"
