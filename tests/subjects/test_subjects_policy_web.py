@@ -140,7 +140,7 @@ def test_subjects_page_errors_in_the_readers_language(site):
                            data=data | {"csrf": token}, headers=html)
         assert answer.status_code in (400, 404) and text in answer.text, (data, ui)
     # machines keep the English
-    api = site.post(f"/api/documents/{site.uid}/subjects/decisions",
+    api = TestClient(site.app).post(f"/api/documents/{site.uid}/subjects/decisions",
                     json={"concept": OIL, "decision": "maybe", "vocab": "unbis13"},
                     auth=("cat", "cataloguer-pw"))
     assert api.json()["error"]["detail"] == (
