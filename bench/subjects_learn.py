@@ -110,6 +110,28 @@ def score(settings, texts, gold, keys) -> dict[str, tuple[float, float]]:
             for lang, r in ranked.items()}
 
 
+def heading_policy(settings, texts, headings, keys) -> list[tuple[float, float, float, float]]:
+    """For ``subjects accept --vocab unbis:headings --above T``: per threshold, (T,
+    precision of the headings scoring at least T against the documents' own Index headings,
+    share of documents that get one or more, headings per document), whole documents."""
+    from hemicycle.subjects.itp import dated_heading
+
+    model = service.load_backend(settings, VOCAB)
+    found = {k: model.suggest_document(DocumentInput(texts[k], (k,))).headings for k in keys}
+    rows = []
+    for threshold in (0.3, 0.5, 0.6, 0.7, 0.8):
+        right = total = covered = 0
+        for key, suggested in found.items():
+            gold = {dated_heading(h, 2015) for h in headings[key]}
+            taken = [h.heading for h in suggested if h.score >= threshold]
+            total += len(taken)
+            right += sum(h in gold for h in taken)
+            covered += bool(taken)
+        rows.append((threshold, right / total if total else 0.0, covered / len(keys),
+                     total / len(keys)))
+    return rows
+
+
 def decide_batch(settings, ids, gold, keys, add_missed: bool) -> tuple[int, int, int]:
     """The simulated cataloguer on ``keys``: (accepted, rejected, added)."""
     accepted = rejected = added = 0
@@ -149,7 +171,8 @@ def main() -> None:
     texts: dict[str, dict[str, str]] = defaultdict(dict)
     for doc in corpus:
         texts[doc.symbols[0]][doc.lang] = doc.text
-    indexed = set(headings_by_document(read_itp(ITP).entries)) & set(texts)
+    by_document = headings_by_document(read_itp(ITP).entries)
+    indexed = set(by_document) & set(texts)
     halves = {k: fold_of(k, 2) for k in indexed}
     decided = sorted(k for k in gold if halves.get(k) == DECISIONS_FOLD and k in texts)
     held = sorted(k for k in gold if halves.get(k) == 1 - DECISIONS_FOLD and k in texts)
@@ -179,6 +202,8 @@ def main() -> None:
         rows.append(("after additions (+ gold concepts missed)", added,
                      score(settings, texts, gold, held), f"{more[2]} added"))
         seconds = time.perf_counter() - started
+        held_indexed = sorted(k for k in indexed if halves[k] != DECISIONS_FOLD)
+        policy = heading_policy(settings, texts, by_document, held_indexed)
     print(f"{'model':<48}" + "".join(f"{lang:>13}" for lang in (*LANGS, "all"))
           + f"{'spread':>8}  decisions")
     base = rows[0][2]
@@ -194,6 +219,11 @@ def main() -> None:
             for lang in (*LANGS, "all")))
     print(f"(cells: F1@5/nDCG@10 over the {len(held)} held-out gold documents; 'all': the "
           f"six versions at once); whole run {seconds:.0f} s")
+    print(f"Index headings, last model, whole documents, the {len(held_indexed)} held-out "
+          f"indexed documents against their own Index headings: threshold / precision / "
+          f"documents with one or more / per document")
+    for threshold, precision, covered, per_doc in policy:
+        print(f"  >= {threshold:.1f}  {precision:.2f} / {covered:.2f} / {per_doc:.1f}")
     for note in first.notes:
         print(f"note (first use): {note}")
 
