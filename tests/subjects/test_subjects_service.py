@@ -277,3 +277,12 @@ def test_learn_starts_from_the_index_file_on_first_use(catalogue_settings, unbis
     assert model.params["itp"] == str(itp.resolve())
     again = service.learn(catalogue_settings, "unbis")  # now it retrains that model
     assert not again.first and again.documents == 7
+    # a new version of the vocabulary without a concept the model learnt: said, left out
+    ukraine = "http://metadata.un.org/thesaurus/1006762"
+    from hemicycle.subjects.vocabulary import Vocabulary
+
+    install_vocabulary(catalogue_settings, Vocabulary("unbis", {
+        uri: c for uri, c in unbis.concepts.items() if uri != ukraine}))
+    third = service.learn(catalogue_settings, "unbis")
+    assert any(f"concepts the previous model learnt are not in vocabulary 'unbis' (e.g. "
+               f"{ukraine})" in note for note in third.notes), third.notes
