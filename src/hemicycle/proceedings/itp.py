@@ -407,7 +407,7 @@ def _headings(db: Session, ids: list[int], symbols: dict[int, str],
     """The Index headings accepted onto the documents ("HAITI--POLITICAL CONDITIONS",
     hemicycle.subjects: by a cataloguer or the operator's policy), as the Index prints
     them: in alphabetical order, each with its documents."""
-    from hemicycle.subjects.records import headings_vocab, is_policy
+    from hemicycle.catalogue.subject_kinds import headings_vocab, is_policy
 
     found: dict[str, dict] = {}
     for start in range(0, len(ids), 5000):
