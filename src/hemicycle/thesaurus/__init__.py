@@ -1,6 +1,6 @@
 """SKOS vocabularies (UNBIS and others): load, validate, browse, serve as linked data.
 
-The three functions below are what other packages (search) call.
+The functions below are what other packages (search) call.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from hemicycle.config import Settings
 
-__all__ = ["concept_labels", "narrower_closure", "resolve_subject"]
+__all__ = ["concept_labels", "concepts_named", "narrower_closure", "resolve_subject"]
 
 
 def concept_labels(settings_or_session: Settings | Session, uris: list[str] | set[str],
@@ -90,3 +90,27 @@ def resolve_subject(session: Session, text_or_uri: str, vocab: str = "unbis") ->
             if uri:
                 return uri
     return None
+
+
+def concepts_named(session: Session, keys: dict[str, set[str]], vocab: str = "unbis",
+                   ) -> list[tuple[str, str, str, str]]:
+    """(language, key, concept URI, local id) for each label of a current concept of
+    ``vocab`` (pref, alt or hidden) whose key in that language (``keys.fold``) is one of
+    ``keys[language]``. An unknown vocabulary has none."""
+    from hemicycle.thesaurus.models import Concept, Label, Vocabulary
+
+    vocab_id = session.scalar(select(Vocabulary.id).where(Vocabulary.name == vocab))
+    if vocab_id is None:
+        return []
+    found: list[tuple[str, str, str, str]] = []
+    for lang, wanted in keys.items():
+        wanted_list = sorted(wanted)
+        for start in range(0, len(wanted_list), 500):
+            found += [tuple(row) for row in session.execute(
+                select(Label.lang, Label.folded, Concept.uri, Concept.local_id)
+                .join(Concept, Concept.id == Label.concept_id)
+                .where(Label.vocab_id == vocab_id, Label.lang == lang,
+                       Label.folded.in_(wanted_list[start:start + 500]),
+                       Concept.kind == "concept", Concept.deprecated.is_(False))
+                .order_by(Label.folded, Concept.id))]
+    return found

@@ -1,0 +1,219 @@
+"""Cross-lingual search through the thesaurus: a query that names UNBIS concepts also
+finds the documents indexed with them, or holding their labels, in every language.
+
+A query of plain words and phrases (no field, operator or prefix; not a symbol) is read
+as a run of words. Every run of them (for Chinese, every run of characters as well) is
+folded the way the thesaurus folds its labels (``thesaurus.keys.fold``, per language) and
+looked up among the labels of UNBIS; the longest runs that are a whole label are kept,
+none overlapping another, up to ``MAX_CONCEPTS`` concepts. The expansion asks, for each
+run kept, for one of its concepts: in the ``subject`` field, or its prefLabel as a phrase
+in the title or text of each language. Runs are joined by AND, words outside every run
+are left out of it. It is added to the query as typed as a should-clause weighted
+``WEIGHT`` (below 1): documents the query finds as typed keep their place (phrase matches
+still score above ``PHRASE_SCORE``), and the expansion brings the others in below them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+
+import tantivy
+from sqlalchemy.exc import SQLAlchemyError
+
+from hemicycle.config import Settings
+from hemicycle.languages import CODES
+from hemicycle.languages.chinese import HAN
+from hemicycle.search.querylang import Leaf, Node, Tree
+
+log = logging.getLogger(__name__)
+
+VOCAB = "unbis"
+MAX_CONCEPTS = 8  # concepts expanded at most; the others are reported, not searched
+MAX_RUN_WORDS = 8  # the longest label looked for, in words (UNBIS labels are shorter)
+MAX_RUN_CHARS = 16  # the longest run of Chinese characters looked for as a label
+MIN_KEY_CHARS = 2  # a shorter key (one letter) names no concept worth searching for
+WEIGHT = 0.5  # of the expansion against the query as typed
+SUBJECT_WEIGHT = 2.0  # a document indexed with the concept, against one naming it
+
+_EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+
+
+@dataclass
+class Concept:
+    uri: str
+    id: str  # local id: /thesaurus/unbis/{id}
+    matched: str  # the words of the query that are one of its labels
+    labels: dict[str, str] = field(default_factory=dict)  # language -> prefLabel
+
+
+@dataclass
+class Expansion:
+    """What a search also looked for, and why it looked for nothing more.
+
+    ``reason`` when ``concepts`` is empty: off, empty, symbol, syntax (fields, operators,
+    prefixes), no_thesaurus or no_match."""
+
+    concepts: list[Concept] = field(default_factory=list)
+    runs: list[list[Concept]] = field(default_factory=list)  # AND of runs, OR within one
+    left_out: int = 0  # concepts matched beyond MAX_CONCEPTS, not searched
+    reason: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"used": bool(self.concepts), "reason": self.reason,
+                "concepts": [asdict(c) for c in self.concepts], "left_out": self.left_out}
+
+
+def plain_words(tree: Tree | None) -> list[str] | None:
+    """The words of a query made of words and phrases only, in order (None otherwise)."""
+    leaves = [tree] if isinstance(tree, Leaf) else (
+        list(tree.children) if isinstance(tree, Node) and tree.op == "and" else None)
+    if not leaves or not all(isinstance(leaf, Leaf) and leaf.field is None
+                             and not leaf.prefix for leaf in leaves):
+        return None
+    words = []
+    for leaf in leaves:
+        for word in leaf.text.split():
+            word = _EDGE_PUNCTUATION.sub("", word)
+            if word:
+                words.append(word)
+    return words
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Words ``start``..``end`` of the query (or characters ``chars`` of one word)."""
+
+    start: int
+    end: int
+    chars: tuple[int, int] | None = None
+
+    def cells(self, words: list[str]) -> set[tuple[int, int]]:
+        if self.chars is not None:
+            return {(self.start, k) for k in range(*self.chars)}
+        return {(w, k) for w in range(self.start, self.end) for k in range(len(words[w]))}
+
+
+def _candidate_keys(words: list[str]) -> dict[str, dict[str, set[_Run]]]:
+    """language -> label key -> the runs of the query that fold to it."""
+    from hemicycle.thesaurus.keys import fold
+
+    out: dict[str, dict[str, set[_Run]]] = {lang: {} for lang in CODES}
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + MAX_RUN_WORDS) + 1):
+            text = " ".join(words[start:end])
+            for lang in CODES:
+                key = fold(text, lang)
+                if len(key) >= MIN_KEY_CHARS:
+                    out[lang].setdefault(key, set()).add(_Run(start, end))
+    for w, word in enumerate(words):  # Chinese labels inside a run of characters
+        for match in _HAN_RUN.finditer(word):
+            a, b = match.span()
+            for i in range(a, b):
+                for j in range(i + 2, min(b, i + MAX_RUN_CHARS) + 1):
+                    if (i, j) != (0, len(word)):
+                        key = fold(word[i:j], "zh")
+                        out["zh"].setdefault(key, set()).add(_Run(w, w + 1, (i, j)))
+    return out
+
+
+def find_concepts(settings: Settings, q: str, tree: Tree | None) -> Expansion:
+    """The concepts the query names, to search for too (``Expansion.reason`` says why none)."""
+    from hemicycle.symbols import looks_like_symbol
+
+    if not q.strip() or tree is None:
+        return Expansion(reason="empty")
+    words = plain_words(tree)
+    if words is None:
+        return Expansion(reason="syntax")
+    if not words:
+        return Expansion(reason="no_match")
+    if "/" in q and looks_like_symbol(q.strip()):
+        return Expansion(reason="symbol")
+    keys = _candidate_keys(words)
+    try:
+        return _matched(settings, words, keys)
+    except SQLAlchemyError as exc:  # the thesaurus tables cannot be read: search on without
+        log.warning("thesaurus expansion left out: %s", exc)
+        return Expansion(reason="no_thesaurus")
+
+
+def _matched(settings: Settings, words: list[str],
+             keys: dict[str, dict[str, set[_Run]]]) -> Expansion:
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.thesaurus import concept_labels, concepts_named
+    from hemicycle.thesaurus.models import Vocabulary
+
+    with session_scope(settings.database_url) as db:
+        if db.query(Vocabulary.id).filter(Vocabulary.name == VOCAB).first() is None:
+            return Expansion(reason="no_thesaurus")
+        rows = concepts_named(db, {lang: set(by_key) for lang, by_key in keys.items()}, VOCAB)
+        by_run: dict[_Run, dict[str, str]] = {}  # run -> concept URI -> local id
+        for lang, key, uri, local in rows:
+            for run in keys[lang].get(key, ()):
+                by_run.setdefault(run, {}).setdefault(uri, local)
+        # the longest runs first; a run overlapping one kept is dropped
+        order = sorted(by_run, key=lambda r: (-len(r.cells(words)), r.start,
+                                              r.chars or (0, 0)))
+        taken: set[tuple[int, int]] = set()
+        runs: list[tuple[_Run, list[Concept]]] = []
+        chosen: list[Concept] = []
+        left_out = 0
+        for run in order:
+            cells = run.cells(words)
+            if cells & taken:
+                continue
+            taken |= cells
+            text = (words[run.start][run.chars[0]:run.chars[1]] if run.chars
+                    else " ".join(words[run.start:run.end]))
+            these = []
+            for uri, local in by_run[run].items():
+                if len(chosen) >= MAX_CONCEPTS:
+                    left_out += 1
+                    continue
+                concept = Concept(uri, local, text)
+                chosen.append(concept)
+                these.append(concept)
+            if these:
+                runs.append((run, these))
+        if not chosen:
+            return Expansion(reason="no_match")
+        uris = [c.uri for c in chosen]
+        for lang in CODES:
+            for uri, label in concept_labels(db, uris, lang).items():
+                for concept in chosen:
+                    if concept.uri == uri:
+                        concept.labels[lang] = label
+    runs.sort(key=lambda pair: (pair[0].start, pair[0].chars or (0, 0)))  # in query order
+    return Expansion(concepts=[c for _, these in runs for c in these],
+                     runs=[these for _, these in runs], left_out=left_out)
+
+
+def expansion_query(schema: tantivy.Schema, expansion: Expansion, label_query,
+                    langs: list[str], with_subjects: bool = True) -> tantivy.Query | None:
+    """The expansion as one Tantivy query (None: nothing to add).
+
+    ``label_query(lang, text)`` compiles a label as a phrase in ``lang``'s title and text
+    (the search compiler's, which also marks its words for the snippets)."""
+    runs = []
+    for these in expansion.runs:
+        alternatives = []
+        for concept in these:
+            if with_subjects:
+                alternatives.append(tantivy.Query.boost_query(
+                    tantivy.Query.term_query(schema, "subject", concept.uri), SUBJECT_WEIGHT))
+            for lang in langs:
+                label = concept.labels.get(lang)
+                q = label_query(lang, label) if label else None
+                if q is not None:
+                    alternatives.append(q)
+        if alternatives:
+            runs.append(tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, q) for q in alternatives]))
+    if not runs:
+        return None
+    both = runs[0] if len(runs) == 1 else tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, q) for q in runs])
+    return tantivy.Query.boost_query(both, WEIGHT)
