@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import tantivy
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +39,7 @@ MAX_RUN_CHARS = 16  # the longest run of Chinese characters looked for as a labe
 MIN_KEY_CHARS = 2  # a shorter key (one letter) names no concept worth searching for
 WEIGHT = 0.5  # of the expansion against the query as typed
 SUBJECT_WEIGHT = 2.0  # a document indexed with the concept, against one naming it
+RECHECK_S = 2.0  # how often a process looks whether the thesaurus was reloaded
 
 _EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
 _HAN_RUN = re.compile(f"[{HAN}]+")
@@ -96,27 +100,84 @@ class _Run:
         return {(w, k) for w in range(self.start, self.end) for k in range(len(words[w]))}
 
 
-def _candidate_keys(words: list[str]) -> dict[str, dict[str, set[_Run]]]:
-    """language -> label key -> the runs of the query that fold to it."""
+@lru_cache(maxsize=4096)
+def _fold(word: str, lang: str) -> str:
     from hemicycle.thesaurus.keys import fold
 
+    return fold(word, lang)
+
+
+def _candidate_keys(words: list[str]) -> dict[str, dict[str, set[_Run]]]:
+    """language -> label key -> the runs of the query that fold to it (each word folded
+    as the thesaurus folds a label: its fold works word by word)."""
     out: dict[str, dict[str, set[_Run]]] = {lang: {} for lang in CODES}
-    for start in range(len(words)):
-        for end in range(start + 1, min(len(words), start + MAX_RUN_WORDS) + 1):
-            text = " ".join(words[start:end])
-            for lang in CODES:
-                key = fold(text, lang)
+    for lang in CODES:
+        folded = [_fold(word, lang) for word in words]
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + MAX_RUN_WORDS) + 1):
+                key = " ".join(w for w in folded[start:end] if w)
                 if len(key) >= MIN_KEY_CHARS:
                     out[lang].setdefault(key, set()).add(_Run(start, end))
     for w, word in enumerate(words):  # Chinese labels inside a run of characters
-        for match in _HAN_RUN.finditer(word):
+        folded = _fold(word, "zh")
+        if len(folded) != len(word):  # a character folded to several: as typed
+            folded = word
+        for match in _HAN_RUN.finditer(folded):
             a, b = match.span()
             for i in range(a, b):
                 for j in range(i + 2, min(b, i + MAX_RUN_CHARS) + 1):
                     if (i, j) != (0, len(word)):
-                        key = fold(word[i:j], "zh")
-                        out["zh"].setdefault(key, set()).add(_Run(w, w + 1, (i, j)))
+                        out["zh"].setdefault(folded[i:j], set()).add(_Run(w, w + 1, (i, j)))
     return out
+
+
+@dataclass
+class _Labels:
+    """The thesaurus' labels as the expansion reads them, kept in memory per catalogue."""
+
+    version: tuple[int, int] | None
+    checked: float
+    concepts: dict[str, dict[str, list[tuple[str, str]]]]  # lang -> key -> (uri, local id)
+    prefs: dict[str, dict[str, str]]  # uri -> lang -> prefLabel
+
+
+_TABLES: dict[str, _Labels] = {}
+_TABLES_LOCK = threading.Lock()
+
+
+def _labels(settings: Settings) -> _Labels:
+    """The label table of the catalogue, read again when the thesaurus' version has
+    changed (looked at most every ``RECHECK_S`` seconds)."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.thesaurus import label_keys, vocabulary_version
+
+    url = settings.database_url
+    table = _TABLES.get(url)
+    now = time.monotonic()
+    if table is not None and now - table.checked < RECHECK_S:
+        return table
+    with _TABLES_LOCK:
+        table = _TABLES.get(url)
+        if table is not None and now - table.checked < RECHECK_S:
+            return table
+        with session_scope(url) as db:
+            version = vocabulary_version(db, VOCAB)
+            if table is None or table.version != version:
+                concepts: dict[str, dict[str, list[tuple[str, str]]]] = {}
+                prefs: dict[str, dict[str, str]] = {}
+                for lang, key, kind, text, uri, local in label_keys(db, VOCAB):
+                    if lang not in CODES:
+                        continue
+                    found = concepts.setdefault(lang, {}).setdefault(key, [])
+                    if (uri, local) not in found:
+                        found.append((uri, local))
+                    if kind == "pref":
+                        prefs.setdefault(uri, {}).setdefault(lang, text)
+                table = _Labels(version, now, concepts, prefs)
+            else:
+                table.checked = now
+        _TABLES[url] = table
+        return table
 
 
 def find_concepts(settings: Settings, q: str, tree: Tree | None) -> Expansion:
@@ -128,64 +189,50 @@ def find_concepts(settings: Settings, q: str, tree: Tree | None) -> Expansion:
     words = plain_words(tree)
     if words is None:
         return Expansion(reason="syntax")
-    if not words:
-        return Expansion(reason="no_match")
     if "/" in q and looks_like_symbol(q.strip()):
         return Expansion(reason="symbol")
-    keys = _candidate_keys(words)
     try:
-        return _matched(settings, words, keys)
+        table = _labels(settings)
     except SQLAlchemyError as exc:  # the thesaurus tables cannot be read: search on without
         log.warning("thesaurus expansion left out: %s", exc)
         return Expansion(reason="no_thesaurus")
+    if table.version is None:
+        return Expansion(reason="no_thesaurus")
+    return _matched(table, words, _candidate_keys(words))
 
 
-def _matched(settings: Settings, words: list[str],
+def _matched(table: _Labels, words: list[str],
              keys: dict[str, dict[str, set[_Run]]]) -> Expansion:
-    from hemicycle.catalogue.db import session_scope
-    from hemicycle.thesaurus import concept_labels, concepts_named
-    from hemicycle.thesaurus.models import Vocabulary
-
-    with session_scope(settings.database_url) as db:
-        if db.query(Vocabulary.id).filter(Vocabulary.name == VOCAB).first() is None:
-            return Expansion(reason="no_thesaurus")
-        rows = concepts_named(db, {lang: set(by_key) for lang, by_key in keys.items()}, VOCAB)
-        by_run: dict[_Run, dict[str, str]] = {}  # run -> concept URI -> local id
-        for lang, key, uri, local in rows:
-            for run in keys[lang].get(key, ()):
-                by_run.setdefault(run, {}).setdefault(uri, local)
-        # the longest runs first; a run overlapping one kept is dropped
-        order = sorted(by_run, key=lambda r: (-len(r.cells(words)), r.start,
-                                              r.chars or (0, 0)))
-        taken: set[tuple[int, int]] = set()
-        runs: list[tuple[_Run, list[Concept]]] = []
-        chosen: list[Concept] = []
-        left_out = 0
-        for run in order:
-            cells = run.cells(words)
-            if cells & taken:
+    by_run: dict[_Run, dict[str, str]] = {}  # run -> concept URI -> local id
+    for lang, by_key in keys.items():
+        known = table.concepts.get(lang, {})
+        for key, runs in by_key.items():
+            for uri, local in known.get(key, ()):
+                for run in runs:
+                    by_run.setdefault(run, {}).setdefault(uri, local)
+    # the longest runs first; a run overlapping one kept is dropped
+    order = sorted(by_run, key=lambda r: (-len(r.cells(words)), r.start, r.chars or (0, 0)))
+    taken: set[tuple[int, int]] = set()
+    runs: list[tuple[_Run, list[Concept]]] = []
+    count = left_out = 0
+    for run in order:
+        cells = run.cells(words)
+        if cells & taken:
+            continue
+        taken |= cells
+        text = (words[run.start][run.chars[0]:run.chars[1]] if run.chars
+                else " ".join(words[run.start:run.end]))
+        these = []
+        for uri, local in sorted(by_run[run].items()):
+            if count >= MAX_CONCEPTS:
+                left_out += 1
                 continue
-            taken |= cells
-            text = (words[run.start][run.chars[0]:run.chars[1]] if run.chars
-                    else " ".join(words[run.start:run.end]))
-            these = []
-            for uri, local in by_run[run].items():
-                if len(chosen) >= MAX_CONCEPTS:
-                    left_out += 1
-                    continue
-                concept = Concept(uri, local, text)
-                chosen.append(concept)
-                these.append(concept)
-            if these:
-                runs.append((run, these))
-        if not chosen:
-            return Expansion(reason="no_match")
-        uris = [c.uri for c in chosen]
-        for lang in CODES:
-            for uri, label in concept_labels(db, uris, lang).items():
-                for concept in chosen:
-                    if concept.uri == uri:
-                        concept.labels[lang] = label
+            count += 1
+            these.append(Concept(uri, local, text, dict(table.prefs.get(uri, {}))))
+        if these:
+            runs.append((run, these))
+    if not runs:
+        return Expansion(reason="no_match", left_out=left_out)
     runs.sort(key=lambda pair: (pair[0].start, pair[0].chars or (0, 0)))  # in query order
     return Expansion(concepts=[c for _, these in runs for c in these],
                      runs=[these for _, these in runs], left_out=left_out)
