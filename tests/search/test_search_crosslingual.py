@@ -7,6 +7,7 @@ loads them), real documents written through hemicycle.documents.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,20 @@ def test_the_api_takes_xl_and_reports_the_expansion(library):
     assert {h["symbol"] for h in off["hits"]} == {"A/70/2"}
     bad = client.get("/api/search", params={"q": "难民", "xl": "maybe"})
     assert bad.status_code == 400 and "xl" in bad.text
+
+
+def test_the_command_says_what_it_also_searched_and_searches_as_typed(library, monkeypatch):
+    from typer.testing import CliRunner
+
+    from hemicycle.cli import app
+
+    monkeypatch.setenv("HEMICYCLE_DATA", str(library.data_dir))
+    monkeypatch.delenv("HEMICYCLE_DATABASE_URL", raising=False)
+    on = CliRunner().invoke(app, ["search", "réfugiés"])
+    assert on.exit_code == 0, on.output
+    assert "also searched (thesaurus):" in on.stdout and "难民" in on.stdout
+    assert "S/RES/2046 (2012)" in on.stdout
+    typed = CliRunner().invoke(app, ["search", "réfugiés", "--as-typed", "--json"])
+    data = json.loads(typed.stdout)
+    assert [h["symbol"] for h in data["hits"]] == ["A/70/1"]
+    assert data["expansion"]["reason"] == "off"
