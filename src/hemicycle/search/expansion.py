@@ -5,12 +5,14 @@ A query of plain words and phrases (no field, operator or prefix; not a symbol) 
 as a run of words. Every run of them (for Chinese, every run of characters as well) is
 folded the way the thesaurus folds its labels (``thesaurus.keys.fold``, per language) and
 looked up among the labels of UNBIS; the longest runs that are a whole label are kept,
-none overlapping another, up to ``MAX_CONCEPTS`` concepts. The expansion asks, for each
-run kept, for one of its concepts: in the ``subject`` field, or its prefLabel as a phrase
-in the title or text of each language. Runs are joined by AND, words outside every run
-are left out of it. It is added to the query as typed as a should-clause weighted
-``WEIGHT`` (below 1): documents the query finds as typed keep their place (phrase matches
-still score above ``PHRASE_SCORE``), and the expansion brings the others in below them.
+none overlapping another, up to ``MAX_CONCEPTS`` concepts; a common word alone
+(``languages.common_words``, in any language: "the" is the French "thé") names none.
+The expansion asks, for each run kept, for one of its concepts: in the ``subject``
+field, or its prefLabel as a phrase in the title or text of each language. Runs are
+joined by AND, words outside every run are left out of it. It is added to the query as
+typed as a should-clause weighted ``WEIGHT`` (below 1): documents the query finds as
+typed keep their place (phrase matches still score above ``PHRASE_SCORE``), and the
+expansion brings the others in below them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hemicycle.config import Settings
 from hemicycle.languages import CODES
 from hemicycle.languages.chinese import HAN
+from hemicycle.languages.common_words import COMMON_WORDS
 from hemicycle.search.querylang import Leaf, Node, Tree
 
 log = logging.getLogger(__name__)
@@ -107,16 +110,29 @@ def _fold(word: str, lang: str) -> str:
     return fold(word, lang)
 
 
+@lru_cache(maxsize=1)
+def _common_keys() -> frozenset[str]:
+    """The common words of every language, folded in every language."""
+    return frozenset(_fold(word, lang) for words in COMMON_WORDS.values() for word in words
+                     for lang in CODES)
+
+
+def _common(word: str) -> bool:
+    """A word too common to be read alone as a concept ("the" is the French "thé")."""
+    return any(_fold(word, lang) in _common_keys() for lang in CODES)
+
+
 def _candidate_keys(words: list[str]) -> dict[str, dict[str, set[_Run]]]:
     """language -> label key -> the runs of the query that fold to it (each word folded
     as the thesaurus folds a label: its fold works word by word)."""
     out: dict[str, dict[str, set[_Run]]] = {lang: {} for lang in CODES}
+    common = [_common(word) for word in words]
     for lang in CODES:
         folded = [_fold(word, lang) for word in words]
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + MAX_RUN_WORDS) + 1):
                 key = " ".join(w for w in folded[start:end] if w)
-                if len(key) >= MIN_KEY_CHARS:
+                if len(key) >= MIN_KEY_CHARS and not (end == start + 1 and common[start]):
                     out[lang].setdefault(key, set()).add(_Run(start, end))
     for w, word in enumerate(words):  # Chinese labels inside a run of characters
         folded = _fold(word, "zh")

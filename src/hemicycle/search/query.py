@@ -676,11 +676,18 @@ def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, li
     else:
         total = counting.total or 0
     hits = []
-    by_language = _language_scores(searcher, schema, prepared.tree, langs,
+    payloads = [_payload(searcher.doc(address)) for _, address in found.hits]
+    # only a hit in several of the languages searched has one to choose
+    several = set()
+    for payload in payloads:
+        have = set(payload["texts"]) | set(payload["titles"])
+        if len(have) > 1:
+            several |= have
+    by_language = _language_scores(searcher, schema, prepared.tree,
+                                   [lang for lang in langs if lang in several],
                                    [address for _, address in found.hits],
                                    prepared.compiler.matchers, prepared.expansion)
-    for score, address in found.hits:
-        payload = _payload(searcher.doc(address))
+    for (score, address), payload in zip(found.hits, payloads, strict=True):
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
         hits.append(_hit(payload, score, shown, prepared.compiler.matchers))
