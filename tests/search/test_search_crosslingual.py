@@ -204,3 +204,37 @@ def test_the_command_says_what_it_also_searched_and_searches_as_typed(library, m
     data = json.loads(typed.stdout)
     assert [h["symbol"] for h in data["hits"]] == ["A/70/1"]
     assert data["expansion"]["reason"] == "off"
+
+
+def test_a_common_word_alone_names_no_concept(library):
+    # "the" folds to the French label "thé" (tea); it names nothing alone
+    found = search(library, "the situation in the Middle East")
+    assert [c.labels["en"].lower() for c in found.expansion.concepts] == ["middle east"]
+
+
+MINI = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix t: <http://metadata.un.org/thesaurus/> .
+t:00 a skos:ConceptScheme ; skos:prefLabel "UNBIS Thesaurus"@en .
+t:1000001 a skos:Concept ; skos:inScheme t:00 ;
+  skos:prefLabel "REFUGEES"@en, "RÉFUGIÉS"@fr, "REFUGIADOS"@es, "БЕЖЕНЦЫ"@ru,
+                 "اللاجئون"@ar, "难民"@zh .
+"""
+MORE = MINI + """t:1000003 a skos:Concept ; skos:inScheme t:00 ;
+  skos:prefLabel "WATER"@en, "EAU"@fr, "AGUA"@es, "ВОДА"@ru, "المياه"@ar, "水资源"@zh .
+"""
+
+
+def test_a_reloaded_thesaurus_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(expansion_module, "RECHECK_S", 0.0)
+    settings = make_settings(tmp_path / "data")
+    vocab = tmp_path / "unbis.ttl"
+    vocab.write_text(MINI, encoding="utf-8")
+    load_vocabulary(settings, "unbis", [vocab])
+    _save(settings, "A/70/3", "en", "Water supply", "Investment in water supply.", ())
+    catch_up(settings)
+    assert search(settings, "eau").expansion.reason == "no_match"
+    vocab.write_text(MORE, encoding="utf-8")
+    load_vocabulary(settings, "unbis", [vocab])
+    found = search(settings, "eau")
+    assert [c.uri for c in found.expansion.concepts] == [UNBIS + "1000003"]
+    assert symbols(found) == ["A/70/3"]
