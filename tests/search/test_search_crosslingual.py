@@ -238,3 +238,16 @@ def test_a_reloaded_thesaurus_is_read_again(tmp_path, monkeypatch):
     found = search(settings, "eau")
     assert [c.uri for c in found.expansion.concepts] == [UNBIS + "1000003"]
     assert symbols(found) == ["A/70/3"]
+
+
+def test_expansion_on_sqlite_and_postgresql(catalogue_settings, tmp_path):
+    vocab = tmp_path / "unbis.ttl"
+    vocab.write_text(MORE, encoding="utf-8")
+    load_vocabulary(catalogue_settings, "unbis", [vocab])
+    _save(catalogue_settings, *DOCUMENTS[0])
+    _save(catalogue_settings, *DOCUMENTS[5])
+    catch_up(catalogue_settings)
+    found = search(catalogue_settings, "réfugiés")
+    assert symbols(found) == ["S/RES/2046 (2012)"]
+    assert search(catalogue_settings, "réfugiés", expand=False).hits == []
+    assert symbols(search(catalogue_settings, "المياه")) == ["A/70/3"]

@@ -43,6 +43,7 @@ MIN_KEY_CHARS = 2  # a shorter key (one letter) names no concept worth searching
 WEIGHT = 0.5  # of the expansion against the query as typed
 SUBJECT_WEIGHT = 2.0  # a document indexed with the concept, against one naming it
 RECHECK_S = 2.0  # how often a process looks whether the thesaurus was reloaded
+MAX_CATALOGUES = 8  # label tables kept per process (one per catalogue it searches)
 
 _EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
 _HAN_RUN = re.compile(f"[{HAN}]+")
@@ -192,7 +193,10 @@ def _labels(settings: Settings) -> _Labels:
                 table = _Labels(version, now, concepts, prefs)
             else:
                 table.checked = now
+        _TABLES.pop(url, None)
         _TABLES[url] = table
+        while len(_TABLES) > MAX_CATALOGUES:  # the one looked at longest ago goes
+            del _TABLES[next(iter(_TABLES))]
         return table
 
 
