@@ -8,11 +8,13 @@ looked up among the labels of UNBIS; the longest runs that are a whole label are
 none overlapping another, up to ``MAX_CONCEPTS`` concepts; a common word alone
 (``languages.common_words``, in any language: "the" is the French "thé") names none.
 The expansion asks, for each run kept, for one of its concepts: in the ``subject``
-field, or its prefLabel as a phrase in the title or text of each language. Runs are
+field, or its prefLabel as a phrase in the title or text of each language (but the
+languages where the prefLabel is the words as typed: the query looks there). Runs are
 joined by AND, words outside every run are left out of it. It is added to the query as
-typed as a should-clause weighted ``WEIGHT`` (below 1): documents the query finds as
-typed keep their place (phrase matches still score above ``PHRASE_SCORE``), and the
-expansion brings the others in below them.
+typed as a should-clause weighted ``WEIGHT`` (below 1): what the query finds as typed is
+still found and phrase matches still rank first (above ``PHRASE_SCORE``); a document
+indexed with the concept, or naming it in another language too, gains a little; the
+expansion brings in the others, with a fraction of their score.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class Concept:
     id: str  # local id: /thesaurus/unbis/{id}
     matched: str  # the words of the query that are one of its labels
     labels: dict[str, str] = field(default_factory=dict)  # language -> prefLabel
+    # languages whose prefLabel is the words as typed: the query itself looks for it there
+    typed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -224,9 +228,12 @@ def find_concepts(settings: Settings, q: str, tree: Tree | None) -> Expansion:
 def _matched(table: _Labels, words: list[str],
              keys: dict[str, dict[str, set[_Run]]]) -> Expansion:
     by_run: dict[_Run, dict[str, str]] = {}  # run -> concept URI -> local id
+    run_keys: dict[tuple[_Run, str], str] = {}  # (run, language) -> its key
     for lang, by_key in keys.items():
         known = table.concepts.get(lang, {})
         for key, runs in by_key.items():
+            for run in runs:
+                run_keys[run, lang] = key
             for uri, local in known.get(key, ()):
                 for run in runs:
                     by_run.setdefault(run, {}).setdefault(uri, local)
@@ -248,7 +255,10 @@ def _matched(table: _Labels, words: list[str],
                 left_out += 1
                 continue
             count += 1
-            these.append(Concept(uri, local, text, dict(table.prefs.get(uri, {}))))
+            labels = dict(table.prefs.get(uri, {}))
+            typed = [lang for lang, label in labels.items()
+                     if _fold(label, lang) == run_keys.get((run, lang))]
+            these.append(Concept(uri, local, text, labels, typed))
         if these:
             runs.append((run, these))
     if not runs:
@@ -272,7 +282,7 @@ def expansion_query(schema: tantivy.Schema, expansion: Expansion, label_query,
                 alternatives.append(tantivy.Query.boost_query(
                     tantivy.Query.term_query(schema, "subject", concept.uri), SUBJECT_WEIGHT))
             for lang in langs:
-                label = concept.labels.get(lang)
+                label = concept.labels.get(lang) if lang not in concept.typed else None
                 q = label_query(lang, label) if label else None
                 if q is not None:
                     alternatives.append(q)
