@@ -251,3 +251,17 @@ def test_expansion_on_sqlite_and_postgresql(catalogue_settings, tmp_path):
     assert symbols(found) == ["S/RES/2046 (2012)"]
     assert search(catalogue_settings, "réfugiés", expand=False).hits == []
     assert symbols(search(catalogue_settings, "المياه")) == ["A/70/3"]
+
+
+def test_an_unreadable_thesaurus_leaves_the_search_as_typed(tmp_path):
+    import dataclasses
+
+    settings = make_settings(tmp_path / "data")
+    _save(settings, *DOCUMENTS[0])
+    rebuild_index(settings)
+    # the same index, its catalogue an empty file: no thesaurus tables to read
+    broken = dataclasses.replace(settings, search_index_dir=settings.index_dir,
+                                 database_url=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    found = search(broken, "refugees")
+    assert symbols(found) == ["S/RES/2046 (2012)"]
+    assert found.expansion.reason == "no_thesaurus"
