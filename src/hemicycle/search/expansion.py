@@ -10,11 +10,11 @@ none overlapping another, up to ``MAX_CONCEPTS`` concepts; a common word alone
 The expansion asks, for each run kept, for one of its concepts: in the ``subject``
 field, or its prefLabel as a phrase in the title or text of each language (but the
 languages where the prefLabel is the words as typed: the query looks there). Runs are
-joined by AND, words outside every run are left out of it. It is added to the query as
-typed as a should-clause weighted ``WEIGHT`` (below 1): what the query finds as typed is
-still found and phrase matches still rank first (above ``PHRASE_SCORE``); a document
-indexed with the concept, or naming it in another language too, gains a little; the
-expansion brings in the others, with a fraction of their score.
+joined by AND, words outside every run are left out of it. It never hurts the query as
+typed: what it finds comes first, in the same order as without the expansion (its
+documents score ``AS_TYPED_SCORE`` more), and the expansion only adds the documents it
+does not find, after them, ranked by how well they match the concepts (weighted
+``WEIGHT``; a document indexed with a concept weighs ``SUBJECT_WEIGHT`` times a label).
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ MAX_RUN_WORDS = 8  # the longest label looked for, in words (UNBIS labels are sh
 MAX_RUN_CHARS = 16  # the longest run of Chinese characters looked for as a label
 MIN_KEY_CHARS = 2  # a shorter key (one letter) names no concept worth searching for
 WEIGHT = 0.5  # of the expansion against the query as typed
+# added to every document the query finds as typed: above any score of the expansion (a
+# few points), far below PHRASE_SCORE, small enough for float32 to keep every difference
+AS_TYPED_SCORE = 100.0
 SUBJECT_WEIGHT = 2.0  # a document indexed with the concept, against one naming it
 RECHECK_S = 2.0  # how often a process looks whether the thesaurus was reloaded
 MAX_CATALOGUES = 8  # label tables kept per process (one per catalogue it searches)

@@ -23,7 +23,12 @@ from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.messages import Message
 from hemicycle.search import counts, location
 from hemicycle.search.analysis import folded_analyzer, prefix_terms, terms
-from hemicycle.search.expansion import Expansion, expansion_query, find_concepts
+from hemicycle.search.expansion import (
+    AS_TYPED_SCORE,
+    Expansion,
+    expansion_query,
+    find_concepts,
+)
 from hemicycle.search.querylang import Leaf, Node, QueryError, Tree, check_length, parse_query
 from hemicycle.search.schema import FACETS, stored_text_field, text_field, title_field
 from hemicycle.search.snippets import Matcher, html_of, snippet_plain
@@ -446,8 +451,13 @@ def _with_expansion(schema: tantivy.Schema, query: tantivy.Query | None, compile
                             with_subjects)
     if extra is None:
         return query
-    return tantivy.Query.boolean_query([(tantivy.Occur.Should, query),
-                                        (tantivy.Occur.Should, extra)])
+    # found as typed: as before, plus a constant above any score the expansion gives, so
+    # that these come first in their own order; the expansion only adds the others
+    return tantivy.Query.boolean_query([
+        (tantivy.Occur.Should, query),
+        (tantivy.Occur.Should, tantivy.Query.const_score_query(query, AS_TYPED_SCORE)),
+        (tantivy.Occur.Should, tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, extra), (tantivy.Occur.MustNot, query)]))])
 
 
 def _language_scores(searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Tree | None,
