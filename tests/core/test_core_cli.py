@@ -22,7 +22,7 @@ COMMANDS = {
     'reindex': '--workers',
     'catch-up': '',
     'search': ('QUERY --lang --filter --sort --page --per-page --narrower/--no-narrower '
-               '--exact/--no-exact --json'),
+               '--exact/--no-exact --thesaurus/--as-typed --json'),
     'digitise': 'PATH --lang --workers --cluster --batch --dpi --retry-failed --json',
     'ocr-eval': '--real/--no-real --synthetic --lines --lang --data --json',
     'user': '',

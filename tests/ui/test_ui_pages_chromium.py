@@ -15,6 +15,7 @@ PAGES = {
     "home": "/",
     "results": "/search?q=climate",
     "results_none": "/search?q=climte+chnage",
+    "results_thesaurus": "/search?q=refugees",  # "also searched": labels in six scripts
     "advanced": "/search/advanced?q=climate",
     "document": "/documents/{text}",
     "document_pages": "/documents/{scanned}",

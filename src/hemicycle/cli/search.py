@@ -96,6 +96,10 @@ def search_command(
     exact: Annotated[bool, typer.Option(
         help="Count every match (beyond search_exact_up_to, 10,000 unless set, totals "
              "and facet counts are estimated on a sample).")] = False,
+    thesaurus: Annotated[bool, typer.Option(
+        "--thesaurus/--as-typed",
+        help="A query naming thesaurus concepts also finds them in every language "
+             "(docs/search.md); --as-typed: the words only.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the catalogue's documents in any of the six languages."""
@@ -104,7 +108,7 @@ def search_command(
     try:
         results = search(settings(), query, lang=lang, filters=_parse_filters(filter_ or []),
                          sort=sort, page=page, per_page=per_page, narrower=narrower,
-                         exact=exact, wait_for_facets=True)
+                         exact=exact, wait_for_facets=True, expand=thesaurus)
     except QueryError as exc:
         fail(f"query {query[:80]!r}: {exc}")
     if as_json:
@@ -120,10 +124,16 @@ def search_command(
             "hits": [_json_hit(hit) for hit in results.hits],
             "facets": {k: [[v, n] for v, n in pairs] for k, pairs in results.facets.items()},
             "facets_exact": results.facets_exact,
+            "expansion": results.expansion.as_dict() if results.expansion else None,
         }, ensure_ascii=False, indent=2))
         return
     if results.redirect_uid:
         print(f"symbol: /documents/{results.redirect_uid}")
+    if results.expansion and results.expansion.concepts:
+        also = "; ".join(", ".join(c.labels.values()) for c in results.expansion.concepts)
+        more = (f" ({results.expansion.left_out} more concepts not searched)"
+                if results.expansion.left_out else "")
+        print(f"also searched (thesaurus): {also}{more}")
     about = "" if results.total_exact else "about "
     print(f"{about}{results.total:,} documents (page {results.page} of {results.pages})")
     for hit in results.hits:

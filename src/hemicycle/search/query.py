@@ -23,6 +23,12 @@ from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.messages import Message
 from hemicycle.search import counts, location
 from hemicycle.search.analysis import folded_analyzer, prefix_terms, terms
+from hemicycle.search.expansion import (
+    AS_TYPED_SCORE,
+    Expansion,
+    expansion_query,
+    find_concepts,
+)
 from hemicycle.search.querylang import Leaf, Node, QueryError, Tree, check_length, parse_query
 from hemicycle.search.schema import FACETS, stored_text_field, text_field, title_field
 from hemicycle.search.snippets import Matcher, html_of, snippet_plain
@@ -109,6 +115,8 @@ class SearchResults:
     total_exact: bool = True  # False: "about total", estimated on the sample
     facets_exact: bool = True  # False: some facet counts estimated on the sample
     facets_ready: bool = True  # False: still being counted (``wait_for_facets``)
+    # what the thesaurus added to the query (search.expansion); None: not asked
+    expansion: Expansion | None = None
     counting: counts.Counting | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -276,6 +284,20 @@ class _Compiler:
             return subs[0] if len(subs) == 1 else tantivy.Query.disjunction_max_query(subs, 0.2)
         return self.metadata_query(leaf)
 
+    def label_query(self, lang: str, label: str) -> tantivy.Query | None:
+        """A thesaurus label as a phrase in ``lang``'s title and text (search.expansion)."""
+        leaf = Leaf(label, phrase=True)
+        subs = []
+        title = self.text_query(title_field(lang), lang, leaf, True)
+        if title is not None:
+            subs.append(tantivy.Query.boost_query(title, TITLE_BOOST))
+        text = self.text_query(text_field(lang), lang, leaf, True)
+        if text is not None:
+            subs.append(text)
+        if not subs:
+            return None
+        return subs[0] if len(subs) == 1 else tantivy.Query.disjunction_max_query(subs, 0.2)
+
     def symbol_text_query(self, leaf: Leaf) -> tantivy.Query | None:
         toks = folded_analyzer().analyze(leaf.text)
         if not toks:
@@ -419,8 +441,28 @@ def _in_index(searcher: tantivy.Searcher, lang: str, matcher: Matcher) -> bool:
                for name in (text_field(lang), title_field(lang)))
 
 
+def _with_expansion(schema: tantivy.Schema, query: tantivy.Query | None, compiler: _Compiler,
+                    expansion: Expansion | None, with_subjects: bool = True,
+                    ) -> tantivy.Query | None:
+    """The query as typed, or what it finds as typed or through the thesaurus."""
+    if query is None or expansion is None or not expansion.runs:
+        return query
+    extra = expansion_query(schema, expansion, compiler.label_query, compiler.langs,
+                            with_subjects)
+    if extra is None:
+        return query
+    # found as typed: as before, plus a constant above any score the expansion gives, so
+    # that these come first in their own order; the expansion only adds the others
+    return tantivy.Query.boolean_query([
+        (tantivy.Occur.Should, query),
+        (tantivy.Occur.Should, tantivy.Query.const_score_query(query, AS_TYPED_SCORE)),
+        (tantivy.Occur.Should, tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, extra), (tantivy.Occur.MustNot, query)]))])
+
+
 def _language_scores(searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Tree | None,
                      langs: list[str], addresses: list, matchers: dict[str, Matcher],
+                     expansion: Expansion | None = None,
                      ) -> dict[tuple[int, int], dict[str, float]]:
     """How well each hit matches in each language: the query run once per language whose
     fields hold any of its words, restricted to the hits (cheap), so that a hit is shown
@@ -432,7 +474,9 @@ def _language_scores(searcher: tantivy.Searcher, schema: tantivy.Schema, tree: T
     only_hits = tantivy.Query.term_set_query(schema, "doc_id", [i for i in ids if i is not None])
     wanted = [lang for lang in langs if _in_index(searcher, lang, matchers[lang])]
     for lang in wanted or langs:
-        compiled = _Compiler(schema, [lang], with_symbols=False).compile(tree)
+        compiler = _Compiler(schema, [lang], with_symbols=False)
+        compiled = _with_expansion(schema, compiler.compile(tree), compiler, expansion,
+                                   with_subjects=False)
         if compiled is None:
             continue
         query = tantivy.Query.boolean_query(
@@ -536,10 +580,11 @@ class _Prepared:
     full: tantivy.Query
     counting: counts.Counting
     key: tuple
+    expansion: Expansion
 
 
 def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list[str]],
-             narrower: bool, exact: bool) -> _Prepared:
+             narrower: bool, exact: bool, expand: bool = True) -> _Prepared:
     wanted = dict(clean)
     if narrower and "subject" in wanted:
         wanted["subject"] = subjects_with_narrower(settings, wanted["subject"])
@@ -554,27 +599,35 @@ def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list
         if tree is None and q.strip():
             raise QueryError(Message("query.no_words", "the query has no words to search "
                                      "for, only operators or signs"))
+    if not expand:
+        expansion = Expansion(reason="off")
+    elif redirect is not None:
+        expansion = Expansion(reason="symbol")
+    else:
+        expansion = find_concepts(settings, q, tree)
     if tree is None:  # nothing to look for: everything (in ``lang`` if given)
         text_query = (tantivy.Query.term_query(schema, "language", lang) if lang
                       else tantivy.Query.all_query())
     else:
-        text_query = compiler.compile(tree, typed=q) or tantivy.Query.empty_query()
+        text_query = (_with_expansion(schema, compiler.compile(tree, typed=q), compiler,
+                                      expansion) or tantivy.Query.empty_query())
     filter_queries = {name: _filter_query(schema, name, values) for name, values in wanted.items()}
     full = counts.all_of([text_query] + [tantivy.Query.const_score_query(f, 0.0)
                                          for f in filter_queries.values()])
     key = (generation, q, lang, tuple(sorted((k, tuple(v)) for k, v in wanted.items())), exact,
-           settings.search_exact_up_to)
+           settings.search_exact_up_to, tuple(c.uri for c in expansion.concepts))
     counting = counts.start(searcher, schema, key, text_query, filter_queries,
                             exact_up_to=settings.search_exact_up_to, exact=exact,
                             everything=tree is None and not lang)
-    return _Prepared(searcher, schema, compiler, tree, redirect, full, counting, key)
+    return _Prepared(searcher, schema, compiler, tree, redirect, full, counting, key,
+                     expansion)
 
 
 def search(settings: Settings, q: str, *, lang: str | None = None,
            filters: dict[str, list[str]] | None = None, sort: str = "relevance",
            page: int = 1, per_page: int = 20, ui_lang: str | None = None,
            narrower: bool = False, exact: bool = False,
-           wait_for_facets: bool = False) -> SearchResults:
+           wait_for_facets: bool = False, expand: bool = True) -> SearchResults:
     """Search the index. An empty query lists everything (newest first) with facets.
 
     ``ui_lang`` (the reader's interface language) only breaks ties when choosing
@@ -582,11 +635,13 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
     concept below the chosen ones in the thesaurus. Totals and facet counts are exact up
     to ``settings.search_exact_up_to`` matches and estimated beyond (``total_exact``,
     ``facets_exact``) unless ``exact``. The facets are those already counted when the
-    hits are ready (``facets_ready``); ``wait_for_facets`` waits for them.
+    hits are ready (``facets_ready``); ``wait_for_facets`` waits for them. ``expand``: a
+    query that names thesaurus concepts also finds them in every language
+    (``search.expansion``; what was added is in ``expansion``).
     """
     q, lang, clean = _checked(q, lang, filters, sort, page, per_page)
     with _SLOTS:
-        prepared = _prepare(settings, q, lang, clean, narrower, exact)
+        prepared = _prepare(settings, q, lang, clean, narrower, exact, expand)
         if prepared.tree is None and sort == "relevance":
             sort = "date"  # a list of everything: newest first
         results = _top_hits(prepared, q, lang, clean, sort, page, per_page, ui_lang)
@@ -596,12 +651,12 @@ def search(settings: Settings, q: str, *, lang: str | None = None,
 
 def facets(settings: Settings, q: str, *, lang: str | None = None,
            filters: dict[str, list[str]] | None = None, narrower: bool = False,
-           exact: bool = False) -> SearchResults:
+           exact: bool = False, expand: bool = True) -> SearchResults:
     """The total and facet counts of a search, without its hits (what a result page's
     script asks for when the page went out before them), waiting for them."""
     q, lang, clean = _checked(q, lang, filters, "relevance", 1, 1)
     with _SLOTS:
-        prepared = _prepare(settings, q, lang, clean, narrower, exact)
+        prepared = _prepare(settings, q, lang, clean, narrower, exact, expand)
         if prepared.counting.total is None:
             found = prepared.searcher.search(prepared.full, 1, count=True)
             counts.settle(prepared.key, found.count or 0)
@@ -609,7 +664,7 @@ def facets(settings: Settings, q: str, *, lang: str | None = None,
     results = SearchResults(query=q, total=counting.total or 0, hits=[], facets={},
                             redirect_uid=prepared.redirect, lang=lang, filters=clean,
                             total_exact=counting.total_exact, facets_ready=False,
-                            counting=counting)
+                            counting=counting, expansion=prepared.expansion)
     results.take_facets(wait=True)
     return results
 
@@ -631,11 +686,18 @@ def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, li
     else:
         total = counting.total or 0
     hits = []
-    by_language = _language_scores(searcher, schema, prepared.tree, langs,
+    payloads = [_payload(searcher.doc(address)) for _, address in found.hits]
+    # only a hit in several of the languages searched has one to choose
+    several = set()
+    for payload in payloads:
+        have = set(payload["texts"]) | set(payload["titles"])
+        if len(have) > 1:
+            several |= have
+    by_language = _language_scores(searcher, schema, prepared.tree,
+                                   [lang for lang in langs if lang in several],
                                    [address for _, address in found.hits],
-                                   prepared.compiler.matchers)
-    for score, address in found.hits:
-        payload = _payload(searcher.doc(address))
+                                   prepared.compiler.matchers, prepared.expansion)
+    for (score, address), payload in zip(found.hits, payloads, strict=True):
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
         hits.append(_hit(payload, score, shown, prepared.compiler.matchers))
@@ -643,7 +705,7 @@ def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, li
                             redirect_uid=prepared.redirect, page=page, per_page=per_page,
                             sort=sort, lang=lang, filters=clean,
                             total_exact=counting.total_exact, facets_ready=False,
-                            counting=counting)
+                            counting=counting, expansion=prepared.expansion)
     results.take_facets(wait=False)
     return results
 

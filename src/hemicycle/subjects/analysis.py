@@ -16,6 +16,7 @@ from collections import Counter
 from functools import lru_cache
 
 from hemicycle.languages.chinese import HAN
+from hemicycle.languages.common_words import COMMON_WORDS
 from hemicycle.languages.folding import drop_proclitics, fold
 from hemicycle.languages.stemming import stemmer
 
@@ -50,16 +51,7 @@ def label_tokens(label: str, lang: str) -> tuple[str, ...]:
 
 SCRIPT_OF_LANGUAGE = {"ar": "Arab", "zh": "Hani", "ru": "Cyrl"}  # every other: Latin
 
-_STOPWORDS = {
-    "en": "the of and to in is that for on with as by are this be it from which at".split(),
-    "fr": "le la les de des du et en un une est que pour dans par sur au aux qui".split(),
-    "es": "el la los las de del y en un una es que por para con se al su".split(),
-    "ru": "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по "
-          "от из о об для при".split(),
-    "ar": "في من على إلى عن أن إن هذا هذه التي الذي مع كان و أو ما لا".split(),
-    "fi": "ja on ei se että oli kuin mutta tai myös ovat joka sekä kun".split(),
-    "sv": "och att det som en är på för med till av den har de inte om".split(),
-}
+_STOPWORDS = COMMON_WORDS  # hemicycle.languages.common_words: one list for all
 
 
 @lru_cache(maxsize=64)

@@ -1,6 +1,6 @@
 """SKOS vocabularies (UNBIS and others): load, validate, browse, serve as linked data.
 
-The three functions below are what other packages (search) call.
+The functions below are what other packages (search) call.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from hemicycle.config import Settings
 
-__all__ = ["concept_labels", "narrower_closure", "resolve_subject"]
+__all__ = ["concept_labels", "label_keys", "narrower_closure", "resolve_subject",
+           "vocabulary_version"]
 
 
 def concept_labels(settings_or_session: Settings | Session, uris: list[str] | set[str],
@@ -90,3 +91,31 @@ def resolve_subject(session: Session, text_or_uri: str, vocab: str = "unbis") ->
             if uri:
                 return uri
     return None
+
+
+
+def vocabulary_version(session: Session, vocab: str = "unbis") -> tuple[int, int] | None:
+    """(id, version) of a loaded vocabulary: a reload that changes it changes this."""
+    from hemicycle.thesaurus.models import Vocabulary
+
+    row = session.execute(select(Vocabulary.id, Vocabulary.version)
+                          .where(Vocabulary.name == vocab)).first()
+    return (row[0], row[1]) if row else None
+
+
+def label_keys(session: Session, vocab: str = "unbis",
+               ) -> list[tuple[str, str, str, str, str, str]]:
+    """(language, key, kind, text, concept URI, local id) of every label of a current
+    concept of ``vocab`` (the key folded by ``keys.fold``), prefLabels first, each
+    language's tags in order: what a reader's words are matched against."""
+    from hemicycle.thesaurus.models import Concept, Label
+
+    version = vocabulary_version(session, vocab)
+    if version is None:
+        return []
+    return [tuple(row) for row in session.execute(
+        select(Label.lang, Label.folded, Label.kind, Label.text, Concept.uri, Concept.local_id)
+        .join(Concept, Concept.id == Label.concept_id)
+        .where(Label.vocab_id == version[0], Concept.kind == "concept",
+               Concept.deprecated.is_(False))
+        .order_by(Label.kind != "pref", Label.tag, Label.id))]

@@ -2,11 +2,13 @@
 
 Both take the same parameters: ``q`` (the query), ``lang`` (content language),
 facet filters ``body``, ``year``, ``session``, ``type``, ``language``, ``subject``
-(repeatable), ``sort`` (relevance or date), ``page`` and ``exact`` (count every match
-instead of estimating big totals). A query that is a document's symbol goes straight to
-the document (303). The page never waits for its facet counts: when they are not counted
-yet, its script fetches them from ``/search/facets`` (same parameters); without the
-script, ``facets=wait`` loads the page once they are.
+(repeatable), ``sort`` (relevance or date), ``page``, ``exact`` (count every match
+instead of estimating big totals) and ``xl`` (1 by default: a query naming thesaurus
+concepts also finds them in the other languages, see search.expansion; 0: as typed only).
+A query that is a document's symbol goes straight to the document (303). The page never
+waits for its facet counts: when they are not counted yet, its script fetches them from
+``/search/facets`` (same parameters); without the script, ``facets=wait`` loads the page
+once they are.
 """
 
 from __future__ import annotations
@@ -62,6 +64,24 @@ class FacetValue(BaseModel):
     count: int
 
 
+class ConceptOut(BaseModel):
+    uri: str
+    id: str = Field(description="The concept's page is /thesaurus/unbis/{id}")
+    matched: str = Field(description="The words of the query that are one of its labels")
+    labels: dict[str, str] = Field(description="prefLabel per language code")
+
+
+class ExpansionOut(BaseModel):
+    used: bool = Field(description="True: documents naming or indexed with these concepts "
+                                   "in any language were searched too, ranked below the "
+                                   "query as typed")
+    reason: str | None = Field(
+        description="Why nothing was added: off (xl=0), empty, symbol, syntax (fields, "
+                    "operators or prefixes), no_thesaurus, no_match")
+    concepts: list[ConceptOut]
+    left_out: int = Field(description="Concepts the query names beyond the cap, not searched")
+
+
 class SearchOut(BaseModel):
     query: str
     lang: str | None
@@ -83,7 +103,20 @@ class SearchOut(BaseModel):
         description="Counts per value for body, year, session, type, language, subject")
     facets_exact: bool = Field(
         description="False: some facet counts are estimates from a sample of the index")
+    expansion: ExpansionOut = Field(
+        description="What the thesaurus added to the query (xl=0: nothing)")
     hits: list[HitOut]
+
+
+def _switch(value: str | None, name: str, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if value in ("1", "true", "on"):
+        return True
+    if value in ("0", "false", "off"):
+        return False
+    raise QueryError(Message("query.switch_not_boolean",
+                             "{name}='{value}': use 1 (on) or 0 (off)", name=name, value=value))
 
 
 def search_params(request: Request) -> dict:
@@ -105,6 +138,7 @@ def search_params(request: Request) -> dict:
         "filters": {name: qp.getlist(name) for name in FACETS if qp.getlist(name)},
         "narrower": qp.get("narrower") in ("1", "true", "on"),
         "exact": qp.get("exact") in ("1", "true", "on"),
+        "xl": _switch(qp.get("xl"), "xl", True),
     }
 
 
@@ -113,7 +147,7 @@ def run_search(request: Request, params: dict, wait_for_facets: bool = False) ->
                   filters=params["filters"], sort=params["sort"], page=params["page"],
                   per_page=params["per_page"], ui_lang=getattr(request.state, "lang", None),
                   narrower=params.get("narrower", False), exact=params.get("exact", False),
-                  wait_for_facets=wait_for_facets)
+                  wait_for_facets=wait_for_facets, expand=params.get("xl", True))
 
 
 def _url(params: dict, path: str = "/search", **changes) -> str:
@@ -130,6 +164,8 @@ def _url(params: dict, path: str = "/search", **changes) -> str:
         pairs.append(("narrower", "1"))
     if merged.get("exact"):
         pairs.append(("exact", "1"))
+    if merged.get("xl") is False:
+        pairs.append(("xl", "0"))
     if merged.get("sort") and merged["sort"] != "relevance":
         pairs.append(("sort", merged["sort"]))
     if merged.get("per_page", PER_PAGE) != PER_PAGE:
@@ -171,7 +207,7 @@ def _suggestion(request: Request, params: dict, results: SearchResults) -> str |
         return None
     try:
         found = search(settings, better, lang=params["lang"], filters=params["filters"],
-                       per_page=1).total
+                       per_page=1, expand=params.get("xl", True)).total
     except QueryError:
         return None
     return better if found > results.total else None
@@ -264,7 +300,7 @@ def search_page(request: Request):
         **_facet_context(request, params, results), "hits": hits,
         "pager": pager, "sorts": sorts, "lang_urls": langs, "error": None,
         "searched": bool(params["q"] or params["filters"] or params["lang"]),
-        "suggestion": suggestion,
+        "suggestion": suggestion, "expansion": _expansion_context(params, results),
         "suggestion_url": _url(params, q=suggestion, page=1) if suggestion else None,
         "feed_url": "/feeds/search.atom" + feed_params.removeprefix("/search"),
         "cite_urls": {fmt: f"/search/cite.{fmt}" + (f"?{query}" if query else "")
@@ -284,10 +320,27 @@ def search_facets(request: Request):
         params = search_params(request)
         results = facets(request.app.state.settings, params["q"], lang=params["lang"],
                          filters=params["filters"], narrower=params["narrower"],
-                         exact=params["exact"])
+                         exact=params["exact"], expand=params["xl"])
     except QueryError as exc:
         raise HTTPException(400, message_of(exc)) from None
     return render(request, "search/facets.html", _facet_context(request, params, results))
+
+
+def _expansion_context(params: dict, results: SearchResults) -> dict | None:
+    """What the page says of the thesaurus: the concepts also searched (each label
+    linking to its concept page) and the way to search without them, or back with them."""
+    expansion = results.expansion
+    if expansion is None or not params["q"]:
+        return None
+    if expansion.concepts:
+        concepts = [{"uri": c.uri, "url": f"/thesaurus/unbis/{c.id}", "matched": c.matched,
+                     "labels": [(code, c.labels[code]) for code in CODES if code in c.labels]}
+                    for c in expansion.concepts]
+        return {"concepts": concepts, "left_out": expansion.left_out,
+                "off_url": _url(params, xl=False, page=1)}
+    if expansion.reason == "off":
+        return {"concepts": [], "on_url": _url(params, xl=True, page=1)}
+    return None
 
 
 @router.get("/api/search", response_model=SearchOut, tags=["search"],
@@ -296,7 +349,10 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
                body: Many = None, year: Many = None, session: Many = None, type: Many = None,
                language: Many = None, subject: Many = None, narrower: bool = False,
                sort: str = "relevance", page: str = "1",
-               per_page: str = str(PER_PAGE), exact: bool = False) -> SearchOut:
+               per_page: str = str(PER_PAGE), exact: bool = False,
+               xl: str = Query("1", description="1: a query naming thesaurus concepts also "
+                               "finds them in every language (see expansion); 0: as typed "
+                               "only")) -> SearchOut:
     """Search documents in any of the six languages; same parameters as /search.
 
     ``q`` takes words, "phrases", AND/OR/NOT (or +/-), parentheses, field:value
@@ -304,7 +360,10 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
     (climat*). Filters may repeat (body=SC&body=GA). ``per_page`` is 1 to 100.
     Beyond 10,000 matches (unless the library set otherwise) the total and the facet
     counts are estimated from a sample of the index (``total_exact``, ``facets_exact``
-    say so) unless ``exact=true``. With Accept application/x-bibtex,
+    say so) unless ``exact=true``. A query of plain words that names UNBIS concepts
+    (a whole label, in any of the six languages) also finds the documents indexed with
+    them or naming them in the other languages, ranked below those it finds as typed;
+    ``expansion`` says which concepts, ``xl=0`` turns it off. With Accept application/x-bibtex,
     application/x-research-info-systems or application/vnd.citationstyles.csl+json the
     page of hits comes as citations.
     """
@@ -326,6 +385,8 @@ def api_search(request: Request, q: str = "", lang: str | None = None,
         pages=results.pages, per_page=results.per_page, sort=results.sort,
         redirect=results.redirect_uid, filters=results.filters,
         suggestion=_suggestion(request, params, results),
+        expansion=ExpansionOut(**results.expansion.as_dict()) if results.expansion else
+        ExpansionOut(used=False, reason="empty", concepts=[], left_out=0),
         facets={name: [FacetValue(value=v, count=n) for v, n in pairs]
                 for name, pairs in results.facets.items()},
         hits=[HitOut(uid=h.uid, symbol=h.symbol, title=h.title, title_language=h.title_language,

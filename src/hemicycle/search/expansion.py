@@ -1,0 +1,299 @@
+"""Cross-lingual search through the thesaurus: a query that names UNBIS concepts also
+finds the documents indexed with them, or holding their labels, in every language.
+
+A query of plain words and phrases (no field, operator or prefix; not a symbol) is read
+as a run of words. Every run of them (for Chinese, every run of characters as well) is
+folded the way the thesaurus folds its labels (``thesaurus.keys.fold``, per language) and
+looked up among the labels of UNBIS; the longest runs that are a whole label are kept,
+none overlapping another, up to ``MAX_CONCEPTS`` concepts; a common word alone
+(``languages.common_words``, in any language: "the" is the French "thé") names none.
+The expansion asks, for each run kept, for one of its concepts: in the ``subject``
+field, or its prefLabel as a phrase in the title or text of each language (but the
+languages where the prefLabel is the words as typed: the query looks there). Runs are
+joined by AND, words outside every run are left out of it. It never hurts the query as
+typed: what it finds comes first, in the same order as without the expansion (its
+documents score ``AS_TYPED_SCORE`` more), and the expansion only adds the documents it
+does not find, after them, ranked by how well they match the concepts (weighted
+``WEIGHT``; a document indexed with a concept weighs ``SUBJECT_WEIGHT`` times a label).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+import tantivy
+from sqlalchemy.exc import SQLAlchemyError
+
+from hemicycle.config import Settings
+from hemicycle.languages import CODES
+from hemicycle.languages.chinese import HAN
+from hemicycle.languages.common_words import COMMON_WORDS
+from hemicycle.search.querylang import Leaf, Node, Tree
+
+log = logging.getLogger(__name__)
+
+VOCAB = "unbis"
+MAX_CONCEPTS = 8  # concepts expanded at most; the others are reported, not searched
+MAX_RUN_WORDS = 8  # the longest label looked for, in words (UNBIS labels are shorter)
+MAX_RUN_CHARS = 16  # the longest run of Chinese characters looked for as a label
+MIN_KEY_CHARS = 2  # a shorter key (one letter) names no concept worth searching for
+WEIGHT = 0.5  # of the expansion against the query as typed
+# added to every document the query finds as typed: above any score of the expansion (a
+# few points), far below PHRASE_SCORE, small enough for float32 to keep every difference
+AS_TYPED_SCORE = 100.0
+SUBJECT_WEIGHT = 2.0  # a document indexed with the concept, against one naming it
+RECHECK_S = 2.0  # how often a process looks whether the thesaurus was reloaded
+MAX_CATALOGUES = 8  # label tables kept per process (one per catalogue it searches)
+
+_EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+
+
+@dataclass
+class Concept:
+    uri: str
+    id: str  # local id: /thesaurus/unbis/{id}
+    matched: str  # the words of the query that are one of its labels
+    labels: dict[str, str] = field(default_factory=dict)  # language -> prefLabel
+    # languages whose prefLabel is the words as typed: the query itself looks for it there
+    typed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Expansion:
+    """What a search also looked for, and why it looked for nothing more.
+
+    ``reason`` when ``concepts`` is empty: off, empty, symbol, syntax (fields, operators,
+    prefixes), no_thesaurus or no_match."""
+
+    concepts: list[Concept] = field(default_factory=list)
+    runs: list[list[Concept]] = field(default_factory=list)  # AND of runs, OR within one
+    left_out: int = 0  # concepts matched beyond MAX_CONCEPTS, not searched
+    reason: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"used": bool(self.concepts), "reason": self.reason,
+                "concepts": [asdict(c) for c in self.concepts], "left_out": self.left_out}
+
+
+def plain_words(tree: Tree | None) -> list[str] | None:
+    """The words of a query made of words and phrases only, in order (None otherwise)."""
+    leaves = [tree] if isinstance(tree, Leaf) else (
+        list(tree.children) if isinstance(tree, Node) and tree.op == "and" else None)
+    if not leaves or not all(isinstance(leaf, Leaf) and leaf.field is None
+                             and not leaf.prefix for leaf in leaves):
+        return None
+    words = []
+    for leaf in leaves:
+        for word in leaf.text.split():
+            word = _EDGE_PUNCTUATION.sub("", word)
+            if word:
+                words.append(word)
+    return words
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Words ``start``..``end`` of the query (or characters ``chars`` of one word)."""
+
+    start: int
+    end: int
+    chars: tuple[int, int] | None = None
+
+    def cells(self, words: list[str]) -> set[tuple[int, int]]:
+        if self.chars is not None:
+            return {(self.start, k) for k in range(*self.chars)}
+        return {(w, k) for w in range(self.start, self.end) for k in range(len(words[w]))}
+
+
+@lru_cache(maxsize=4096)
+def _fold(word: str, lang: str) -> str:
+    from hemicycle.thesaurus.keys import fold
+
+    return fold(word, lang)
+
+
+@lru_cache(maxsize=1)
+def _common_keys() -> frozenset[str]:
+    """The common words of every language, folded in every language."""
+    return frozenset(_fold(word, lang) for words in COMMON_WORDS.values() for word in words
+                     for lang in CODES)
+
+
+def _common(word: str) -> bool:
+    """A word too common to be read alone as a concept ("the" is the French "thé")."""
+    return any(_fold(word, lang) in _common_keys() for lang in CODES)
+
+
+def _candidate_keys(words: list[str]) -> dict[str, dict[str, set[_Run]]]:
+    """language -> label key -> the runs of the query that fold to it (each word folded
+    as the thesaurus folds a label: its fold works word by word)."""
+    out: dict[str, dict[str, set[_Run]]] = {lang: {} for lang in CODES}
+    common = [_common(word) for word in words]
+    for lang in CODES:
+        folded = [_fold(word, lang) for word in words]
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + MAX_RUN_WORDS) + 1):
+                key = " ".join(w for w in folded[start:end] if w)
+                if len(key) >= MIN_KEY_CHARS and not (end == start + 1 and common[start]):
+                    out[lang].setdefault(key, set()).add(_Run(start, end))
+    for w, word in enumerate(words):  # Chinese labels inside a run of characters
+        folded = _fold(word, "zh")
+        if len(folded) != len(word):  # a character folded to several: as typed
+            folded = word
+        for match in _HAN_RUN.finditer(folded):
+            a, b = match.span()
+            for i in range(a, b):
+                for j in range(i + 2, min(b, i + MAX_RUN_CHARS) + 1):
+                    if (i, j) != (0, len(word)):
+                        out["zh"].setdefault(folded[i:j], set()).add(_Run(w, w + 1, (i, j)))
+    return out
+
+
+@dataclass
+class _Labels:
+    """The thesaurus' labels as the expansion reads them, kept in memory per catalogue."""
+
+    version: tuple[int, int] | None
+    checked: float
+    concepts: dict[str, dict[str, list[tuple[str, str]]]]  # lang -> key -> (uri, local id)
+    prefs: dict[str, dict[str, str]]  # uri -> lang -> prefLabel
+
+
+_TABLES: dict[str, _Labels] = {}
+_TABLES_LOCK = threading.Lock()
+
+
+def _labels(settings: Settings) -> _Labels:
+    """The label table of the catalogue, read again when the thesaurus' version has
+    changed (looked at most every ``RECHECK_S`` seconds)."""
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.thesaurus import label_keys, vocabulary_version
+
+    url = settings.database_url
+    table = _TABLES.get(url)
+    now = time.monotonic()
+    if table is not None and now - table.checked < RECHECK_S:
+        return table
+    with _TABLES_LOCK:
+        table = _TABLES.get(url)
+        if table is not None and now - table.checked < RECHECK_S:
+            return table
+        with session_scope(url) as db:
+            version = vocabulary_version(db, VOCAB)
+            if table is None or table.version != version:
+                concepts: dict[str, dict[str, list[tuple[str, str]]]] = {}
+                prefs: dict[str, dict[str, str]] = {}
+                for lang, key, kind, text, uri, local in label_keys(db, VOCAB):
+                    if lang not in CODES:
+                        continue
+                    found = concepts.setdefault(lang, {}).setdefault(key, [])
+                    if (uri, local) not in found:
+                        found.append((uri, local))
+                    if kind == "pref":
+                        prefs.setdefault(uri, {}).setdefault(lang, text)
+                table = _Labels(version, now, concepts, prefs)
+            else:
+                table.checked = now
+        _TABLES.pop(url, None)
+        _TABLES[url] = table
+        while len(_TABLES) > MAX_CATALOGUES:  # the one looked at longest ago goes
+            del _TABLES[next(iter(_TABLES))]
+        return table
+
+
+def find_concepts(settings: Settings, q: str, tree: Tree | None) -> Expansion:
+    """The concepts the query names, to search for too (``Expansion.reason`` says why none)."""
+    from hemicycle.symbols import looks_like_symbol
+
+    if not q.strip() or tree is None:
+        return Expansion(reason="empty")
+    words = plain_words(tree)
+    if words is None:
+        return Expansion(reason="syntax")
+    if "/" in q and looks_like_symbol(q.strip()):
+        return Expansion(reason="symbol")
+    try:
+        table = _labels(settings)
+    except SQLAlchemyError as exc:  # the thesaurus tables cannot be read: search on without
+        log.warning("thesaurus expansion left out: %s", exc)
+        return Expansion(reason="no_thesaurus")
+    if table.version is None:
+        return Expansion(reason="no_thesaurus")
+    return _matched(table, words, _candidate_keys(words))
+
+
+def _matched(table: _Labels, words: list[str],
+             keys: dict[str, dict[str, set[_Run]]]) -> Expansion:
+    by_run: dict[_Run, dict[str, str]] = {}  # run -> concept URI -> local id
+    run_keys: dict[tuple[_Run, str], str] = {}  # (run, language) -> its key
+    for lang, by_key in keys.items():
+        known = table.concepts.get(lang, {})
+        for key, runs in by_key.items():
+            for run in runs:
+                run_keys[run, lang] = key
+            for uri, local in known.get(key, ()):
+                for run in runs:
+                    by_run.setdefault(run, {}).setdefault(uri, local)
+    # the longest runs first; a run overlapping one kept is dropped
+    order = sorted(by_run, key=lambda r: (-len(r.cells(words)), r.start, r.chars or (0, 0)))
+    taken: set[tuple[int, int]] = set()
+    runs: list[tuple[_Run, list[Concept]]] = []
+    count = left_out = 0
+    for run in order:
+        cells = run.cells(words)
+        if cells & taken:
+            continue
+        taken |= cells
+        text = (words[run.start][run.chars[0]:run.chars[1]] if run.chars
+                else " ".join(words[run.start:run.end]))
+        these = []
+        for uri, local in sorted(by_run[run].items()):
+            if count >= MAX_CONCEPTS:
+                left_out += 1
+                continue
+            count += 1
+            labels = dict(table.prefs.get(uri, {}))
+            typed = [lang for lang, label in labels.items()
+                     if _fold(label, lang) == run_keys.get((run, lang))]
+            these.append(Concept(uri, local, text, labels, typed))
+        if these:
+            runs.append((run, these))
+    if not runs:
+        return Expansion(reason="no_match", left_out=left_out)
+    runs.sort(key=lambda pair: (pair[0].start, pair[0].chars or (0, 0)))  # in query order
+    return Expansion(concepts=[c for _, these in runs for c in these],
+                     runs=[these for _, these in runs], left_out=left_out)
+
+
+def expansion_query(schema: tantivy.Schema, expansion: Expansion, label_query,
+                    langs: list[str], with_subjects: bool = True) -> tantivy.Query | None:
+    """The expansion as one Tantivy query (None: nothing to add).
+
+    ``label_query(lang, text)`` compiles a label as a phrase in ``lang``'s title and text
+    (the search compiler's, which also marks its words for the snippets)."""
+    runs = []
+    for these in expansion.runs:
+        alternatives = []
+        for concept in these:
+            if with_subjects:
+                alternatives.append(tantivy.Query.boost_query(
+                    tantivy.Query.term_query(schema, "subject", concept.uri), SUBJECT_WEIGHT))
+            for lang in langs:
+                label = concept.labels.get(lang) if lang not in concept.typed else None
+                q = label_query(lang, label) if label else None
+                if q is not None:
+                    alternatives.append(q)
+        if alternatives:
+            runs.append(tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, q) for q in alternatives]))
+    if not runs:
+        return None
+    both = runs[0] if len(runs) == 1 else tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, q) for q in runs])
+    return tantivy.Query.boost_query(both, WEIGHT)
