@@ -25,6 +25,14 @@ class Message(str):
         obj.values = values
         return obj
 
+    def mapped(self, change) -> Message:
+        """The same message with ``change`` applied to its text and to each text value
+        (cutting server paths out of a reason, say)."""
+        values = {name: value.mapped(change) if isinstance(value, Message)
+                  else change(value) if isinstance(value, str) else value
+                  for name, value in self.values.items()}
+        return _rebuild(self.code, change(str(self)), values)
+
     def __reduce__(self):
         return (_rebuild, (self.code, str(self), self.values))
 

@@ -198,9 +198,9 @@ def queue_page(request: Request, batch: str | None = None, language: str | None 
         raise HTTPException(400, message_of(exc)) from None
     try:
         tasks, task_total = list_tasks(request.app.state.settings,
-                                       page=max(1, int(request.query_params.get("tasks") or 1)),
+                                       page=_task_page(request.query_params.get("tasks")),
                                        per_page=PER_PAGE)
-    except (TaskError, ValueError) as exc:
+    except TaskError as exc:
         raise HTTPException(400, message_of(exc)) from None
     return render(request, "review/queue.html", {
         "queue": queue, "threshold": threshold, "attention": attention,
@@ -212,6 +212,16 @@ def queue_page(request: Request, batch: str | None = None, language: str | None 
 
 
 _TASK_STATUS = {NoSuchTask: 404, TaskClosed: 409}
+
+
+def _task_page(value: str | None) -> int:
+    """The ``tasks`` parameter: the page of the task list."""
+    if not value:
+        return 1
+    if not value.isdigit():
+        raise TaskError(Message("query.page_not_number", "page '{value}' is not a page number",
+                                value=value[:40]))
+    return max(1, int(value))
 
 
 @router.post("/review/tasks/{task_id}/resolve", include_in_schema=False)
