@@ -60,7 +60,7 @@ def check_language(lang: str) -> str:
         return normalise_language(lang or "")
     except UnknownLanguage:
         raise GuideError("invalid-field", Message(
-            "kn.unknown_language", "language: unknown language {value}: expected one of "
+            "language_field", "language: unknown language {value}: expected one of "
             "{allowed}", value=repr(lang or ""), allowed=", ".join(CODES))) from None
 
 
