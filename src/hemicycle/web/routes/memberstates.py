@@ -27,8 +27,8 @@ def states_page(request: Request):
 
 
 def _no_state(iso3: str) -> Message:
-    return Message("kn.no_member_state", "no member state with ISO3 code {code}",
-                   code=repr(iso3))
+    return Message("kn.no_member_state", "no member state with ISO3 code {iso3}",
+                   iso3=repr(iso3))
 
 
 @router.get("/states/{iso3}", include_in_schema=False)
