@@ -194,3 +194,18 @@ def test_the_check_catches_an_english_refusal():
                      'def k(x):\n    raise GuideError("not-found", Message("a", "b {x}", x=x))\n')
     caught = [name for name, call in _refusals(tree) if _english_only(call)]
     assert sorted(set(caught)) == ["f", "g", "h"]
+
+
+@pytest.mark.parametrize("lang", CODES)
+def test_a_review_api_error_keeps_its_own_code_and_speaks_the_asked_language(client, lang):
+    reply = client.patch("/api/documents/no-such-draft", json={"version": "1"},
+                         auth=CATALOGUER, headers={"Accept-Language": lang})
+    assert reply.status_code == 404
+    error = reply.json()["error"]
+    reason = translate("msg.review.no_such_document", lang)
+    assert error == {"status": 404, "code": "not-found", "field": None,
+                     "document": "document no-such-draft",
+                     "detail": translate("msg.review.error", lang,
+                                         where="document no-such-draft",
+                                         reason=reason)}
+    assert lang == "en" or "no such document" not in error["detail"]
