@@ -64,7 +64,12 @@ def json_error(request: Request, status: int, detail: str | Message, headers=Non
     """``{"error": {"status", "detail", "code"}}``: the detail in the interface language
     (English unless the client asked for another), the code stable for programs."""
     lang = interface_language(request)
-    body: dict = {"status": status, "detail": localise(detail, lang)}
+    try:
+        shown = localise(detail, lang)
+    except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
+        log.exception("msg.%s in %s cannot be filled in", getattr(detail, "code", "?"), lang)
+        shown, lang = str(detail), "en"
+    body: dict = {"status": status, "detail": shown}
     if isinstance(detail, Message):
         body["code"] = detail.code
     body.update(more)
