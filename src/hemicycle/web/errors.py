@@ -61,9 +61,11 @@ def interface_language(request: Request) -> str:
 
 def json_error(request: Request, status: int, detail: str | Message, headers=None,
                **more) -> JSONResponse:
-    """``{"error": {"status", "detail", "code"}}``: the detail in the interface language
-    (English unless the client asked for another), the code stable for programs."""
-    lang = interface_language(request)
+    """``{"error": {"status", "detail", "code"}}``: the detail in the language the request
+    asks for (``?ui=`` or Accept-Language; not the pages' cookie, so a program that once
+    followed a ``?ui=`` link keeps English), the code stable for programs."""
+    lang = negotiate(request.query_params.get("ui"), None,
+                     request.headers.get("accept-language"))
     try:
         shown = localise(detail, lang)
     except (KeyError, IndexError, ValueError):  # a broken translation: say it in English
