@@ -225,7 +225,6 @@ def test_places_api_for_administrators_only_and_its_errors(catalogue_settings):
     tsv = client.get(url + "&format=tsv&granularity=Total", headers=ADMIN)
     assert tsv.headers["content-type"].startswith("text/tab-separated-values")
     assert tsv.text.startswith("Report_Name\tUsage by place\n")
-    client.cookies.clear()  # "ui=fr" above chose French for the errors too: English below
     for bad, problem in (("&by=planet", "by: planet is not one of"),
                          ("&metric=clicks", "metric 'clicks'"),
                          ("&granularity=Week", "granularity 'Week'"),
