@@ -55,6 +55,9 @@ demo-data: setup
 	# the operator's policy (docs/subjects.md): each record's best suggestion and every one
 	# scoring 0.5 or more become subjects, shown as machine-made and accepted by the policy
 	$(BIN)/hemicycle subjects accept --vocab unbis --above 0.5 --best 1
+	# full Index to Proceedings headings: only the surest ones (their precision is low, see
+	# bench/RESULTS.md "The loop"), so that records and the generated Index show the path
+	$(BIN)/hemicycle subjects accept --vocab unbis:headings --above 0.7
 	$(BIN)/hemicycle guides import corpus/knowledge/guides --by demo
 	$(BIN)/hemicycle faq import corpus/knowledge/faq --by demo
 	$(BIN)/hemicycle training import corpus/knowledge/training.yaml --by demo

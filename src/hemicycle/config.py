@@ -71,6 +71,9 @@ class Settings:
     cache_max_age: int = 300  # seconds shared caches may keep public pages (web/caching.py)
     # reverse proxies whose X-Forwarded-For is believed (addresses or networks)
     trusted_proxies: tuple[str, ...] = ()
+    # the Index to Proceedings file ``subjects learn`` starts from when no model is trained
+    # yet (hemicycle.subjects.service.learn); default: the one bundled in corpus/
+    subjects_itp: Path = field(default_factory=lambda: default_subjects_itp())
 
     @property
     def index_dir(self) -> Path:
@@ -97,6 +100,12 @@ class Settings:
 def default_assets_dir() -> Path:
     """web/node_modules of the source tree (where ``make setup`` installs them)."""
     return Path(__file__).resolve().parents[2] / "web" / "node_modules"
+
+
+def default_subjects_itp() -> Path:
+    """The Security Council Index entries 2005-2017 bundled in the source tree."""
+    return (Path(__file__).resolve().parents[2] / "corpus" / "subjects" / "itp"
+            / "itp_sc_2005_2017_entries_minus_heldout.tsv")
 
 
 def _read_toml(data_dir: Path) -> dict:
@@ -211,4 +220,5 @@ def load_settings(data_dir: str | Path | None = None) -> Settings:
         signin_failures_per_address=number("signin_failures_per_address", 30),
         trusted_proxies=strings("trusted_proxies"),
         cache_max_age=number("cache_max_age", 300),
+        subjects_itp=_setting(toml, "subjects_itp", _path) or default_subjects_itp(),
     )

@@ -58,7 +58,7 @@ COMMANDS = {
     'subjects index': '--vocab --status --again/--no-again --limit/-k --backend',
     'subjects accept': '--vocab --above --best --undo --status',
     'subjects train': '--vocab CORPUS... --backend --lang --itp --json',
-    'subjects learn': '--vocab --backend --json',
+    'subjects learn': '--vocab --backend --itp --json',
     'subjects eval': 'CORPUS --vocab --lang --backend --json',
     'votes': '',
     'votes show': 'SYMBOL --json',

@@ -229,3 +229,40 @@ def test_accept_policy_and_undo(settings, unbis13):
         failed = run("subjects", "accept", "--vocab", "unbis13", *bad)
         assert failed.exit_code == 1 and says in failed.output
     assert run("subjects", "accept", "--vocab", "nope", "--above", "0.5").exit_code == 1
+
+
+def test_accept_headings_and_learn_without_an_index_file(settings, unbis13, tmp_path,
+                                                         monkeypatch):
+    from hemicycle.catalogue.db import session_scope
+    from hemicycle.catalogue.models import Document, DocumentSymbol, LanguageVersion
+    from hemicycle.subjects.models import SubjectSuggestion
+    from hemicycle.subjects.records import record_subjects
+    from hemicycle.subjects.vocabulary import install_vocabulary
+
+    install_vocabulary(settings, unbis13)
+    with session_scope(settings.database_url) as db:
+        doc = Document(symbol="S/2015/9", status="published")
+        doc.symbols.append(DocumentSymbol(symbol=doc.symbol, key=doc.symbol, position=0))
+        doc.versions.append(LanguageVersion(language="en", text="Oil spills at sea."))
+        db.add(doc)
+        db.flush()
+        db.add(SubjectSuggestion(document_id=doc.id, vocab="unbis13:headings",
+                                 concept="OIL SPILLS--CARIBBEAN REGION", label=None,
+                                 backend="headings", model="headings x", score=0.8, rank=1))
+        doc_id = doc.id
+    done = run("subjects", "accept", "--vocab", "unbis13:headings", "--above", "0.7")
+    assert done.exit_code == 0 and "1 suggestions accepted as subjects of 1 documents" in (
+        done.output)
+    with session_scope(settings.database_url) as db:
+        (heading,) = record_subjects(db, doc_id)[0]
+    assert (heading.vocab, heading.concept, heading.policy) == (
+        "unbis13:headings", "OIL SPILLS--CARIBBEAN REGION", True)
+    assert run("subjects", "accept", "--vocab", "nope:headings", "--above", "0.5"
+               ).exit_code == 1
+    # no model yet and no Index file: learn says which file, and writes nothing
+    monkeypatch.setenv("HEMICYCLE_SUBJECTS_ITP", str(tmp_path / "gone.tsv"))
+    failed = run("subjects", "learn", "--vocab", "unbis13")
+    assert failed.exit_code == 1 and "gone.tsv: no such Index to Proceedings file" in (
+        " ".join(failed.output.split()))
+    failed = run("subjects", "learn", "--vocab", "unbis13", "--itp", str(tmp_path / "x.tsv"))
+    assert failed.exit_code == 1 and "x.tsv: no such Index" in " ".join(failed.output.split())

@@ -193,7 +193,7 @@ def test_learn_retrains_from_cataloguers_decisions(catalogue_settings, unbis, tm
                                                    dev_corpus):
     install_vocabulary(catalogue_settings, unbis)
     with pytest.raises(NotTrained, match="nothing to learn into"):
-        service.learn(catalogue_settings, "unbis")  # only the untrained lexical backend
+        service.learn(catalogue_settings, "unbis", "lexical")  # works untrained
     itp = tmp_path / "itp.tsv"
     itp.write_text("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
                    "S70\t2015\tUKRAINE--POLITICAL CONDITIONS\tGeneral documents\tS/2015/102\n"
@@ -228,3 +228,61 @@ def test_learn_retrains_from_cataloguers_decisions(catalogue_settings, unbis, tm
     with pytest.raises(SubjectError, match="train it again"):
         service.learn(catalogue_settings, "unbis")
     assert service.load_backend(catalogue_settings, "unbis").model_version == learnt.version
+
+
+def test_learn_starts_from_the_index_file_on_first_use(catalogue_settings, unbis, tmp_path,
+                                                      dev_corpus):
+    from dataclasses import replace
+
+    from hemicycle.config import load_settings
+
+    bundled = load_settings(tmp_path / "other").subjects_itp
+    assert bundled.is_file() and bundled.parts[-3:] == (
+        "subjects", "itp", "itp_sc_2005_2017_entries_minus_heldout.tsv")
+    install_vocabulary(catalogue_settings, unbis)
+    absent = replace(catalogue_settings, subjects_itp=tmp_path / "absent.tsv")
+    with pytest.raises(NotTrained, match="absent.tsv: no such Index to Proceedings file"):
+        service.learn(absent, "unbis")
+    assert service.trained_backends(catalogue_settings, "unbis") == []  # nothing half-done
+
+    itp = tmp_path / "itp.tsv"  # a bad line, and a heading part the thesaurus lacks
+    itp.write_text("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
+                   "S70\t2015\tUKRAINE--POLITICAL CONDITIONS\tGeneral documents\tS/2015/102\n"
+                   "S70\tsoon\tUKRAINE\tGeneral documents\tS/2015/102\n"
+                   "S70\t2015\tUN MISSION TO NOWHERE--MANDATE\tGeneral documents\tS/2015/98\n",
+                   encoding="utf-8")
+    texts = {d.lang: d.text for d in dev_corpus if d.symbols[0] == "S/2015/102"}
+    add_document(catalogue_settings, "S/2015/102", texts)
+    refugees = "http://metadata.un.org/thesaurus/1005418"  # REFUGEES
+    letter = add_document(catalogue_settings, "A/70/5", {
+        "en": "Refugees and displaced persons crossing the border need shelter."})
+    service.decide(catalogue_settings, letter, "unbis", refugees, "accepted", "cat")
+    gone = add_document(catalogue_settings, "A/70/6", {"en": "Refugees at the border."})
+    service.decide(catalogue_settings, gone, "unbis", refugees, "accepted", "cat")
+    with session_scope(catalogue_settings.database_url) as db:
+        db.get(Document, gone).status = "deleted"
+        db.add(SubjectDecision(document_id=letter, vocab="unbis", concept="urn:x:retired",
+                               decision="accepted", decided_by="cat"))
+
+    learnt = service.learn(replace(catalogue_settings, subjects_itp=itp), "unbis")
+    assert (learnt.backend, learnt.first, learnt.decisions) == ("headings", True, 3)
+    assert learnt.documents == 7  # six versions of the Index document, the letter
+    notes = " | ".join(learnt.notes)
+    assert "1 lines left out" in notes and "line 3" in notes
+    assert "heading parts of the Index are not labels of 'unbis'" in notes
+    assert "1 decisions are on documents deleted or without text (e.g. A/70/6)" in notes
+    assert "1 decisions name concepts not in vocabulary 'unbis' (e.g. urn:x:retired" in notes
+    model = service.load_backend(catalogue_settings, "unbis")
+    assert model.name == "headings" and model.model_version == learnt.version
+    assert model.params["itp"] == str(itp.resolve())
+    again = service.learn(catalogue_settings, "unbis")  # now it retrains that model
+    assert not again.first and again.documents == 7
+    # a new version of the vocabulary without a concept the model learnt: said, left out
+    ukraine = "http://metadata.un.org/thesaurus/1006762"
+    from hemicycle.subjects.vocabulary import Vocabulary
+
+    install_vocabulary(catalogue_settings, Vocabulary("unbis", {
+        uri: c for uri, c in unbis.concepts.items() if uri != ukraine}))
+    third = service.learn(catalogue_settings, "unbis")
+    assert any(f"concepts the previous model learnt are not in vocabulary 'unbis' (e.g. "
+               f"{ukraine})" in note for note in third.notes), third.notes

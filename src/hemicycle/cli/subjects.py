@@ -320,10 +320,15 @@ def train_cmd(
 def learn_cmd(
     vocab: VocabOption,
     backend: BackendOption = None,
+    itp: Annotated[Path | None, typer.Option(
+        "--itp", help="First use (no model yet): the Index to Proceedings file to start "
+                      "from (default: the subjects_itp setting, the bundled Security "
+                      "Council Index).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Retrain a trained model from cataloguers' decisions in the catalogue, beside what it
-    learnt before (its corpora and Index to Proceedings file); a new model version."""
+    learnt before (its corpora and Index to Proceedings file); a new model version. With
+    no model yet, the headings backend is trained from the Index to Proceedings file."""
     from hemicycle.subjects.errors import SubjectError
     from hemicycle.subjects.service import learn
 
@@ -332,15 +337,18 @@ def learn_cmd(
         with progress_bar() as bar:
             task = bar.add_task("learn", total=None, rate="")
             done = learn(s, vocab, backend,
-                         lambda _name, d, t: bar.update(task, completed=d, total=t))
+                         lambda _name, d, t: bar.update(task, completed=d, total=t), itp)
     except SubjectError as exc:
         fail(str(exc))
     if as_json:
         sys.stdout.write(json.dumps(vars(done)) + "\n")
-    else:
-        console.print(f"{done.backend} retrained on {done.documents} documents "
-                      f"({done.decisions} cataloguers' decisions): model {done.version}",
-                      highlight=False)
+        return
+    for note in done.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    start = " (first model, from the Index to Proceedings file)" if done.first else ""
+    console.print(f"{done.backend} retrained on {done.documents} documents "
+                  f"({done.decisions} cataloguers' decisions): model {done.version}{start}",
+                  highlight=False)
 
 
 @app.command("eval")

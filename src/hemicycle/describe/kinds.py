@@ -35,39 +35,45 @@ _OPENING = re.compile(
         re.escape(n) for names in BODY_NAMES.values() for n in names) + r")\s*[,،，:]\s*$",
     re.I)
 
-# kinds of documents their titles and mastheads name, in the six languages
-_KINDS: tuple[tuple[str, re.Pattern], ...] = (
-    ("draft resolution", re.compile(
-        r"^\W{0,3}(?:revised\s+)?(?:draft resolution|projet de résolution|proyecto de "
-        r"resolución|проект резолюции|مشروع قرار|决议草案)\b", re.I)),
-    ("agenda", re.compile(
-        r"^\W{0,3}(?:provisional agenda|ordre du jour provisoire|orden del día provisional|"
-        r"programa provisional|предварительная повестка дня|جدول الأعمال المؤقت)"
-        r"|临时议程\s*$|会议临时议程", re.I)),
-    ("letter", re.compile(
-        r"^\W{0,3}(?:(?:identical\s+)?letters?\s+(?:dated|from|addressed)|(?:lettres?\s+(?:identiques\s+)?)"
-        r"datées?\s+du|cartas?\s+(?:idénticas\s+)?de\s+fecha|(?:идентичные\s+)?письм[оа]\s|"
-        r"رسال(?:ة|تان)\s+(?:متطابقتان\s+)?مؤرخ)|的(?:同文)?信\s*$", re.I)),
-    ("report", re.compile(
-        r"^\W{0,3}(?:(?:annual|interim|special|final|progress)\s+)?report\s+of\b|"
-        r"^\W{0,3}rapport\s+(?:annuel\s+)?(?:du|de\s+la|des)\b|^\W{0,3}informe\s+(?:anual\s+)?"
-        r"del?\b|^\W{0,3}доклад\b|^\W{0,3}تقرير\b|的报告\s*$", re.I)),
-    ("note", re.compile(
-        r"^\W{0,3}note\s+(?:by|verbale)\b|^\W{0,3}note\s+(?:du|de\s+la)\b|^\W{0,3}nota\s+"
-        r"(?:del?|de\s+la|verbal)\b|^\W{0,3}записка\b|^\W{0,3}مذكرة\b|的说明\s*$|^\W{0,3}普通照会",
-        re.I)),
-    ("presidential statement", re.compile(
-        r"^\W{0,3}(?:statement by the president of the security council|déclaration du "
-        r"président du conseil de sécurité|declaración de la presidencia del consejo de "
-        r"seguridad|заявление председателя совета безопасности|بيان من رئيس مجلس الأمن|"
-        r"安全理事会主席的声明)", re.I)),
-    ("meeting record", re.compile(
-        r"^\W{0,3}(?:provisional\s+)?(?:verbatim record|procès-verbal|acta literal|"
-        r"стенографический отчет|محضر حرفي|逐字记录)", re.I)),
-    ("summary record", re.compile(
-        r"^\W{0,3}(?:provisional\s+)?(?:summary record|compte rendu analytique|acta resumida|"
-        r"краткий отчет|محضر موجز|简要记录)", re.I)),
-)
+# kinds of documents their titles and mastheads name, in the six languages: how a line
+# opens (matched at its start) and, for Chinese, how it ends ("…的报告"). Matched in
+# folded, lower-case text, so without case-insensitive matching; the ending is looked for
+# in the line's last characters only, not by scanning the whole of a long line.
+_KINDS: tuple[tuple[str, re.Pattern, re.Pattern | None], ...] = tuple(
+    (kind, re.compile(r"\W{0,3}(?:" + opening + ")"),
+     re.compile("(?:" + ending + r")$") if ending else None)
+    for kind, opening, ending in (
+        ("draft resolution",
+         r"(?:revised\s+)?(?:draft resolution|projet de résolution|proyecto de resolución|"
+         r"проект резолюции|مشروع قرار|决议草案)\b", None),
+        ("agenda",
+         r"provisional agenda|ordre du jour provisoire|orden del día provisional|"
+         r"programa provisional|предварительная повестка дня|جدول الأعمال المؤقت|会议临时议程",
+         "临时议程"),
+        ("letter",
+         r"(?:identical\s+)?letters?\s+(?:dated|from|addressed)|lettres?\s+(?:identiques\s+)?"
+         r"datées?\s+du|cartas?\s+(?:idénticas\s+)?de\s+fecha|(?:идентичные\s+)?письм[оа]\s|"
+         r"رسال(?:ة|تان)\s+(?:متطابقتان\s+)?مؤرخ", "的(?:同文)?信"),
+        ("report",
+         r"(?:(?:annual|interim|special|final|progress)\s+)?report\s+of\b|"
+         r"rapport\s+(?:annuel\s+)?(?:du|de\s+la|des)\b|informe\s+(?:anual\s+)?del?\b|"
+         r"доклад\b|تقرير\b", "的报告"),
+        ("note",
+         r"note\s+(?:by|verbale)\b|note\s+(?:du|de\s+la)\b|nota\s+(?:del?|de\s+la|verbal)\b|"
+         r"записка\b|مذكرة\b|普通照会", "的说明"),
+        ("presidential statement",
+         r"statement by the president of the security council|déclaration du président du "
+         r"conseil de sécurité|declaración de la presidencia del consejo de seguridad|"
+         r"заявление председателя совета безопасности|بيان من رئيس مجلس الأمن|安全理事会主席的声明",
+         None),
+        ("meeting record",
+         r"(?:provisional\s+)?(?:verbatim record|procès-verbal|acta literal|"
+         r"стенографический отчет|محضر حرفي|逐字记录)", None),
+        ("summary record",
+         r"(?:provisional\s+)?(?:summary record|compte rendu analytique|acta resumida|"
+         r"краткий отчет|محضر موجز|简要记录)", None),
+    ))
+_ENDING_CHARS = 8  # the longest ending ("的同文信") and room to spare
 _BODY_LINES = 15
 
 
@@ -89,8 +95,13 @@ _NAME_PATTERNS = {code: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n i
                   for code, names in BODY_NAMES.items()}
 
 
+_ALL_NAMES = tuple(n for names in BODY_NAMES.values() for n in names)
+
+
 def _names_in(line: str) -> list[str]:
     folded = _fold(line)
+    if not any(name in folded for name in _ALL_NAMES):  # most lines: substring tests only
+        return []
     return [code for code, pattern in _NAME_PATTERNS.items() if pattern.search(folded)]
 
 
@@ -128,8 +139,9 @@ def kind_of_line(line: str) -> str | None:
     if first and first.lower() != first.upper() and first.islower():
         return None
     folded = _fold(line)
-    for kind, pattern in _KINDS:
-        if pattern.search(folded):
+    tail = folded.rstrip()[-_ENDING_CHARS:]
+    for kind, opening, ending in _KINDS:
+        if opening.match(folded) or (ending and ending.search(tail)):
             return kind
     return None
 

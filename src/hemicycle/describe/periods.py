@@ -183,25 +183,32 @@ def _alternation(lang: str) -> str:
 
 
 @cache
-def _patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
-    """(period name, language, pattern): group 1 the ordinal (word or digits)."""
+def _patterns() -> tuple[tuple[str, str, re.Pattern, str], ...]:
+    """(period name, language, pattern, keyword): group 1 the ordinal (word or digits);
+    the pattern cannot match a line without its keyword (lower-cased), and a search for
+    hundreds of ordinal words at every position of a long line is what costs, so the
+    keyword is looked for first."""
     en, fr, es, ru, ar = (_alternation(x) for x in ("en", "fr", "es", "ru", "ar"))
     return (
         ("session", "en", re.compile(rf"\b({en}|\d{{1,2}}(?:st|nd|rd|th))\s+(?:special\s+|"
-                                     rf"emergency\s+special\s+|regular\s+)?session\b", re.I)),
-        ("year", "en", re.compile(rf"\b({en})\s+year\b", re.I)),
-        ("session", "fr", re.compile(rf"\b({fr}|\d{{1,2}}e)\s+session\b", re.I)),
-        ("year", "fr", re.compile(rf"\b({fr})\s+année\b", re.I)),
+                                     rf"emergency\s+special\s+|regular\s+)?session\b", re.I),
+         "session"),
+        ("year", "en", re.compile(rf"\b({en})\s+year\b", re.I), "year"),
+        ("session", "fr", re.compile(rf"\b({fr}|\d{{1,2}}e)\s+session\b", re.I), "session"),
+        ("year", "fr", re.compile(rf"\b({fr})\s+année\b", re.I), "année"),
         ("session", "es", re.compile(rf"\b({es}|\d{{1,2}}º)\s+(?:período|periodo)\s+"
-                                     rf"(?:extraordinario\s+)?de\s+sesiones\b", re.I)),
-        ("year", "es", re.compile(rf"\b({es})\s+año\b", re.I)),
+                                     rf"(?:extraordinario\s+)?de\s+sesiones\b", re.I),
+         "sesiones"),
+        ("year", "es", re.compile(rf"\b({es})\s+año\b", re.I), "año"),
         ("session", "ru", re.compile(rf"(?<!\w)({ru}|\d{{1,2}}-[йя])\w*\s+(?:специальн\w+\s+)?"
-                                     rf"сесси", re.I)),
-        ("year", "ru", re.compile(rf"(?<!\w)({ru})\w*\s+год(?!\w)", re.I)),
-        ("session", "ar", re.compile(rf"الدورة\s+(?:الاستثنائية\s+)?({ar}|\d{{1,2}})(?!\w)")),
-        ("year", "ar", re.compile(rf"السنة\s+({ar})(?!\w)")),
-        ("session", "zh", re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*届(?:特别)?会议")),
-        ("year", "zh", re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*年")),
+                                     rf"сесси", re.I), "сесси"),
+        ("year", "ru", re.compile(rf"(?<!\w)({ru})\w*\s+год(?!\w)", re.I), "год"),
+        ("session", "ar", re.compile(rf"الدورة\s+(?:الاستثنائية\s+)?({ar}|\d{{1,2}})(?!\w)"),
+         "الدورة"),
+        ("year", "ar", re.compile(rf"السنة\s+({ar})(?!\w)"), "السنة"),
+        ("session", "zh", re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*届(?:特别)?会议"),
+         "届"),
+        ("year", "zh", re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*年"), "年"),
     )
 
 
@@ -222,10 +229,11 @@ def _number(word: str, lang: str) -> int | None:
 def period_in_text(text: str, lines: int = 25) -> tuple[Period, int] | None:
     """A session or year the top of the text names ("Sixty-ninth session", "Seventieth
     year", "第六十九届会议"), with its line. A Security Council year counts from 1946."""
-    for number, line in enumerate(ascii_digits(text).splitlines()[:lines]):
-        folded = unicodedata.normalize("NFKC", line).strip()
-        for name, lang, pattern in _patterns():
-            m = pattern.search(folded)
+    for number, line in enumerate(text.splitlines()[:lines]):
+        folded = unicodedata.normalize("NFKC", ascii_digits(line)).strip()
+        lowered = folded.lower()
+        for name, lang, pattern, keyword in _patterns():
+            m = keyword in lowered and pattern.search(folded)
             if not m:
                 continue
             n = _number(m.group(1), lang)

@@ -368,6 +368,7 @@ def _subjects(db: Session, ref: SessionRef, docs: list[Document], symbols: dict[
             entry["documents"].add(did)
             entry["origins"].add(origin)
     uids = {d.id: d.uid for d in docs}
+    headings = _headings(db, ids, symbols, uids)
     local = concept_labels(db, list(assigned), lang)
     english = concept_labels(db, list(assigned), "en") if lang != "en" else local
     terms = []
@@ -395,10 +396,37 @@ def _subjects(db: Session, ref: SessionRef, docs: list[Document], symbols: dict[
                               "url": f"/votes/records/{rid}"})
     categories = [{"issue": code, "name_en": ISSUES.get(code, code), "records": issues[code]}
                   for code in ISSUES if code in issues]
-    status = "ok" if terms or categories else "not_available"
+    status = "ok" if terms or categories or headings else "not_available"
     return {"status": status,
             "reason": None if status == "ok" else REASONS["no_subjects"],
-            "terms": terms, "issue_categories": categories}
+            "headings": headings, "terms": terms, "issue_categories": categories}
+
+
+def _headings(db: Session, ids: list[int], symbols: dict[int, str],
+              uids: dict[int, str]) -> list[dict]:
+    """The Index headings accepted onto the documents ("HAITI--POLITICAL CONDITIONS",
+    hemicycle.subjects: by a cataloguer or the operator's policy), as the Index prints
+    them: in alphabetical order, each with its documents."""
+    from hemicycle.catalogue.subject_kinds import headings_vocab, is_policy
+
+    found: dict[str, dict] = {}
+    for start in range(0, len(ids), 5000):
+        for did, heading, origin, by in db.execute(
+                select(DocumentSubject.document_id, DocumentSubject.concept,
+                       DocumentSubject.origin, DocumentSubject.assigned_by).where(
+                    DocumentSubject.document_id.in_(ids[start:start + 5000]),
+                    DocumentSubject.vocab == headings_vocab("unbis"))):
+            entry = found.setdefault(heading, {"heading": heading, "documents": set(),
+                                               "origins": set(), "policy_only": True})
+            entry["documents"].add(did)
+            entry["origins"].add(origin)
+            entry["policy_only"] &= is_policy(by)
+    return [{"heading": e["heading"], "origins": sorted(e["origins"]),
+             "policy_only": e["policy_only"],
+             "documents": sorted(({"symbol": symbols[d], "uid": uids[d],
+                                   "url": f"/documents/{uids[d]}"} for d in e["documents"]),
+                                 key=lambda x: symbol_sort_key(x["symbol"]))}
+            for _, e in sorted(found.items())]
 
 
 def _symbol_type(symbol: str | None) -> str | None:

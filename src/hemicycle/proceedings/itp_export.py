@@ -99,6 +99,15 @@ def to_docx(index: dict, t: Translate) -> bytes:
             doc.add_paragraph(f"{t('itp.not_available')}: {reason}")
             continue
         if name == "subject_index":
+            if data.get("headings"):
+                doc.add_heading(t("itp.headings"), level=2)
+                for h in data["headings"]:
+                    label = h["heading"]
+                    if h["origins"] == ["machine"]:
+                        label += (f" ({t('itp.machine_accepted_policy')})" if h["policy_only"]
+                                  else f" ({t('itp.machine')})")
+                    doc.add_paragraph(label, style="List Bullet")
+                    doc.add_paragraph(", ".join(d["symbol"] for d in h["documents"]))
             if data["terms"]:
                 doc.add_heading(t("itp.terms"), level=2)
                 for term in data["terms"]:

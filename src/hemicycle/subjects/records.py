@@ -14,20 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hemicycle.catalogue.models import DocumentSubject
+from hemicycle.catalogue.subject_kinds import (  # noqa: F401 (the subjects package's names)
+    HEADINGS,
+    POLICY,
+    base_vocab,
+    headings_vocab,
+    is_policy,
+)
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
-
-POLICY = "policy"
-HEADINGS = ":headings"  # suggested Index to Proceedings headings are kept under VOCAB:headings
-
-
-def headings_vocab(vocab: str) -> str:
-    """Where a vocabulary's suggested Index to Proceedings headings are kept."""
-    return vocab + HEADINGS
-
-
-def is_policy(assigned_by: str | None) -> bool:
-    """Whether a subject was accepted by the operator's policy, not by a person."""
-    return bool(assigned_by) and (assigned_by == POLICY or assigned_by.startswith(POLICY + ":"))
 
 
 @dataclass

@@ -26,13 +26,14 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, DocumentSubject, DocumentSymbol, utcnow
 from hemicycle.config import Settings
 from hemicycle.languages.stemming import SNOWBALL
+from hemicycle.messages import Message
 from hemicycle.subjects import analysis
 from hemicycle.subjects.backends import REGISTRY, Backend, backend_class
 from hemicycle.subjects.corpus import Corpus, CorpusDocument
 from hemicycle.subjects.document import DocumentInput, HeadingSuggestion
 from hemicycle.subjects.errors import NotTrained, SubjectError, TextError
 from hemicycle.subjects.models import SubjectDecision, SubjectSuggestion
-from hemicycle.subjects.records import POLICY, headings_vocab, is_policy
+from hemicycle.subjects.records import POLICY, base_vocab, headings_vocab, is_policy
 from hemicycle.subjects.vocabulary import Vocabulary, load_vocabulary, subjects_dir
 
 MAX_CHARS = 1_000_000
@@ -97,9 +98,11 @@ def load_backend(settings: Settings, vocab_name: str, name: str | None = None) -
     key = (str(path), vocab_name)
     if not path.is_file():
         if cls.needs_training:
-            raise NotTrained(f"the {name} backend for vocabulary {vocab_name!r} is not trained "
-                             f"(run `hemicycle subjects train --vocab {vocab_name} "
-                             f"--backend {name}`)")
+            raise NotTrained(Message(
+                "subjects.not_trained",
+                "the {backend} backend for vocabulary '{vocab}' is not trained (run "
+                "`hemicycle subjects train --vocab {vocab} --backend {backend}`)",
+                backend=name, vocab=vocab_name))
         with _models_lock:  # kept too: its label index takes a second or two to build
             cached = _models.get(key)
             if cached and cached[0] == -1.0 and cached[1].vocab is vocab:
@@ -141,23 +144,41 @@ class Learnt:
     version: str  # the new model version, recorded on the suggestions it makes
     documents: int  # training documents (language versions) it learnt from
     decisions: int  # cataloguers' decisions among them (accepted and rejected)
+    first: bool = False  # no model before: started from the Index to Proceedings file
+    notes: list[str] = field(default_factory=list)  # what was left out, and why
 
 
 def learn(settings: Settings, vocab_name: str, backend: str | None = None,
-          progress=None) -> Learnt:
+          progress=None, itp: Path | None = None) -> Learnt:
     """Retrain a trained backend from what it learnt before (the corpora and Index to
     Proceedings file it was trained with, kept in its parameters) and the catalogue:
     subjects cataloguers gave or accepted are training labels, rejected suggestions never
-    are, and subjects accepted by the policy alone are not (they are the machine's own)."""
-    from hemicycle.subjects.corpus import read_corpus
-    from hemicycle.subjects.itp import headings_by_document, read_itp
+    are, and subjects accepted by the policy alone are not (they are the machine's own).
 
+    On first use (no headings model yet, ``backend`` None or "headings") the headings
+    backend is trained from an Index to Proceedings file (``itp``, by default the
+    ``subjects_itp`` setting: the bundled Security Council Index) and the catalogue."""
+    from hemicycle.subjects.corpus import read_corpus
+    from hemicycle.subjects.itp import headings_by_document, read_itp, unknown_parts
+
+    notes: list[str] = []
     model = load_backend(settings, vocab_name, backend)
-    if not model.trained or not model.needs_training:
+    first = not model.trained and backend in (None, "headings")
+    if first:
+        path = Path(itp or settings.subjects_itp)
+        if not path.is_file():
+            raise NotTrained(f"{path}: no such Index to Proceedings file, and no model for "
+                             f"vocabulary {vocab_name!r} to learn into: give one (`hemicycle "
+                             f"subjects learn --itp FILE`) or train first (`hemicycle "
+                             f"subjects train --vocab {vocab_name}`)")
+        params: dict = {"lang": "en", "itp": str(path.resolve())}
+        model = backend_class("headings")(model.vocab, params)
+    elif not model.trained or not model.needs_training:
         raise NotTrained(f"the {model.name} backend for vocabulary {vocab_name!r} has nothing "
                          f"to learn into: train one first (`hemicycle subjects train "
                          f"--vocab {vocab_name}`)")
-    params = dict(model.params)
+    else:
+        params = dict(model.params)
     docs = Corpus([])
     for path in params.get("corpora", []):
         if not Path(path).exists():
@@ -169,13 +190,52 @@ def learn(settings: Settings, vocab_name: str, backend: str | None = None,
         if not Path(params["itp"]).is_file():
             raise SubjectError(f"{params['itp']}: the Index to Proceedings file this model "
                                f"was trained on is gone; train it again with --itp")
-        indexed = frozenset(headings_by_document(read_itp(Path(params["itp"])).entries))
+        index = read_itp(Path(params["itp"]))
+        indexed = frozenset(headings_by_document(index.entries))
+        if index.problems:
+            notes.append(f"{params['itp']}: {len(index.problems)} lines left out (e.g. "
+                         f"{index.problems[0]})")
+        unknown = unknown_parts(index.entries, model.vocab)
+        if unknown:
+            notes.append(f"{len(unknown)} heading parts of the Index are not labels of "
+                         f"{vocab_name!r} (e.g. {next(iter(unknown.most_common(1)))[0]}): their "
+                         f"headings are learnt whole, those parts give no concept")
     docs.documents.extend(catalogue_corpus(settings, vocab_name, indexed).documents)
-    with session_scope(settings.database_url) as db:
-        decisions = len(db.scalars(select(SubjectDecision.id).where(
-            SubjectDecision.vocab == vocab_name)).all())
+    decisions, left_out = decision_problems(settings, vocab_name, model.vocab)
+    notes += left_out
+    missing = [] if first else getattr(model, "missing", [])
+    if missing:
+        notes.append(f"{len(missing)} concepts the previous model learnt are not in "
+                     f"vocabulary {vocab_name!r} (e.g. {missing[0]}): the new model leaves "
+                     f"them out")
     done = train(settings, vocab_name, docs, [model.name], params, progress)[model.name]
-    return Learnt(model.name, done.model_version, len(docs), decisions)
+    return Learnt(model.name, done.model_version, len(docs), decisions, first, notes)
+
+
+def decision_problems(settings: Settings, vocab_name: str,
+                      vocab: Vocabulary) -> tuple[int, list[str]]:
+    """(cataloguers' decisions in ``vocab_name``, notes on those no model can learn from:
+    on documents deleted or without text, or naming a concept the vocabulary lacks)."""
+    with session_scope(settings.database_url) as db:
+        rows = db.execute(select(SubjectDecision.concept, Document.symbol, Document.status,
+                                 Document.id).join(
+            Document, Document.id == SubjectDecision.document_id, isouter=True).where(
+            SubjectDecision.vocab == vocab_name)).all()
+        textless = set()
+        for doc_id in {r[3] for r in rows if r[3] is not None}:
+            doc = db.get(Document, doc_id)
+            if doc.status == "deleted" or not document_texts(doc):
+                textless.add(doc_id)
+    notes = []
+    gone = [r for r in rows if r[3] is None or r[3] in textless]
+    if gone:
+        notes.append(f"{len(gone)} decisions are on documents deleted or without text "
+                     f"(e.g. {gone[0][1] or 'a removed document'}): left out")
+    unknown = [r for r in rows if r[0] not in vocab]
+    if unknown:
+        notes.append(f"{len(unknown)} decisions name concepts not in vocabulary "
+                     f"{vocab_name!r} (e.g. {unknown[0][0]} on {unknown[0][1]}): left out")
+    return len(rows), notes
 
 
 # --- suggesting ----------------------------------------------------------------------
@@ -221,7 +281,8 @@ def check_lang(lang: str | None) -> str | None:
 
 def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise SubjectError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        raise SubjectError(Message("subjects.limit", "limit must be between 1 and {most}, "
+                                   "not {limit}", most=MAX_LIMIT, limit=limit))
     return limit
 
 
@@ -285,7 +346,8 @@ def suggest_for_document(settings: Settings, document_id: int, vocab: str = "unb
     with session_scope(settings.database_url) as db:
         doc = db.get(Document, document_id)
         if doc is None:
-            raise SubjectError(f"no document with id {document_id}")
+            raise SubjectError(Message("subjects.no_document", "no document with id {id}",
+                                       id=document_id))
         texts = document_texts(doc)
         keys = tuple(s.key for s in sorted(doc.symbols, key=lambda s: s.position))
     readable: dict[str, str] = {}
@@ -384,20 +446,65 @@ def review_items(settings: Settings, document_id: int, vocab_name: str,
 
 
 DECISIONS = ("accepted", "rejected")
+MAX_HEADING = 300
+
+
+def check_heading(heading: str) -> str:
+    """An Index to Proceedings heading as stored: spaces tidied; a SubjectError for an
+    empty one, one over ``MAX_HEADING`` characters or one with control characters."""
+    tidy = " ".join((heading or "").split())
+    if not tidy or not tidy.replace("-", ""):
+        raise SubjectError(Message("subjects.not_a_heading",
+                                   "'{heading}' is not an Index to Proceedings heading",
+                                   heading=tidy))
+    if len(tidy) > MAX_HEADING:
+        raise SubjectError(Message("subjects.heading_too_long",
+                                   "heading longer than {most} characters: {start}...",
+                                   most=MAX_HEADING, start=tidy[:40]))
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in heading if c not in "\t\n\r"):
+        raise SubjectError(Message("subjects.heading_control",
+                                   "heading '{start}' holds control characters",
+                                   start=tidy[:40].encode("unicode_escape").decode()))
+    return tidy
+
+
+def _labeller(settings: Settings, vocab_name: str):
+    """(the checked concept or heading, its English label) for a decision in
+    ``vocab_name``: a thesaurus concept, or a heading under VOCAB:headings."""
+    base = base_vocab(vocab_name)
+    if base is not None:
+        load_vocabulary(settings, base)  # headings of an unknown vocabulary: an error
+
+        def heading(concept: str) -> tuple[str, str]:
+            tidy = check_heading(concept)
+            return tidy, tidy
+        return heading
+    vocab = load_vocabulary(settings, vocab_name)
+
+    def concept_of(concept: str) -> tuple[str, str]:
+        if concept not in vocab:
+            raise SubjectError(Message("subjects.not_in_vocabulary",
+                                       "concept '{concept}' is not in vocabulary '{vocab}'",
+                                       concept=concept, vocab=vocab_name))
+        return concept, vocab.label(concept, "en")
+    return concept_of
 
 
 def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, decision: str,
            user: str) -> None:
     """Record a cataloguer's decision; an accepted concept becomes a catalogue subject with
-    its provenance, a rejected one is removed from the machine-assigned subjects."""
+    its provenance, a rejected one is removed from the machine-assigned subjects. Under
+    ``VOCAB:headings`` the concept is an Index to Proceedings heading ("HAITI--POLITICAL
+    CONDITIONS"): accepted, it is the record's and the printed Index's heading."""
     if decision not in DECISIONS:
-        raise SubjectError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
-    vocab = load_vocabulary(settings, vocab_name)
-    if concept not in vocab:
-        raise SubjectError(f"concept {concept!r} is not in vocabulary {vocab_name!r}")
+        raise SubjectError(Message("subjects.bad_decision",
+                                   "decision must be one of {choices}, not '{decision}'",
+                                   choices=", ".join(DECISIONS), decision=decision))
+    concept, english = _labeller(settings, vocab_name)(concept)
     with session_scope(settings.database_url) as db:
         if db.get(Document, document_id) is None:
-            raise SubjectError(f"no document with id {document_id}")
+            raise SubjectError(Message("subjects.no_document", "no document with id {id}",
+                                       id=document_id))
         suggestion = db.scalar(select(SubjectSuggestion).where(
             SubjectSuggestion.document_id == document_id, SubjectSuggestion.vocab == vocab_name,
             SubjectSuggestion.concept == concept))
@@ -418,9 +525,8 @@ def decide(settings: Settings, document_id: int, vocab_name: str, concept: str, 
         if decision == "accepted" and subject is None:
             db.add(DocumentSubject(
                 document_id=document_id, vocab=vocab_name, concept=concept,
-                label=vocab.label(concept, "en")[:300],
-                origin="machine" if suggestion else "human", backend=backend, model=model,
-                score=score, assigned_by=user, assigned_at=utcnow()))
+                label=english[:300], origin="machine" if suggestion else "human",
+                backend=backend, model=model, score=score, assigned_by=user, assigned_at=utcnow()))
         elif decision == "accepted" and is_policy(subject.assigned_by):
             subject.assigned_by, subject.assigned_at = user, utcnow()  # a person confirms it
         elif decision == "rejected" and subject is not None and subject.origin == "machine":
@@ -448,10 +554,13 @@ def accept_above(settings: Settings, vocab: str, threshold: float,
     one a cataloguer rejected. Reversible with ``undo_policy``; a cataloguer's own decision
     on a subject always stands."""
     if not 0.0 < threshold <= 1.0:
-        raise SubjectError(f"the threshold must be above 0 and at most 1, not {threshold}")
+        raise SubjectError(Message("subjects.threshold", "the threshold must be above 0 and "
+                                   "at most 1, not {threshold}", threshold=threshold))
     if not 0 <= best <= MAX_LIMIT:
-        raise SubjectError(f"best must be between 0 and {MAX_LIMIT}, not {best}")
-    load_vocabulary(settings, vocab)  # an unknown vocabulary is an error, not 0 accepted
+        raise SubjectError(Message("subjects.best", "best must be between 0 and {most}, "
+                                   "not {best}", most=MAX_LIMIT, best=best))
+    # an unknown vocabulary is an error, not 0 accepted; VOCAB:headings accepts headings
+    load_vocabulary(settings, base_vocab(vocab) or vocab)
     by = f"{POLICY}: " + (f"best {best} or " if best else "") + f"score >= {threshold:g}"
     added: set[int] = set()
     count = 0
@@ -500,16 +609,28 @@ def undo_policy(settings: Settings, vocab: str) -> PolicyResult:
 def catalogue_corpus(settings: Settings, vocab_name: str,
                      indexed: frozenset[str] = frozenset()) -> Corpus:
     """Training documents from the catalogue: each language version of each document with
-    subjects in ``vocab_name`` (human ones and accepted suggestions; rejected ones never),
-    and of each document whose symbol key is in ``indexed`` (the documents an Index to
+    subjects in ``vocab_name`` or Index headings in ``VOCAB:headings`` (human ones and
+    accepted suggestions; rejected ones never, nor those the policy alone accepted), and of
+    each document whose symbol key is in ``indexed`` (the documents an Index to
     Proceedings file gives headings to), with their symbols."""
+    from hemicycle.subjects.itp import generic_heading
+
     corpus = Corpus([])
+    headings_name = headings_vocab(vocab_name)
     with session_scope(settings.database_url) as db:
-        rejected = {(d.document_id, d.concept) for d in db.scalars(select(SubjectDecision).where(
-            SubjectDecision.vocab == vocab_name, SubjectDecision.decision == "rejected"))}
+        rejected = {(d.vocab, d.document_id, d.concept) for d in db.scalars(
+            select(SubjectDecision).where(SubjectDecision.vocab.in_([vocab_name, headings_name]),
+                                          SubjectDecision.decision == "rejected"))}
         by_doc: dict[int, set[str]] = defaultdict(set)
-        for s in db.scalars(select(DocumentSubject).where(DocumentSubject.vocab == vocab_name)):
-            if (s.document_id, s.concept) not in rejected and not is_policy(s.assigned_by):
+        headings: dict[int, set[str]] = defaultdict(set)
+        for s in db.scalars(select(DocumentSubject).where(
+                DocumentSubject.vocab.in_([vocab_name, headings_name]))):
+            if (s.vocab, s.document_id, s.concept) in rejected or is_policy(s.assigned_by):
+                continue
+            if s.vocab == headings_name:
+                headings[s.document_id].add(s.concept)
+                by_doc.setdefault(s.document_id, set())
+            else:
                 by_doc[s.document_id].add(s.concept)
         wanted = sorted(indexed)
         for start in range(0, len(wanted), 500):
@@ -524,5 +645,6 @@ def catalogue_corpus(settings: Settings, vocab_name: str,
             for lang, text in document_texts(doc):
                 corpus.documents.append(CorpusDocument(
                     text[:MAX_CHARS], frozenset(by_doc[doc_id]), lang, f"{doc.symbol} ({lang})",
-                    keys))
+                    keys, frozenset(generic_heading(h, doc.year) if doc.year else h
+                                    for h in headings.get(doc_id, ()))))
     return corpus

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
+from hemicycle.messages import Message
 from hemicycle.subjects.errors import SubjectError, UnknownVocabulary
 from hemicycle.thesaurus.models import Concept as ConceptRow
 from hemicycle.thesaurus.models import Label, Relation
@@ -212,8 +213,10 @@ def subjects_dir(settings: Settings) -> Path:
 
 def check_name(name: str) -> str:
     if not VOCAB_NAME.match(name or ""):
-        raise UnknownVocabulary(
-            f"vocabulary name {name!r} is not valid: lower-case letters, digits, - and _")
+        raise UnknownVocabulary(Message(
+            "subjects.bad_vocabulary_name",
+            "vocabulary name '{name}' is not valid: lower-case letters, digits, - and _",
+            name=name))
     return name
 
 
@@ -312,10 +315,11 @@ def load_vocabulary(settings: Settings, name: str) -> Vocabulary:
             _checked[key] = time.monotonic()
             return load_vocabulary(settings, name)
         known = vocabulary_names(settings)
-        raise UnknownVocabulary(
-            f"unknown vocabulary {name!r}; loaded: {', '.join(known) or 'none'} "
-            f"(load one with `hemicycle subjects vocab NAME FILE` or `hemicycle thesaurus "
-            f"load`)")
+        raise UnknownVocabulary(Message(
+            "subjects.unknown_vocabulary",
+            "unknown vocabulary '{name}'; loaded: {known} (load one with `hemicycle subjects "
+            "vocab NAME FILE` or `hemicycle thesaurus load`)",
+            name=name, known=", ".join(known) or "none"))
     mtime = path.stat().st_mtime
     cached = _cache.get(key)
     if cached and cached[0] == mtime:

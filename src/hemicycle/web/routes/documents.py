@@ -284,6 +284,7 @@ def _links(request: Request, doc: Document) -> dict:
         speeches = [sp for s in doc.symbols for sp in speeches_for_meeting(db, s.symbol)]
         subjects, suggested = record_subjects(db, doc.id)
         suggested, headings = split_headings(suggested)
+        subjects, accepted_headings = split_headings(subjects)
         labels = concept_labels(db, [s.concept for s in subjects + suggested],
                                 request.state.lang)
         related = {
@@ -296,7 +297,7 @@ def _links(request: Request, doc: Document) -> dict:
         db.expunge_all()
     return {
         "record_subjects": subjects, "suggested_subjects": suggested,
-        "suggested_headings": headings,
+        "suggested_headings": headings, "record_headings": accepted_headings,
         "voting_record_url": f"/votes/records/{record.id}" if record else None,
         "speech_count": len(speeches),
         "subject_labels": labels,

@@ -19,6 +19,8 @@ cataloguer's review page, where machine suggestions are accepted or rejected.
 | GET  /documents/{uid}/subjects | the review page (a fragment when asked by htmx) |
 | POST /documents/{uid}/subjects | a decision from the review form |
 | POST /documents/{uid}/subjects/suggest | new suggestions from the review form |
+| GET  /subjects/policy | the operator's acceptance policy: what it accepted, its form (admin) |
+| POST /subjects/policy | accept above a score (and each document's best N), or undo (admin) |
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from sqlalchemy import select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
-from hemicycle.messages import Message
+from hemicycle.messages import Message, message_of
 from hemicycle.search.index import catch_up
 from hemicycle.subjects.errors import NotTrained, SubjectError, UnknownBackend, UnknownVocabulary
 from hemicycle.web.auth import check_csrf, current_user, require_admin, require_cataloguer
@@ -45,9 +47,9 @@ router = APIRouter()
 def _http_error(exc: SubjectError, upload: tuple[Path, str] | None = None) -> HTTPException:
     """The error's HTTP status; an uploaded file is named as the caller named it, never by
     where the server kept it."""
-    detail = str(exc)
-    if upload is not None:
-        detail = detail.replace(str(upload[0]), upload[1])
+    detail = message_of(exc)  # a Message is shown in the reader's language
+    if upload is not None and not isinstance(detail, Message):
+        detail = str(detail).replace(str(upload[0]), upload[1])
     if isinstance(exc, UnknownVocabulary | UnknownBackend):
         return HTTPException(404, detail)
     if isinstance(exc, NotTrained):
@@ -173,7 +175,8 @@ def api_accept(request: Request, vocab: str, above: float | None = Query(None),
     from hemicycle.subjects.service import accept_above, undo_policy
 
     if (above is None) == (not undo):
-        raise HTTPException(400, "give either above=SCORE or undo=true")
+        raise HTTPException(400, Message("subjects.above_or_undo",
+                                         "give either above=SCORE or undo=true"))
     s = request.app.state.settings
     try:
         done = (undo_policy(s, vocab) if undo
@@ -202,7 +205,9 @@ def _save_upload(upload: UploadFile, path: Path, limit: int) -> Path:
         while chunk := upload.file.read(1 << 20):
             size += len(chunk)
             if size > limit:
-                raise HTTPException(413, f"corpus larger than {limit} bytes")
+                raise HTTPException(413, Message("subjects.too_large",
+                                                 "file larger than {limit} bytes",
+                                                 limit=limit))
             fh.write(chunk)
     return path
 
@@ -334,13 +339,17 @@ def api_decide(request: Request, uid: str, body: DecisionIn) -> dict:
 def panel_context(request: Request, doc: Document, vocab: str | None = None) -> dict:
     """What ``subjects/panel.html`` needs; the document page can include the panel with
     ``{% include "subjects/panel.html" %}`` after adding this to its context."""
+    from hemicycle.subjects.records import base_vocab, headings_vocab
     from hemicycle.subjects.service import review_items
     from hemicycle.subjects.vocabulary import vocabulary_names
 
     vocab = _default_vocab(request, vocab)
+    vocab = base_vocab(vocab) or vocab
     user = current_user(request)
-    return {"doc": doc, "vocab": vocab,
-            "items": review_items(request.app.state.settings, doc.id, vocab, request.state.lang),
+    s = request.app.state.settings
+    return {"doc": doc, "vocab": vocab, "headings_vocab": headings_vocab(vocab),
+            "items": review_items(s, doc.id, vocab, request.state.lang),
+            "heading_items": review_items(s, doc.id, headings_vocab(vocab)),
             "vocabularies": vocabulary_names(request.app.state.settings),
             "can_decide": user is not None and user.role in ("cataloguer", "admin")}
 
@@ -356,8 +365,12 @@ def review_page(request: Request, uid: str, vocab: str | None = None,
 
 
 def _back(uid: str, vocab: str) -> RedirectResponse:
+    """To the review panel of the vocabulary (of its headings: the same panel)."""
     from urllib.parse import urlencode
 
+    from hemicycle.subjects.records import base_vocab
+
+    vocab = base_vocab(vocab) or vocab
     return RedirectResponse(f"/documents/{uid}/subjects?{urlencode({'vocab': vocab})}",
                             status_code=303)
 
@@ -390,3 +403,92 @@ def review_suggest(request: Request, uid: str, vocab: str = Form(...), csrf: str
     except SubjectError as exc:
         raise _http_error(exc) from None
     return _back(uid, vocab)
+
+
+# ---- the operator's acceptance policy ------------------------------------------------------
+
+def _policy_choices(request: Request) -> list[str]:
+    """Every vocabulary, and the Index headings kept under each (VOCAB:headings)."""
+    from hemicycle.subjects.records import headings_vocab
+    from hemicycle.subjects.vocabulary import vocabulary_names
+
+    names = vocabulary_names(request.app.state.settings)
+    return [n for name in names for n in (name, headings_vocab(name))]
+
+
+def _policy_counts(request: Request) -> dict[str, tuple[int, int]]:
+    """vocabulary -> (subjects the policy accepted and no person confirmed, documents)."""
+    from hemicycle.catalogue.models import DocumentSubject
+    from hemicycle.subjects.records import POLICY, is_policy
+
+    counts: dict[str, tuple[int, set[int]]] = {}
+    with session_scope(request.app.state.settings.database_url) as db:
+        for vocab, doc_id, by in db.execute(select(
+                DocumentSubject.vocab, DocumentSubject.document_id,
+                DocumentSubject.assigned_by).where(DocumentSubject.origin == "machine",
+                                                   DocumentSubject.assigned_by.like(POLICY + "%"))):
+            if is_policy(by):
+                n, docs = counts.get(vocab, (0, set()))
+                docs.add(doc_id)
+                counts[vocab] = (n + 1, docs)
+    return {v: (n, len(docs)) for v, (n, docs) in sorted(counts.items())}
+
+
+def _policy_page(request: Request, status_code: int = 200, error=None, form=None):
+    return render(request, "subjects/policy.html", {
+        "choices": _policy_choices(request), "counts": _policy_counts(request),
+        "error": error, "form": form or {"vocab": "unbis", "above": "0.5", "best": "1"},
+        "done": {k: request.query_params.get(k) for k in ("action", "vocab", "n", "documents")
+                 } if request.query_params.get("action") else None,
+    }, status_code=status_code)
+
+
+@router.get("/subjects/policy", include_in_schema=False)
+def policy_page(request: Request):
+    require_admin(request)
+    return _policy_page(request)
+
+
+@router.post("/subjects/policy", include_in_schema=False)
+def policy_apply(request: Request, vocab: str = Form(""), action: str = Form("accept"),
+                 above: str = Form(""), best: str = Form("0"), csrf: str = Form("")):
+    """The policy form: accept above a score, or undo; a mistake shows the form again
+    with the reason in the reader's language, nothing changed."""
+    from urllib.parse import urlencode
+
+    from hemicycle.subjects.service import accept_above, undo_policy
+
+    require_admin(request)
+    check_csrf(request, csrf)
+    s = request.app.state.settings
+    form = {"vocab": vocab, "above": above, "best": best}
+    try:
+        if vocab not in _policy_choices(request):
+            raise SubjectError(Message("subjects.policy_vocab",
+                                       "choose one of the vocabularies listed, not '{vocab}'",
+                                       vocab=vocab))
+        if action == "undo":
+            done = undo_policy(s, vocab)
+            count = done.undone
+        elif action == "accept":
+            threshold, first = _number(above, float, "above"), _number(best or "0", int, "best")
+            done = accept_above(s, vocab, threshold, ("draft", "published"), first)
+            count = done.accepted
+        else:
+            raise SubjectError(Message("subjects.policy_action",
+                                       "the action is accept or undo, not '{action}'",
+                                       action=action))
+    except SubjectError as exc:
+        return _policy_page(request, 400, message_of(exc), form)
+    catch_up(s)
+    return RedirectResponse("/subjects/policy?" + urlencode(
+        {"action": action, "vocab": vocab, "n": count, "documents": done.documents}),
+        status_code=303)
+
+
+def _number(text: str, kind, field: str):
+    try:
+        return kind((text or "").strip())
+    except ValueError:
+        raise SubjectError(Message("subjects.policy_number", "{field}: '{value}' is not a "
+                                   "number", field=field, value=text)) from None
