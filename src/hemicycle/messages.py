@@ -1,10 +1,11 @@
 """Messages that reach a reader (errors, findings), translatable where they are shown.
 
-A ``Message`` is the English text itself (a ``str``: logs, the JSON API and the command
-line keep reading it as before) that also carries a stable code and its values. A page
-shows it in the interface language through the ``msg.<code>`` entry of the web layer's
-message files (``hemicycle/web/i18n/messages.json``); the tests check every code used
-in the sources has its six translations.
+A ``Message`` is the English text itself (a ``str``: logs and the command line keep
+reading it as before) that also carries a stable code and its values. A page, and a JSON
+error answer, say it in the interface language through the ``msg.<code>`` entry of the
+web layer's message files (``hemicycle/web/i18n/messages.json`` and ``errors.json``);
+the JSON answer carries the code too. The tests check every code used in the sources has
+its six translations.
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ class Message(str):
         obj.code = code
         obj.values = values
         return obj
+
+    def mapped(self, change) -> Message:
+        """The same message with ``change`` applied to its text and to each text value
+        (cutting server paths out of a reason, say)."""
+        values = {name: value.mapped(change) if isinstance(value, Message)
+                  else change(value) if isinstance(value, str) else value
+                  for name, value in self.values.items()}
+        return _rebuild(self.code, change(str(self)), values)
 
     def __reduce__(self):
         return (_rebuild, (self.code, str(self), self.values))

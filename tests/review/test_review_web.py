@@ -132,10 +132,14 @@ def test_review_errors_are_in_the_interface_language(site, settings):
                          data={"action": "publish", "version": form["version"]})
     assert no_token.status_code == 403 and "رمز CSRF مفقود أو غير صحيح" in no_token.text
     assert "页码从 1 开始" in site.get("/review?page=0&ui=zh").text
-    # the API and the logs keep the English
+    # the API says it in the language asked for, with the same stable code; English else
     api = TestClient(create_app(settings)).post(f"/api/documents/{uid}/reject?ui=es",
                                                 json={"reason": ""}, auth=(CAT, CAT_PW))
-    assert "a reason is required to reject a draft" in api.text
+    assert "se requiere un motivo" in api.json()["error"]["detail"]
+    assert api.json()["error"]["code"] == "invalid-field"
+    plain = TestClient(create_app(settings)).post(f"/api/documents/{uid}/reject",
+                                                  json={"reason": ""}, auth=(CAT, CAT_PW))
+    assert "a reason is required to reject a draft" in plain.text
 
 
 def test_api_patch_publish_reject(site, settings):

@@ -226,6 +226,41 @@ def test_sparql_endpoint(client, loaded) -> None:
     assert "<textarea" in form.text
 
 
+def test_sparql_store_errors_keep_the_parser_detail_inside_a_translated_sentence(loaded):
+    from html import unescape
+
+    from hemicycle.languages import CODES
+    from hemicycle.web.i18n import translate
+
+    broken = {"query": "SELECT ?x WHERE { ?x"}
+    english = TestClient(create_app(loaded)).get("/thesaurus/sparql", params=broken).json()
+    assert english["error"]["code"] == "sparql.syntax"
+    reason = english["error"]["detail"].removeprefix("SPARQL syntax error: ")
+    assert reason and reason != english["error"]["detail"]  # the parser's own words
+    for lang in CODES:
+        client = TestClient(create_app(loaded))
+        answer = client.get("/thesaurus/sparql", params=broken,
+                            headers={"Accept-Language": lang})
+        assert answer.status_code == 400
+        assert answer.json()["error"] == {"status": 400, "code": "sparql.syntax",
+                                          "detail": translate("msg.sparql.syntax", lang,
+                                                              reason=reason)}
+        page = client.get("/thesaurus/sparql", params=broken | {"ui": lang},
+                          headers={"Accept": "text/html"})
+        assert page.status_code == 400
+        shown = re.search(r'<p class="alert" role="alert">(.*?)</p>', page.text, re.S)
+        assert shown and reason in unescape(shown.group(1))
+        if lang != "en":
+            assert "SPARQL syntax error" not in page.text
+    # a federated query is refused in the reader's language too
+    refused = TestClient(create_app(loaded)).get(
+        "/thesaurus/sparql", headers={"Accept-Language": "es"},
+        params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }"})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "sparql.no_federation"
+    assert refused.json()["error"]["detail"].startswith("las consultas federadas")
+
+
 def _operation_ids(spec: dict) -> list[str]:
     return [op["operationId"] for item in spec["paths"].values()
             for op in item.values() if isinstance(op, dict) and "operationId" in op]

@@ -70,6 +70,8 @@ def test_page_viewer_shows_pages_text_and_two_languages(site, browser):
     page.wait_for_function("document.querySelector('[data-viewer-text]').textContent !== '…'")
     assert "Restoration of the lawful rights" in pane.locator("[data-viewer-text]").inner_text()
     page.wait_for_selector(".osd canvas", timeout=20000)  # OpenSeadragon drew the page
+    # the viewer shows the pages: the thumbnails meant for readers without scripts go
+    assert not page.locator("#page-images").is_visible()
     page.locator("[data-viewer-compare]").click()
     second = page.locator("[data-viewer-pane='1']")
     assert second.get_attribute("data-lang") == "ru"
@@ -80,3 +82,23 @@ def test_page_viewer_shows_pages_text_and_two_languages(site, browser):
     boxes = [p.bounding_box() for p in (pane, second)]
     assert abs(boxes[0]["y"] - boxes[1]["y"]) < 5  # side by side
     assert not errors
+
+
+def test_without_javascript_the_scan_shows_its_page_thumbnails(site, browser):
+    base, ids, _settings = site
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + f"/documents/{ids['scanned']}?ui=fr")
+    fallback = page.locator("#page-images[data-viewer-fallback]")
+    assert fallback.is_visible()
+    thumbs = fallback.locator("ul.page-images img")
+    assert thumbs.count() >= 1
+    thumbs.first.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('#page-images img').naturalWidth > 0")
+    link = fallback.locator("a").first.get_attribute("href")
+    assert link.startswith("/iiif/3/") and link.endswith("/default.jpg")
+    # the viewer's place says what it needs and links the manifest
+    assert page.locator("section[data-viewer]").get_attribute("data-viewer-ready") is None
+    assert page.locator("[data-viewer-mount] a[href$='manifest.json']").count() == 1
+    context.close()

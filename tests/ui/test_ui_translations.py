@@ -167,6 +167,13 @@ def test_sparql_refusals_are_shown_in_the_interface_language(settings):
     assert "requête vide : envoyez un SELECT, ASK, CONSTRUCT ou DESCRIBE SPARQL" in empty.text
     update = client.post("/thesaurus/sparql?ui=ar", data={"update": "DROP ALL"}, headers=html)
     assert update.status_code == 403 and "نقطة الوصول هذه للقراءة فقط" in update.text
-    # machines keep the English
-    assert client.post("/thesaurus/sparql", data={"query": " "}).json()["error"]["detail"] == (
-        "empty query: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
+    # a program that asks for no language gets English; the code is the same in every one
+    machine = TestClient(create_app(settings)).post("/thesaurus/sparql", data={"query": " "})
+    assert machine.json()["error"] == {
+        "status": 400, "code": "sparql.empty",
+        "detail": "empty query: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE"}
+    russian = TestClient(create_app(settings)).post(
+        "/thesaurus/sparql", data={"query": " "}, headers={"Accept-Language": "ru"})
+    assert russian.json()["error"]["code"] == "sparql.empty"
+    assert russian.json()["error"]["detail"].startswith("пустой запрос")
+    assert russian.headers["content-language"] == "ru"

@@ -65,10 +65,12 @@ def _documents(settings) -> dict[str, str]:
         symbols=["A/RES/2758 (XXVI)"], doc_type="resolution",
         versions={"en": VersionInput(title="Restoration of the lawful rights of the People's "
                                            "Republic of China in the United Nations",
-                                     text="Restoration of the lawful rights\f"),
+                                     text="Restoration of the lawful rights\f",
+                                     text_source="ocr"),
                   "ru": VersionInput(title="Восстановление законных прав Китайской Народной "
                                            "Республики в Организации Объединенных Наций",
-                                     text="Восстановление законных прав\f")},
+                                     text="Восстановление законных прав\f",
+                                     text_source="ocr")},
         files=[FileInput("en", "pdf", PDFS / "1971-09-29_A_L.632-EN.pdf"),
                FileInput("ru", "pdf", PDFS / "1971-10-25_GA_Resolution_2758_ru.pdf")],
     ))

@@ -37,6 +37,7 @@ from hemicycle.catalogue.queries import find_document, uids_for_symbols
 from hemicycle.config import Settings
 from hemicycle.knowledge.findings import Finding
 from hemicycle.languages import UnknownLanguage, normalise_language
+from hemicycle.messages import message_of
 from hemicycle.symbols import SymbolError, symbol_key
 
 LIVE = "live"
@@ -238,7 +239,7 @@ def _fill_search(settings: Settings, block: dict, lang: str) -> dict:
         found = search(settings, block["q"], lang=block.get("lang"), filters=block["filters"],
                        sort=block["sort"], per_page=block["limit"], ui_lang=lang)
     except QueryError as exc:
-        return {"error": str(exc), "url": url, "items": [], "total": 0}
+        return {"error": message_of(exc), "url": url, "items": [], "total": 0}
     items = []
     for hit in found.hits:
         title, title_lang = _shown(hit.titles, lang) if hit.titles else (hit.title,

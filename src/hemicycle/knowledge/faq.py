@@ -22,6 +22,7 @@ from hemicycle.knowledge.guides import Checker, check_language, check_slug
 from hemicycle.knowledge.markup import render_markdown
 from hemicycle.knowledge.models import FaqEntry, FaqFeedback, FaqSearch, FaqText, FaqTopic
 from hemicycle.languages import CODES
+from hemicycle.messages import Message
 
 MAX_QUESTION = 500
 MAX_ANSWER = 20_000
@@ -48,7 +49,8 @@ def save_topic(db: Session, slug: str, labels: dict[str, str], who: str,
     clean = {check_language(k): " ".join(str(v).split())[:100] for k, v in labels.items()
              if str(v).strip()}
     if "en" not in clean and not clean:
-        raise FaqError("invalid-field", f"topic {slug}: labels: at least one language")
+        raise FaqError("invalid-field", Message(
+            "kn.topic_labels", "topic {slug}: labels: at least one language", slug=slug))
     topic = db.scalar(select(FaqTopic).where(FaqTopic.slug == slug))
     if topic is None:
         topic = FaqTopic(slug=slug, labels=clean, position=position)
@@ -73,7 +75,9 @@ def _check_meta(db: Session, slug: str, topic_slugs: list[str],
     known = set(db.scalars(select(FaqTopic.slug)))
     unknown = [t for t in topic_slugs if t not in known]
     if unknown:
-        raise FaqError("invalid-field", f"entry {slug}: topics: unknown topic {unknown[0]!r}")
+        raise FaqError("invalid-field", Message(
+            "kn.unknown_topic", "entry {slug}: topics: unknown topic {topic}", slug=slug,
+            topic=repr(unknown[0])))
     related = [check_slug(r) for r in related if r != slug]
     return list(dict.fromkeys(topic_slugs)), list(dict.fromkeys(related))
 
@@ -93,10 +97,14 @@ def save_text(db: Session, slug: str, lang: str, *, question: str, answer: str, 
     slug, lang = check_slug(slug), check_language(lang)
     question = " ".join((question or "").split())
     if not question or len(question) > MAX_QUESTION:
-        raise FaqError("invalid-field", f"question: expected 1 to {MAX_QUESTION} characters")
+        raise FaqError("invalid-field", Message(
+            "kn.question_length", "question: expected 1 to {limit} characters",
+            limit=MAX_QUESTION))
     answer = (answer or "").replace("\r\n", "\n").strip()
     if not answer or len(answer) > MAX_ANSWER:
-        raise FaqError("invalid-field", f"answer: expected 1 to {MAX_ANSWER:,} characters")
+        raise FaqError("invalid-field", Message(
+            "kn.answer_length", "answer: expected 1 to {limit} characters",
+            limit=f"{MAX_ANSWER:,}"))
     entry = entry_by_slug(db, slug)
     if entry is None:
         entry = FaqEntry(slug=slug, created_by=who)
@@ -110,12 +118,14 @@ def save_text(db: Session, slug: str, lang: str, *, question: str, answer: str, 
     findings = rendered.findings + (checker(db, rendered) if checker else [])
     text = next((t for t in entry.texts if t.language == lang), None)
     if text is not None and version is not None and version != text.version:
-        raise FaqError("stale", f"answer {slug} ({lang}) was saved by {text.updated_by} "
-                                "meanwhile: reload it and make your change again")
+        raise FaqError("stale", Message(
+            "kn.answer_stale", "answer {slug} ({lang}) was saved by {user} meanwhile: reload "
+            "it and make your change again", slug=slug, lang=lang, user=text.updated_by))
     if publish and errors(findings):
         bad = errors(findings)
-        raise FaqError("has-errors", f"answer {slug} ({lang}) has {len(bad)} problem(s) to "
-                                     f"fix first: {bad[0]}", bad)
+        raise FaqError("has-errors", Message(
+            "kn.answer_has_errors", "answer {slug} ({lang}) has {count} problem(s) to fix "
+            "first: {first}", slug=slug, lang=lang, count=len(bad), first=str(bad[0])), bad)
     state = "published" if publish else "draft"
     if text is None:
         text = FaqText(entry=entry, language=lang, question=question, answer=answer,
@@ -136,7 +146,8 @@ def save_text(db: Session, slug: str, lang: str, *, question: str, answer: str, 
 def delete_entry(db: Session, slug: str, who: str) -> None:
     entry = entry_by_slug(db, slug)
     if entry is None:
-        raise FaqError("not-found", f"no FAQ entry {slug!r}")
+        raise FaqError("not-found", Message("kn.no_faq_entry", "no FAQ entry {slug}",
+                                            slug=repr(slug)))
     db.delete(entry)
     record_change(db, who, "faq", slug, "deleted", languages=[t.language for t in entry.texts])
 
@@ -211,7 +222,9 @@ def record_feedback(db: Session, slug: str, lang: str, helpful: bool,
     entry = entry_by_slug(db, slug)
     if entry is None or not any(t.language == lang and t.state == "published"
                                 for t in entry.texts):
-        raise FaqError("not-found", f"no published answer {slug!r} in {lang}")
+        raise FaqError("not-found", Message("kn.no_published_answer",
+                                            "no published answer {slug} in {lang}",
+                                            slug=repr(slug), lang=lang))
     db.add(FaqFeedback(entry_id=entry.id, language=lang, helpful=helpful,
                        day=today or dt.datetime.now(dt.UTC).date()))
 

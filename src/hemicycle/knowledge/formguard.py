@@ -21,6 +21,7 @@ import time
 from collections import defaultdict, deque
 
 from hemicycle.knowledge.findings import KnowledgeError
+from hemicycle.messages import Message
 
 HONEYPOT = "website"
 MIN_FILL_S = 3
@@ -47,17 +48,21 @@ def check_submission(secret: str, form: str, stamp: str | None, honeypot: str | 
                      now: float | None = None) -> None:
     """Refuse a submission from a robot (raises FormRefused with a code)."""
     if honeypot:
-        raise FormRefused("honeypot", "the form was filled in a field people do not see")
+        raise FormRefused("honeypot", Message(
+            "kn.form_honeypot", "the form was filled in a field people do not see"))
     ts_text, _, mac = (stamp or "").partition(".")
     if not ts_text.isdigit() or not hmac.compare_digest(mac, _mac(secret, form, int(ts_text))):
-        raise FormRefused("stamp", "the form is not one this site showed: reload it and "
-                                   "send it again")
+        raise FormRefused("stamp", Message(
+            "kn.form_stamp", "the form is not one this site showed: reload it and send it "
+            "again"))
     age = (time.time() if now is None else now) - int(ts_text)
     if age < MIN_FILL_S:
-        raise FormRefused("too-fast", "the form was sent back too fast to have been read: "
-                                      "wait a moment and send it again")
+        raise FormRefused("too-fast", Message(
+            "kn.form_too_fast", "the form was sent back too fast to have been read: wait a "
+            "moment and send it again"))
     if age > MAX_AGE_S:
-        raise FormRefused("too-old", "the form was open too long: reload it and send it again")
+        raise FormRefused("too-old", Message(
+            "kn.form_too_old", "the form was open too long: reload it and send it again"))
 
 
 class AddressLimiter:
@@ -78,8 +83,9 @@ class AddressLimiter:
             while hits and now - hits[0] > self.window:
                 hits.popleft()
             if len(hits) >= self.limit:
-                raise FormRefused("too-many", "too many messages from this address: try "
-                                              "again in an hour")
+                raise FormRefused("too-many", Message(
+                    "kn.form_too_many", "too many messages from this address: try again in "
+                    "an hour"))
             hits.append(now)
             if len(self._hits) > 100_000:  # forget idle addresses rather than grow forever
                 for k in [k for k, v in self._hits.items() if not v][:50_000]:

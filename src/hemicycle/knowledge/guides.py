@@ -25,6 +25,7 @@ from hemicycle.knowledge.findings import Finding, KnowledgeError, errors
 from hemicycle.knowledge.markup import Rendered, render_markdown
 from hemicycle.knowledge.models import Guide, GuidePage, GuideRevision
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
+from hemicycle.messages import Message
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 STATES = ("draft", "review", "published")
@@ -36,19 +37,31 @@ class GuideError(KnowledgeError):
     """A request the guide's state does not allow."""
 
 
+def no_version(slug: str, lang: str, published: bool = False) -> Message:
+    """The refusal for a guide that has no (published) version in ``lang``."""
+    if published:
+        return Message("kn.no_published_version", "no published {lang} version of guide "
+                       "{slug}", lang=lang, slug=repr(slug))
+    return Message("kn.no_version", "no {lang} version of guide {slug}", lang=lang,
+                   slug=repr(slug))
+
+
 def check_slug(slug: str) -> str:
     slug = (slug or "").strip()
     if not SLUG.match(slug):
-        raise GuideError("invalid-field", f"slug {slug!r}: use 1 to 48 lower-case letters, "
-                                          "digits and hyphens, starting with a letter or digit")
+        raise GuideError("invalid-field", Message(
+            "kn.bad_slug", "slug {slug}: use 1 to 48 lower-case letters, digits and hyphens, "
+            "starting with a letter or digit", slug=repr(slug)))
     return slug
 
 
 def check_language(lang: str) -> str:
     try:
         return normalise_language(lang or "")
-    except UnknownLanguage as exc:
-        raise GuideError("invalid-field", f"language: {exc}") from None
+    except UnknownLanguage:
+        raise GuideError("invalid-field", Message(
+            "language_field", "language: unknown language {value}: expected one of "
+            "{allowed}", value=repr(lang or ""), allowed=", ".join(CODES))) from None
 
 
 def guide_by_slug(db: Session, slug: str) -> Guide | None:
@@ -64,7 +77,7 @@ def page_of(db: Session, slug: str, lang: str) -> GuidePage | None:
 def _page_or_error(db: Session, slug: str, lang: str) -> GuidePage:
     page = page_of(db, slug, lang)
     if page is None:
-        raise GuideError("not-found", f"no {lang} version of guide {slug!r}")
+        raise GuideError("not-found", no_version(slug, lang))
     return page
 
 
@@ -82,9 +95,11 @@ def check_body(db: Session, body: str, checker: Checker | None = None) -> Render
 def _check_fields(title: str, body: str) -> tuple[str, str]:
     title = " ".join((title or "").split())
     if not title or len(title) > MAX_TITLE:
-        raise GuideError("invalid-field", f"title: expected 1 to {MAX_TITLE} characters")
+        raise GuideError("invalid-field", Message(
+            "kn.title_length", "title: expected 1 to {limit} characters", limit=MAX_TITLE))
     if len(body or "") > MAX_BODY:
-        raise GuideError("invalid-field", f"body: at most {MAX_BODY:,} characters")
+        raise GuideError("invalid-field", Message(
+            "kn.body_length", "body: at most {limit} characters", limit=f"{MAX_BODY:,}"))
     return title, normalise_body(body)
 
 
@@ -117,8 +132,10 @@ def save_page(db: Session, slug: str, lang: str, *, title: str, summary: str, bo
         action = "page-created"
     else:
         if version is not None and version != page.version:
-            raise GuideError("stale", f"guide {slug} ({lang}) was saved by {page.updated_by} "
-                                      "meanwhile: reload it and make your change again")
+            raise GuideError("stale", Message(
+                "kn.guide_stale", "guide {slug} ({lang}) was saved by {user} meanwhile: "
+                "reload it and make your change again", slug=slug, lang=lang,
+                user=page.updated_by))
         if (page.title, page.summary, page.body) == (title, summary, body):
             return page, check_body(db, body, checker).findings
         page.title, page.summary, page.body = title, summary, body
@@ -136,7 +153,9 @@ def submit(db: Session, slug: str, lang: str, who: str,
     """Send a draft to review (refused while it has error findings)."""
     page = _page_or_error(db, slug, lang)
     if page.state != "draft":
-        raise GuideError("bad-state", f"guide {slug} ({lang}) is {page.state}, not a draft")
+        raise GuideError("bad-state", Message(
+            "kn.guide_not_draft", "guide {slug} ({lang}) is {state}, not a draft", slug=slug,
+            lang=lang, state=page.state))
     _refuse_errors(db, page, checker)
     page.state = "review"
     page.updated_by, page.updated_at = who, utcnow()
@@ -147,7 +166,9 @@ def submit(db: Session, slug: str, lang: str, who: str,
 def return_to_draft(db: Session, slug: str, lang: str, who: str, reason: str = "") -> GuidePage:
     page = _page_or_error(db, slug, lang)
     if page.state != "review":
-        raise GuideError("bad-state", f"guide {slug} ({lang}) is {page.state}, not in review")
+        raise GuideError("bad-state", Message(
+            "kn.guide_not_in_review", "guide {slug} ({lang}) is {state}, not in review",
+            slug=slug, lang=lang, state=page.state))
     page.state = "draft"
     page.updated_by, page.updated_at = who, utcnow()
     record_change(db, who, "guide", f"{slug}/{lang}", "returned", reason=reason[:500] or None)
@@ -158,8 +179,10 @@ def _refuse_errors(db: Session, page: GuidePage, checker: Checker | None) -> Ren
     rendered = check_body(db, page.body, checker)
     bad = errors(rendered.findings)
     if bad:
-        raise GuideError("has-errors", f"guide {page.guide.slug} ({page.language}) has "
-                         f"{len(bad)} problem(s) to fix first: {bad[0]}", bad)
+        raise GuideError("has-errors", Message(
+            "kn.guide_has_errors", "guide {slug} ({lang}) has {count} problem(s) to fix "
+            "first: {first}", slug=page.guide.slug, lang=page.language, count=len(bad),
+            first=str(bad[0])), bad)
     return rendered
 
 
@@ -170,8 +193,9 @@ def publish(db: Session, slug: str, lang: str, who: str, *, note: str = "",
     page = _page_or_error(db, slug, lang)
     allowed = ("review", "draft") if from_draft else ("review",)
     if page.state not in allowed:
-        raise GuideError("bad-state", f"guide {slug} ({lang}) is {page.state}; only a page "
-                                      "in review can be published")
+        raise GuideError("bad-state", Message(
+            "kn.guide_publish_state", "guide {slug} ({lang}) is {state}; only a page in "
+            "review can be published", slug=slug, lang=lang, state=page.state))
     rendered = _refuse_errors(db, page, checker)
     number = (db.scalar(select(func.max(GuideRevision.number))
                         .where(GuideRevision.page_id == page.id)) or 0) + 1
@@ -198,9 +222,10 @@ def delete_page(db: Session, slug: str, lang: str, who: str) -> None:
     guide = page.guide
     others = [p.language for p in guide.pages if p.language != lang]
     if guide.original_language == lang and others:
-        raise GuideError("original-has-translations",
-                         f"guide {slug}: {lang} is the original of the {', '.join(others)} "
-                         "version(s); make one of them the original first, or delete them")
+        raise GuideError("original-has-translations", Message(
+            "kn.original_has_translations", "guide {slug}: {lang} is the original of the "
+            "{others} version(s); make one of them the original first, or delete them",
+            slug=slug, lang=lang, others=", ".join(others)))
     revisions = len(page.revisions)
     guide.pages.remove(page)  # delete-orphan: the page and its revisions go
     db.flush()
@@ -298,7 +323,9 @@ def diff(db: Session, slug: str, lang: str, old: int, new: int | None) -> list[t
     by_number = {r.number: r for r in page.revisions}
     if old not in by_number or (new is not None and new not in by_number):
         missing = old if old not in by_number else new
-        raise GuideError("not-found", f"guide {slug} ({lang}) has no revision {missing}")
+        raise GuideError("not-found", Message(
+            "kn.no_revision", "guide {slug} ({lang}) has no revision {number}", slug=slug,
+            lang=lang, number=missing))
     before = by_number[old]
     after = by_number[new] if new is not None else page
 

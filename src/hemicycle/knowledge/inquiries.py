@@ -24,6 +24,7 @@ from hemicycle.knowledge.audit import record_change
 from hemicycle.knowledge.findings import KnowledgeError
 from hemicycle.knowledge.guides import check_language
 from hemicycle.knowledge.models import Inquiry, InquiryNote
+from hemicycle.messages import Message
 
 STATUSES = ("new", "assigned", "answered", "closed")
 MIN_QUESTION = 10
@@ -32,6 +33,11 @@ MAX_PAGE = 500
 MAX_NOTE = 4000
 MAX_REPLY = 20_000
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
+
+
+def _bad_status(status: str) -> Message:
+    return Message("kn.inquiry_status", "status {status}: expected one of {allowed}",
+                   status=repr(status), allowed=", ".join(STATUSES))
 
 
 class InquiryError(KnowledgeError):
@@ -62,10 +68,13 @@ def file_inquiry(db: Session, question: str, lang: str, page: str | None) -> tup
     lang = check_language(lang)
     question = (question or "").replace("\r\n", "\n").strip()
     if len(question) < MIN_QUESTION:
-        raise InquiryError("invalid-field", f"question: write at least {MIN_QUESTION} "
-                                            "characters")
+        raise InquiryError("invalid-field", Message(
+            "kn.question_short", "question: write at least {limit} characters",
+            limit=MIN_QUESTION))
     if len(question) > MAX_QUESTION:
-        raise InquiryError("invalid-field", f"question: at most {MAX_QUESTION:,} characters")
+        raise InquiryError("invalid-field", Message(
+            "kn.question_long", "question: at most {limit} characters",
+            limit=f"{MAX_QUESTION:,}"))
     token = secrets.token_urlsafe(24)
     reference = _reference()
     while db.scalar(select(Inquiry.id).where(Inquiry.reference == reference)) is not None:
@@ -87,7 +96,8 @@ def by_reference(db: Session, reference: str) -> Inquiry:
     found = db.scalar(select(Inquiry).where(Inquiry.reference == reference.strip().upper())
                       .options(selectinload(Inquiry.notes)))
     if found is None:
-        raise InquiryError("not-found", f"no inquiry {reference!r}")
+        raise InquiryError("not-found", Message("kn.no_inquiry", "no inquiry {reference}",
+                                                reference=repr(reference)))
     return found
 
 
@@ -95,8 +105,7 @@ def queue(db: Session, *, status: str | None = None, assignee: str | None = None
           page: int = 1, per_page: int = 50) -> tuple[int, list[Inquiry]]:
     """Inquiries, oldest open first (answered and closed ones newest first)."""
     if status and status not in STATUSES:
-        raise InquiryError("invalid-field", f"status {status!r}: expected one of "
-                                            f"{', '.join(STATUSES)}")
+        raise InquiryError("invalid-field", _bad_status(status))
     query = select(Inquiry)
     if status:
         query = query.where(Inquiry.status == status)
@@ -123,8 +132,9 @@ def assign(db: Session, reference: str, assignee: str | None, who: str) -> Inqui
     if name is not None:
         role = db.scalar(select(User.role).where(User.name == name))
         if not role_allows(role, "inquiries"):
-            raise InquiryError("invalid-field", f"assignee: {name!r} is not on the inquiry "
-                                                "staff")
+            raise InquiryError("invalid-field", Message(
+                "kn.not_inquiry_staff", "assignee: {name} is not on the inquiry staff",
+                name=repr(name)))
     inquiry.assignee = name
     if inquiry.status == "new" and inquiry.assignee:
         inquiry.status = "assigned"
@@ -135,11 +145,11 @@ def assign(db: Session, reference: str, assignee: str | None, who: str) -> Inqui
 
 def set_status(db: Session, reference: str, status: str, who: str) -> Inquiry:
     if status not in STATUSES:
-        raise InquiryError("invalid-field", f"status {status!r}: expected one of "
-                                            f"{', '.join(STATUSES)}")
+        raise InquiryError("invalid-field", _bad_status(status))
     inquiry = by_reference(db, reference)
     if status == "answered" and not inquiry.reply:
-        raise InquiryError("bad-state", f"{inquiry.reference} has no reply yet")
+        raise InquiryError("bad-state", Message("kn.no_reply_yet", "{reference} has no reply "
+                                                "yet", reference=inquiry.reference))
     before = inquiry.status
     inquiry.status = status
     _touch(inquiry)
@@ -150,7 +160,8 @@ def set_status(db: Session, reference: str, status: str, who: str) -> Inquiry:
 def add_note(db: Session, reference: str, text: str, who: str) -> InquiryNote:
     text = (text or "").strip()
     if not text or len(text) > MAX_NOTE:
-        raise InquiryError("invalid-field", f"note: expected 1 to {MAX_NOTE:,} characters")
+        raise InquiryError("invalid-field", Message(
+            "kn.note_length", "note: expected 1 to {limit} characters", limit=f"{MAX_NOTE:,}"))
     inquiry = by_reference(db, reference)
     note = InquiryNote(inquiry=inquiry, author=who, text=text)
     db.add(note)
@@ -163,7 +174,9 @@ def reply(db: Session, reference: str, text: str, who: str) -> Inquiry:
     """The answer the reader sees at the private link (the inquiry becomes answered)."""
     text = (text or "").replace("\r\n", "\n").strip()
     if not text or len(text) > MAX_REPLY:
-        raise InquiryError("invalid-field", f"reply: expected 1 to {MAX_REPLY:,} characters")
+        raise InquiryError("invalid-field", Message(
+            "kn.reply_length", "reply: expected 1 to {limit} characters",
+            limit=f"{MAX_REPLY:,}"))
     inquiry = by_reference(db, reference)
     inquiry.reply, inquiry.replied_by, inquiry.replied_at = text, who, utcnow()
     inquiry.status = "answered"
@@ -179,11 +192,13 @@ def to_faq(db: Session, reference: str, slug: str, who: str, *, question: str | 
     """Turn the question and its reply into a draft FAQ entry (for an editor to finish)."""
     inquiry = by_reference(db, reference)
     if not inquiry.reply and not answer:
-        raise InquiryError("bad-state", f"{inquiry.reference} has no reply to turn into an "
-                                        "answer yet")
+        raise InquiryError("bad-state", Message(
+            "kn.no_reply_for_faq", "{reference} has no reply to turn into an answer yet",
+            reference=inquiry.reference))
     if faq.text_of(db, slug, inquiry.language) is not None:
-        raise InquiryError("exists", f"FAQ entry {slug} already has a {inquiry.language} "
-                                     "answer: choose another name")
+        raise InquiryError("exists", Message(
+            "kn.faq_answer_exists", "FAQ entry {slug} already has a {lang} answer: choose "
+            "another name", slug=slug, lang=inquiry.language))
     faq.save_text(db, slug, inquiry.language, question=question or inquiry.question[:500],
                   answer=answer or inquiry.reply, who=who, publish=False)
     inquiry.faq_slug = slug

@@ -23,6 +23,7 @@ from hemicycle.knowledge.findings import KnowledgeError
 from hemicycle.knowledge.guides import check_language, check_slug
 from hemicycle.knowledge.markup import url_scheme
 from hemicycle.knowledge.models import TrainingRegistration, TrainingSession
+from hemicycle.messages import Message
 
 AUDIENCES = ("mission", "un_staff", "academic", "ngo", "media", "public")
 MAX_CAPACITY = 10_000
@@ -36,9 +37,11 @@ class TrainingError(KnowledgeError):
 def _text(value: str | None, name: str, limit: int, required: bool = True) -> str:
     text = " ".join((value or "").split())
     if required and not text:
-        raise TrainingError("invalid-field", f"{name}: missing")
+        raise TrainingError("invalid-field", Message("kn.field_missing", "{name}: missing",
+                                                     name=name))
     if len(text) > limit:
-        raise TrainingError("invalid-field", f"{name}: at most {limit} characters")
+        raise TrainingError("invalid-field", Message(
+            "kn.field_too_long", "{name}: at most {limit} characters", name=name, limit=limit))
     return text
 
 
@@ -48,7 +51,8 @@ def session_by_slug(db: Session, slug: str, *, lock: bool = False) -> TrainingSe
         query = query.with_for_update()
     found = db.scalar(query.options(selectinload(TrainingSession.registrations)))
     if found is None:
-        raise TrainingError("not-found", f"no training session {slug!r}")
+        raise TrainingError("not-found", Message("kn.no_training_session",
+                                                 "no training session {slug}", slug=repr(slug)))
     return found
 
 
@@ -62,13 +66,16 @@ def announce(db: Session, slug: str, *, topic: str, language: str, starts_at: dt
     place = _text(place, "place", 300, required=False)
     online_url = (online_url or "").strip()
     if online_url and url_scheme(online_url) not in ("http", "https"):
-        raise TrainingError("invalid-field", "online link: expected an http or https address")
+        raise TrainingError("invalid-field", Message(
+            "kn.online_link", "online link: expected an http or https address"))
     if not place and not online_url:
-        raise TrainingError("invalid-field", "give a place or an online link")
+        raise TrainingError("invalid-field", Message("kn.place_or_link",
+                                                     "give a place or an online link"))
     if not 1 <= capacity <= MAX_CAPACITY:
-        raise TrainingError("invalid-field", f"capacity: 1 to {MAX_CAPACITY}")
+        raise TrainingError("invalid-field", Message("kn.capacity", "capacity: 1 to {limit}",
+                                                     limit=MAX_CAPACITY))
     if not 15 <= minutes <= 8 * 60:
-        raise TrainingError("invalid-field", "minutes: 15 to 480")
+        raise TrainingError("invalid-field", Message("kn.minutes", "minutes: 15 to 480"))
     found = db.scalar(select(TrainingSession).where(TrainingSession.slug == slug))
     fields = {"topic": topic, "language": language, "starts_at": starts_at.replace(tzinfo=None),
               "capacity": capacity, "description": (description or "").strip()[:4000],
@@ -134,15 +141,19 @@ def register(db: Session, slug: str, *, name: str, email: str, audience: str,
     name = _text(name, "name", 200)
     email = (email or "").strip().lower()
     if len(email) > 254 or not _EMAIL.match(email):
-        raise TrainingError("invalid-field", "e-mail: not an e-mail address")
+        raise TrainingError("invalid-field", Message("kn.email",
+                                                     "e-mail: not an e-mail address"))
     if audience not in AUDIENCES:
-        raise TrainingError("invalid-field", f"audience {audience!r}: expected one of "
-                                             f"{', '.join(AUDIENCES)}")
+        raise TrainingError("invalid-field", Message(
+            "kn.audience", "audience {value}: expected one of {allowed}", value=repr(audience),
+            allowed=", ".join(AUDIENCES)))
     session = session_by_slug(db, slug, lock=True)
     if session.cancelled:
-        raise TrainingError("cancelled", f"session {slug} was cancelled")
+        raise TrainingError("cancelled", Message("kn.session_cancelled",
+                                                 "session {slug} was cancelled", slug=slug))
     if session.starts_at <= (now or utcnow()):
-        raise TrainingError("past", f"session {slug} has already started")
+        raise TrainingError("past", Message("kn.session_started",
+                                            "session {slug} has already started", slug=slug))
     same = next((r for r in session.registrations
                  if r.email == email and r.status != "cancelled"), None)
     if same is not None:
@@ -153,7 +164,8 @@ def register(db: Session, slug: str, *, name: str, email: str, audience: str,
     elif session.waitlist:
         status = "waitlisted"
     else:
-        raise TrainingError("full", f"session {slug} is full")
+        raise TrainingError("full", Message("kn.session_full", "session {slug} is full",
+                                            slug=slug))
     registration = TrainingRegistration(session=session, name=name, email=email,
                                         audience=audience, status=status)
     db.add(registration)
@@ -165,7 +177,9 @@ def cancel_registration(db: Session, slug: str, registration_id: int, who: str) 
     session = session_by_slug(db, slug, lock=True)
     reg = next((r for r in session.registrations if r.id == registration_id), None)
     if reg is None:
-        raise TrainingError("not-found", f"no registration {registration_id} in {slug}")
+        raise TrainingError("not-found", Message(
+            "kn.no_registration", "no registration {number} in {slug}",
+            number=registration_id, slug=slug))
     was = reg.status
     reg.status = "cancelled"
     if was == "registered":
@@ -185,7 +199,9 @@ def mark_attendance(db: Session, slug: str, attended: dict[int, bool], who: str)
             changed += 1
     unknown = set(attended) - {r.id for r in session.registrations}
     if unknown:
-        raise TrainingError("not-found", f"no registration {min(unknown)} in {slug}")
+        raise TrainingError("not-found", Message(
+            "kn.no_registration", "no registration {number} in {slug}", number=min(unknown),
+            slug=slug))
     if changed:
         record_change(db, who, "training", slug, "attendance", changed=changed)
     return changed

@@ -24,6 +24,7 @@ from hemicycle.config import Settings
 from hemicycle.describe import REVIEW_BELOW
 from hemicycle.describe.fields import FINDINGS
 from hemicycle.documents import DocumentInput, SaveResult
+from hemicycle.messages import Message
 from hemicycle.review.models import ReviewTask
 
 # fields of the extraction a person would check (titles per language are in "title")
@@ -187,9 +188,11 @@ def list_tasks(settings: Settings, *, status: str = "open", code: str | None = N
                page: int = 1, per_page: int = 50) -> tuple[list[TaskEntry], int]:
     """One page of tasks (oldest first) and how many there are in all."""
     if status not in ("open", "resolved", "all"):
-        raise TaskError(f"status {status!r}: open, resolved or all")
+        raise TaskError(Message("review.task_status", "status {status}: open, resolved or all",
+                                status=repr(status)))
     if page < 1 or not 1 <= per_page <= 200:
-        raise TaskError("page counts from 1; per_page between 1 and 200")
+        raise TaskError(Message("review.task_page",
+                                "page counts from 1; per_page between 1 and 200"))
     stmt = select(ReviewTask, Document.uid, Document.symbol, Document.status).join(
         Document, Document.id == ReviewTask.document_id)
     if status != "all":
@@ -219,12 +222,15 @@ def resolve_task(settings: Settings, task_id: int, user: str, note: str | None =
     """A person has looked at the task (and corrected the record if it needed it)."""
     text = (note or "").strip() or None
     if text and len(text) > MAX_NOTE:
-        raise TaskError(f"task {task_id}: note: at most {MAX_NOTE} characters")
+        raise TaskError(Message("review.task_note", "task {task}: note: at most {limit} characters",
+                                task=task_id, limit=MAX_NOTE))
     with session_scope(settings.database_url) as db:
         task = db.get(ReviewTask, task_id)
         if task is None:
-            raise NoSuchTask(f"task {task_id}: no such task")
+            raise NoSuchTask(Message("review.no_task", "task {task}: no such task", task=task_id))
         if task.status != "open":
-            raise TaskClosed(f"task {task_id}: already resolved by {task.resolved_by}")
+            raise TaskClosed(Message("review.task_closed",
+                                     "task {task}: already resolved by {user}",
+                                     task=task_id, user=task.resolved_by))
         task.status, task.resolved_at, task.resolved_by = "resolved", utcnow(), user
         task.note = text

@@ -38,7 +38,7 @@ from sqlalchemy import select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
-from hemicycle.messages import Message
+from hemicycle.messages import Message, message_of
 from hemicycle.thesaurus.export import ox_triples, vocab_triples
 from hemicycle.thesaurus.models import Vocabulary
 from hemicycle.thesaurus.sparql_network import FederationRefused, federated_endpoints
@@ -380,13 +380,24 @@ def _ask_pool(request: dict, time_limit: float, network: bool = False) -> tuple[
     raise AssertionError("unreachable")
 
 
+def store_error(header: dict) -> Message:
+    """The store's refusal: its own words (the parser's position and detail) inside a
+    sentence the page translates."""
+    reason = " ".join(str(header.get("reason") or "").split())[:500]
+    if header.get("kind") == "syntax":
+        return Message("sparql.syntax", "SPARQL syntax error: {reason}", reason=reason)
+    if reason:
+        return Message("sparql.failed", "query failed: {reason}", reason=reason)
+    return Message("sparql.failed_quietly", "query failed")
+
+
 def run_query(settings: Settings, query: str, accept: str = "",
               time_limit: float = TIME_LIMIT_S, max_results: int = MAX_RESULTS) -> SparqlResult:
     query = check_query(query)
     try:
         network = bool(federated_endpoints(query, settings.sparql_service_allow))
     except FederationRefused as exc:
-        raise SparqlError(str(exc), 403) from None
+        raise SparqlError(message_of(exc), 403) from None
     path = store_path(settings)
     ready = (path / "READY").stat()
     request = {"store": str(path), "stamp": f"{ready.st_ino}:{ready.st_mtime_ns}",
@@ -394,6 +405,5 @@ def run_query(settings: Settings, query: str, accept: str = "",
                "time_limit": time_limit}
     header, body = _ask_pool(request, time_limit, network)
     if "error" in header:
-        message = " ".join(str(header["error"]).split())
-        raise SparqlError(message[:500] or "query failed", int(header.get("status", 400)))
+        raise SparqlError(store_error(header), int(header.get("status", 400)))
     return SparqlResult(header["media_type"], body, header["truncated"])

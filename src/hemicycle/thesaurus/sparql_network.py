@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hemicycle.messages import Message
+
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
   | (?P<comment>\#[^\r\n]*)
@@ -77,21 +79,23 @@ def federated_endpoints(query: str, allowed: tuple[str, ...]) -> list[str]:
     if not use.calls:
         return []
     if not allowed:
-        raise FederationRefused(
-            "federated queries (SERVICE) are refused: this endpoint answers from its own "
-            "data only")
+        raise FederationRefused(Message(
+            "sparql.no_federation", "federated queries (SERVICE) are refused: this endpoint "
+            "answers from its own data only"))
     if use.unresolved:
-        raise FederationRefused(
-            f"SERVICE {use.unresolved[0]}: name the endpoint as a full <IRI> (no variable, "
-            "prefixed name or escape)")
+        raise FederationRefused(Message(
+            "sparql.service_not_iri", "SERVICE {target}: name the endpoint as a full <IRI> "
+            "(no variable, prefixed name or escape)", target=use.unresolved[0]))
     for target in use.targets:
         if target not in allowed:
-            raise FederationRefused(f"SERVICE <{target}> is not an allowed endpoint "
-                                    f"(allowed: {', '.join(allowed)})")
+            raise FederationRefused(Message(
+                "sparql.service_not_allowed", "SERVICE <{target}> is not an allowed endpoint "
+                "(allowed: {allowed})", target=target, allowed=", ".join(allowed)))
     if _ESCAPE.search(query):
-        raise FederationRefused("a federated query may not use \\u escapes")
+        raise FederationRefused(Message("sparql.service_escapes",
+                                        "a federated query may not use \\u escapes"))
     if len(re.findall("service", query, re.IGNORECASE)) != use.calls:
-        raise FederationRefused(
-            "in a federated query the word SERVICE may appear only as a call to an "
-            "allowed endpoint")
+        raise FederationRefused(Message(
+            "sparql.service_word", "in a federated query the word SERVICE may appear only "
+            "as a call to an allowed endpoint"))
     return use.targets

@@ -112,13 +112,16 @@ def _answer(request: dict, stores: dict) -> tuple[dict, bytes]:
             stores["key"] = key
         media, body, truncated = _results(stores["store"], request["query"],
                                           request["accept"], int(request["max"]))
-    except SyntaxError as exc:
-        return {"error": f"SPARQL syntax error: {exc}", "status": 400}, b""
+    except SyntaxError as exc:  # "kind" and "reason": the parent words the sentence around
+        return {"error": f"SPARQL syntax error: {exc}", "kind": "syntax", "reason": str(exc),
+                "status": 400}, b""
     except (OSError, ValueError, RuntimeError) as exc:
-        return {"error": f"query failed: {exc}", "status": 400}, b""
+        return {"error": f"query failed: {exc}", "kind": "failed", "reason": str(exc),
+                "status": 400}, b""
     except Exception as exc:  # noqa: BLE001 - a bug here must not end the worker
         stores.clear()
-        return {"error": f"query failed: {type(exc).__name__}: {exc}", "status": 500}, b""
+        return {"error": f"query failed: {type(exc).__name__}: {exc}", "kind": "failed",
+                "reason": f"{type(exc).__name__}: {exc}", "status": 500}, b""
     return {"media_type": media, "truncated": truncated}, body
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from hemicycle.messages import Message
 from hemicycle.usage.exceptions import CounterError
 
 _DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
@@ -31,12 +32,16 @@ class Period:
 def _parse(name: str, text: str | None, *, last: bool) -> dt.date:
     match = _DATE.fullmatch((text or "").strip())
     if not match:
-        raise CounterError(3020, f"{name} {text!r} is not a date (YYYY-MM or YYYY-MM-DD)")
+        raise CounterError(3020, Message("usage.not_a_date",
+                                          "{name} {text} is not a date (YYYY-MM or YYYY-MM-DD)",
+                                          name=name, text=repr(text)))
     year, month = int(match[1]), int(match[2])
     try:
         day = dt.date(year, month, int(match[3]) if match[3] else 1)
     except ValueError:
-        raise CounterError(3020, f"{name} {text!r} is not a date in the calendar") from None
+        raise CounterError(3020, Message("usage.not_in_calendar",
+                                          "{name} {text} is not a date in the calendar",
+                                          name=name, text=repr(text))) from None
     if last:
         return dt.date(year, month, calendar.monthrange(year, month)[1])
     return day.replace(day=1)
@@ -49,7 +54,10 @@ def parse_period(begin: str | None, end: str | None, today: dt.date | None = Non
     first = _parse("begin_date", begin, last=False)
     final = _parse("end_date", end, last=True)
     if final < first:
-        raise CounterError(3020, f"end_date {end} is before begin_date {begin}")
+        raise CounterError(3020, Message("usage.end_before_begin",
+                                          "end_date {end} is before begin_date {begin}",
+                                          end=end, begin=begin))
     if first > today:
-        raise CounterError(3020, f"begin_date {begin} is in the future")
+        raise CounterError(3020, Message("usage.begin_in_future",
+                                          "begin_date {begin} is in the future", begin=begin))
     return Period(first, final)

@@ -20,6 +20,7 @@ from sqlalchemy import case, func, select
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
+from hemicycle.messages import Message
 from hemicycle.usage.cldr import country_name
 from hemicycle.usage.models import (
     UsageCityMonthly,
@@ -56,8 +57,9 @@ def parse_by(text: str) -> tuple[str, ...]:
     by = tuple(dict.fromkeys(p.strip() for p in text.replace("|", ",").split(",") if p.strip()))
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown or not by:
-        raise PlaceReportError(f"by: {', '.join(unknown) or 'nothing'} is not one of "
-                               f"{', '.join(DIMENSIONS)}")
+        raise PlaceReportError(Message("usage.unknown_by", "by: {unknown} is not one of {known}",
+                                       unknown=", ".join(unknown) or "nothing",
+                                       known=", ".join(DIMENSIONS)))
     return by
 
 
@@ -69,8 +71,10 @@ def parse_metrics(text: str | None) -> tuple[str, ...]:
     for name in names:
         metric = METRICS.get(name, name)
         if metric not in (TII, TIR):
-            raise PlaceReportError(f"metric {name!r}: expected investigations, downloads, "
-                                   f"{TII} or {TIR}")
+            raise PlaceReportError(Message(
+                "usage.unknown_metric",
+                "metric {name}: expected investigations, downloads, {tii} or {tir}",
+                name=repr(name), tii=TII, tir=TIR))
         out.append(metric)
     return tuple(dict.fromkeys(out))
 

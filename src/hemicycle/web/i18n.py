@@ -27,7 +27,7 @@ def messages() -> dict[str, dict[str, str]]:
     return merged
 
 
-def translate(key: str, lang: str, **values: object) -> str:
+def translate(key: str, lang: str, /, **values: object) -> str:
     texts = messages().get(key)
     if texts is None:
         return key

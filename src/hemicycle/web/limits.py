@@ -20,9 +20,11 @@ from fastapi import HTTPException
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as AsgiMessage
 
 from hemicycle.config import Settings
+from hemicycle.messages import Message
 from hemicycle.web.auth import current_user
 from hemicycle.web.errors import error_response
 
@@ -45,8 +47,9 @@ def body_rule(settings: Settings, method: str, path: str) -> tuple[int, bool]:
     return settings.max_body_bytes, False
 
 
-def _too_large(limit: int) -> str:
-    return f"request body larger than this endpoint's limit of {limit:,} bytes"
+def _too_large(limit: int) -> Message:
+    return Message("body_too_large", "request body larger than this endpoint's limit of "
+                   "{limit} bytes", limit=f"{limit:,}")
 
 
 class BodyLimit:
@@ -57,7 +60,7 @@ class BodyLimit:
         self.settings = settings
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int,
-                      detail: str, headers: dict | None = None) -> None:
+                      detail: str | Message, headers: dict | None = None) -> None:
         # the unread body stays unread: the connection is closed after this answer
         response = error_response(Request(scope), status, detail,
                                   {**(headers or {}), "Connection": "close"})
@@ -72,8 +75,9 @@ class BodyLimit:
         length = headers.get("content-length")
         if length is not None:
             if not length.isdigit():
-                await self._refuse(scope, receive, send, 400, f"Content-Length {length!r}: "
-                                   "not a number of bytes")
+                await self._refuse(scope, receive, send, 400, Message(
+                    "content_length", "Content-Length {value}: not a number of bytes",
+                    value=repr(length)))
                 return
             if int(length) > limit:
                 await self._refuse(scope, receive, send, 413, _too_large(limit))
@@ -83,14 +87,15 @@ class BodyLimit:
             if await run_in_threadpool(current_user, request) is None:
                 failure = getattr(request.state, "auth_failure", None)
                 status, detail, challenge = (
-                    (failure.status_code, str(failure.detail), failure.headers)
+                    (failure.status_code, failure.detail, failure.headers)
                     if failure is not None else
-                    (401, "sign in required", {"WWW-Authenticate": "Basic"}))
+                    (401, Message("auth.signin_required", "sign in required"),
+                     {"WWW-Authenticate": "Basic"}))
                 await self._refuse(scope, receive, send, status, detail, challenge)
                 return
         received = 0
 
-        async def counted() -> Message:
+        async def counted() -> AsgiMessage:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))

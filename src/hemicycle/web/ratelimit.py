@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hemicycle.config import Settings
+from hemicycle.messages import Message
 from hemicycle.web.auth import current_user
 from hemicycle.web.clients import client_key
 from hemicycle.web.errors import error_response
@@ -134,10 +135,14 @@ class RateLimit:
         if wait:
             seconds = max(1, math.ceil(wait))
             limit = self.limiter.per_minute[kind]
-            response = error_response(
-                request, 429, f"too many {kind} requests from your address (at most "
-                              f"{limit} a minute): try again in {seconds} s",
-                headers={"Retry-After": str(seconds)})
+            said = Message(
+                "rate.search", "too many search requests from your address (at most {limit} "
+                "a minute): try again in {seconds} s", limit=limit, seconds=seconds,
+            ) if kind == "search" else Message(
+                "rate.costly", "too many costly requests from your address (at most {limit} "
+                "a minute): try again in {seconds} s", limit=limit, seconds=seconds)
+            response = error_response(request, 429, said,
+                                      headers={"Retry-After": str(seconds)})
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

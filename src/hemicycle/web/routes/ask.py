@@ -24,6 +24,7 @@ from hemicycle.knowledge.formguard import (
     check_submission,
     form_stamp,
 )
+from hemicycle.messages import Message, message_of
 from hemicycle.web.auth import check_csrf, require_role, signin_first
 from hemicycle.web.routes.knowledge import (
     INQUIRIES,
@@ -32,6 +33,7 @@ from hemicycle.web.routes.knowledge import (
     http_error,
     limiter,
     status_of,
+    unknown_action,
     who,
 )
 from hemicycle.web.templating import render
@@ -69,10 +71,10 @@ async def ask_submit(request: Request):
             reference = inquiry.reference
     except FormRefused as exc:
         return _form(request, question=question[:inquiries.MAX_QUESTION], page=page,
-                     error=str(exc), status_code=status_of(exc))
+                     error=message_of(exc), status_code=status_of(exc))
     except KnowledgeError as exc:
         return _form(request, question=question[:inquiries.MAX_QUESTION], page=page,
-                     error=str(exc), status_code=status_of(exc))
+                     error=message_of(exc), status_code=status_of(exc))
     link = f"{request.app.state.settings.base_url.rstrip('/')}/ask/answers/{token}"
     return render(request, "knowledge/ask_sent.html",
                   {"reference": reference, "link": link, "path": f"/ask/answers/{token}"},
@@ -85,8 +87,9 @@ def answer_page(request: Request, token: str):
     with db_for(request) as db:
         found = inquiries.by_token(db, token)
         if found is None:
-            raise HTTPException(404, "no inquiry at this link: it may have been deleted after "
-                                     "the retention period")
+            raise HTTPException(404, Message("kn.no_inquiry_link", "no inquiry at this link: "
+                                             "it may have been deleted after the retention "
+                                             "period"))
         shown = {"reference": found.reference, "question": found.question,
                  "status": found.status, "reply": found.reply, "language": found.language,
                  "created_at": found.created_at.isoformat(sep=" ", timespec="minutes"),
@@ -107,7 +110,7 @@ def queue_page(request: Request, status: str | None = None, mine: str | None = N
     if (redirect := signin_first(request, INQUIRIES)) is not None:
         return redirect
     if page < 1 or page > 10_000:
-        raise HTTPException(400, "page: 1 to 10000")
+        raise HTTPException(400, Message("kn.inquiry_page", "page: 1 to 10000"))
     try:
         with db_for(request) as db:
             total, rows = inquiries.queue(db, status=status or None,
@@ -162,12 +165,12 @@ def inquiry_action(request: Request, reference: str, action: str = Form(...),
             elif action == "faq":
                 inquiries.to_faq(db, reference, slug.strip(), user.name)
             else:
-                raise HTTPException(400, f"unknown action {action!r}")
+                raise HTTPException(400, unknown_action(action))
     except KnowledgeError as exc:
-        if exc.code == "not-found" and "inquiry" in str(exc):
+        if getattr(message_of(exc), "code", None) == "kn.no_inquiry":
             raise http_error(exc) from None
         return render(request, "knowledge/inquiry.html",
-                      _detail(request, reference, error=str(exc),
+                      _detail(request, reference, error=message_of(exc),
                               **({"draft": text} if action == "reply" else {})),
                       status_code=status_of(exc))
     return RedirectResponse(f"/knowledge/inquiries/{reference}?notice={action}",

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from hemicycle.catalogue.changes import record_changes
@@ -39,7 +39,7 @@ from hemicycle.interop.iiif_image import cache as iiif_cache
 from hemicycle.interop.iiif_image.request import ImageApiError, PageId
 from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
-from hemicycle.messages import Message
+from hemicycle.messages import Message, message_of
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
 from hemicycle.review.tasks import open_tasks_of, record_saved
 from hemicycle.search.index import catch_up
@@ -55,6 +55,7 @@ from hemicycle.thesaurus import concept_labels
 from hemicycle.web.auth import SignedIn, current_user, require_admin, require_cataloguer
 from hemicycle.web.caching import last_modified
 from hemicycle.web.display import display_title, shown_title
+from hemicycle.web.errors import json_error
 from hemicycle.web.routes.review import can_review, review_context
 from hemicycle.web.routes.subjects import panel_context
 from hemicycle.web.routes.usage import record_download, record_investigation
@@ -473,16 +474,16 @@ def api_by_symbol(request: Request, symbol: str) -> DocumentOut:
                                                  "no document with the symbol {symbol}",
                                                  symbol=symbol))
             record = known["voting_record"]
-            return JSONResponse({"error": {
-                "status": 404, "detail": f"no document with the symbol {symbol} is held here",
-                "known": {
+            return json_error(request, 404, Message(
+                "not_held", "no document with the symbol {symbol} is held here",
+                symbol=symbol), known={
                     "symbol": known["symbol"], "body": known["body"],
                     "doc_type": known["doc_type"],
                     "period": known["period"].to_json() if known["period"] else None,
                     "voting_record": {**record, "date": record["date"].isoformat()
                                       if record["date"] else None} if record else None,
                     "named_by": [link.to_json() for link in known["named_by"]],
-                    "undl_search": known["undl_search"]}}}, status_code=404)
+                    "undl_search": known["undl_search"]})
         related = uids_for_symbols(db, [r.symbol for r in doc.related])
         return document_out(doc, related, record_subjects(db, doc.id)[1])
 
@@ -513,8 +514,10 @@ def api_upload(
     settings = request.app.state.settings
     try:
         lang = normalise_language(language)
-    except UnknownLanguage as exc:
-        raise HTTPException(400, f"language: {exc}") from None
+    except UnknownLanguage:
+        raise HTTPException(400, Message(
+            "language_field", "language: unknown language {value}: expected one of {allowed}",
+            value=repr(language), allowed=", ".join(CODES))) from None
     name = Path(file.filename or "upload").name
     with tempfile.TemporaryDirectory(dir=settings.data_dir) as tmp:
         target = Path(tmp) / name
@@ -523,13 +526,15 @@ def api_upload(
             while chunk := file.file.read(1 << 20):
                 written += len(chunk)
                 if written > settings.max_upload_bytes:
-                    raise HTTPException(413, f"{name}: larger than the limit of "
-                                             f"{settings.max_upload_bytes} bytes")
+                    raise HTTPException(413, Message(
+                        "upload_too_large", "{name}: larger than the limit of {limit} bytes",
+                        name=name, limit=settings.max_upload_bytes))
                 out.write(chunk)
         try:
             text, fmt = extract_text(target)
         except TextError as exc:
-            raise HTTPException(400, f"file: {exc}") from None
+            raise HTTPException(400, Message("upload_file", "file: {reason}",
+                                             reason=message_of(exc))) from None
         given = DocumentInput(
             symbols=[symbol], source=f"upload by {user.name}",
             versions={lang: VersionInput(title=title, text=text or None,
@@ -539,16 +544,14 @@ def api_upload(
         try:  # control characters named under the field they were sent in
             check_characters(given)
         except RecordError as exc:
-            raise HTTPException(400, str(exc)) from None
+            raise HTTPException(400, message_of(exc)) from None
         data = describe_input(given, "person")
         try:
             result = save_document(settings, data)
         except DocumentConflict as exc:
-            raise HTTPException(409, str(exc)) from None
-        except RecordError as exc:
-            raise HTTPException(400, str(exc)) from None
-        except ValueError as exc:
-            raise HTTPException(400, str(exc)) from None
+            raise HTTPException(409, message_of(exc)) from None
+        except (RecordError, ValueError) as exc:
+            raise HTTPException(400, message_of(exc)) from None
     record_saved(settings, [(result, data)])  # its findings and unsure fields: tasks
     catch_up(settings)  # the uploader finds it in the search at once
     doc, related = _load(request, result.uid, include_drafts=True)

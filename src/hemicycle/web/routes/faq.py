@@ -20,6 +20,7 @@ from hemicycle.knowledge import faq, retrieval
 from hemicycle.knowledge.findings import KnowledgeError
 from hemicycle.knowledge.formguard import FormRefused
 from hemicycle.languages import BY_CODE, CODES
+from hemicycle.messages import Message, message_of
 from hemicycle.web.auth import check_csrf, require_role, signin_first
 from hemicycle.web.routes.guides import checker
 from hemicycle.web.routes.knowledge import (
@@ -28,6 +29,7 @@ from hemicycle.web.routes.knowledge import (
     db_for,
     http_error,
     limiter,
+    no_language,
     record_view,
     status_of,
 )
@@ -83,7 +85,8 @@ def answer_page(request: Request, slug: str, thanks: str | None = None):
             others = [t.language for t in entry.texts if t.state == "published"] \
                 if entry else []
             if not others:
-                raise HTTPException(404, f"no answer {slug!r}")
+                raise HTTPException(404, Message("kn.no_answer", "no answer {slug}",
+                                                 slug=repr(slug)))
             # not in the reader's language: say so and offer the languages it exists in
             return render(request, "knowledge/faq_missing.html",
                           {"slug": slug, "languages": [c for c in CODES if c in others]},
@@ -97,7 +100,7 @@ def answer_page(request: Request, slug: str, thanks: str | None = None):
 @router.post("/faq/{slug}/helpful", include_in_schema=False)
 def helpful(request: Request, slug: str, vote: str = Form(...), lang: str = Form("")):
     if vote not in ("yes", "no"):
-        raise HTTPException(400, "vote: expected yes or no")
+        raise HTTPException(400, Message("kn.bad_vote", "vote: expected yes or no"))
     lang = _lang(request, lang)
     try:
         limiter(request, "votes", limit=VOTES_PER_HOUR, window=3600).check(
@@ -105,7 +108,7 @@ def helpful(request: Request, slug: str, vote: str = Form(...), lang: str = Form
         with db_for(request) as db:
             faq.record_feedback(db, slug, lang, vote == "yes")
     except FormRefused as exc:
-        raise HTTPException(status_of(exc), str(exc)) from None
+        raise HTTPException(status_of(exc), message_of(exc)) from None
     except KnowledgeError as exc:
         raise http_error(exc) from None
     return RedirectResponse(f"/faq/{slug}?ui={lang}&thanks=1#helpful", status_code=303)
@@ -118,7 +121,8 @@ def api_search(request: Request, q: str = Query(..., min_length=1, max_length=MA
     ``lang``, default the interface language); ``coverage`` is the share of the question
     an answer matches."""
     if lang and lang not in BY_CODE:
-        raise HTTPException(400, f"lang: expected one of {', '.join(CODES)}")
+        raise HTTPException(400, Message("kn.lang_expected", "lang: expected one of {allowed}",
+                                         allowed=", ".join(CODES)))
     lang = _lang(request, lang)
     with db_for(request) as db:
         return {"query": q, "lang": lang, "answers": _matches(db, q, lang)}
@@ -169,7 +173,7 @@ def edit_form(request: Request, slug: str, lang: str, notice: str | None = None)
     if (redirect := signin_first(request, EDITOR)) is not None:
         return redirect
     if lang not in BY_CODE:
-        raise HTTPException(404, f"no language {lang!r}")
+        raise HTTPException(404, no_language(lang))
     return render(request, "knowledge/faq_edit.html",
                   _edit_context(request, slug, lang, notice=notice))
 
@@ -190,7 +194,8 @@ def edit_submit(request: Request, slug: str = Form(""), lang: str = Form(""),
             related_slugs = [r.strip() for r in related.replace(",", " ").split() if r.strip()]
             for other in related_slugs:
                 if other != slug and faq.entry_by_slug(db, other) is None:
-                    raise faq.FaqError("invalid-field", f"related: no entry {other!r}")
+                    raise faq.FaqError("invalid-field", Message(
+                        "kn.no_related", "related: no entry {slug}", slug=repr(other)))
             faq.save_text(db, slug, lang, question=question, answer=answer, who=user.name,
                           publish=action == "publish", topic_slugs=topics,
                           related=related_slugs,
@@ -199,7 +204,7 @@ def edit_submit(request: Request, slug: str = Form(""), lang: str = Form(""),
     except KnowledgeError as exc:
         context = _edit_context(request, slug, lang if lang in BY_CODE else "en",
                                 question=question, answer=answer, related=related,
-                                entry_topics=topics, error=str(exc))
+                                entry_topics=topics, error=message_of(exc))
         if exc.findings:
             context["findings"] = exc.findings
         return render(request, "knowledge/faq_edit.html", context,

@@ -23,11 +23,20 @@ from hemicycle.knowledge import guides
 from hemicycle.knowledge.blocks import fill_block
 from hemicycle.knowledge.findings import KnowledgeError, errors
 from hemicycle.knowledge.links import LinkChecker, route_matcher
-from hemicycle.languages import BY_CODE, CODES
+from hemicycle.languages import BY_CODE
+from hemicycle.messages import Message, message_of
 from hemicycle.proceedings.charts import tally_bar
 from hemicycle.web.auth import check_csrf, require_role, signin_first
 from hemicycle.web.i18n import translate
-from hemicycle.web.routes.knowledge import EDITOR, db_for, http_error, may, record_view
+from hemicycle.web.routes.knowledge import (
+    EDITOR,
+    db_for,
+    http_error,
+    may,
+    no_language,
+    record_view,
+    unknown_action,
+)
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -40,7 +49,7 @@ def checker(request: Request) -> LinkChecker:
 
 def _lang_or_404(lang: str) -> str:
     if lang not in BY_CODE:
-        raise HTTPException(404, f"no language {lang!r}: expected one of {', '.join(CODES)}")
+        raise HTTPException(404, no_language(lang))
     return lang
 
 
@@ -89,7 +98,7 @@ def guide_any_language(request: Request, slug: str):
         versions = guides.translations(db, slug)
     published = [lang for lang, v in versions.items() if v["published"]]
     if not published:
-        raise HTTPException(404, f"no guide {slug!r}")
+        raise HTTPException(404, Message("kn.no_guide", "no guide {slug}", slug=repr(slug)))
     ui = request.state.lang
     original = next((lang for lang in published if versions[lang]["original"]), published[0])
     target = ui if ui in published else original
@@ -102,8 +111,10 @@ def guide_page(request: Request, slug: str, lang: str, revision: int | None = No
     with db_for(request) as db:
         shown = guides.published_revision(db, slug, lang, revision)
         if shown is None:
-            raise HTTPException(404, f"no published {lang} version of guide {slug!r}"
-                                + (f" with revision {revision}" if revision else ""))
+            raise HTTPException(404, Message(
+                "kn.no_published_revision", "no published {lang} version of guide {slug} "
+                "with revision {number}", lang=lang, slug=repr(slug), number=revision)
+                if revision else guides.no_version(slug, lang, published=True))
         page = guides.page_of(db, slug, lang)
         segments = fill_segments(request, db, shown.rendered, lang)
         versions = guides.translations(db, slug)
@@ -122,7 +133,7 @@ def history_page(request: Request, slug: str, lang: str):
     with db_for(request) as db:
         page = guides.page_of(db, slug, lang)
         if page is None or (page.published_number is None and not may(request, EDITOR)):
-            raise HTTPException(404, f"no {lang} version of guide {slug!r}")
+            raise HTTPException(404, guides.no_version(slug, lang))
         rows = guides.history(db, slug, lang)
         title = page.title
     return render(request, "knowledge/guide_history.html",
@@ -134,13 +145,14 @@ def diff_page(request: Request, slug: str, lang: str, to: int | None = None):
     lang = _lang_or_404(lang)
     old_text = request.query_params.get("from", "")
     if not old_text.isdigit():
-        raise HTTPException(400, "from: give the number of a revision")
+        raise HTTPException(400, Message("kn.diff_from",
+                                         "from: give the number of a revision"))
     if to is None and not may(request, EDITOR):
         with db_for(request) as db:
             page = guides.page_of(db, slug, lang)
             to = page.published_number if page else None
         if to is None:
-            raise HTTPException(404, f"no {lang} version of guide {slug!r}")
+            raise HTTPException(404, guides.no_version(slug, lang))
     with db_for(request) as db:
         try:
             lines = guides.diff(db, slug, lang, int(old_text), to)
@@ -167,7 +179,7 @@ def api_guide(request: Request, slug: str, lang: str):
     with db_for(request) as db:
         shown = guides.published_revision(db, slug, lang)
         if shown is None:
-            raise HTTPException(404, f"no published {lang} version of guide {slug!r}")
+            raise HTTPException(404, guides.no_version(slug, lang, published=True))
         return {"slug": slug, "language": lang, "title": shown.title, "summary": shown.summary,
                 "revision": shown.number, "markdown": shown.body,
                 "published_at": shown.published_at.isoformat(),
@@ -210,13 +222,15 @@ def new_submit(request: Request, slug: str = Form(""), lang: str = Form(""),
     try:
         with db_for(request) as db:
             if guides.page_of(db, slug.strip(), lang) is not None:
-                raise guides.GuideError("exists", f"guide {slug} already has a {lang} version")
+                raise guides.GuideError("exists", Message(
+                    "kn.guide_exists", "guide {slug} already has a {lang} version", slug=slug,
+                    lang=lang))
             guides.save_page(db, slug, lang, title=title, summary=summary, body=body,
                              who=user.name)
     except KnowledgeError as exc:
         return render(request, "knowledge/guide_edit.html", _edit_context(
             slug=slug, glang=lang, title=title, summary=summary, body=body, new=True,
-            error=str(exc)), status_code=400 if exc.code != "exists" else 409)
+            error=message_of(exc)), status_code=400 if exc.code != "exists" else 409)
     return RedirectResponse(f"/knowledge/guides/{slug.strip()}/{lang}/edit?notice=saved",
                             status_code=303)
 
@@ -234,7 +248,7 @@ def _page_context(request: Request, slug: str, lang: str, **extra) -> dict:
     with db_for(request) as db:
         page = guides.page_of(db, slug, lang)
         if page is None:
-            raise HTTPException(404, f"no {lang} version of guide {slug!r}")
+            raise HTTPException(404, guides.no_version(slug, lang))
         rendered = guides.check_body(db, page.body, checker(request))
         return _edit_context(
             slug=slug, glang=lang, title=page.title, summary=page.summary, body=page.body,
@@ -256,7 +270,7 @@ def edit_submit(request: Request, slug: str, lang: str, action: str = Form(...),
     try:
         with db_for(request) as db:
             if guides.page_of(db, slug, lang) is None:  # new guides: /knowledge/guides/new
-                raise HTTPException(404, f"no {lang} version of guide {slug!r}")
+                raise HTTPException(404, guides.no_version(slug, lang))
             if action in ("save", "submit"):
                 _page, findings = guides.save_page(
                     db, slug, lang, title=title, summary=summary, body=body, who=user.name,
@@ -274,11 +288,11 @@ def edit_submit(request: Request, slug: str, lang: str, action: str = Form(...),
             elif action == "delete":
                 guides.delete_page(db, slug, lang, user.name)
             else:
-                raise HTTPException(400, f"unknown action {action!r}")
+                raise HTTPException(400, unknown_action(action))
     except KnowledgeError as exc:
         values = {"title": title, "summary": summary, "body": body} if action in (
             "save", "submit") else {}
-        context = _page_context(request, slug, lang, error=str(exc)) if exc.code != \
+        context = _page_context(request, slug, lang, error=message_of(exc)) if exc.code != \
             "not-found" else None
         if context is None:
             raise http_error(exc) from None

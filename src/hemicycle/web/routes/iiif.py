@@ -25,7 +25,8 @@ from hemicycle.interop.iiif_image import render as iiif_render
 from hemicycle.interop.iiif_image import request as iiif_request
 from hemicycle.interop.iiif_image.request import ImageApiError
 from hemicycle.languages import CODES
-from hemicycle.web.errors import public_detail
+from hemicycle.messages import Message
+from hemicycle.web.errors import json_error, public_detail
 from hemicycle.web.i18n import translate
 from hemicycle.web.routes.documents import _load
 from hemicycle.web.templating import templates
@@ -43,9 +44,7 @@ LD_PRESENTATION = f'application/ld+json;profile="{iiif_manifest.PRESENTATION_CON
 def _refusal(request: Request, exc: ImageApiError) -> Response:
     """An error as JSON (the shape of the site's API errors), open to any origin: the
     site's own error pages would drop the CORS header a viewer needs to read it."""
-    return JSONResponse({"error": {"status": exc.status,
-                                   "detail": public_detail(request, exc.message)}},
-                        status_code=exc.status, headers=CORS)
+    return json_error(request, exc.status, public_detail(request, exc.message), headers=CORS)
 
 
 def _document(request: Request, uid: str) -> Document:
@@ -53,9 +52,10 @@ def _document(request: Request, uid: str) -> Document:
     try:
         doc, _ = _load(request, uid)
     except HTTPException as exc:
-        raise ImageApiError(exc.status_code, str(exc.detail)) from None
+        raise ImageApiError(exc.status_code, exc.detail) from None
     if doc.status == "deleted":
-        raise ImageApiError(410, f"document {doc.symbol} was withdrawn")
+        raise ImageApiError(410, Message("withdrawn", "document {symbol} was withdrawn",
+                                         symbol=doc.symbol))
     return doc
 
 
@@ -66,16 +66,20 @@ def _page(request: Request, identifier: str,
     file = next((f for f in doc.files if f.language == page_id.language
                  and f.format == page_id.format), None)
     if file is None or file.format not in iiif_render.PAGE_FORMATS:
-        raise ImageApiError(404, f"document {doc.symbol} has no {page_id.format} file with "
-                                 f"page images in {page_id.language}")
+        raise ImageApiError(404, Message(
+            "iiif.no_page_file", "document {symbol} has no {fmt} file with page images in "
+            "{language}", symbol=doc.symbol, fmt=page_id.format, language=page_id.language))
     sizes = iiif_cache.stored_page_sizes(request.app.state.settings, file)
     if page_id.page > len(sizes):
-        raise ImageApiError(404, f"{identifier}: the file has {len(sizes)} page(s), "
-                                 f"no page {page_id.page}")
+        raise ImageApiError(404, Message(
+            "iiif.no_page", "{identifier}: the file has {count} page(s), no page {page}",
+            identifier=identifier, count=len(sizes), page=page_id.page))
     width, height = sizes[page_id.page - 1]
     if width * height > MAX_PIXELS:  # refused before any rendering is attempted
-        raise ImageApiError(400, f"{identifier}: a page of {width}x{height} pixels is over "
-                                 f"the limit of {MAX_PIXELS:,} pixels")
+        raise ImageApiError(400, Message(
+            "iiif.too_many_pixels", "{identifier}: a page of {width}x{height} pixels is over "
+            "the limit of {limit} pixels", identifier=identifier, width=width, height=height,
+            limit=f"{MAX_PIXELS:,}"))
     return page_id, doc, file, (width, height)
 
 

@@ -20,6 +20,8 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.knowledge import audit, faq, inquiries, views
 from hemicycle.knowledge.findings import KnowledgeError
 from hemicycle.knowledge.formguard import AddressLimiter
+from hemicycle.languages import CODES
+from hemicycle.messages import Message, message_of
 from hemicycle.web.auth import current_user, signin_first
 from hemicycle.web.routes.usage import record_page_view
 from hemicycle.web.templating import render
@@ -38,7 +40,17 @@ def status_of(exc: KnowledgeError) -> int:
 
 
 def http_error(exc: KnowledgeError) -> HTTPException:
-    return HTTPException(status_of(exc), str(exc))
+    return HTTPException(status_of(exc), message_of(exc))
+
+
+def no_language(lang: str) -> Message:
+    """The refusal for a language code in a URL that is not one of the six."""
+    return Message("kn.no_language", "no language {value}: expected one of {allowed}",
+                   value=repr(lang), allowed=", ".join(CODES))
+
+
+def unknown_action(action: str) -> Message:
+    return Message("kn.unknown_action", "unknown action {action}", action=repr(action))
 
 
 def db_for(request: Request):
@@ -86,7 +98,8 @@ def _desk_signin(request: Request):
     if current_user(request) is None:
         return signin_first(request, EDITOR)
     if not is_staff(request):
-        raise HTTPException(403, "the editor or inquiries role is required")
+        raise HTTPException(403, Message("kn.staff_only",
+                                         "the editor or inquiries role is required"))
     return None
 
 

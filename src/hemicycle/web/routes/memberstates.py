@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from hemicycle.knowledge.memberstates import state_record, states
 from hemicycle.languages import direction
+from hemicycle.messages import Message
 from hemicycle.proceedings.charts import session_bars
 from hemicycle.web.i18n import translate
 from hemicycle.web.routes.knowledge import db_for, record_view
@@ -25,13 +26,18 @@ def states_page(request: Request):
     return render(request, "knowledge/states.html", {"rows": rows})
 
 
+def _no_state(iso3: str) -> Message:
+    return Message("kn.no_member_state", "no member state with ISO3 code {iso3}",
+                   iso3=repr(iso3))
+
+
 @router.get("/states/{iso3}", include_in_schema=False)
 def state_page(request: Request, iso3: str):
     lang = request.state.lang
     with db_for(request) as db:
         record = state_record(request.app.state.settings, db, iso3, lang)
     if record is None or record["kind"] != "member":
-        raise HTTPException(404, f"no member state with ISO3 code {iso3!r}")
+        raise HTTPException(404, _no_state(iso3))
     labels = {k: translate(f"votes.vote.{k}", lang)
               for k in ("yes", "no", "abstain", "non_voting", "absent")}
     chart = session_bars(record["votes"]["per_session"], labels,
@@ -48,7 +54,7 @@ def api_state(request: Request, iso3: str):
     with db_for(request) as db:
         record = state_record(request.app.state.settings, db, iso3, request.state.lang)
     if record is None:
-        raise HTTPException(404, f"no member state with ISO3 code {iso3!r}")
+        raise HTTPException(404, _no_state(iso3))
     record["votes"]["per_session"] = [{"session": s, "votes": c}
                                       for s, c in record["votes"]["per_session"]]
     return record

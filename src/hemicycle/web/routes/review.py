@@ -46,6 +46,7 @@ from hemicycle.review.queue import ATTENTION, MAX_PER_PAGE, QueueError, field_co
 from hemicycle.review.tasks import NoSuchTask, TaskClosed, TaskError, list_tasks, resolve_task
 from hemicycle.search.index import catch_up
 from hemicycle.web.auth import check_csrf, current_user, require_cataloguer, signin_first
+from hemicycle.web.errors import json_error
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -198,9 +199,9 @@ def queue_page(request: Request, batch: str | None = None, language: str | None 
         raise HTTPException(400, message_of(exc)) from None
     try:
         tasks, task_total = list_tasks(request.app.state.settings,
-                                       page=max(1, int(request.query_params.get("tasks") or 1)),
+                                       page=_task_page(request.query_params.get("tasks")),
                                        per_page=PER_PAGE)
-    except (TaskError, ValueError) as exc:
+    except TaskError as exc:
         raise HTTPException(400, message_of(exc)) from None
     return render(request, "review/queue.html", {
         "queue": queue, "threshold": threshold, "attention": attention,
@@ -212,6 +213,16 @@ def queue_page(request: Request, batch: str | None = None, language: str | None 
 
 
 _TASK_STATUS = {NoSuchTask: 404, TaskClosed: 409}
+
+
+def _task_page(value: str | None) -> int:
+    """The ``tasks`` parameter: the page of the task list."""
+    if not value:
+        return 1
+    if not value.isdigit():
+        raise TaskError(Message("query.page_not_number", "page '{value}' is not a page number",
+                                value=value[:40]))
+    return max(1, int(value))
 
 
 @router.post("/review/tasks/{task_id}/resolve", include_in_schema=False)
@@ -252,10 +263,11 @@ class RejectIn(BaseModel):
     version: str | None = None
 
 
-def _api_error(exc: ReviewError) -> JSONResponse:
-    return JSONResponse({"error": {"status": _status(exc), "detail": str(exc), "code": exc.code,
-                                   "field": exc.field, "document": exc.document}},
-                        status_code=_status(exc))
+def _api_error(request: Request, exc: ReviewError) -> JSONResponse:
+    """The review's own stable ``code`` (not-found, stale, ...), the field, the document,
+    and the reason in the interface language."""
+    return json_error(request, _status(exc), exc.message, code=exc.code, field=exc.field,
+                      document=exc.document)
 
 
 def _api_result(result) -> dict:
@@ -327,7 +339,7 @@ def api_update_draft(request: Request, uid: str, body: DraftPatch):
         return _api_result(update_draft(request.app.state.settings, uid, changes, user.name,
                                         version=version))
     except ReviewError as exc:
-        return _api_error(exc)
+        return _api_error(request, exc)
 
 
 @router.post("/api/documents/{uid}/publish", tags=["review"])
@@ -339,7 +351,7 @@ def api_publish_draft(request: Request, uid: str, body: PublishIn | None = None)
         done = publish(request.app.state.settings, uid, user.name,
                        version=body.version if body else None)
     except ReviewError as exc:
-        return _api_error(exc)
+        return _api_error(request, exc)
     catch_up(request.app.state.settings)
     return _api_result(done)
 
@@ -353,7 +365,7 @@ def api_reject_draft(request: Request, uid: str, body: RejectIn):
         done = reject(request.app.state.settings, uid, body.reason, user.name,
                       version=body.version)
     except ReviewError as exc:
-        return _api_error(exc)
+        return _api_error(request, exc)
     catch_up(request.app.state.settings)
     return _api_result(done)
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +32,7 @@ from hemicycle.thesaurus import lookup, resolve_subject
 from hemicycle.thesaurus.export import MEDIA_TYPES, concept_document, vocab_dump_path
 from hemicycle.thesaurus.sparql import READ_ONLY, SparqlError, run_query
 from hemicycle.thesaurus.unbis import TCODE
-from hemicycle.web.errors import public_detail
+from hemicycle.web.errors import json_error, public_detail
 from hemicycle.web.templating import render
 
 router = APIRouter()
@@ -173,14 +173,13 @@ SELECT ?concept ?label WHERE {
 
 
 def _sparql_error(request: Request, exc: SparqlError, query: str):
+    """The form again with the reason (HTML), else JSON; both in the interface language."""
     accept = request.headers.get("accept", "")
-    detail = public_detail(request, str(exc))
+    detail = public_detail(request, exc.message)
     if "text/html" in accept:
-        shown = exc.message if isinstance(exc.message, Message) else detail
-        return render(request, "thesaurus/sparql.html", {"query": query, "error": shown},
+        return render(request, "thesaurus/sparql.html", {"query": query, "error": detail},
                       status_code=exc.status)
-    return JSONResponse({"error": {"status": exc.status, "detail": detail}},
-                        status_code=exc.status)
+    return json_error(request, exc.status, detail)
 
 
 @router.get("/thesaurus/resolve", include_in_schema=False)

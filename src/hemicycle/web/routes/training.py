@@ -28,6 +28,7 @@ from hemicycle.knowledge.formguard import (
     form_stamp,
 )
 from hemicycle.languages import BY_CODE
+from hemicycle.messages import Message, message_of
 from hemicycle.web.auth import check_csrf, require_role, signin_first
 from hemicycle.web.routes.knowledge import (
     EDITOR,
@@ -36,6 +37,7 @@ from hemicycle.web.routes.knowledge import (
     http_error,
     limiter,
     status_of,
+    unknown_action,
 )
 from hemicycle.web.templating import render
 
@@ -98,7 +100,7 @@ async def register(request: Request, slug: str):
     except (FormRefused, KnowledgeError) as exc:
         if exc.code == "not-found":
             raise http_error(exc) from None
-        return _session_form(request, slug, error=str(exc), values=values,
+        return _session_form(request, slug, error=message_of(exc), values=values,
                              status_code=status_of(exc))
     with db_for(request) as db:
         shown = _view(_session_or_404(db, slug))
@@ -116,7 +118,8 @@ def admin_page(request: Request, since: str | None = None, until: str | None = N
         first = dt.date.fromisoformat(since) if since else None
         last = dt.date.fromisoformat(until) if until else None
     except ValueError:
-        raise HTTPException(400, "since, until: dates as YYYY-MM-DD") from None
+        raise HTTPException(400, Message("kn.since_until",
+                                         "since, until: dates as YYYY-MM-DD")) from None
     with db_for(request) as db:
         rows = [_view(s) for s in training.all_sessions(db)]
         counts = training.counts_by_audience(db, since=first, until=last)
@@ -156,17 +159,18 @@ def edit_submit(request: Request, slug: str = Form(""), topic: str = Form(""),
                 try:
                     when = dt.datetime.fromisoformat(starts_at)
                 except ValueError:
-                    raise training.TrainingError(
-                        "invalid-field", "date and time: expected YYYY-MM-DDTHH:MM") from None
+                    raise training.TrainingError("invalid-field", Message(
+                        "kn.starts_at", "date and time: expected YYYY-MM-DDTHH:MM")) from None
                 if not capacity.isdigit() or not minutes.isdigit():
-                    raise training.TrainingError("invalid-field",
-                                                 "capacity and minutes: whole numbers")
+                    raise training.TrainingError("invalid-field", Message(
+                        "kn.whole_numbers", "capacity and minutes: whole numbers"))
                 training.announce(db, slug, topic=topic, language=language, starts_at=when,
                                   capacity=int(capacity), who=user.name,
                                   description=description, minutes=int(minutes), place=place,
                                   online_url=online_url, waitlist=bool(waitlist))
     except KnowledgeError as exc:
-        return render(request, "knowledge/training_edit.html", {"v": values, "error": str(exc)},
+        return render(request, "knowledge/training_edit.html",
+                      {"v": values, "error": message_of(exc)},
                       status_code=status_of(exc))
     return RedirectResponse(f"/knowledge/training/{slug.strip()}/people", status_code=303)
 
@@ -200,14 +204,15 @@ async def people_submit(request: Request, slug: str):
                 places = {r.id for r in session.registrations if r.status == "registered"}
                 odd = [v for v in came_raw if not v.isdigit() or int(v) not in places]
                 if odd:
-                    raise training.TrainingError(
-                        "invalid-field", f"came: {odd[0]!r} is no place in session {slug}")
+                    raise training.TrainingError("invalid-field", Message(
+                        "kn.not_a_place", "came: {value} is no place in session {slug}",
+                        value=repr(odd[0]), slug=slug))
                 came = {int(v) for v in came_raw}
                 training.mark_attendance(db, slug, {i: i in came for i in places}, user.name)
             elif action.startswith("cancel:") and action[7:].isdigit():
                 training.cancel_registration(db, slug, int(action[7:]), user.name)
             else:
-                raise HTTPException(400, f"unknown action {action!r}")
+                raise HTTPException(400, unknown_action(action))
     except KnowledgeError as exc:
         raise http_error(exc) from None
     return RedirectResponse(f"/knowledge/training/{slug}/people?notice=saved",

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from hemicycle.catalogue.models import Document
+from hemicycle.messages import Message, message_of
 from hemicycle.usage.dashboard import build_dashboard
 from hemicycle.usage.exceptions import CounterError, exception
 from hemicycle.usage.pages import page_item, page_view
@@ -199,17 +200,23 @@ def places_report(request: Request):
     unknown = sorted(k for k in qp if k not in _PLACE_PARAMS)
     try:
         if unknown:
-            raise PlaceReportError(f"unknown parameter {', '.join(unknown)}; expected "
-                                   f"{', '.join(sorted(_PLACE_PARAMS))}")
+            raise PlaceReportError(Message(
+                "usage.unknown_parameter", "unknown parameter {names}; expected {known}",
+                names=", ".join(unknown), known=", ".join(sorted(_PLACE_PARAMS))))
         for name in ("begin_date", "end_date"):
             if not qp.get(name):
-                raise PlaceReportError(f"{name}: missing (YYYY-MM)")
+                raise PlaceReportError(Message("usage.date_missing", "{name}: missing (YYYY-MM)",
+                                               name=name))
         granularity = qp.get("granularity") or "Month"
         if granularity not in ("Month", "Total"):
-            raise PlaceReportError(f"granularity {granularity!r}: expected Month or Total")
+            raise PlaceReportError(Message("usage.granularity",
+                                           "granularity {value}: expected Month or Total",
+                                           value=repr(granularity)))
         limit = qp.get("limit") or "0"
         if not limit.isdigit() or int(limit) > 1_000_000:
-            raise PlaceReportError(f"limit {limit!r}: expected a whole number up to 1000000")
+            raise PlaceReportError(Message("usage.limit",
+                                           "limit {value}: expected a whole number up to 1000000",
+                                           value=repr(limit)))
         period = parse_period(qp.get("begin_date"), qp.get("end_date"))
         place_request = PlaceRequest(period, parse_by(qp.get("by") or "country"),
                                      parse_metrics(qp.get("metric")), granularity,
@@ -217,7 +224,7 @@ def places_report(request: Request):
     except CounterError as exc:
         raise HTTPException(400, exc.data) from None
     except PlaceReportError as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, message_of(exc)) from None
     report = build_place_report(request.app.state.settings, place_request)
     if qp.get("format") == "tsv":
         return PlainTextResponse(place_report_tsv(report, period),
@@ -266,8 +273,9 @@ def usage_data(request: Request, name: str):
     """The numbers behind one chart of the dashboard, as TSV (administrators)."""
     require_admin(request)
     if name not in CHART_TABLES:
-        raise HTTPException(404, f"no chart {name!r}: expected one of "
-                                 f"{', '.join(CHART_TABLES)}")
+        raise HTTPException(404, Message("usage.no_chart", "no chart {name}: expected one of "
+                                         "{known}", name=repr(name),
+                                         known=", ".join(CHART_TABLES)))
     period, error = _page_period(request)
     if error:
         raise HTTPException(400, error)

@@ -2,7 +2,8 @@
 // document's IIIF manifest. One pane per language version, a second pane to compare
 // two languages side by side, thumbnails, page navigation and the page's text beside
 // the image (selectable). Configuration comes from data- attributes on
-// section[data-viewer]: no inline script (Content-Security-Policy).
+// section[data-viewer]: no inline script (Content-Security-Policy). Once it runs it hides
+// the record page's thumbnails ([data-viewer-fallback]), shown to readers without scripts.
 (() => {
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -149,6 +150,8 @@
       section.querySelector("[data-viewer-mount]").prepend(compare);
     }
     section.dataset.viewerReady = "true";
+    // the page thumbnails are the page's answer without JavaScript: the viewer replaces them
+    for (const fallback of document.querySelectorAll("[data-viewer-fallback]")) fallback.hidden = true;
   }
 
   document.addEventListener("DOMContentLoaded", () => {
