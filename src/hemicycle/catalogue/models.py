@@ -55,6 +55,9 @@ class Document(Base):
     session: Mapped[str | None] = mapped_column(String(20))
     year: Mapped[int | None] = mapped_column(Integer, index=True)
     publication_date: Mapped[dt.date | None] = mapped_column(Date)
+    # day | month | year: a date known only to its year is kept as its first day
+    # (hemicycle.describe.precision); shown and exported as "2015", never as 2015-01-01
+    date_precision: Mapped[str | None] = mapped_column(String(5))
     action_date: Mapped[dt.date | None] = mapped_column(Date)
     distribution: Mapped[str | None] = mapped_column(String(10))
     # published | draft (awaiting review) | rejected (a draft turned down at review) |
@@ -93,6 +96,13 @@ class Document(Base):
 
     def version(self, language: str) -> LanguageVersion | None:
         return next((v for v in self.versions if v.language == language), None)
+
+    @property
+    def date_text(self) -> str | None:
+        """The publication date as precisely as it is known ("1946", "2015-05-11")."""
+        from hemicycle.describe.precision import edtf
+
+        return edtf(self.publication_date, self.date_precision)
 
     @property
     def languages(self) -> list[str]:

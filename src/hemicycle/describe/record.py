@@ -25,7 +25,15 @@ from hemicycle.describe.masthead import (
     own_section,
 )
 from hemicycle.describe.meetings import meeting_record, own_meeting
-from hemicycle.describe.periods import period_in_text, period_of
+from hemicycle.describe.periods import (
+    SESSION_DATED,
+    SESSION_FROM_DATE_CONFIDENCE,
+    Period,
+    ga_session_on,
+    period_in_text,
+    period_of,
+)
+from hemicycle.describe.precision import edtf, parse_edtf
 from hemicycle.describe.titles import is_label, is_sentence, stated_title
 from hemicycle.symbols import Symbol, SymbolError, parse_symbol
 
@@ -42,6 +50,7 @@ class Given:
     source: str
     symbols: list[str] = field(default_factory=list)
     date: dt.date | None = None
+    date_precision: str | None = None  # day (None) | month | year
     action_date: dt.date | None = None
     doc_type: str | None = None
     body: str | None = None
@@ -168,15 +177,17 @@ class _Reader:
         for name, value in (("date", g.date), ("action_date", g.action_date)):
             if value is None:
                 continue
-            flagged = self._check_date(name, value)
+            precision = g.date_precision if name == "date" else None
+            flagged = self._check_date(name, value, precision)
             if flagged is None:  # an impossible date is not kept: a finding says why
-                self.field(name, value.isoformat(), g.source, 1.0)
+                self.field(name, edtf(value, precision), g.source, 1.0)
             if read and read[0].role in ("heading", "adopted") and read[0].date != value \
                     and name == ("action_date" if g.action_date else "date"):
                 self.finding(Finding("date-contradicts-text", name,
                                      f"{value.isoformat()} given, the text says "
                                      f"{read[0].date.isoformat()} ({read[0].text})"))
         if read is None:
+            self.reduced_date()
             return
         mention, confidence, language, agreeing = read
         confidence = min(0.99, confidence + 0.03 * (agreeing - 1)) * self.scale
@@ -184,11 +195,13 @@ class _Reader:
         if finding:
             self.finding(finding)
             return
-        for symbol in self.symbols[:1]:
-            contradiction = checks.date_against_symbol("date", mention.date, symbol)
-            if contradiction:
-                self.finding(contradiction)
-                confidence = min(confidence, 0.3)
+        contradictions = [c for c in (
+            *(checks.date_against_symbol("date", mention.date, s) for s in self.symbols[:1]),
+            checks.date_against_year("date", mention.date, g.year, g.source) if g.year
+            else None) if c]
+        for contradiction in contradictions:  # evidence at odds: no date until a person
+            self.finding(contradiction)       # checks, not even the year stated
+            confidence = min(confidence, 0.3)
         value = mention.date.isoformat()
         # a date given and kept wins; one given that cannot be right gives way (flagged)
         if "date" not in self.out.fields:
@@ -196,14 +209,41 @@ class _Reader:
         if mention.role in _ACTION_ROLES and "action_date" not in self.out.fields:
             self.field("action_date", value, self.source, confidence, language)
 
+    def reduced_date(self) -> None:
+        """No day is stated: the year the record or its symbol states dates it, to the
+        year ("2015"), never to an invented day. A General Assembly session spans two
+        years, so a session alone dates nothing."""
+        if "date" in self.out.fields:
+            return
+        g = self.given
+        symbol_year = next((s.year for s in self.symbols if s.year), None)
+        if g.year:
+            year, source, confidence = g.year, g.source, 1.0
+        elif symbol_year:
+            year, source, confidence = symbol_year, "symbol", SYMBOL_CONFIDENCE
+        else:
+            return
+        first = dt.date(year, 1, 1)
+        if self.finding_for(checks.date_in_range("date", first, self.today, "year")):
+            return
+        self.field("date", edtf(first, "year"), source, confidence)
+
+    def finding_for(self, finding: Finding | None) -> bool:
+        self.finding(finding)
+        return finding is not None
+
     def _lang_of(self, text: str) -> str | None:
         return next((lang for lang, t in self.texts.items() if t is text), None)
 
-    def _check_date(self, name: str, value: dt.date) -> Finding | None:
-        found = checks.date_in_range(name, value, self.today)
+    def _check_date(self, name: str, value: dt.date, precision: str | None = None
+                    ) -> Finding | None:
+        found = checks.date_in_range(name, value, self.today, precision)
         self.finding(found)
         for symbol in self.symbols[:1]:
             self.finding(checks.date_against_symbol(name, value, symbol))
+        if self.given.year:
+            self.finding(checks.date_against_year(name, value, self.given.year,
+                                                  self.given.source))
         return found
 
     def meeting_fields(self) -> None:
@@ -247,6 +287,10 @@ class _Reader:
         period = period_of(body, session, year) if (session or year) else None
         if body == "SC" and period is None:
             period = None
+        if period is None and body == "GA" and (dated := self.out.fields.get("date")):
+            period = self.session_of_date(dated)
+            if period is not None:
+                return
         if period is not None:
             confidence = 1.0 if source == g.source else SYMBOL_CONFIDENCE
             if source not in (g.source, "symbol"):
@@ -256,6 +300,20 @@ class _Reader:
         self.text_field("period", lambda t: (p.to_json(), 0.8 if line < 25 else 0.6)
                         if (found := period_in_text(t)) and (p := found[0]) and (
                             line := found[1]) is not None else None)
+
+    def session_of_date(self, dated: Field) -> Period | None:
+        """A General Assembly document whose symbol has no session (A/C.1/212, 1947):
+        the session in progress on its date, derived and marked so."""
+        value, precision = parse_edtf(dated.value)
+        if precision not in SESSION_DATED:
+            return None
+        number = ga_session_on(value)
+        if number is None:
+            return None
+        period = Period("session", str(number))
+        self.field("period", period.to_json(), "date",
+                   min(dated.confidence, SESSION_FROM_DATE_CONFIDENCE))
+        return period
 
     def distribution_field(self) -> None:
         g = self.given

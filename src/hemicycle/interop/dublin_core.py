@@ -40,7 +40,7 @@ def dc_elements(document: Document, base_url: str | None = None) -> list[DCEleme
     if document.body:
         out.append(DCElement("creator", document.body))
     if document.publication_date:
-        out.append(DCElement("date", document.publication_date.isoformat()))
+        out.append(DCElement("date", document.date_text))
     if document.doc_type:
         out.append(DCElement("type", document.doc_type))
     for code in CODES:

@@ -63,9 +63,10 @@ def _value(value: str) -> dict[str, list[str]]:
 
 def _metadata(document: Document, text: Text) -> list[dict]:
     rows = [("iiif.symbol", " · ".join(s.symbol for s in document.symbols) or document.symbol)]
-    date = document.publication_date or document.action_date
+    date = document.date_text or (document.action_date.isoformat()
+                                  if document.action_date else None)
     if date:
-        rows.append(("iiif.date", date.isoformat()))
+        rows.append(("iiif.date", date))
     if document.body:
         rows.append(("iiif.body", document.body))
     if document.doc_type:

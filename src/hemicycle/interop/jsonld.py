@@ -43,7 +43,7 @@ def document_jsonld(document: Document, base_url: str) -> dict[str, Any]:
     if document.body:
         data["creator"] = {"@type": "Organization", "name": document.body}
     if document.publication_date:
-        data["datePublished"] = document.publication_date.isoformat()
+        data["datePublished"] = document.date_text
     if document.updated_at:
         data["dateModified"] = document.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     if document.subjects:
