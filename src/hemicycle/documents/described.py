@@ -72,7 +72,11 @@ def describe_input(data: DocumentInput, origin: str, *, text_source: str | None 
     if "action_date" in dropped:
         data.action_date = None
     if data.publication_date is None:
-        data.publication_date, data.date_precision = _dated(sure("date"))
+        dated = description.fields.get("date")
+        # the year the input states ("year": 1946) dates it to the year: stated, so sure
+        stated = dated is not None and dated.source == origin
+        data.publication_date, data.date_precision = _dated(
+            dated.value if stated else sure("date"))
     elif data.date_precision is None:
         data.date_precision = "day"
     data.action_date = data.action_date or _date(sure("action_date"))

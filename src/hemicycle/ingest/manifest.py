@@ -257,7 +257,8 @@ def _refuse_links(base: Path, rel: Path) -> None:
             raise RowProblem("file", f"{shown} is a symbolic link; give the file itself")
 
 
-_SCALARS = ("doc_type", "distribution", "publication_date", "action_date", "source", "body",
+_SCALARS = ("doc_type", "distribution", "publication_date", "date_precision", "action_date",
+            "source", "body",
             "session", "year", "identifier")
 
 
