@@ -79,7 +79,9 @@ def test_a_date_against_the_stated_year_is_a_finding_not_a_date():
                  today=TODAY)
     assert [f.code for f in d.findings] == ["date-contradicts-year"]
     assert "2014-04-20" in d.findings[0].message and "2015" in d.findings[0].message
-    assert d.fields["date"].confidence < 0.6  # waits for a cataloguer
+    # the stated year dates it; the reading waits for a cataloguer as a finding
+    assert d.fields["date"].to_json() == {"value": "2015", "source": "manifest",
+                                          "confidence": 1.0}
 
 
 def test_impossible_years_are_findings():
@@ -205,7 +207,7 @@ def test_a_year_at_odds_with_the_text_is_a_review_task(catalogue_settings, tmp_p
     assert ingest_folder(catalogue_settings, folder).errors == []
     with session_scope(catalogue_settings.database_url) as db:
         doc = find_document(db, "UNGDC/70/XYZ")
-        assert doc.publication_date is None  # evidence at odds: no date until checked
+        assert doc.date_text == "2015"  # the stated year, not the text's other date
         codes = set(db.scalars(select(ReviewTask.code).where(
             ReviewTask.document_id == doc.id)))
     assert "date-contradicts-year" in codes

@@ -199,9 +199,15 @@ class _Reader:
             *(checks.date_against_symbol("date", mention.date, s) for s in self.symbols[:1]),
             checks.date_against_year("date", mention.date, g.year, g.source) if g.year
             else None) if c]
-        for contradiction in contradictions:  # evidence at odds: no date until a person
-            self.finding(contradiction)       # checks, not even the year stated
+        for contradiction in contradictions:
+            self.finding(contradiction)
             confidence = min(confidence, 0.3)
+        if contradictions and g.year:
+            # the year the manifest or MARC record states outweighs a date read in the text
+            # (mostly another document's: "the Geneva Conventions of 12 August 1949"); the
+            # reading waits for a cataloguer as a finding. Against a symbol's year alone
+            # the record stays undated: either may be wrong (a mislabelled file)
+            self.reduced_date()
         value = mention.date.isoformat()
         # a date given and kept wins; one given that cannot be right gives way (flagged)
         if "date" not in self.out.fields:
