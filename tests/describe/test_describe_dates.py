@@ -56,6 +56,15 @@ def test_a_speech_is_dated_by_its_year_never_a_day():
     assert d.findings == []
 
 
+def test_a_speech_is_never_dated_by_a_day_its_speaker_names():
+    # UNGDC/25/BRA was dated 1970-04-03 by "... dated 3 April 1970" in the speech
+    d = describe(Given(source="manifest", doc_type="speech", body="GA", session="25",
+                       year=1970),
+                 {"en": "Mr. President,\nI recall the letter dated 3 April 1970 from the "
+                        "Secretary-General."}, today=TODAY)
+    assert d.fields["date"].value == "1970" and d.findings == []
+
+
 def test_the_text_s_own_day_wins_over_the_year():
     d = describe(Given(source="manifest", symbols=["S/2015/10/Add.20"], year=2015),
                  {"en": "7439th meeting, held on 11 May 2015.\n"}, today=TODAY)

@@ -41,6 +41,7 @@ SYMBOL_CONFIDENCE = 0.95  # what a symbol says of body, period and type
 _MIN_LETTERS = 20  # fewer letters than this in a scan: no text was read
 # roles of a date that make it the day of adoption or of the meeting
 _ACTION_ROLES = ("adopted", "heading", "held")
+UNDATED_BY_TEXT = ("speech",)  # types whose text never states their own day
 
 
 @dataclass
@@ -172,8 +173,11 @@ class _Reader:
         g = self.given
         headings = {lang: frozenset(line for _, line in heading_symbols(t))
                     for lang, t in self.texts.items()}
-        read = self.read(lambda t: (m, m.confidence) if (m := document_date(
-            t, headings.get(self._lang_of(t), frozenset()))) else None)
+        # a speech does not print its day: the days its text names are the speaker's
+        # ("the letter dated 3 April 1970"), never the speech's own
+        read = None if g.doc_type in UNDATED_BY_TEXT else self.read(
+            lambda t: (m, m.confidence) if (m := document_date(
+                t, headings.get(self._lang_of(t), frozenset()))) else None)
         for name, value in (("date", g.date), ("action_date", g.action_date)):
             if value is None:
                 continue
