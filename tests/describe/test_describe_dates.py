@@ -210,12 +210,12 @@ def test_a_year_at_odds_with_the_text_is_a_review_task(catalogue_settings, tmp_p
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "manifest.jsonl").write_text(json.dumps(
-        {"identifier": "UNGDC/70/XYZ", "language": "en", "doc_type": "speech", "year": 2015,
+        {"identifier": "UNPC/2015/XYZ", "language": "en", "year": 2015,
          "text": "Letter dated 20 April 2014 from the Permanent Representative"}) + "\n",
         encoding="utf-8")
     assert ingest_folder(catalogue_settings, folder).errors == []
     with session_scope(catalogue_settings.database_url) as db:
-        doc = find_document(db, "UNGDC/70/XYZ")
+        doc = find_document(db, "UNPC/2015/XYZ")
         assert doc.date_text == "2015"  # the stated year, not the text's other date
         codes = set(db.scalars(select(ReviewTask.code).where(
             ReviewTask.document_id == doc.id)))
