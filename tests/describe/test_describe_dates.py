@@ -220,3 +220,12 @@ def test_a_year_at_odds_with_the_text_is_a_review_task(catalogue_settings, tmp_p
         codes = set(db.scalars(select(ReviewTask.code).where(
             ReviewTask.document_id == doc.id)))
     assert "date-contradicts-year" in codes
+
+
+def test_the_symbol_s_year_is_the_document_s_own_against_a_corpus_year():
+    # the UN Parallel Corpus files E/RES/2014/32 under 2015
+    d = describe(Given(source="manifest", symbols=["E/RES/2014/32"], year=2015),
+                 {"en": "The Economic and Social Council."}, today=TODAY)
+    assert d.fields["date"].to_json() == {"value": "2014", "source": "symbol",
+                                          "confidence": 0.95}
+    assert [(f.code, f.field) for f in d.findings] == [("date-contradicts-year", "year")]

@@ -199,18 +199,21 @@ class _Reader:
         if finding:
             self.finding(finding)
             return
-        contradictions = [c for c in (
-            *(checks.date_against_symbol("date", mention.date, s) for s in self.symbols[:1]),
-            checks.date_against_year("date", mention.date, g.year, g.source) if g.year
-            else None) if c]
+        stated = self.stated_year()
+        contradictions = [c for s in self.symbols[:1]
+                          if (c := checks.date_against_symbol("date", mention.date, s))]
+        if not contradictions and stated and (
+                year_finding := checks.date_against_year("date", mention.date, *stated)):
+            contradictions.append(year_finding)
         for contradiction in contradictions:
             self.finding(contradiction)
             confidence = min(confidence, 0.3)
-        if contradictions and g.year:
-            # the year the manifest or MARC record states outweighs a date read in the text
-            # (mostly another document's: "the Geneva Conventions of 12 August 1949"); the
-            # reading waits for a cataloguer as a finding. Against a symbol's year alone
-            # the record stays undated: either may be wrong (a mislabelled file)
+        if contradictions and g.year and stated and stated[0] == g.year:
+            # the year the manifest or MARC record states (and the symbol, if it states
+            # one) outweighs a date read in the text (mostly another document's: "the
+            # Geneva Conventions of 12 August 1949"); the reading waits for a cataloguer
+            # as a finding. Against a symbol's year alone the record stays undated:
+            # either may be wrong (a mislabelled file)
             self.reduced_date()
         value = mention.date.isoformat()
         # a date given and kept wins; one given that cannot be right gives way (flagged)
@@ -225,18 +228,29 @@ class _Reader:
         years, so a session alone dates nothing."""
         if "date" in self.out.fields:
             return
-        g = self.given
-        symbol_year = next((s.year for s in self.symbols if s.year), None)
-        if g.year:
-            year, source, confidence = g.year, g.source, 1.0
-        elif symbol_year:
-            year, source, confidence = symbol_year, "symbol", SYMBOL_CONFIDENCE
-        else:
+        stated = self.stated_year()
+        if stated is None:
             return
+        year, source = stated
+        confidence = SYMBOL_CONFIDENCE if source == "symbol" else 1.0
         first = dt.date(year, 1, 1)
         if self.finding_for(checks.date_in_range("date", first, self.today, "year")):
             return
         self.field("date", edtf(first, "year"), source, confidence)
+
+    def stated_year(self) -> tuple[int, str] | None:
+        """The year the symbol states (E/RES/2014/32, S/2015/305), else the one the
+        manifest or MARC record states (the UN Parallel Corpus files E/RES/2014/32 under
+        2015): the symbol is the document's own. Two years at odds are a finding."""
+        g = self.given
+        symbol_year = next((s.year for s in self.symbols if s.year), None)
+        if symbol_year and g.year and symbol_year != g.year:
+            self.finding(Finding("date-contradicts-year", "year",
+                                 f"the {g.source} states {g.year}, the symbol "
+                                 f"{self.symbols[0].canonical} {symbol_year}"))
+        if symbol_year:
+            return symbol_year, "symbol"
+        return (g.year, g.source) if g.year else None
 
     def finding_for(self, finding: Finding | None) -> bool:
         self.finding(finding)
