@@ -229,3 +229,12 @@ def test_the_symbol_s_year_is_the_document_s_own_against_a_corpus_year():
     assert d.fields["date"].to_json() == {"value": "2014", "source": "symbol",
                                           "confidence": 0.95}
     assert [(f.code, f.field) for f in d.findings] == [("date-contradicts-year", "year")]
+
+
+def test_a_symbol_a_speech_cites_does_not_date_it():
+    d = describe(Given(source="manifest", doc_type="speech", body="GA", session="78",
+                       year=2023),
+                 {"en": "S/PRST/2021/18\nMr. President, the statement S/PRST/2021/18 ..."},
+                 today=TODAY)
+    assert d.fields["date"].value == "2023" and d.fields["date"].source == "manifest"
+    assert d.findings == []

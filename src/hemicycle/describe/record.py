@@ -243,11 +243,14 @@ class _Reader:
         manifest or MARC record states (the UN Parallel Corpus files E/RES/2014/32 under
         2015): the symbol is the document's own. Two years at odds are a finding."""
         g = self.given
-        symbol_year = next((s.year for s in self.symbols if s.year), None)
+        # only a symbol the record states: one read in a speech's text is another
+        # document's ("S/PRST/2021/18" cited in a 2023 General Debate speech)
+        own = _parsed(g.symbols)
+        symbol_year = next((s.year for s in own if s.year), None)
         if symbol_year and g.year and symbol_year != g.year:
             self.finding(Finding("date-contradicts-year", "year",
                                  f"the {g.source} states {g.year}, the symbol "
-                                 f"{self.symbols[0].canonical} {symbol_year}"))
+                                 f"{own[0].canonical} {symbol_year}"))
         if symbol_year:
             return symbol_year, "symbol"
         return (g.year, g.source) if g.year else None
