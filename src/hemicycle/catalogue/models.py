@@ -98,13 +98,6 @@ class Document(Base):
         return next((v for v in self.versions if v.language == language), None)
 
     @property
-    def date_text(self) -> str | None:
-        """The publication date as precisely as it is known ("1946", "2015-05-11")."""
-        from hemicycle.describe.precision import edtf
-
-        return edtf(self.publication_date, self.date_precision)
-
-    @property
     def languages(self) -> list[str]:
         from hemicycle.languages import CODES
 

@@ -28,6 +28,12 @@ def edtf(value: dt.date | None, precision: str | None) -> str | None:
     return value.isoformat()
 
 
+def date_of(record) -> str | None:
+    """A catalogue document's publication date as precisely as it is known ("1946",
+    "2015-05-11"): anything with ``publication_date`` and ``date_precision``."""
+    return edtf(record.publication_date, record.date_precision)
+
+
 def parse_edtf(text: str) -> tuple[dt.date, str]:
     """(first day, precision) of "YYYY-MM-DD", "YYYY-MM" or "YYYY". Raises ValueError
     naming the value when it is none of these or no calendar date (2015-02-30)."""

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from hemicycle.describe.precision import date_of
 from hemicycle.languages import BY_CODE, CODES
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -59,7 +60,7 @@ class Citable:
     @classmethod
     def of(cls, doc, base_url: str) -> Citable:
         """From a catalogue Document."""
-        date = doc.date_text or (doc.action_date.isoformat() if doc.action_date else None)
+        date = date_of(doc) or (doc.action_date.isoformat() if doc.action_date else None)
         return cls(uid=doc.uid, symbol=doc.symbol, symbols=[s.symbol for s in doc.symbols],
                    body=doc.body, doc_type=doc.doc_type, date=date, year=doc.year,
                    titles={v.language: v.title for v in doc.versions if v.title},

@@ -26,7 +26,7 @@ from pymarc import Field, Record
 
 from hemicycle.catalogue.models import Document
 from hemicycle.characters import xml_text
-from hemicycle.describe.precision import parse_edtf
+from hemicycle.describe.precision import date_of, parse_edtf
 from hemicycle.languages import CODES
 from hemicycle.marc21.records import (
     FROM_MARC_LANGUAGE,
@@ -95,7 +95,7 @@ def document_to_record(document: Document) -> Record:
             fields.append(datafield("246", "1 ", [("a", versions[code].title),
                                                    ("y", TO_MARC_LANGUAGE[code])]))
     if document.publication_date:
-        fields.append(datafield("269", "  ", [("a", document.date_text)]))
+        fields.append(datafield("269", "  ", [("a", date_of(document))]))
     for subject in sorted(document.subjects, key=lambda s: (s.vocab, s.concept)):
         label = subject.label or subject.concept
         uri = subject.concept if subject.concept != label else None

@@ -22,6 +22,7 @@ from hemicycle.catalogue.queries import (
 )
 from hemicycle.catalogue.related import named_by, naming, same_agenda_item, sharing_subjects
 from hemicycle.describe import paragraphs, period_of
+from hemicycle.describe.precision import date_of
 from hemicycle.documents import (
     DocumentConflict,
     DocumentInput,
@@ -219,7 +220,7 @@ def document_out(doc: Document, related_uids: dict[str, str],
                   if isinstance(f, dict) and {"code", "field", "message"} <= set(f)],
         uid=doc.uid, symbol=doc.symbol, symbols=[s.symbol for s in doc.symbols],
         doc_type=doc.doc_type, body=doc.body, session=doc.session, year=doc.year,
-        publication_date=doc.date_text,
+        publication_date=date_of(doc),
         date_precision=(doc.date_precision or "day") if doc.publication_date else None,
         action_date=doc.action_date,
         distribution=doc.distribution, status=doc.status, languages=doc.languages,
