@@ -211,3 +211,17 @@ def test_paragraphs_are_rebuilt_from_printed_lines_and_the_text_is_kept():
     assert paragraphs("establish-\nment of peace-\nKeeping") == [
         "establishment of peace- Keeping"]
     assert paragraphs("安全理事会\n第7439次会议") == ["安全理事会第7439次会议"]
+
+
+def test_an_agenda_item_s_number_and_title_never_take_the_text_that_follows():
+    from hemicycle.describe.agenda import agenda_item
+
+    # "items 33 and 38": item 33, not "33 a" with "nd 38" for its title
+    found = agenda_item("Agenda items 33 and 38\nOn 14 January 2015, during the monitoring "
+                        "conducted on the contact line, the army opened fire on the village.")
+    assert (found.item, found.title) == ("33", None)
+    found = agenda_item("Item 113 (b) of the provisional agenda\n2. The Government of the "
+                        "Republic of Korea has nominated Seongmee Yoon to fill the vacancy.")
+    assert (found.item, found.title) == ("113(b)", None)
+    found = agenda_item("Agenda item 5 (b)\nQuestion of Cyprus\n\nLetter dated 1 May 2015")
+    assert (found.item, found.title) == ("5(b)", "Question of Cyprus")

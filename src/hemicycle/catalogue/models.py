@@ -55,6 +55,9 @@ class Document(Base):
     session: Mapped[str | None] = mapped_column(String(20))
     year: Mapped[int | None] = mapped_column(Integer, index=True)
     publication_date: Mapped[dt.date | None] = mapped_column(Date)
+    # day | month | year: a date known only to its year is kept as its first day
+    # (hemicycle.describe.precision); shown and exported as "2015", never as 2015-01-01
+    date_precision: Mapped[str | None] = mapped_column(String(5))
     action_date: Mapped[dt.date | None] = mapped_column(Date)
     distribution: Mapped[str | None] = mapped_column(String(10))
     # published | draft (awaiting review) | rejected (a draft turned down at review) |

@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 
 from hemicycle.describe.numbers import ascii_digits
+from hemicycle.describe.titles import is_sentence
 
-_ITEM = r"(\d{1,3}\s?(?:\([a-z]\)|[a-z])?)"
+# "12", "5 (b)", "113(b)", "12a"; in "items 33 and 38" the item is 33, not "33 a"
+_ITEM = r"(\d{1,3}(?:\s?\([a-z]\)|[a-z](?![a-z]))?)"
 _PATTERNS = (
     re.compile(rf"^\W{{0,2}}(?:provisional\s+)?agenda\s+items?\s+{_ITEM}", re.I),
     re.compile(rf"^\W{{0,2}}items?\s+{_ITEM}\s+of\s+the\s+(?:provisional\s+)?agenda", re.I),
@@ -24,6 +26,7 @@ _PATTERNS = (
     re.compile(rf"^\W{{0,2}}(?:临时)?议程项目\s*{_ITEM}"),
 )
 _LINES = 30
+_PARAGRAPH = re.compile(r"^\s*(?:\d{1,3}|[A-Z]|[ivx]{1,4})\s*[.)]\s")
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,15 @@ def agenda_item(text: str, not_title=lambda line: False) -> AgendaMention | None
                 continue
             item = re.sub(r"\s+", "", m.group(1))
             rest = line.strip()[m.end():].strip(" :.-–")
-            title_lines = [rest] if len(rest) > 3 else []
+            title_lines = [rest] if len(rest) > 3 and not is_sentence(rest) else []
             for following in lines[number + 1:number + 6]:
                 if not following.strip():
                     if title_lines:
                         break
                     continue  # the item's title may stand after a blank line
-                if not_title(following.strip()) or len(title_lines) == 3:
+                # a sentence or a numbered paragraph is the text, not the item's title
+                if not_title(following.strip()) or len(title_lines) == 3 or \
+                        is_sentence(following.strip()) or _PARAGRAPH.match(following):
                     break
                 title_lines.append(following.strip())
                 if following.strip().endswith((".", "*")):

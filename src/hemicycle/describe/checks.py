@@ -9,17 +9,30 @@ from __future__ import annotations
 import datetime as dt
 
 from hemicycle.describe.fields import Finding
+from hemicycle.describe.precision import edtf, span
 from hemicycle.symbols import Symbol
 
 FIRST_DAY = dt.date(1945, 6, 26)  # the Charter was signed: no UN document is older
 
 
-def date_in_range(name: str, value: dt.date, today: dt.date) -> Finding | None:
-    if FIRST_DAY <= value <= today:
+def date_in_range(name: str, value: dt.date, today: dt.date,
+                  precision: str | None = None) -> Finding | None:
+    """A date known only to its year or month is possible if any day of it is."""
+    first, last = span(value, precision)
+    if last >= FIRST_DAY and first <= today:
         return None
-    when = "before the Charter was signed (26 June 1945)" if value < FIRST_DAY else \
+    when = "before the Charter was signed (26 June 1945)" if last < FIRST_DAY else \
         f"after today ({today.isoformat()})"
-    return Finding("date-out-of-range", name, f"{value.isoformat()} is {when}")
+    return Finding("date-out-of-range", name, f"{edtf(value, precision)} is {when}")
+
+
+def date_against_year(name: str, value: dt.date, year: int, source: str) -> Finding | None:
+    """The year a manifest or MARC record states (a General Debate speech's, a corpus
+    file's) against a date the text or the record gives."""
+    if value.year == year:
+        return None
+    return Finding("date-contradicts-year", name,
+                   f"{value.isoformat()} is not in {year}, the year the {source} states")
 
 
 def date_against_symbol(name: str, value: dt.date, symbol: Symbol) -> Finding | None:

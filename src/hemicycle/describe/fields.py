@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # where a value came from: stated by the manifest or the MARC record, derived from the
-# symbol, read in born-digital text or in OCR text, or set by a person at review
-SOURCES: tuple[str, ...] = ("manifest", "marc", "symbol", "text", "ocr", "person")
+# symbol, read in born-digital text or in OCR text, derived from the record's date (a
+# General Assembly session), or set by a person at review
+SOURCES: tuple[str, ...] = ("manifest", "marc", "symbol", "text", "ocr", "date", "person")
 # a field less sure than this waits for a cataloguer (a review task, or a draft's weakest)
 REVIEW_BELOW = 0.6
 
@@ -20,6 +21,8 @@ FINDINGS: dict[str, str] = {
     "date-out-of-range": "a date no UN document can have (before 26 June 1945 or in the "
                          "future)",
     "date-contradicts-symbol": "the date's year is not the year the symbol states",
+    "date-contradicts-year": "the date's year is not the year the manifest or MARC record "
+                             "states",
     "date-contradicts-text": "the date given differs from the date the text states",
     "symbol-contradicts-text": "the text states another symbol as its own",
     "body-contradicts-text": "the text names another body than the symbol's",

@@ -9,6 +9,7 @@ any of the six languages, ordinal words included.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -38,6 +39,25 @@ def period_of(body: str | None, session: str | None, year: int | None) -> Period
     if body == "ECOSOC" and year:
         return Period("session", str(year))
     return Period("year", str(year)) if year else None
+
+
+# a regular session opens in the second half of September (16 September 1947, 21
+# September 1948, ... 15 September 2015) and runs until the next one opens
+_SESSION_OPENS = (9, 15)
+# a date known this precisely can say which session it falls in (a year cannot)
+SESSION_DATED = ("day", "month")
+SESSION_FROM_DATE_CONFIDENCE = 0.7  # a special session meets within a regular one
+
+
+def ga_session_on(value: dt.date) -> int | None:
+    """The regular General Assembly session in progress on ``value``: the one opened in
+    the September before it (the first, 1946, met from January). A special or emergency
+    special session meeting at the same time is not told apart, hence the confidence
+    below a symbol's."""
+    if value < dt.date(1946, 1, 10):  # the first session opened in London on 10 January
+        return None
+    opened = value.year - (0 if (value.month, value.day) >= _SESSION_OPENS else 1)
+    return max(1, opened - 1945)
 
 
 # ---- ordinal words, 1-99 -------------------------------------------------------------

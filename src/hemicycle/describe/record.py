@@ -25,7 +25,15 @@ from hemicycle.describe.masthead import (
     own_section,
 )
 from hemicycle.describe.meetings import meeting_record, own_meeting
-from hemicycle.describe.periods import period_in_text, period_of
+from hemicycle.describe.periods import (
+    SESSION_DATED,
+    SESSION_FROM_DATE_CONFIDENCE,
+    Period,
+    ga_session_on,
+    period_in_text,
+    period_of,
+)
+from hemicycle.describe.precision import edtf, parse_edtf
 from hemicycle.describe.titles import is_label, is_sentence, stated_title
 from hemicycle.symbols import Symbol, SymbolError, parse_symbol
 
@@ -33,6 +41,7 @@ SYMBOL_CONFIDENCE = 0.95  # what a symbol says of body, period and type
 _MIN_LETTERS = 20  # fewer letters than this in a scan: no text was read
 # roles of a date that make it the day of adoption or of the meeting
 _ACTION_ROLES = ("adopted", "heading", "held")
+UNDATED_BY_TEXT = ("speech",)  # types whose text never states their own day
 
 
 @dataclass
@@ -42,6 +51,7 @@ class Given:
     source: str
     symbols: list[str] = field(default_factory=list)
     date: dt.date | None = None
+    date_precision: str | None = None  # day (None) | month | year
     action_date: dt.date | None = None
     doc_type: str | None = None
     body: str | None = None
@@ -163,20 +173,25 @@ class _Reader:
         g = self.given
         headings = {lang: frozenset(line for _, line in heading_symbols(t))
                     for lang, t in self.texts.items()}
-        read = self.read(lambda t: (m, m.confidence) if (m := document_date(
-            t, headings.get(self._lang_of(t), frozenset()))) else None)
+        # a speech does not print its day: the days its text names are the speaker's
+        # ("the letter dated 3 April 1970"), never the speech's own
+        read = None if g.doc_type in UNDATED_BY_TEXT else self.read(
+            lambda t: (m, m.confidence) if (m := document_date(
+                t, headings.get(self._lang_of(t), frozenset()))) else None)
         for name, value in (("date", g.date), ("action_date", g.action_date)):
             if value is None:
                 continue
-            flagged = self._check_date(name, value)
+            precision = g.date_precision if name == "date" else None
+            flagged = self._check_date(name, value, precision)
             if flagged is None:  # an impossible date is not kept: a finding says why
-                self.field(name, value.isoformat(), g.source, 1.0)
+                self.field(name, edtf(value, precision), g.source, 1.0)
             if read and read[0].role in ("heading", "adopted") and read[0].date != value \
                     and name == ("action_date" if g.action_date else "date"):
                 self.finding(Finding("date-contradicts-text", name,
                                      f"{value.isoformat()} given, the text says "
                                      f"{read[0].date.isoformat()} ({read[0].text})"))
         if read is None:
+            self.reduced_date()
             return
         mention, confidence, language, agreeing = read
         confidence = min(0.99, confidence + 0.03 * (agreeing - 1)) * self.scale
@@ -184,11 +199,22 @@ class _Reader:
         if finding:
             self.finding(finding)
             return
-        for symbol in self.symbols[:1]:
-            contradiction = checks.date_against_symbol("date", mention.date, symbol)
-            if contradiction:
-                self.finding(contradiction)
-                confidence = min(confidence, 0.3)
+        stated = self.stated_year()
+        contradictions = [c for s in self.symbols[:1]
+                          if (c := checks.date_against_symbol("date", mention.date, s))]
+        if not contradictions and stated and (
+                year_finding := checks.date_against_year("date", mention.date, *stated)):
+            contradictions.append(year_finding)
+        for contradiction in contradictions:
+            self.finding(contradiction)
+            confidence = min(confidence, 0.3)
+        if contradictions and g.year and stated and stated[0] == g.year:
+            # the year the manifest or MARC record states (and the symbol, if it states
+            # one) outweighs a date read in the text (mostly another document's: "the
+            # Geneva Conventions of 12 August 1949"); the reading waits for a cataloguer
+            # as a finding. Against a symbol's year alone the record stays undated:
+            # either may be wrong (a mislabelled file)
+            self.reduced_date()
         value = mention.date.isoformat()
         # a date given and kept wins; one given that cannot be right gives way (flagged)
         if "date" not in self.out.fields:
@@ -196,14 +222,55 @@ class _Reader:
         if mention.role in _ACTION_ROLES and "action_date" not in self.out.fields:
             self.field("action_date", value, self.source, confidence, language)
 
+    def reduced_date(self) -> None:
+        """No day is stated: the year the record or its symbol states dates it, to the
+        year ("2015"), never to an invented day. A General Assembly session spans two
+        years, so a session alone dates nothing."""
+        if "date" in self.out.fields:
+            return
+        stated = self.stated_year()
+        if stated is None:
+            return
+        year, source = stated
+        confidence = SYMBOL_CONFIDENCE if source == "symbol" else 1.0
+        first = dt.date(year, 1, 1)
+        if self.finding_for(checks.date_in_range("date", first, self.today, "year")):
+            return
+        self.field("date", edtf(first, "year"), source, confidence)
+
+    def stated_year(self) -> tuple[int, str] | None:
+        """The year the symbol states (E/RES/2014/32, S/2015/305), else the one the
+        manifest or MARC record states (the UN Parallel Corpus files E/RES/2014/32 under
+        2015): the symbol is the document's own. Two years at odds are a finding."""
+        g = self.given
+        # only a symbol the record states: one read in a speech's text is another
+        # document's ("S/PRST/2021/18" cited in a 2023 General Debate speech)
+        own = _parsed(g.symbols)
+        symbol_year = next((s.year for s in own if s.year), None)
+        if symbol_year and g.year and symbol_year != g.year:
+            self.finding(Finding("date-contradicts-year", "year",
+                                 f"the {g.source} states {g.year}, the symbol "
+                                 f"{own[0].canonical} {symbol_year}"))
+        if symbol_year:
+            return symbol_year, "symbol"
+        return (g.year, g.source) if g.year else None
+
+    def finding_for(self, finding: Finding | None) -> bool:
+        self.finding(finding)
+        return finding is not None
+
     def _lang_of(self, text: str) -> str | None:
         return next((lang for lang, t in self.texts.items() if t is text), None)
 
-    def _check_date(self, name: str, value: dt.date) -> Finding | None:
-        found = checks.date_in_range(name, value, self.today)
+    def _check_date(self, name: str, value: dt.date, precision: str | None = None
+                    ) -> Finding | None:
+        found = checks.date_in_range(name, value, self.today, precision)
         self.finding(found)
         for symbol in self.symbols[:1]:
             self.finding(checks.date_against_symbol(name, value, symbol))
+        if self.given.year:
+            self.finding(checks.date_against_year(name, value, self.given.year,
+                                                  self.given.source))
         return found
 
     def meeting_fields(self) -> None:
@@ -247,6 +314,10 @@ class _Reader:
         period = period_of(body, session, year) if (session or year) else None
         if body == "SC" and period is None:
             period = None
+        if period is None and body == "GA" and (dated := self.out.fields.get("date")):
+            period = self.session_of_date(dated)
+            if period is not None:
+                return
         if period is not None:
             confidence = 1.0 if source == g.source else SYMBOL_CONFIDENCE
             if source not in (g.source, "symbol"):
@@ -256,6 +327,20 @@ class _Reader:
         self.text_field("period", lambda t: (p.to_json(), 0.8 if line < 25 else 0.6)
                         if (found := period_in_text(t)) and (p := found[0]) and (
                             line := found[1]) is not None else None)
+
+    def session_of_date(self, dated: Field) -> Period | None:
+        """A General Assembly document whose symbol has no session (A/C.1/212, 1947):
+        the session in progress on its date, derived and marked so."""
+        value, precision = parse_edtf(dated.value)
+        if precision not in SESSION_DATED:
+            return None
+        number = ga_session_on(value)
+        if number is None:
+            return None
+        period = Period("session", str(number))
+        self.field("period", period.to_json(), "date",
+                   min(dated.confidence, SESSION_FROM_DATE_CONFIDENCE))
+        return period
 
     def distribution_field(self) -> None:
         g = self.given

@@ -14,11 +14,17 @@ from __future__ import annotations
 import datetime as dt
 
 from hemicycle.describe import REVIEW_BELOW, Finding, Given, describe
+from hemicycle.describe.precision import parse_edtf
 from hemicycle.documents.inputs import AgendaInput, DocumentInput
 
 
 def _date(value: object) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    return _dated(value)[0]
+
+
+def _dated(value: object) -> tuple[dt.date | None, str | None]:
+    """(first day, precision) of an extracted date: "1967-11-22", "2015-05" or "2015"."""
+    return parse_edtf(value) if isinstance(value, str) else (None, None)
 
 
 def given_of(data: DocumentInput, origin: str) -> Given:
@@ -26,6 +32,7 @@ def given_of(data: DocumentInput, origin: str) -> Given:
     agenda = next(((a.item_number, a.title) for a in data.agenda_items), None)
     return Given(
         source=origin, symbols=list(data.symbols), date=data.publication_date,
+        date_precision=data.date_precision,
         action_date=data.action_date, doc_type=data.doc_type, body=data.body,
         session=data.session, year=data.year, distribution=data.distribution,
         titles={lang: v.title for lang, v in data.versions.items() if v.title},
@@ -61,12 +68,23 @@ def describe_input(data: DocumentInput, origin: str, *, text_source: str | None 
 
     dropped = {f.field for f in description.findings if f.code == "date-out-of-range"}
     if "date" in dropped:  # never kept; the text's own date, if it has one, takes its place
-        data.publication_date = None
+        data.publication_date = data.date_precision = None
     if "action_date" in dropped:
         data.action_date = None
-    data.publication_date = data.publication_date or _date(sure("date"))
+    if data.publication_date is None:
+        dated = description.fields.get("date")
+        # the year the input states ("year": 1946) dates it to the year: stated, so sure
+        stated = dated is not None and dated.source == origin
+        data.publication_date, data.date_precision = _dated(
+            dated.value if stated else sure("date"))
+    elif data.date_precision is None:
+        data.date_precision = "day"
     data.action_date = data.action_date or _date(sure("action_date"))
     data.doc_type = data.doc_type or sure("doc_type")
+    period = description.fields.get("period")
+    if data.session is None and period is not None and period.source == "date" and (
+            value := sure("period")):
+        data.session = value["value"]  # an early General Assembly symbol names no session
     if not data.symbols:
         data.body = data.body or sure("body")
     if data.distribution is None and (value := sure("distribution")):

@@ -73,6 +73,8 @@ class DocumentInput:
     distribution: str | None = None
     publication_date: dt.date | None = None
     action_date: dt.date | None = None
+    # day | month | year (hemicycle.describe.precision); None: to the day
+    date_precision: str | None = None
     status: str = "published"
     source: str | None = None
     extra: dict = field(default_factory=dict)

@@ -31,7 +31,7 @@ from hemicycle.documents.inputs import DocumentConflict, DocumentInput, FileInpu
 from hemicycle.languages import normalise_language
 
 _SCALARS = ("doc_type", "body", "session", "year", "distribution", "publication_date",
-            "action_date", "source")
+            "date_precision", "action_date", "source")
 _VERSION_FIELDS = ("title", "text", "text_source")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hemicycle.catalogue.queries import lookup_key
+from hemicycle.describe.precision import parse_edtf
 from hemicycle.documents import (
     TEXT_SOURCES,
     AgendaInput,
@@ -120,6 +121,18 @@ def _as_date(value, name: str) -> dt.date | None:
         raise RowProblem(name, f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _as_dated(value, name: str) -> tuple[dt.date | None, str | None]:
+    """A date as precise as the manifest states it: "2015-05-11", "2015-05" or "2015"
+    (EDTF), with its precision; a day that does not exist is refused."""
+    if not value:
+        return None, None
+    text = str(value)
+    try:
+        return parse_edtf(text[:10] if len(text) > 10 else text)
+    except ValueError as exc:
+        raise RowProblem(name, str(exc)) from None
+
+
 class RowProblem(ValueError):
     def __init__(self, field_name: str, reason: str):
         super().__init__(reason)
@@ -206,12 +219,13 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
     distribution = (str(row.get("distribution") or "").upper() or None)
     if distribution and distribution not in ("GEN", "LTD", "RES"):
         raise RowProblem("distribution", f"{distribution!r} is not GEN, LTD or RES")
+    dated = _as_dated(row.get("date"), "date")
     data = DocumentInput(
         symbols=symbols,
         identifier=identifier,
         doc_type=row.get("doc_type") or None,
         distribution=distribution,
-        publication_date=_as_date(row.get("date"), "date"),
+        publication_date=dated[0], date_precision=dated[1],
         action_date=_as_date(row.get("action_date"), "action_date"),
         source=row.get("source") or None,
         extra=extra,
@@ -243,7 +257,8 @@ def _refuse_links(base: Path, rel: Path) -> None:
             raise RowProblem("file", f"{shown} is a symbolic link; give the file itself")
 
 
-_SCALARS = ("doc_type", "distribution", "publication_date", "action_date", "source", "body",
+_SCALARS = ("doc_type", "distribution", "publication_date", "date_precision", "action_date",
+            "source", "body",
             "session", "year", "identifier")
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from hemicycle.describe.precision import date_of
 from hemicycle.languages import BY_CODE, CODES
 
 FORMATS: dict[str, tuple[str, str]] = {
@@ -50,7 +51,7 @@ class Citable:
     symbols: list[str]
     body: str | None
     doc_type: str | None
-    date: str | None  # ISO date
+    date: str | None  # EDTF: 2015-05-11, or 2015 where only the year is known
     year: int | None
     titles: dict[str, str]
     url: str  # the permalink
@@ -59,10 +60,9 @@ class Citable:
     @classmethod
     def of(cls, doc, base_url: str) -> Citable:
         """From a catalogue Document."""
-        date = doc.publication_date or doc.action_date
+        date = date_of(doc) or (doc.action_date.isoformat() if doc.action_date else None)
         return cls(uid=doc.uid, symbol=doc.symbol, symbols=[s.symbol for s in doc.symbols],
-                   body=doc.body, doc_type=doc.doc_type,
-                   date=date.isoformat() if date else None, year=doc.year,
+                   body=doc.body, doc_type=doc.doc_type, date=date, year=doc.year,
                    titles={v.language: v.title for v in doc.versions if v.title},
                    url=permalink(base_url, doc.uid),
                    subjects=[s.label for s in doc.subjects if s.label])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from hemicycle.catalogue.models import Document
+from hemicycle.describe.precision import date_of
 from hemicycle.languages import CODES
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -40,7 +41,7 @@ def dc_elements(document: Document, base_url: str | None = None) -> list[DCEleme
     if document.body:
         out.append(DCElement("creator", document.body))
     if document.publication_date:
-        out.append(DCElement("date", document.publication_date.isoformat()))
+        out.append(DCElement("date", date_of(document)))
     if document.doc_type:
         out.append(DCElement("type", document.doc_type))
     for code in CODES:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from hemicycle.catalogue.models import Document, File
 from hemicycle.config import Settings
+from hemicycle.describe.precision import date_of
 from hemicycle.interop.iiif_image import cache as iiif_cache
 from hemicycle.interop.iiif_image import render as iiif_render
 from hemicycle.interop.iiif_image import request as iiif_request
@@ -63,9 +64,10 @@ def _value(value: str) -> dict[str, list[str]]:
 
 def _metadata(document: Document, text: Text) -> list[dict]:
     rows = [("iiif.symbol", " · ".join(s.symbol for s in document.symbols) or document.symbol)]
-    date = document.publication_date or document.action_date
+    date = date_of(document) or (document.action_date.isoformat()
+                                  if document.action_date else None)
     if date:
-        rows.append(("iiif.date", date.isoformat()))
+        rows.append(("iiif.date", date))
     if document.body:
         rows.append(("iiif.body", document.body))
     if document.doc_type:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hemicycle.catalogue.models import Document
+from hemicycle.describe.precision import date_of
 from hemicycle.languages import CODES
 
 UNBIS_SCHEME = "http://metadata.un.org/thesaurus"
@@ -43,7 +44,7 @@ def document_jsonld(document: Document, base_url: str) -> dict[str, Any]:
     if document.body:
         data["creator"] = {"@type": "Organization", "name": document.body}
     if document.publication_date:
-        data["datePublished"] = document.publication_date.isoformat()
+        data["datePublished"] = date_of(document)
     if document.updated_at:
         data["dateModified"] = document.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     if document.subjects:

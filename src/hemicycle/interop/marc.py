@@ -26,6 +26,7 @@ from pymarc import Field, Record
 
 from hemicycle.catalogue.models import Document
 from hemicycle.characters import xml_text
+from hemicycle.describe.precision import date_of, parse_edtf
 from hemicycle.languages import CODES
 from hemicycle.marc21.records import (
     FROM_MARC_LANGUAGE,
@@ -94,7 +95,7 @@ def document_to_record(document: Document) -> Record:
             fields.append(datafield("246", "1 ", [("a", versions[code].title),
                                                    ("y", TO_MARC_LANGUAGE[code])]))
     if document.publication_date:
-        fields.append(datafield("269", "  ", [("a", document.publication_date.isoformat())]))
+        fields.append(datafield("269", "  ", [("a", date_of(document))]))
     for subject in sorted(document.subjects, key=lambda s: (s.vocab, s.concept)):
         label = subject.label or subject.concept
         uri = subject.concept if subject.concept != label else None
@@ -129,6 +130,14 @@ def _parse_date(value: str, where: str) -> dt.date:
         except ValueError:
             continue
     raise MappingError(f"{where}: {value!r} is not a date (expected YYYY-MM-DD or YYYYMMDD)")
+
+
+def _parse_dated(value: str, where: str) -> tuple[dt.date, str]:
+    """A 269 date as precise as it is written: 1967-11-22, 19671122, 1967-11 or 1967."""
+    try:
+        return parse_edtf(value)
+    except ValueError:
+        return _parse_date(value, where), "day"
 
 
 def _title(field: Field) -> str | None:
@@ -183,11 +192,11 @@ def record_to_fields(record: Record) -> dict[str, Any]:
     doc_type = next((subfield(f, "b") for f in record.get_fields("089") if subfield(f, "b")), None)
     distribution = next((subfield(f, "a") for f in record.get_fields("091") if subfield(f, "a")),
                         None)
-    publication_date = None
+    publication_date = date_precision = None
     for field in record.get_fields("269"):
         value = subfield(field, "a")
         if value:
-            publication_date = _parse_date(value, "269 $a")
+            publication_date, date_precision = _parse_dated(value, "269 $a")
             break
     action_date = None
     for field in record.get_fields("992"):
@@ -226,6 +235,7 @@ def record_to_fields(record: Record) -> dict[str, Any]:
         "doc_type": doc_type,
         "distribution": distribution,
         "publication_date": publication_date,
+        "date_precision": date_precision,
         "action_date": action_date,
         "status": status,
         "titles": titles,

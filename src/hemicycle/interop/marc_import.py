@@ -92,6 +92,7 @@ def document_input(item: MarcItem) -> DocumentInput:
         doc_type=data["doc_type"],
         distribution=data["distribution"],
         publication_date=data["publication_date"],
+        date_precision=data["date_precision"],
         action_date=data["action_date"],
         status=data["status"],
         source="marc",

@@ -22,6 +22,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document, DocumentSymbol, LanguageVersion
 from hemicycle.characters import check_metadata
 from hemicycle.config import Settings
+from hemicycle.describe.precision import date_of
 from hemicycle.documents import DocumentInput, RecordError, check_input
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
 from hemicycle.messages import Message, message_of
@@ -123,7 +124,7 @@ def draft_fields(doc: Document) -> dict[str, object]:
     v = reviewed_version(doc)
     return {
         "symbols": [s.symbol for s in doc.symbols if is_symbol(s.symbol)],
-        "date": doc.publication_date.isoformat() if doc.publication_date else None,
+        "date": date_of(doc),  # "2015" where only the year is known
         "distribution": doc.distribution,
         "language": v.language if v else None,
         "title": v.title if v else None,
@@ -289,6 +290,8 @@ def _set_symbols(db: Session, doc: Document, checked) -> None:
 def _apply_changes(db: Session, doc: Document, changes: dict, user: str) -> dict:
     """Apply ``changes`` (field -> value) to the draft; return {field: [old, new]}."""
     name = _name(doc)
+    if doc.date_precision in ("year", "month") and changes.get("date") == date_of(doc):
+        changes = {k: v for k, v in changes.items() if k != "date"}  # left as it was
     wanted = normalise_changes(name, changes)
     current = draft_fields(doc)
     current_date = doc.publication_date
@@ -313,6 +316,7 @@ def _apply_changes(db: Session, doc: Document, changes: dict, user: str) -> dict
                                                 if is_symbol(c)]]
     if new["date"] != current_date:
         doc.publication_date = new["date"]
+        doc.date_precision = "day" if new["date"] else None  # a cataloguer gives the day
         diff["date"] = [current["date"], new["date"].isoformat() if new["date"] else None]
     if "symbols" in diff or "date" in diff:
         doc.body, doc.session, doc.year = checked.body, checked.session, checked.year

@@ -19,6 +19,7 @@ from hemicycle.catalogue.models import (
     LanguageVersion,
 )
 from hemicycle.config import Settings
+from hemicycle.describe.precision import edtf
 from hemicycle.languages import CODES
 from hemicycle.thesaurus import concept_labels
 
@@ -36,6 +37,7 @@ class IndexRecord:
     session: str | None
     year: int | None
     date: dt.date | None
+    date_precision: str | None = None  # day | month | year: a hit shows "2015", no day
     symbols: list[str] = field(default_factory=list)
     symbol_keys: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
@@ -79,7 +81,7 @@ class IndexRecord:
             "body": self.body,
             "session": self.session,
             "year": self.year,
-            "date": self.date.isoformat() if self.date else None,
+            "date": edtf(self.date, self.date_precision),
             "titles": self.titles,
             "languages": self.languages,
         }, ensure_ascii=False).encode("utf-8")
@@ -100,13 +102,15 @@ def read_records(settings: Settings, ids: list[int]) -> list[IndexRecord]:
         # row-by-row fetching cost more than the SQL itself on a full rebuild
         rows = db.execute(
             select(d.c.id, d.c.uid, d.c.symbol, d.c.doc_type, d.c.body, d.c.session,
-                   d.c.year, d.c.publication_date, d.c.action_date)
+                   d.c.year, d.c.publication_date, d.c.date_precision, d.c.action_date)
             .where(d.c.id.in_(ids), d.c.status == "published").order_by(d.c.id)
         ).all()
         records = {
             id_: IndexRecord(id=id_, uid=uid, symbol=symbol, doc_type=doc_type, body=body,
-                             session=session, year=year, date=published or acted)
-            for id_, uid, symbol, doc_type, body, session, year, published, acted in rows
+                             session=session, year=year, date=published or acted,
+                             date_precision=precision if published else None)
+            for id_, uid, symbol, doc_type, body, session, year, published, precision, acted
+            in rows
         }
         if not records:
             return []

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from hemicycle.describe.precision import date_of
 from hemicycle.documents import TEXT_SOURCES
 from hemicycle.languages import BY_CODE, LANGUAGES, direction
 from hemicycle.web.auth import LazyCsrfToken, current_user, known_user
@@ -19,6 +20,7 @@ templates.env.globals["LANGUAGES"] = LANGUAGES
 templates.env.globals["LANGUAGE"] = BY_CODE
 templates.env.globals["direction"] = direction
 templates.env.globals["TEXT_SOURCES"] = TEXT_SOURCES
+templates.env.globals["date_of"] = date_of  # "1946" where only the year is known
 
 
 def page_context(request: Request, look_up_user: bool = True) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from hemicycle.catalogue.queries import (
 )
 from hemicycle.catalogue.related import named_by, naming, same_agenda_item, sharing_subjects
 from hemicycle.describe import paragraphs, period_of
+from hemicycle.describe.precision import date_of
 from hemicycle.documents import (
     DocumentConflict,
     DocumentInput,
@@ -163,7 +164,10 @@ class DocumentOut(BaseModel):
     body: str | None
     session: str | None
     year: int | None
-    publication_date: dt.date | None
+    publication_date: str | None = Field(
+        description="EDTF (ISO 8601): 2015-05-11, or 2015-05 / 2015 where only the month or "
+                    "the year is known (a General Debate speech states its year, not its day)")
+    date_precision: str | None = Field(description="day, month or year")
     action_date: dt.date | None
     distribution: str | None
     status: str
@@ -217,7 +221,9 @@ def document_out(doc: Document, related_uids: dict[str, str],
                   if isinstance(f, dict) and {"code", "field", "message"} <= set(f)],
         uid=doc.uid, symbol=doc.symbol, symbols=[s.symbol for s in doc.symbols],
         doc_type=doc.doc_type, body=doc.body, session=doc.session, year=doc.year,
-        publication_date=doc.publication_date, action_date=doc.action_date,
+        publication_date=date_of(doc),
+        date_precision=(doc.date_precision or "day") if doc.publication_date else None,
+        action_date=doc.action_date,
         distribution=doc.distribution, status=doc.status, languages=doc.languages,
         missing_languages=[c for c in CODES if c not in doc.languages],
         versions=[VersionOut(language=v.language, title=v.title, text_source=v.text_source,
