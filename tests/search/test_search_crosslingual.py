@@ -265,3 +265,67 @@ def test_an_unreadable_thesaurus_leaves_the_search_as_typed(tmp_path):
     found = search(broken, "refugees")
     assert symbols(found) == ["S/RES/2046 (2012)"]
     assert found.expansion.reason == "no_thesaurus"
+
+
+# --- a query word in another form than the label: matched as the search analyses it ---
+
+@pytest.mark.parametrize("query", [
+    "réfugié", "refugie",  # fr: singular, with and without its accents
+    "اللاجئين", "لاجئين",  # ar: another case, with and without the article
+    "беженцев", "беженцам",  # ru: genitive and dative plural
+    "refugiado",  # es: singular
+    "refugee",  # en: singular
+])
+def test_an_inflected_word_meets_the_label_and_finds_the_other_languages(library, query):
+    found = search(library, query)
+    assert [c.uri for c in found.expansion.concepts] == [REFUGEES]
+    assert found.expansion.concepts[0].matched == query
+    assert {"S/RES/2046 (2012)", "S/RES/2047 (2012)", "A/70/2"} <= set(symbols(found))
+    assert "A/70/3" not in symbols(found)
+
+
+@pytest.mark.parametrize("query", [
+    "changement climatique",  # fr label: changements climatiques
+    "изменения климата",  # ru label: изменение климата
+    "cambios climáticos",  # es label: cambio climatico
+    "气候 变化",  # zh typed with a space: the label's characters, as the search's bigrams
+])
+def test_an_inflected_multiword_label_and_spaced_chinese(library, query):
+    found = search(library, query)
+    assert [c.uri for c in found.expansion.concepts] == [CLIMATE]
+    assert "A/70/4" in symbols(found)
+
+
+def test_a_word_that_only_stems_like_a_label_spelt_far_from_it_names_nothing(library):
+    # "security" and "securities" are both "secur" to the English stemmer
+    assert search(library, "security").expansion.reason == "no_match"
+    # an inflected form names the closest label only: RÉFUGIÉS, not REFUGIEES (women)
+    assert [c.uri for c in search(library, "réfugié").expansion.concepts] == [REFUGEES]
+    assert expansion_module.edits("security", "securities") == 3
+    assert expansion_module.edits("", "abc") == 3 and expansion_module.edits("ab", "ab") == 0
+
+
+DOMAIN13 = ROOT / "corpus" / "thesaurus" / "unbis-domain13" / "unbis-domain13.ttl"
+
+
+@pytest.mark.parametrize("query", ["моряков-беженцев", "البحارة اللاجئين", "难民水手",
+                                   "refugee seamen"])
+def test_alternative_labels_are_matched_too_and_search_the_preferred_ones(tmp_path, query):
+    # UNBIS domain 13: REFUGEE SEAFARERS, alternative labels REFUGEE SEAMEN, Моряки-беженцы,
+    # البحارة اللاجئون, 难民水手 (ru and ar here in another case than the label)
+    settings = make_settings(tmp_path / "data")
+    load_vocabulary(settings, "unbis", [DOMAIN13])
+    _save(settings, "A/70/9", "es", "Informe", "La situación de los marinos refugiados.", ())
+    catch_up(settings)
+    found = search(settings, query)
+    assert [c.labels["en"] for c in found.expansion.concepts] == ["REFUGEE SEAFARERS"]
+    assert symbols(found) == ["A/70/9"]
+
+
+@pytest.mark.parametrize("query", [
+    "réfugié", "refugee", "اللاجئين", "беженцев", "humanitarian situation", "water supply",
+    "refugees to their homes", "мандат", "panel of experts", "难民人数"])
+def test_the_results_of_the_query_as_typed_come_first_in_their_order(library, query):
+    off = [(h.uid, h.language) for h in search(library, query, expand=False).hits]
+    on = search(library, query)
+    assert [(h.uid, h.language) for h in on.hits][:len(off)] == off

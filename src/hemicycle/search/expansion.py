@@ -2,11 +2,19 @@
 finds the documents indexed with them, or holding their labels, in every language.
 
 A query of plain words and phrases (no field, operator or prefix; not a symbol) is read
-as a run of words. Every run of them (for Chinese, every run of characters as well) is
-folded the way the thesaurus folds its labels (``thesaurus.keys.fold``, per language) and
-looked up among the labels of UNBIS; the longest runs that are a whole label are kept,
-none overlapping another, up to ``MAX_CONCEPTS`` concepts; a common word alone
-(``languages.common_words``, in any language: "the" is the French "thé") names none.
+as a run of words. Every run of them (for Chinese, every run of characters as well, and
+words typed with spaces between them joined) is looked up among the labels of UNBIS
+(preferred and alternative) in two ways, per language: folded as the thesaurus folds its
+labels (``thesaurus.keys.fold``), and cut into the terms the search itself makes of it
+(``search.analysis.terms``: the language's fold and Snowball stemmer, so that "réfugié"
+meets RÉFUGIÉS and اللاجئين meets اللاجئون; Chinese is not stemmed, and a label inside a
+run of characters is the search's bigrams inside the run's). A run that is a whole label
+as folded takes only those concepts; one that is a label only once stemmed takes those
+spelt closest to it (fewest letters changed, at most ``MAX_EDITS`` or a quarter of its
+letters: "security" is not SECURITIES, which stems alike).
+The longest runs that name a concept are kept, none overlapping another, up to
+``MAX_CONCEPTS`` concepts; a common word alone (``languages.common_words``, in any
+language: "the" is the French "thé"), or a word that stems as one does, names none.
 The expansion asks, for each run kept, for one of its concepts: in the ``subject``
 field, or its prefLabel as a phrase in the title or text of each language (but the
 languages where the prefLabel is the words as typed: the query looks there). Runs are
@@ -33,6 +41,7 @@ from hemicycle.config import Settings
 from hemicycle.languages import CODES
 from hemicycle.languages.chinese import HAN
 from hemicycle.languages.common_words import COMMON_WORDS
+from hemicycle.search.analysis import word_terms
 from hemicycle.search.querylang import Leaf, Node, Tree
 
 log = logging.getLogger(__name__)
@@ -42,6 +51,8 @@ MAX_CONCEPTS = 8  # concepts expanded at most; the others are reported, not sear
 MAX_RUN_WORDS = 8  # the longest label looked for, in words (UNBIS labels are shorter)
 MAX_RUN_CHARS = 16  # the longest run of Chinese characters looked for as a label
 MIN_KEY_CHARS = 2  # a shorter key (one letter) names no concept worth searching for
+MAX_EDITS = 2  # letters a run may differ from a label it meets only once stemmed (or a
+# quarter of its letters, if more)
 WEIGHT = 0.5  # of the expansion against the query as typed
 # added to every document the query finds as typed: above any score of the expansion (a
 # few points), far below PHRASE_SCORE, small enough for float32 to keep every difference
@@ -130,6 +141,39 @@ def _common(word: str) -> bool:
     return any(_fold(word, lang) in _common_keys() for lang in CODES)
 
 
+def stem_key(text: str, lang: str) -> str:
+    """``text`` as the terms the search makes of it in ``lang`` (not Chinese: its labels
+    are matched as runs of characters, which its bigrams are too)."""
+    if lang == "zh":
+        return ""
+    return " ".join(t for word in text.split() for t in word_terms(lang, word))
+
+
+@lru_cache(maxsize=len(CODES))
+def _common_stems(lang: str) -> frozenset[str]:
+    """The common words of every language, stemmed as ``lang``'s search stems them."""
+    return frozenset(stem_key(word, lang) for words in COMMON_WORDS.values()
+                     for word in words)
+
+
+def _stem_keys(words: list[str]) -> dict[str, dict[str, set[_Run]]]:
+    """language -> the terms a run of the query makes in the search (``stem_key``) -> the
+    runs that make them."""
+    out: dict[str, dict[str, set[_Run]]] = {}
+    for lang in CODES:
+        if lang == "zh":
+            continue
+        stems = [stem_key(word, lang) for word in words]
+        common = _common_stems(lang)
+        by_key = out[lang] = {}
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + MAX_RUN_WORDS) + 1):
+                key = " ".join(s for s in stems[start:end] if s)
+                if len(key) >= MIN_KEY_CHARS and not (end == start + 1 and key in common):
+                    by_key.setdefault(key, set()).add(_Run(start, end))
+    return out
+
+
 def _candidate_keys(words: list[str]) -> dict[str, dict[str, set[_Run]]]:
     """language -> label key -> the runs of the query that fold to it (each word folded
     as the thesaurus folds a label: its fold works word by word)."""
@@ -152,6 +196,11 @@ def _candidate_keys(words: list[str]) -> dict[str, dict[str, set[_Run]]]:
                 for j in range(i + 2, min(b, i + MAX_RUN_CHARS) + 1):
                     if (i, j) != (0, len(word)):
                         out["zh"].setdefault(folded[i:j], set()).add(_Run(w, w + 1, (i, j)))
+    for start in range(len(words)):  # Chinese written with spaces between its words
+        for end in range(start + 2, min(len(words), start + MAX_RUN_WORDS) + 1):
+            if all(_HAN_RUN.fullmatch(word) for word in words[start:end]):
+                joined = _fold("".join(words[start:end]), "zh")
+                out["zh"].setdefault(joined, set()).add(_Run(start, end))
     return out
 
 
@@ -162,6 +211,8 @@ class _Labels:
     version: tuple[int, int] | None
     checked: float
     concepts: dict[str, dict[str, list[tuple[str, str]]]]  # lang -> key -> (uri, local id)
+    # lang -> stem_key -> (uri, local id, the label as folded)
+    stems: dict[str, dict[str, list[tuple[str, str, str]]]]
     prefs: dict[str, dict[str, str]]  # uri -> lang -> prefLabel
 
 
@@ -188,6 +239,7 @@ def _labels(settings: Settings) -> _Labels:
             version = vocabulary_version(db, VOCAB)
             if table is None or table.version != version:
                 concepts: dict[str, dict[str, list[tuple[str, str]]]] = {}
+                stems: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
                 prefs: dict[str, dict[str, str]] = {}
                 for lang, key, kind, text, uri, local in label_keys(db, VOCAB):
                     if lang not in CODES:
@@ -195,9 +247,13 @@ def _labels(settings: Settings) -> _Labels:
                     found = concepts.setdefault(lang, {}).setdefault(key, [])
                     if (uri, local) not in found:
                         found.append((uri, local))
+                    stemmed = stem_key(text, lang)
+                    if stemmed:
+                        stems.setdefault(lang, {}).setdefault(stemmed, []).append(
+                            (uri, local, key))
                     if kind == "pref":
                         prefs.setdefault(uri, {}).setdefault(lang, text)
-                table = _Labels(version, now, concepts, prefs)
+                table = _Labels(version, now, concepts, stems, prefs)
             else:
                 table.checked = now
         _TABLES.pop(url, None)
@@ -225,11 +281,46 @@ def find_concepts(settings: Settings, q: str, tree: Tree | None) -> Expansion:
         return Expansion(reason="no_thesaurus")
     if table.version is None:
         return Expansion(reason="no_thesaurus")
-    return _matched(table, words, _candidate_keys(words))
+    return _matched(table, words, _candidate_keys(words), _stem_keys(words))
 
 
-def _matched(table: _Labels, words: list[str],
-             keys: dict[str, dict[str, set[_Run]]]) -> Expansion:
+def edits(a: str, b: str) -> int:
+    """The fewest letters inserted, deleted or replaced to turn ``a`` into ``b``."""
+    if len(a) < len(b):
+        a, b = b, a
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def _stemmed(table: _Labels, stem_keys: dict[str, dict[str, set[_Run]]],
+             run_keys: dict[tuple[_Run, str], str]) -> dict[_Run, dict[str, str]]:
+    """run -> concept URI -> local id of the labels a run meets once stemmed: those spelt
+    closest to it, within ``MAX_EDITS`` (or a quarter of its letters)."""
+    best: dict[_Run, tuple[int, dict[str, str]]] = {}
+    for lang, by_key in stem_keys.items():
+        labels = table.stems.get(lang, {})
+        for key, runs in by_key.items():
+            for uri, local, folded in labels.get(key, ()):
+                for run in runs:
+                    typed = run_keys.get((run, lang), "")
+                    distance = edits(typed, folded)
+                    if distance > max(MAX_EDITS, len(typed) // 4):
+                        continue
+                    least, found = best.get(run, (distance, {}))
+                    if distance < least:
+                        least, found = distance, {}
+                    if distance == least:
+                        found.setdefault(uri, local)
+                        best[run] = (least, found)
+    return {run: found for run, (_, found) in best.items()}
+
+
+def _matched(table: _Labels, words: list[str], keys: dict[str, dict[str, set[_Run]]],
+             stem_keys: dict[str, dict[str, set[_Run]]]) -> Expansion:
     by_run: dict[_Run, dict[str, str]] = {}  # run -> concept URI -> local id
     run_keys: dict[tuple[_Run, str], str] = {}  # (run, language) -> its key
     for lang, by_key in keys.items():
@@ -240,6 +331,10 @@ def _matched(table: _Labels, words: list[str],
             for uri, local in known.get(key, ()):
                 for run in runs:
                     by_run.setdefault(run, {}).setdefault(uri, local)
+    run_stems = {(run, lang): key for lang, by_key in stem_keys.items()
+                 for key, runs in by_key.items() for run in runs}
+    for run, found in _stemmed(table, stem_keys, run_keys).items():
+        by_run.setdefault(run, found)  # a label once stemmed, where none is as folded
     # the longest runs first; a run overlapping one kept is dropped
     order = sorted(by_run, key=lambda r: (-len(r.cells(words)), r.start, r.chars or (0, 0)))
     taken: set[tuple[int, int]] = set()
@@ -260,7 +355,8 @@ def _matched(table: _Labels, words: list[str],
             count += 1
             labels = dict(table.prefs.get(uri, {}))
             typed = [lang for lang, label in labels.items()
-                     if _fold(label, lang) == run_keys.get((run, lang))]
+                     if _fold(label, lang) == run_keys.get((run, lang))
+                     or (lang != "zh" and stem_key(label, lang) == run_stems.get((run, lang)))]
             these.append(Concept(uri, local, text, labels, typed))
         if these:
             runs.append((run, these))
