@@ -34,13 +34,17 @@ Then, for the operator's acceptance policy, the precision and coverage of the co
 scoring above each threshold (whole documents); suggestion latency for a ten-page
 document (dev texts joined: 30,000 characters, Chinese 12,000), cold caches, per
 language; with ``--ablation``, what each feature brings (the headings backend trained
-without it; English and whole documents).
+without it; English and whole documents). ``--latency-only`` trains the first fold's model
+and measures the latency alone (a short run to repeat on a quiet machine); wall time
+(what a cataloguer waits, including waiting for a core) and CPU time (what our code
+costs) are printed apart, with the load average before and after.
 
-    .venv/bin/python bench/subjects_unpc.py [--no-annif] [--ablation]
+    .venv/bin/python bench/subjects_unpc.py [--no-annif] [--ablation] [--latency-only]
 """
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import sys
@@ -260,6 +264,24 @@ def latency(model, texts) -> dict[str, tuple[float, float, float]]:
     return out
 
 
+def print_latency(model, texts) -> None:
+    load = os.getloadavg()[0]
+    print("latency, ten-page document, 30 runs, cold caches (ms): wall p50 / wall p95 / "
+          "CPU p95")
+    for lang, (p50, p95, cpu) in latency(model, texts).items():
+        print(f"  {lang}: {p50:.1f} / {p95:.1f} / {cpu:.1f}")
+    print(f"load average (1 min) before / after: {load:.1f} / {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores: wall above CPU is waiting for a core")
+
+
+def latency_only(vocab, folds, texts) -> None:
+    started, cpu = time.perf_counter(), time.process_time()
+    model = train_folds(vocab, folds[:1])[0]
+    print(f"the first fold's model trained in {time.perf_counter() - started:.0f} s "
+          f"({time.process_time() - cpu:.0f} s CPU)")
+    print_latency(model, texts)
+
+
 def main() -> None:
     with_annif = "--no-annif" not in sys.argv
     vocab = read_vocabulary("unbis", LABELS)
@@ -275,6 +297,9 @@ def main() -> None:
           f"{sum(len(f.test) for f in folds)}; scored (gold concepts): {len(gold)}; Index "
           f"entries: {len(itp)} ({len(itp.problems)} lines skipped), "
           f"{len(folds[0].entries)} once the dev documents' own are left out; {FOLDS} folds")
+    if "--latency-only" in sys.argv:
+        latency_only(vocab, folds, texts)
+        return
     table: dict[str, dict[str, dict[str, float]]] = {}
 
     naive = naive_english(vocab)
@@ -326,10 +351,7 @@ def main() -> None:
     for name, precision, covered, per_doc in policy_table(gold, scored):
         print(f"  {name:<17} {precision:.2f} / {covered:.2f} / {per_doc:.1f}")
 
-    print("latency, ten-page document, 30 runs, cold caches (ms): wall p50 / wall p95 / "
-          "CPU p95")
-    for lang, (p50, p95, cpu) in latency(models[0], texts).items():
-        print(f"  {lang}: {p50:.1f} / {p95:.1f} / {cpu:.1f}")
+    print_latency(models[0], texts)
     if "--ablation" in sys.argv:
         print("without one feature (F1@5 en / whole document):")
         for feature in FEATURES:

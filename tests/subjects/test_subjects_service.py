@@ -16,6 +16,7 @@ from hemicycle.subjects.records import record_subjects, split_headings
 from hemicycle.subjects.vocabulary import install_vocabulary
 
 OIL = "http://example.org/unbis-2015/T0001209"
+UNBIS_SUDAN = "http://metadata.un.org/thesaurus/1006271"
 
 TEXTS = {
     "en": "Oil spills and humanitarian assistance after the disaster. Oil spills again.",
@@ -286,3 +287,55 @@ def test_learn_starts_from_the_index_file_on_first_use(catalogue_settings, unbis
     third = service.learn(catalogue_settings, "unbis")
     assert any(f"concepts the previous model learnt are not in vocabulary 'unbis' (e.g. "
                f"{ukraine})" in note for note in third.notes), third.notes
+
+
+def test_a_rejected_suggestion_scores_lower_after_learn(catalogue_settings, unbis,
+                                                        tmp_path):
+    """Rejections teach: after cataloguers rejected a concept on documents like this one,
+    ``learn`` makes it less likely here than when it was merely not accepted there (the
+    ``rejected`` feature of the headings model: rejected on the most similar documents),
+    and the suggestion says which model made it."""
+    from hemicycle.subjects.backends.headings import FEATURES
+
+    install_vocabulary(catalogue_settings, unbis)
+    itp = tmp_path / "itp.tsv"
+    itp.write_text("sc_year_code\tyear\tsubject\theading\tdocsymbols\n"
+                   "S70\t2015\tSUDAN--POLITICAL CONDITIONS\tGeneral documents\tS/2015/102\n"
+                   "S70\t2015\tMIDDLE EAST SITUATION\tGeneral documents\tS/2015/98\n"
+                   "S70\t2015\tREFUGEES\tGeneral documents\tS/2015/97\n"
+                   "S70\t2015\tCHAD--POLITICAL CONDITIONS\tGeneral documents\tS/2015/96\n",
+                   encoding="utf-8")
+    service.learn(catalogue_settings, "unbis", itp=itp)  # first use: the Index file
+    places = ["border", "camps", "region", "valley", "towns", "coast"]
+    letters = [add_document(catalogue_settings, f"A/70/{900 + n}", {"en": (
+        f"Refugees from the Sudan in the {place}: the refugees need shelter, water and "
+        f"food, and more refugees arrive from the Sudan every week.")})
+        for n, place in enumerate(places)]
+    fresh = letters.pop()  # never decided on
+    refugees, sudan = "http://metadata.un.org/thesaurus/1005418", UNBIS_SUDAN
+
+    def score_of(doc_id: int, uri: str) -> float:
+        found = {s.uri: s.score for s in suggest_for_document(
+            catalogue_settings, doc_id, vocab="unbis", limit=20)}
+        return found.get(uri, 0.0)
+
+    for doc_id in letters:
+        service.decide(catalogue_settings, doc_id, "unbis", refugees, "accepted", "cat")
+    service.learn(catalogue_settings, "unbis")
+    was = score_of(fresh, sudan)  # not accepted on the letters: a negative as unlabelled
+    assert was > 0
+    for doc_id in letters:  # now said to be wrong
+        service.decide(catalogue_settings, doc_id, "unbis", sudan, "rejected", "cat")
+    corpus = service.catalogue_corpus(catalogue_settings, "unbis")
+    assert {(d.subjects, d.rejected) for d in corpus if d.symbols[0] >= "A/70/900"} == {
+        (frozenset({refugees}), frozenset({sudan}))}
+    learnt = service.learn(catalogue_settings, "unbis")
+    assert learnt.decisions == 2 * len(letters)
+    model = service.load_backend(catalogue_settings, "unbis")
+    assert set(model.rejections) == {f"A/70/{900 + n}" for n in range(5)}
+    assert model.weights[FEATURES.index("rejected")] < 0
+    now = score_of(fresh, sudan)
+    assert now < was, (was, now)
+    with session_scope(catalogue_settings.database_url) as db:  # and by which model
+        assert {s.model for s in db.scalars(select(SubjectSuggestion).where(
+            SubjectSuggestion.document_id == fresh))} == {learnt.version}

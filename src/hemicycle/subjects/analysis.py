@@ -30,16 +30,23 @@ def normalise(text: str, lang: str) -> str:
 
 def tokens(text: str, lang: str) -> list[str]:
     """The analysed tokens of ``text`` read as language ``lang`` (stemmed where we can)."""
-    return list(_analysed(text, lang))
+    return list(_analysed(text, lang)[1])
 
 
-@lru_cache(maxsize=16)  # an ensemble's backends analyse the same text one after the other
-def _analysed(text: str, lang: str) -> tuple[str, ...]:
+def words_and_stems(text: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(folded words, their stems) of ``text`` read as ``lang``; Chinese: characters."""
+    return _analysed(text, lang)
+
+
+# an ensemble's backends, and the label matcher and TF-IDF of one backend, analyse the same
+# text one after the other: once
+@lru_cache(maxsize=16)
+def _analysed(text: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     words = _TOKEN.findall(normalise(text, lang))
     if lang == "ar":  # the article and "and", "with", ... joined to it; labels lose them alike
         words = [drop_proclitics(w) for w in words]
     snowball = stemmer(lang)
-    return tuple(words if snowball is None else snowball.stemWords(words))
+    return tuple(words), tuple(words if snowball is None else snowball.stemWords(words))
 
 
 @lru_cache(maxsize=100_000)

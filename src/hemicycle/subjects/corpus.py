@@ -34,6 +34,9 @@ class CorpusDocument:
     ident: str = ""
     symbols: tuple[str, ...] = ()  # symbol keys (hemicycle.symbols)
     headings: frozenset[str] = frozenset()  # Index to Proceedings headings, if known
+    # what a cataloguer rejected on it (concept URIs; Index headings): known negatives
+    rejected: frozenset[str] = frozenset()
+    rejected_headings: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -19,10 +19,10 @@ import csv
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from hemicycle.subjects.corpus import Corpus, CorpusDocument
+from hemicycle.subjects.corpus import Corpus
 from hemicycle.subjects.errors import CorpusError
 from hemicycle.subjects.vocabulary import Vocabulary
 from hemicycle.symbols import SymbolError, symbol_key
@@ -183,6 +183,5 @@ def label_corpus(corpus: Corpus, entries: Sequence[ItpEntry]) -> Corpus:
         headings = set(doc.headings)
         for key in doc.symbols:
             headings |= by_key.get(key, set())
-        out.documents.append(CorpusDocument(doc.text, doc.subjects, doc.lang, doc.ident,
-                                            doc.symbols, frozenset(headings)))
+        out.documents.append(replace(doc, headings=frozenset(headings)))
     return out

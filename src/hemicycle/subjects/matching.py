@@ -15,18 +15,14 @@ learnt models, so it keeps fewer false hits:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from hemicycle.languages.chinese import HAN
-from hemicycle.languages.folding import drop_proclitics, fold
-from hemicycle.languages.stemming import stemmer
+from hemicycle.subjects.analysis import words_and_stems
 from hemicycle.subjects.vocabulary import Vocabulary
 
-_TOKEN = re.compile(rf"[{HAN}]|[^\W\d_{HAN}]+|\d+")
 MASK = "\x00"
 
 # The principal organs and the office named in nearly every UN text, as each language
@@ -69,13 +65,9 @@ class TextMatches:
 
 @lru_cache(maxsize=200_000)
 def analyse(text: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(folded words, their stems) of ``text`` read as ``lang``; Chinese: characters."""
-    words = _TOKEN.findall(fold(text, lang, stemmer=True))
-    if lang == "ar":
-        words = [drop_proclitics(w) for w in words]
-    snowball = stemmer(lang)
-    stems = words if snowball is None else snowball.stemWords(words)
-    return tuple(words), tuple(stems)
+    """(folded words, their stems) of ``text`` read as ``lang``; Chinese: characters
+    (``analysis.words_and_stems``, whose tokens TF-IDF reads too: analysed once)."""
+    return words_and_stems(text, lang)
 
 
 @dataclass

@@ -152,8 +152,9 @@ def learn(settings: Settings, vocab_name: str, backend: str | None = None,
           progress=None, itp: Path | None = None) -> Learnt:
     """Retrain a trained backend from what it learnt before (the corpora and Index to
     Proceedings file it was trained with, kept in its parameters) and the catalogue:
-    subjects cataloguers gave or accepted are training labels, rejected suggestions never
-    are, and subjects accepted by the policy alone are not (they are the machine's own).
+    subjects cataloguers gave or accepted are training labels, rejected suggestions are
+    negatives (never labels), and subjects accepted by the policy alone are neither (they
+    are the machine's own).
 
     On first use (no headings model yet, ``backend`` None or "headings") the headings
     backend is trained from an Index to Proceedings file (``itp``, by default the
@@ -610,7 +611,9 @@ def catalogue_corpus(settings: Settings, vocab_name: str,
                      indexed: frozenset[str] = frozenset()) -> Corpus:
     """Training documents from the catalogue: each language version of each document with
     subjects in ``vocab_name`` or Index headings in ``VOCAB:headings`` (human ones and
-    accepted suggestions; rejected ones never, nor those the policy alone accepted), and of
+    accepted suggestions; rejected ones never, nor those the policy alone accepted), or
+    with suggestions a cataloguer rejected (``rejected``, ``rejected_headings``: the
+    negatives a model learns from), and of
     each document whose symbol key is in ``indexed`` (the documents an Index to
     Proceedings file gives headings to), with their symbols."""
     from hemicycle.subjects.itp import generic_heading
@@ -623,6 +626,11 @@ def catalogue_corpus(settings: Settings, vocab_name: str,
                                           SubjectDecision.decision == "rejected"))}
         by_doc: dict[int, set[str]] = defaultdict(set)
         headings: dict[int, set[str]] = defaultdict(set)
+        negatives: dict[int, set[str]] = defaultdict(set)  # rejected concepts
+        negative_headings: dict[int, set[str]] = defaultdict(set)
+        for vocab, doc_id, concept in rejected:
+            (negative_headings if vocab == headings_name else negatives)[doc_id].add(concept)
+            by_doc.setdefault(doc_id, set())
         for s in db.scalars(select(DocumentSubject).where(
                 DocumentSubject.vocab.in_([vocab_name, headings_name]))):
             if (s.vocab, s.document_id, s.concept) in rejected or is_policy(s.assigned_by):
@@ -642,9 +650,14 @@ def catalogue_corpus(settings: Settings, vocab_name: str,
             if doc is None or doc.status == "deleted":
                 continue
             keys = tuple(s.key for s in sorted(doc.symbols, key=lambda s: s.position))
+
+            def generic(found: set[str], year: int | None = doc.year) -> frozenset[str]:
+                return frozenset(generic_heading(h, year) if year else h for h in found)
+
             for lang, text in document_texts(doc):
                 corpus.documents.append(CorpusDocument(
                     text[:MAX_CHARS], frozenset(by_doc[doc_id]), lang, f"{doc.symbol} ({lang})",
-                    keys, frozenset(generic_heading(h, doc.year) if doc.year else h
-                                    for h in headings.get(doc_id, ()))))
+                    keys, generic(headings.get(doc_id, set())),
+                    frozenset(negatives.get(doc_id, ())),
+                    generic(negative_headings.get(doc_id, set()))))
     return corpus

@@ -17,10 +17,15 @@ every concept its text names; each candidate gets these features:
   numbered near it;
 * ``together``: how often it comes with the best associated headings;
 * ``similar``: given to the most similar training documents in the same language;
-* ``learnt``: given to training documents that named the same concepts (any language).
+* ``learnt``: given to training documents that named the same concepts (any language);
+* ``rejected``: rejected by a cataloguer (the heading, or a concept in it) on the most
+  similar documents in the same language that had suggestions rejected.
 
 A logistic regression on the training corpus (each document's features computed as if
-it were new: its own entries and itself left out) weighs them; a concept's score is the
+it were new: its own entries and itself left out) weighs them (a document a cataloguer
+only rejected suggestions on gives no rows: those would be the model's own best candidates
+alone, all negative, and taught it to distrust its best evidence; it gives the
+``rejected`` feature); a concept's score is the
 chance that at least one candidate holding it is right. All six language versions of a
 document may be given at once; a version alone gets the same kind of answer.
 """
@@ -52,13 +57,13 @@ from hemicycle.subjects.itp import (
 from hemicycle.subjects.matching import ConceptMatcher
 
 FEATURES = ("direct", "anchor_share", "anchor_idf", "associated", "recent", "section",
-            "base", "neighbours", "together", "similar", "learnt")
+            "base", "neighbours", "together", "similar", "learnt", "rejected")
 # Weights on the raw features for a model with no training documents (``similar`` and
 # ``learnt`` then say nothing): a fit on the 136 UNPC dev documents the Index indexed, with
 # the Index tables without them (bench/subjects_unpc.py's data), rounded.
 DEFAULT_WEIGHTS = {"direct": 1.8, "anchor_share": 1.7, "anchor_idf": -0.5, "associated": 0.0,
                    "recent": 0.4, "section": -0.2, "base": 11.9, "neighbours": 0.8,
-                   "together": -0.4, "similar": 0.0, "learnt": 0.0}
+                   "together": -0.4, "similar": 0.0, "learnt": 0.0, "rejected": 0.0}
 DEFAULT_INTERCEPT = -3.0
 SIMILAR = 5  # training documents asked for their headings
 POOL = {"associated": 30, "recent": 15, "neighbours": 10, "learnt": 10}
@@ -73,6 +78,13 @@ class _Labelled:
     symbols: tuple[str, ...] = ()
     headings: set[str] = field(default_factory=set)
     concepts: set[str] = field(default_factory=set)
+    rejected: set[str] = field(default_factory=set)  # concepts a cataloguer rejected
+    rejected_headings: set[str] = field(default_factory=set)
+
+    @property
+    def positive(self) -> bool:
+        """Whether anything right is known of it (else: only what was rejected)."""
+        return bool(self.headings or self.concepts)
 
 
 @dataclass
@@ -84,6 +96,8 @@ class _Evidence:
     learnt: Counter  # heading -> share of training documents naming the same concepts
     weights: dict[str, float]  # concept -> weight of the evidence for it
     associated: Counter = field(default_factory=Counter)
+    # (training document, similarity) of the nearest with rejected suggestions
+    rejecting: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -111,18 +125,23 @@ class _SimilarDocuments:
         self.matrix = self.vectorizer.fit_transform([item for _, item in docs]).T.tocsr()
         self.fast = FastWordTransform(self.vectorizer)
 
-    def votes(self, text: str, lang: str, leave_out: str | None = None) -> Counter:
+    def nearest(self, text: str, lang: str, leave_out: str | None = None,
+                ) -> list[tuple[str, float]]:
+        """(training document, similarity) of the ``SIMILAR`` most similar."""
         sims = (self.fast.transform([(text, lang)]) @ self.matrix).toarray().ravel()
-        out: Counter = Counter()
-        taken = 0
+        out: list[tuple[str, float]] = []
         for i in np.argsort(-sims, kind="stable"):
-            if taken == SIMILAR or sims[i] <= 0:
+            if len(out) == SIMILAR or sims[i] <= 0:
                 break
-            if self.keys[i] == leave_out:
-                continue
-            taken += 1
-            for heading in self.headings[self.keys[i]]:
-                out[heading] += float(sims[i])
+            if self.keys[i] != leave_out:
+                out.append((self.keys[i], float(sims[i])))
+        return out
+
+    def votes(self, text: str, lang: str, leave_out: str | None = None) -> Counter:
+        out: Counter = Counter()
+        for key, sim in self.nearest(text, lang, leave_out):
+            for heading in self.headings[key]:
+                out[heading] += sim
         return out
 
 
@@ -139,6 +158,9 @@ class HeadingsBackend(Backend):
         self.learnt_headings: dict[str, Counter] = {}
         self.learnt_sets: dict[str, set[str]] = {}  # training document -> concepts named
         self.labelled_headings: dict[str, set[str]] = {}  # training document -> headings
+        # documents with rejected suggestions, per language, and what was rejected on each
+        self.rejecting: dict[str, _SimilarDocuments] = {}
+        self.rejections: dict[str, tuple[set[str], set[str]]] = {}  # -> (concepts, headings)
         self._parts: dict[str, tuple[str, ...]] = {}
         self._labels: dict[str, str] | None = None
         self._labelled_any: set[str] = set()  # Index headings of the training documents
@@ -154,6 +176,13 @@ class HeadingsBackend(Backend):
 
     def attach(self, vocab) -> None:
         super().attach(vocab)
+        if len(self.weights) < len(FEATURES):  # saved before the later features: unused
+            extra = len(FEATURES) - len(self.weights)
+            self.weights = np.concatenate([self.weights, np.zeros(extra)])
+            self.scale = (np.concatenate([self.scale[0], np.zeros(extra)]),
+                          np.concatenate([self.scale[1], np.ones(extra)]))
+            self.mask = np.concatenate([self.mask, np.ones(extra)])
+            self.rejecting, self.rejections = {}, {}
         self.matcher.attach(vocab)
         self._labels, self._parts = None, {}
         self.missing = self.tables.unknown_concepts(vocab) if self.tables else []
@@ -185,7 +214,7 @@ class HeadingsBackend(Backend):
         self._learn_documents(labelled)
         rows, answers = [], []
         for done, doc in enumerate(labelled.values(), 2):
-            for lang, text in doc.texts.items():
+            for lang, text in (doc.texts if doc.positive else {}).items():
                 for heading, x in self._candidates(text, lang, doc.symbols, fit_tables,
                                                    doc.key).items():
                     rows.append(x)
@@ -213,13 +242,15 @@ class HeadingsBackend(Backend):
         labels = self._english()
         out: dict[str, _Labelled] = {}
         for doc in corpus:
-            if not doc.headings and not doc.subjects:
+            if not (doc.headings or doc.subjects or doc.rejected or doc.rejected_headings):
                 continue
             key = doc.symbols[0] if doc.symbols else doc.ident or str(len(out))
             item = out.setdefault(key, _Labelled(key, symbols=doc.symbols))
             item.texts[doc.lang or self.params.get("lang", "en")] = doc.text
             item.headings |= set(doc.headings)
             item.concepts |= set(doc.subjects)
+            item.rejected |= set(doc.rejected)
+            item.rejected_headings |= set(doc.rejected_headings)
         for item in out.values():
             for heading in item.headings:
                 item.concepts.update(heading_concepts(heading, labels))
@@ -246,7 +277,15 @@ class HeadingsBackend(Backend):
 
     def _learn_documents(self, labelled: dict[str, _Labelled]) -> None:
         by_lang: dict[str, list[tuple[str, tuple[str, str]]]] = defaultdict(list)
+        rejecting: dict[str, list[tuple[str, tuple[str, str]]]] = defaultdict(list)
         self.learnt_docs, self.learnt_headings, self.learnt_sets = Counter(), {}, {}
+        self.rejections = {doc.key: (doc.rejected, doc.rejected_headings)
+                           for doc in labelled.values() if doc.rejected or doc.rejected_headings}
+        for key in self.rejections:
+            for lang, text in labelled[key].texts.items():
+                rejecting[lang].append((key, (text, lang)))
+        self.rejecting = {lang: _SimilarDocuments(docs, {}) for lang, docs in rejecting.items()}
+        labelled = {key: doc for key, doc in labelled.items() if doc.positive}
         for doc in labelled.values():
             named: set[str] = set()
             for lang, text in doc.texts.items():
@@ -290,7 +329,19 @@ class HeadingsBackend(Backend):
                 if n > 0:
                     learnt[heading] += n / (docs + 2)
         weights = {uri: 1.0 + math.log(count) for uri, (count, _first) in found.items()}
-        return _Evidence(found, similar, learnt, weights)
+        rejecting = (self.rejecting[lang].nearest(text, lang, leave_out)
+                     if text is not None and lang in self.rejecting else [])
+        return _Evidence(found, similar, learnt, weights, rejecting=rejecting)
+
+    def _rejected_on(self, heading: str, concepts: set[str], headings: set[str]) -> bool:
+        """Whether ``heading``, or a concept in it, is among those rejected."""
+        return heading in headings or any(
+            uri in concepts for uri in self._heading_concepts(heading))
+
+    def _rejected(self, heading: str, ev: _Evidence) -> float:
+        """How much the nearest documents with rejections rejected ``heading``."""
+        return sum(sim for key, sim in ev.rejecting
+                   if self._rejected_on(heading, *self.rejections[key]))
 
     def _heading_concepts(self, heading: str) -> tuple[str, ...]:
         if self.tables is not None and heading in self.tables.concepts:
@@ -347,6 +398,7 @@ class HeadingsBackend(Backend):
                                for b in best if b != heading)),
                 ev.similar.get(heading, 0.0),
                 ev.learnt.get(heading, 0.0),
+                self._rejected(heading, ev) if ev.rejecting else 0.0,
             ]
         return out
 

@@ -143,21 +143,23 @@ class LexicalBackend(Backend):
     def train(self, corpus: Corpus, progress: Progress | None = None) -> None:
         from sklearn.ensemble import GradientBoostingClassifier
 
+        # a document with rejections only: its other matches may be right, not negatives
+        docs = [d for d in corpus if d.subjects or not (d.rejected or d.rejected_headings)]
         counts: dict[str, int] = defaultdict(int)
-        for doc in corpus:
+        for doc in docs:
             for uri in doc.subjects:
                 counts[uri] += 1
-        total = max(len(corpus), 1)
+        total = max(len(docs), 1)
         self.prior = {uri: math.log((n + 1) / total) for uri, n in counts.items()}
         xs, ys = [], []
-        for done, doc in enumerate(corpus, 1):
+        for done, doc in enumerate(docs, 1):
             found, doc_len = self.match(doc.text, doc.lang or self.params.get("lang", "en"))
             uris, x = self.features(found, doc_len)
             if uris:
                 xs.append(x)
                 ys.extend(uri in doc.subjects for uri in uris)
             if progress:
-                progress(done, len(corpus))
+                progress(done, len(docs))
         self.model = None
         if xs and 0 < sum(ys) < len(ys):
             # plain (not histogram) boosting: its predict runs no thread pool, which
@@ -166,7 +168,7 @@ class LexicalBackend(Backend):
                                                     max_depth=3, random_state=0)
             self.model.fit(np.vstack(xs), np.array(ys))
         self.trained = True
-        self.trained_on = len(corpus)
+        self.trained_on = len(docs)
 
     def suggest_batch(self, texts: Sequence[str], langs: Sequence[str],
                       limit: int = 10) -> list[list[Suggestion]]:
