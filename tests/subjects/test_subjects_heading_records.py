@@ -84,10 +84,12 @@ def test_a_cataloguer_accepts_a_heading_onto_the_record_and_the_index(catalogue)
     with session_scope(settings.database_url) as db:
         assert db.scalar(select(SubjectDecision.decision).where(
             SubjectDecision.document_id == first, SubjectDecision.vocab == HEADINGS)) == "rejected"
-    # accepted headings teach `learn`: the documents come with them as labels
+    # accepted headings teach `learn`: the documents come with them as labels; a rejected
+    # one comes as a negative, never a label
     corpus = service.catalogue_corpus(settings, "unbis")
-    assert [(d.symbols, set(d.headings)) for d in corpus] == [
-        (("S/2015/401",), {"HAITI--POLITICAL CONDITIONS"})]
+    assert [(d.symbols, set(d.headings), set(d.rejected_headings)) for d in corpus] == [
+        (("S/2015/400",), set(), {"HAITI--POLITICAL CONDITIONS"}),
+        (("S/2015/401",), {"HAITI--POLITICAL CONDITIONS"}, set())]
 
 
 def test_the_policy_accepts_headings_above_a_score_and_undoes_them(catalogue):
@@ -101,8 +103,9 @@ def test_the_policy_accepts_headings_above_a_score_and_undoes_them(catalogue):
         ix = build_index(db, "SC", 2015)
     (printed,) = ix["sections"]["subject_index"]["headings"]
     assert (printed["heading"], printed["policy_only"]) == (HAITI, True)
-    # the policy's subjects are no training data
-    assert service.catalogue_corpus(settings, "unbis").documents == []
+    # the policy's subjects are no training data (the rejection is: a negative)
+    assert [(d.symbols, d.headings, set(d.rejected_headings)) for d in service.catalogue_corpus(
+        settings, "unbis")] == [(("S/2015/401",), frozenset(), {HAITI})]
     undone = service.undo_policy(settings, HEADINGS)
     assert undone.undone == 1 and headings_of(settings, first) == {}
     assert index_headings(settings) == {}

@@ -91,9 +91,11 @@ def test_decisions_feed_the_next_training_run(catalogue):
     corpus = service.catalogue_corpus(catalogue, "unbis13")
     by_id = {d.ident: d.subjects for d in corpus}
     assert by_id["A/70/3 (en)"] == {OIL} and by_id["A/70/3 (fr)"] == {OIL}
-    assert "A/70/1 (en)" not in by_id  # its only subject was rejected
+    # its only subject was rejected: a negative, never a label
+    assert by_id["A/70/1 (en)"] == frozenset()
+    assert {d.ident: d.rejected for d in corpus}["A/70/1 (en)"] == {OIL}
     trained = service.train(catalogue, "unbis13", corpus, ["tfidf"])
-    assert trained["tfidf"].trained_on == len(corpus)
+    assert trained["tfidf"].trained_on == len(corpus) - 1  # tfidf learns from labels only
     assert service.trained_backends(catalogue, "unbis13") == ["tfidf"]
     result = service.suggest_text(catalogue, "unbis13", "oil spills", "en", 3, "tfidf")
     assert result.backend == "tfidf" and result.suggestions[0].uri == OIL
