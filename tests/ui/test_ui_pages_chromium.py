@@ -1,7 +1,7 @@
 """Every page type in real Chromium, in the six languages: axe-core finds no serious or
-critical accessibility violation, nothing overflows a 390 px or a 1280 px screen, the header
-keeps to two rows at 1280 px (the navigation on its own), and screenshots at both widths are kept as test artefacts. Staff
-pages are seen signed in."""
+critical accessibility violation, nothing overflows a 390 px or a 1280 px screen, the
+header keeps to two rows at 1280 px (the navigation on its own), and screenshots at both
+widths are kept as test artefacts. Staff pages are seen signed in."""
 
 from __future__ import annotations
 

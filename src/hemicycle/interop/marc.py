@@ -5,7 +5,7 @@ and a ``Record`` to the ``DocumentInput`` the ingest layer saves.
 |---|---|
 | symbols | 191 $a symbol, $b body, $c session, $q punctuation-stripped (one per symbol) |
 | titles | 245 00 $a English; 246 1_ $a title $y MARC language code, other languages |
-| dates | 008/07-10 year; 264 _1 $c year; 269 $a publication date as precise as known; 992 $a action date (ISO 8601) |
+| dates | 008/07-10, 264 _1 $c year; 269 $a date as precise as known; 992 $a action date |
 | type, distribution | 089 __ $b type; 091 __ $a distribution |
 | languages | 041 __ $a MARC language codes (ara chi eng fre rus spa) |
 | subjects | 650 _7 $a label $0 concept URI $2 unbist (or the vocabulary's code) |
