@@ -8,15 +8,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from served import free_port, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proceedings"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "thesaurus"))
@@ -150,7 +149,6 @@ def site_environment(data: Path) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """(base URL, ids of what the pages show)."""
-    import uvicorn
     from proceedings_helpers import ROLL_CALLS70, VOETEN70, VOTES70
     from thesaurus_helpers import DOMAIN13
 
@@ -170,20 +168,8 @@ def site(tmp_path_factory):
         add_user(settings.database_url, STAFF, STAFF_PW, "admin")
         _knowledge(settings)
         ids = {**_documents(settings), **_ids(settings)}
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         live = dataclasses.replace(settings, base_url=f"http://127.0.0.1:{port}")
-        server = uvicorn.Server(uvicorn.Config(create_app(live), host="127.0.0.1", port=port,
-                                               log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        yield live.base_url, ids, live
-        server.should_exit = True
-        thread.join(timeout=10)
+        with serving(create_app(live), port):
+            yield live.base_url, ids, live
 
