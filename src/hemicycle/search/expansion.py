@@ -11,7 +11,11 @@ meets RÉFUGIÉS and اللاجئين meets اللاجئون; Chinese is not ste
 run of characters is the search's bigrams inside the run's). A run that is a whole label
 as folded takes only those concepts; one that is a label only once stemmed takes those
 spelt closest to it (fewest letters changed, at most ``MAX_EDITS`` or a quarter of its
-letters: "security" is not SECURITIES, which stems alike).
+letters: "security" is not SECURITIES, which stems alike), and only in a language the words
+may be written in. Where several of the languages share a script (Latin: en, fr, es), a
+short word is often a word of another of them ("per", "part", "solo" stem like the Spanish
+PERAS, PARTO, SOL): there every word of the run needs ``MIN_SHARED_SCRIPT_CHARS`` letters,
+and none may be a word of another such language's labels and of none of this one's.
 The longest runs that name a concept are kept, none overlapping another, up to
 ``MAX_CONCEPTS`` concepts; a common word alone (``languages.common_words``, in any
 language: "the" is the French "thé"), or a word that stems as one does, names none.
@@ -38,7 +42,7 @@ import tantivy
 from sqlalchemy.exc import SQLAlchemyError
 
 from hemicycle.config import Settings
-from hemicycle.languages import CODES
+from hemicycle.languages import BY_CODE, CODES
 from hemicycle.languages.chinese import HAN
 from hemicycle.languages.common_words import COMMON_WORDS
 from hemicycle.search.analysis import word_terms
@@ -53,6 +57,7 @@ MAX_RUN_CHARS = 16  # the longest run of Chinese characters looked for as a labe
 MIN_KEY_CHARS = 2  # a shorter key (one letter) names no concept worth searching for
 MAX_EDITS = 2  # letters a run may differ from a label it meets only once stemmed (or a
 # quarter of its letters, if more)
+MIN_SHARED_SCRIPT_CHARS = 5  # letters of each word met once stemmed, in a shared script
 WEIGHT = 0.5  # of the expansion against the query as typed
 # added to every document the query finds as typed: above any score of the expansion (a
 # few points), far below PHRASE_SCORE, small enough for float32 to keep every difference
@@ -213,6 +218,7 @@ class _Labels:
     concepts: dict[str, dict[str, list[tuple[str, str]]]]  # lang -> key -> (uri, local id)
     # lang -> stem_key -> (uri, local id, the label as folded)
     stems: dict[str, dict[str, list[tuple[str, str, str]]]]
+    words: dict[str, set[str]]  # lang -> every word of its labels, as folded
     prefs: dict[str, dict[str, str]]  # uri -> lang -> prefLabel
 
 
@@ -253,7 +259,9 @@ def _labels(settings: Settings) -> _Labels:
                             (uri, local, key))
                     if kind == "pref":
                         prefs.setdefault(uri, {}).setdefault(lang, text)
-                table = _Labels(version, now, concepts, stems, prefs)
+                words = {lang: {w for key in keys for w in key.split()}
+                         for lang, keys in concepts.items()}
+                table = _Labels(version, now, concepts, stems, words, prefs)
             else:
                 table.checked = now
         _TABLES.pop(url, None)
@@ -296,10 +304,26 @@ def edits(a: str, b: str) -> int:
     return row[-1]
 
 
+def _foreign(table: _Labels, lang: str, typed: str) -> bool:
+    """Whether ``typed`` (folded in ``lang``) may be words of another language written in
+    the same script as ``lang``: a word too short to tell, or one of another such
+    language's labels and of none of ``lang``'s."""
+    script = BY_CODE[lang].script
+    others = [table.words.get(other, set()) for other in CODES
+              if other != lang and BY_CODE[other].script == script]
+    if not others:
+        return False
+    own = table.words.get(lang, set())
+    return any(len(word) < MIN_SHARED_SCRIPT_CHARS
+               or (word not in own and any(word in words for words in others))
+               for word in typed.split())
+
+
 def _stemmed(table: _Labels, stem_keys: dict[str, dict[str, set[_Run]]],
              run_keys: dict[tuple[_Run, str], str]) -> dict[_Run, dict[str, str]]:
     """run -> concept URI -> local id of the labels a run meets once stemmed: those spelt
-    closest to it, within ``MAX_EDITS`` (or a quarter of its letters)."""
+    closest to it, within ``MAX_EDITS`` (or a quarter of its letters), in a language it
+    may be written in (``_foreign``)."""
     best: dict[_Run, tuple[int, dict[str, str]]] = {}
     for lang, by_key in stem_keys.items():
         labels = table.stems.get(lang, {})
@@ -307,6 +331,8 @@ def _stemmed(table: _Labels, stem_keys: dict[str, dict[str, set[_Run]]],
             for uri, local, folded in labels.get(key, ()):
                 for run in runs:
                     typed = run_keys.get((run, lang), "")
+                    if _foreign(table, lang, typed):
+                        continue
                     distance = edits(typed, folded)
                     if distance > max(MAX_EDITS, len(typed) // 4):
                         continue
