@@ -5,6 +5,7 @@ typed any of the ways a reader types it finds the same things everywhere."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 
@@ -104,3 +105,15 @@ def test_folding_leaves_letters_of_their_own() -> None:
     assert folding.fold("Ñandú", "es") == "nandu"  # Spanish readers type it without
     assert folding.fold("Ñandú", "ru") == "ñandú"  # not folded outside those languages
     assert folding.drop_article("بالغ") == "بالغ"  # bi- + al- + one letter is a word
+
+
+def test_every_full_width_form_is_normalised_as_its_compatibility_form() -> None:
+    # all 94 full-width ASCII forms and the ideographic space, several times each, among
+    # Han characters and the ASCII they stand for: each becomes what NFKC makes of it, in
+    # place (Han characters are their own NFKC form)
+    wide = "".join(chr(code) for code in range(0xff01, 0xff5f)) + "\u3000"
+    text = "联合国" + wide + "报告 ＵＮ" + wide[::-1] + "a!" + wide[::7] + "年"
+    expected = unicodedata.normalize("NFKC", text)
+    for lang in CODES:
+        assert folding.normalise(text, lang) == expected
+        assert len(folding.normalise(text, lang)) == len(text)

@@ -142,8 +142,9 @@ def _stem(lang: str, word: str) -> str:
         stem = word  # too long: left as it is for the index to drop, as ``analyzer`` does
     else:
         stems = _word_stemmer(lang).analyze(word)
-        if len(stems) != 1 or not stems[0] or stems[0].isspace():
-            raise ValueError(f"{word!r} does not stem to one word")
+        if (len(stems) != 1 or not stems[0] or any(c.isspace() for c in stems[0])
+                or len(stems[0].encode()) >= MAX_TERM_CHARS):  # lower case made it longer
+            raise ValueError(f"{word!r} does not stem to one word the index keeps")
         stem = stems[0]
     if len(_stems) >= _STEMS_KEPT:
         _stems.clear()
@@ -156,11 +157,15 @@ def prepare_for_index(lang: str, text: str) -> str | tantivy.PreTokenizedString:
     prepared = prepare(lang, text)
     if lang not in PRESTEMMED:
         return prepared
-    get = _stems.get
     try:
         if _ASTRAL.search(prepared):
             raise ValueError("characters beyond the Basic Multilingual Plane")
-        return " ".join([get(word) or _stem(lang, word) for word in _word().findall(prepared)])
+        words = _word().findall(prepared)
+        try:  # most texts hold only words stemmed before: no Python call per word
+            return " ".join(map(_stems.__getitem__, words))
+        except KeyError:
+            get = _stems.get
+            return " ".join([get(word) or _stem(lang, word) for word in words])
     except ValueError:  # a word no stem stands for alone, or rare characters: the
         # analyzer's own tokens
         tokens = analyzer(lang).pre_tokenize(prepared)

@@ -42,6 +42,10 @@ from hemicycle.search.watermark import (
 Progress = Callable[[int, int], None]
 BATCH = 2000
 PARALLEL_FROM = 20_000  # documents from which a rebuild prepares them in worker processes
+# cores from which it does: preparing is about a third of a document's CPU, so on two cores
+# the writer's Python thread keeps pace with Tantivy's two threads, and workers only add
+# their own cost (pickling, each one's start: 25-40 % more CPU a document, measured)
+PARALLEL_CORES = 3
 FOLLOW_ROUND = 20_000  # changes taken in per index commit while catching up
 REBUILD_BEYOND = 100_000  # changes behind (and more than the index holds): rebuild instead
 WRITER_HEAP = 200_000_000
@@ -66,10 +70,10 @@ def _prepared(settings: Settings, ids: list[int], workers: int) -> Iterator[list
 
 def rebuild_workers(documents: int) -> int:
     """Processes preparing documents for a rebuild of ``documents``: one per core this
-    process may use, none (in process) on one core or for a small catalogue, where
-    starting them costs more than they save."""
+    process may use, none (in process) on one or two cores or for a small catalogue,
+    where starting them costs more than they save."""
     cores = len(os.sched_getaffinity(0))
-    return cores if cores > 1 and documents >= PARALLEL_FROM else 0
+    return cores if cores >= PARALLEL_CORES and documents >= PARALLEL_FROM else 0
 
 
 def _published_ids(settings: Settings, since: dt.datetime | None = None) -> list[int]:
