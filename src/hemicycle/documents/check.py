@@ -7,6 +7,7 @@ and reject the bad ones alone, each with the field at fault.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,25 +70,33 @@ def _metadata_values(doc: DocumentInput) -> list[tuple[str, object]]:
     return values
 
 
-def _strings_in(value) -> list[str]:
+def _strings_in(value) -> Iterator[str]:
     if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _strings_in(k) + _strings_in(v)]
-    if isinstance(value, list | tuple):
-        return [s for v in value for s in _strings_in(v)]
-    return []
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings_in(k)
+            yield from _strings_in(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings_in(v)
 
 
 def check_characters(doc: DocumentInput) -> None:
     """Refuse metadata with a control character (RecordError naming the field and the
     character); take them out of the full texts, in place (they come from files and OCR,
     where a form feed is a page break)."""
-    for name, value in _metadata_values(doc):
-        try:
-            check_metadata(value if isinstance(value, str) else None)
-        except ControlCharacter as exc:
-            raise RecordError(name, str(exc)) from None
+    values = _metadata_values(doc)
+    # all at once first (a line feed is no control character): field by field only to
+    # name the one at fault
+    try:
+        check_metadata("\n".join(v for _, v in values if isinstance(v, str)))
+    except ControlCharacter:
+        for name, value in values:
+            try:
+                check_metadata(value if isinstance(value, str) else None)
+            except ControlCharacter as exc:
+                raise RecordError(name, str(exc)) from None
     for version in doc.versions.values():
         version.text = clean_text(version.text)
 
