@@ -7,7 +7,7 @@ and reject the bad ones alone, each with the field at fault.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +53,10 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _metadata_values(doc: DocumentInput) -> list[tuple[str, object]]:
+def _metadata_values(doc: DocumentInput, with_extra: bool = True) -> list[tuple[str, object]]:
     """(field, value) for every piece of text metadata of ``doc``: what a control
-    character must not reach (``hemicycle.characters``)."""
+    character must not reach (``hemicycle.characters``); ``extra``'s strings too unless
+    ``with_extra`` is false."""
     values: list[tuple[str, object]] = [("symbol", s) for s in doc.symbols]
     values += [("identifier", doc.identifier), ("doc_type", doc.doc_type),
                ("source", doc.source), ("body", doc.body), ("session", doc.session)]
@@ -66,33 +67,47 @@ def _metadata_values(doc: DocumentInput) -> list[tuple[str, object]]:
     for s in doc.subjects:
         values += [("subject", s.concept), ("subject", s.label)]
     values += [("related", symbol) for symbol, _ in doc.related]
-    values += [("extra", value) for value in _strings_in(doc.extra)]
+    if with_extra:
+        values += [("extra", value) for value in _strings_in(doc.extra)]
     return values
 
 
-def _strings_in(value) -> Iterator[str]:
+def _strings_in(value) -> list[str]:
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings_in(k)
-            yield from _strings_in(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings_in(v)
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings_in(k) + _strings_in(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings_in(v)]
+    return []
+
+
+# what JSON writes for the control characters it escapes (the others it leaves as they are)
+_ESCAPED_CONTROLS = ("\\u00", "\\b", "\\f")
+
+
+def _surely_clean(values: list[tuple[str, object]], extra: dict | None) -> bool:
+    """Whether no value and no string of ``extra`` holds a control character, told
+    fast: the values joined, ``extra`` as JSON text (which escapes some controls and
+    keeps the rest). False when unsure (a backslash before b or f, say): then the values
+    are looked at one by one."""
+    try:
+        check_metadata("\n".join(v for _, v in values if isinstance(v, str)))
+        if extra:
+            text = json.dumps(extra, ensure_ascii=False)
+            check_metadata(text)
+            return not any(escaped in text for escaped in _ESCAPED_CONTROLS)
+    except (ControlCharacter, TypeError, ValueError):
+        return False
+    return True
 
 
 def check_characters(doc: DocumentInput) -> None:
     """Refuse metadata with a control character (RecordError naming the field and the
     character); take them out of the full texts, in place (they come from files and OCR,
     where a form feed is a page break)."""
-    values = _metadata_values(doc)
-    # all at once first (a line feed is no control character): field by field only to
-    # name the one at fault
-    try:
-        check_metadata("\n".join(v for _, v in values if isinstance(v, str)))
-    except ControlCharacter:
-        for name, value in values:
+    if not _surely_clean(_metadata_values(doc, with_extra=False), doc.extra):
+        for name, value in _metadata_values(doc):
             try:
                 check_metadata(value if isinstance(value, str) else None)
             except ControlCharacter as exc:
