@@ -209,3 +209,55 @@ def test_kill_midway_leaves_whole_documents_and_rerun_completes(settings, tmp_pa
     with session_scope(settings.database_url) as db:
         assert db.scalar(select(func.count(Document.id))) == 300
         assert db.scalar(select(func.count(LanguageVersion.id))) == 900
+
+
+def _snapshot(settings) -> dict:
+    with session_scope(settings.database_url) as db:
+        docs = db.scalars(select(Document)).all()
+        return {d.symbol: (d.doc_type, d.publication_date, d.extra,
+                           sorted((v.language, v.title, v.text) for v in d.versions),
+                           sorted((f.language, f.sha512) for f in d.files)) for d in docs}
+
+
+def test_described_in_a_second_process_the_ingest_is_the_same(catalogue_settings, tmp_path):
+    """Read ahead (the documents described in a second process), an ingest interrupted
+    mid-way and run again ends as one in a single process; a record the catalogue refuses
+    is still rejected alone, with its line and field."""
+    import dataclasses
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    rows = []
+    for n in range(1, 24):
+        for lang in ("en", "fr"):
+            name = f"d{n}-{lang}.txt"
+            (folder / name).write_text(f"United Nations A/74/{n}\n13 May 2019\nReport {n} "
+                                       f"in {lang}\n", encoding="utf-8")
+            rows.append({"symbol": f"A/74/{n}", "language": lang, "file": name,
+                         "title": f"Report {n} {lang}", "doc_type": "report"})
+    write_manifest(folder, rows)
+    alone = dataclasses.replace(catalogue_settings, data_dir=tmp_path / "alone",
+                                database_url=f"sqlite:///{tmp_path / 'alone.sqlite3'}")
+    for s in (catalogue_settings, alone):  # A/74/9 catalogued already as something else
+        save_document(s, DocumentInput(symbols=["A/74/9"], doc_type="letter"))
+    seen = []
+
+    def stop_at_12(doc) -> None:
+        seen.append(doc)
+        if len(seen) == 12:
+            raise KeyboardInterrupt
+
+    first = ingest_folder(catalogue_settings, folder, batch=5, ahead=True,
+                          on_document=stop_at_12)
+    assert first.interrupted
+    # the three batches saved whole but A/74/9 (refused, the one catalogued stays): 1 + 14
+    assert len(_snapshot(catalogue_settings)) == 15
+    second = ingest_folder(catalogue_settings, folder, batch=5, ahead=True)
+    assert not second.interrupted and (second.created, second.unchanged) == (8, 14)
+    [bad] = second.errors
+    assert bad.line == 17 and bad.field == "document" and "doc_type" in bad.reason
+
+    once = ingest_folder(alone, folder, batch=5, ahead=False)
+    assert [(e.line, e.field) for e in once.errors] == [(17, "document")]
+    assert _snapshot(catalogue_settings) == _snapshot(alone)
+    assert len(_snapshot(alone)) == 23

@@ -223,3 +223,22 @@ def test_a_storage_refusal_rejects_only_its_record(catalogue_settings, tmp_path)
     assert isinstance(outcomes[1], RecordError) and outcomes[1].field == "file"
     assert "symbolic link" in outcomes[1].reason
     assert set(catalogued(catalogue_settings)) == {"A/74/30", "A/74/32"}
+
+
+def test_a_new_document_that_contradicts_itself_is_rejected_alone(catalogue_settings,
+                                                                  tmp_path):
+    """Two different files for one language and format in one input: a conflict found
+    before anything is written, for that input only; the same file twice is no conflict."""
+    s = catalogue_settings
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("first", encoding="utf-8")
+    two.write_text("second", encoding="utf-8")
+    outcomes = save_batch(s, [
+        doc("A/74/31"),
+        doc("A/74/32", files=[FileInput("en", "txt", one), FileInput("en", "txt", two)]),
+        doc("A/74/33", files=[FileInput("en", "txt", one), FileInput("en", "txt", one)]),
+    ])
+    assert [type(o).__name__ for o in outcomes] == ["SaveResult", "DocumentConflict",
+                                                    "SaveResult"]
+    assert "file en/txt: different bytes" in str(outcomes[1]) and "A/74/32" in str(outcomes[1])
+    assert set(catalogued(s)) == {"A/74/31", "A/74/33"}

@@ -149,6 +149,18 @@ def test_interop_import_pymarc_files_reports_broken_records(settings, tmp_path):
     assert _count(settings) == 20 + xml.created
 
 
+def test_interop_broken_records_are_reported_the_same_when_read_ahead(settings):
+    """Read in a second process, every broken record is still rejected alone, with the
+    same number, place and reason."""
+    for name in ("bad_records.mrc", "bad_indicator.dat", "1251.dat",
+                 "utf8_without_leader_flag.dat", "bad_tag.xml", "marc.dat"):
+        here = import_marc(settings, MARC_DATA / name, ahead=False)
+        ahead = import_marc(settings, MARC_DATA / name, ahead=True)
+        assert ahead.rejected == here.rejected, name
+        assert ahead.read == here.read and not ahead.interrupted, name
+    assert _count(settings) == 20  # marc.dat's twenty
+
+
 def test_interop_import_cli_exits_non_zero_and_names_records(settings, tmp_path):
     result = runner.invoke(app, ["--data", str(settings.data_dir), "import", "marc",
                                  str(MARC_DATA / "bad_records.mrc")])

@@ -59,7 +59,10 @@ def checkpoint(settings) -> dict | None:
         return dict(row.position) if row else None
 
 
-def test_an_interrupted_import_resumes_after_its_last_batch(catalogue_settings, tmp_path):
+@pytest.mark.parametrize("ahead", [False, True], ids=["one-process", "read-ahead"])
+def test_an_interrupted_import_resumes_after_its_last_batch(catalogue_settings, tmp_path,
+                                                            ahead):
+    """The same whether the records are read here or in a second process."""
     s = catalogue_settings
     path = marc_file(tmp_path / "records.mrc", 45, broken=(7, 33))
     assert count_records(path) == 45
@@ -69,14 +72,14 @@ def test_an_interrupted_import_resumes_after_its_last_batch(catalogue_settings, 
             raise KeyboardInterrupt
 
     # batches of ten documents: records 1-11 (7 is broken), 12-21, then 22-28 in flight
-    first = import_marc(s, path, batch=10, progress=interrupt_at_28)
+    first = import_marc(s, path, batch=10, progress=interrupt_at_28, ahead=ahead)
     assert first.interrupted
     assert first.created == 20 and [p.number for p in first.rejected] == [7]
     # the batches that committed are there; the one in flight is not, not even in part
     assert documents(s) == 20 and checkpoint(s)["number"] == 21
     assert len(set(_changes(s))) == 20
 
-    second = import_marc(s, path, batch=10)
+    second = import_marc(s, path, batch=10, ahead=ahead)
     assert not second.interrupted and second.resumed_after == 21
     assert second.created == 23 and [p.number for p in second.rejected] == [33]
     assert "269 $a" in second.rejected[0].reason
@@ -84,7 +87,7 @@ def test_an_interrupted_import_resumes_after_its_last_batch(catalogue_settings, 
     catch_up(s)
     assert search(s, "zanzibarite").total == 43
 
-    third = import_marc(s, path, batch=10)  # finished: run again, everything unchanged
+    third = import_marc(s, path, batch=10, ahead=ahead)  # finished: all unchanged
     assert third.resumed_after == 0 and (third.created, third.unchanged) == (0, 43)
 
 

@@ -31,6 +31,24 @@ def test_a_title_with_a_control_character_is_refused(catalogue_settings, char):
     assert f"U+{ord(char):04X}" in err.value.reason
 
 
+@pytest.mark.parametrize("char", ["\x01", "\x08", "\x0c", "\x1f", "\x85", "\ud800", "\uffff"])
+def test_a_control_character_deep_in_extra_is_refused(catalogue_settings, char):
+    """However deep in ``extra`` (a key or a value), escaped by JSON or not."""
+    for extra in ({"extraction": {"title": {"value": ["ok", f"x{char}y"]}}},
+                  {"notes": {f"k{char}": "fine"}}):
+        data = DocumentInput(symbols=["A/74/1"], extra=extra)
+        with pytest.raises(RecordError) as err:
+            save_document(catalogue_settings, data)
+        assert err.value.field == "extra" and f"U+{ord(char):04X}" in err.value.reason
+
+
+def test_backslashes_and_escapes_as_text_pass(catalogue_settings):
+    extra = {"note": "C:\\bin\\f \\u0001 written out, tab\there, line\nend"}
+    data = DocumentInput(symbols=["A/74/3"], versions={"en": VersionInput(title="a\\bc")},
+                         extra=extra)
+    assert save_document(catalogue_settings, data).created
+
+
 def test_tabs_and_line_ends_pass_and_control_characters_leave_text(catalogue_settings):
     data = DocumentInput(symbols=["A/74/2"], versions={"en": VersionInput(
         title="a\ttitle", text="page one\x0cpage\x00 two\r\nend\x01")})

@@ -7,6 +7,7 @@ and reject the bad ones alone, each with the field at fault.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,9 +53,10 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _metadata_values(doc: DocumentInput) -> list[tuple[str, object]]:
+def _metadata_values(doc: DocumentInput, with_extra: bool = True) -> list[tuple[str, object]]:
     """(field, value) for every piece of text metadata of ``doc``: what a control
-    character must not reach (``hemicycle.characters``)."""
+    character must not reach (``hemicycle.characters``); ``extra``'s strings too unless
+    ``with_extra`` is false."""
     values: list[tuple[str, object]] = [("symbol", s) for s in doc.symbols]
     values += [("identifier", doc.identifier), ("doc_type", doc.doc_type),
                ("source", doc.source), ("body", doc.body), ("session", doc.session)]
@@ -65,7 +67,8 @@ def _metadata_values(doc: DocumentInput) -> list[tuple[str, object]]:
     for s in doc.subjects:
         values += [("subject", s.concept), ("subject", s.label)]
     values += [("related", symbol) for symbol, _ in doc.related]
-    values += [("extra", value) for value in _strings_in(doc.extra)]
+    if with_extra:
+        values += [("extra", value) for value in _strings_in(doc.extra)]
     return values
 
 
@@ -79,15 +82,36 @@ def _strings_in(value) -> list[str]:
     return []
 
 
+# what JSON writes for the control characters it escapes (the others it leaves as they are)
+_ESCAPED_CONTROLS = ("\\u00", "\\b", "\\f")
+
+
+def _surely_clean(values: list[tuple[str, object]], extra: dict | None) -> bool:
+    """Whether no value and no string of ``extra`` holds a control character, told
+    fast: the values joined, ``extra`` as JSON text (which escapes some controls and
+    keeps the rest). False when unsure (a backslash before b or f, say): then the values
+    are looked at one by one."""
+    try:
+        check_metadata("\n".join(v for _, v in values if isinstance(v, str)))
+        if extra:
+            text = json.dumps(extra, ensure_ascii=False)
+            check_metadata(text)
+            return not any(escaped in text for escaped in _ESCAPED_CONTROLS)
+    except (ControlCharacter, TypeError, ValueError):
+        return False
+    return True
+
+
 def check_characters(doc: DocumentInput) -> None:
     """Refuse metadata with a control character (RecordError naming the field and the
     character); take them out of the full texts, in place (they come from files and OCR,
     where a form feed is a page break)."""
-    for name, value in _metadata_values(doc):
-        try:
-            check_metadata(value if isinstance(value, str) else None)
-        except ControlCharacter as exc:
-            raise RecordError(name, str(exc)) from None
+    if not _surely_clean(_metadata_values(doc, with_extra=False), doc.extra):
+        for name, value in _metadata_values(doc):
+            try:
+                check_metadata(value if isinstance(value, str) else None)
+            except ControlCharacter as exc:
+                raise RecordError(name, str(exc)) from None
     for version in doc.versions.values():
         version.text = clean_text(version.text)
 

@@ -44,8 +44,8 @@ def _given(value) -> bool:
     return value is not None and value != {}
 
 
-def find_conflicts(doc: Document, data: DocumentInput, checked: CheckedInput, replace: bool,
-                   owners: Mapping[str, str]) -> list[str]:
+def find_conflicts(doc: Document | _EmptyRecord, data: DocumentInput, checked: CheckedInput,
+                   replace: bool, owners: Mapping[str, str]) -> list[str]:
     """Every way ``data`` disagrees with ``doc`` (``owners``: symbol key -> uid of the
     document that holds it, for keys ``doc`` does not hold)."""
     conflicts: list[str] = []
@@ -84,6 +84,21 @@ def find_conflicts(doc: Document, data: DocumentInput, checked: CheckedInput, re
     return conflicts
 
 
+@dataclass(frozen=True)
+class _EmptyRecord:
+    """What ``find_conflicts`` reads of a record that holds nothing yet (an ORM
+    ``Document`` built only for this would cost more than the rest of a bulk insert)."""
+
+    uid: str
+    symbols: tuple = ()
+    files: tuple = ()
+    doc_type = body = session = year = distribution = publication_date = None
+    date_precision = action_date = source = None
+
+    def version(self, language: str) -> None:
+        return None
+
+
 @dataclass
 class NewDocument:
     """A document to insert: its row and its children's rows (``document_id`` is filled
@@ -98,8 +113,7 @@ def new_document(uid: str, data: DocumentInput, checked: CheckedInput,
     """The rows of a document not catalogued yet: what ``merge_input`` makes of an empty
     record. Raises DocumentConflict when the input disagrees with itself (one language
     or one file given twice, differently)."""
-    empty = Document(uid=uid, symbol=checked.primary, status=data.status, extra={})
-    conflicts = find_conflicts(empty, data, checked, replace, {})
+    conflicts = find_conflicts(_EmptyRecord(uid), data, checked, replace, {})
     if conflicts:
         raise DocumentConflict(
             "document", f"{checked.primary} conflicts with the catalogued record: "

@@ -205,10 +205,17 @@ class _Round:
 
 
 def _insert(db: Session, docs: list[NewDocument]) -> list[int]:
-    """Insert new documents with their children, a statement per table; their ids."""
-    table = Document.__table__
-    ids = list(db.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                          [d.row for d in docs]).scalars())
+    """Insert new documents with their children, a statement per table; their ids.
+
+    The documents go in without RETURNING (which SQLite would answer one row per
+    statement, to keep the ids in order) and their ids are read back by uid."""
+    db.execute(insert(Document.__table__), [d.row for d in docs])
+    uids = [d.row["uid"] for d in docs]
+    by_uid: dict[str, int] = {}
+    for start in range(0, len(uids), _CHUNK):
+        by_uid.update(db.execute(select(Document.uid, Document.id)
+                                 .where(Document.uid.in_(uids[start:start + _CHUNK]))).all())
+    ids = [by_uid[uid] for uid in uids]
     for model in (DocumentSymbol, LanguageVersion, File, DocumentSubject, AgendaItem,
                   RelatedDocument):
         rows = [{**row, "document_id": document_id}

@@ -10,13 +10,22 @@ touched here: the caller asks it to catch up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from hemicycle.config import Settings
-from hemicycle.documents import RecordError, SaveResult, describe_input, save_batch
+from hemicycle.documents import (
+    DocumentInput,
+    RecordError,
+    SaveResult,
+    describe_input,
+    save_batch,
+)
 from hemicycle.documents.interrupts import stop_requests
+from hemicycle.documents.read_ahead import read_ahead
 from hemicycle.ingest.manifest import PlannedDocument, RowError, find_manifest, plan_documents
 from hemicycle.review.tasks import record_saved
 
@@ -37,20 +46,32 @@ class IngestSummary:
         return self.created + self.updated + self.unchanged
 
 
+def described(planned: list[PlannedDocument]) -> Iterator[DocumentInput]:
+    """Each planned document's input, described."""
+    for doc in planned:
+        yield describe_input(doc.data, "manifest")
+
+
 def ingest_folder(settings: Settings, path: Path, replace: bool = False,
                   on_planned: Callable[[int], None] | None = None,
                   on_document: Callable[[PlannedDocument], None] | None = None,
-                  batch: int = BATCH) -> IngestSummary:
+                  batch: int = BATCH, ahead: bool | None = None) -> IngestSummary:
+    """Ingest the folder's manifest. ``ahead``: describe the documents in a second process
+    while this one stores and writes them (``documents.read_ahead``); by default when
+    there is more than one batch."""
     manifest = find_manifest(path)
     planned, errors = plan_documents(manifest)
     summary = IngestSummary(manifest=manifest, errors=list(errors))
     if on_planned:
         on_planned(len(planned))
+    if ahead is None:
+        ahead = len(planned) > batch
+    inputs_of = read_ahead(described, planned) if ahead else described(planned)
     try:
-        with stop_requests() as stop_asked:
+        with stop_requests() as stop_asked, closing(inputs_of):
             for start in range(0, len(planned), batch):
                 docs = planned[start:start + batch]
-                inputs = [describe_input(d.data, "manifest") for d in docs]
+                inputs = list(islice(inputs_of, len(docs)))
                 outcomes = save_batch(settings, inputs, replace=replace)
                 for doc, outcome in zip(docs, outcomes, strict=True):
                     _count(summary, manifest, doc, outcome)
