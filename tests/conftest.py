@@ -75,39 +75,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(settings: Settings):
     """The real app under uvicorn on a free loopback port; yields its Settings (base_url set)."""
     import dataclasses
-    import threading
-    import time
-
-    import uvicorn
 
     from hemicycle.web.app import create_app
+    from served import free_port, serving
 
     port = free_port()
     live = dataclasses.replace(settings, base_url=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(create_app(live), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield live
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(live), port):
+        yield live
 
 
 @pytest.fixture

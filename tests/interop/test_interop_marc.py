@@ -82,12 +82,39 @@ def test_interop_dhl_mapping_fields(settings):
     assert record.get("041").get_subfields("a") == ["eng", "fre"]
     assert record.get("089")["b"] == "resolution"
     assert record.get("269")["a"] == "2016-12-23"
+    assert record.get("264")["c"] == "2016" and record.get("264").indicator2 == "1"
+    fixed = record.get("008").data
+    assert len(fixed) == 40
+    # single date 2016, unknown place, international intergovernmental, 245 in English
+    assert (fixed[6], fixed[7:11], fixed[15:18], fixed[28], fixed[35:38]) == (
+        "s", "2016", "xx ", "i", "eng")
     subject = record.get("650")
     assert subject.indicators == [" ", "7"] or tuple(subject.indicators) == (" ", "7")
     assert subject.get_subfields("a", "2") == ["PEACEKEEPING", "unbist"]
     assert record.get("991").get_subfields("a", "b") == ["A/74/251", "14"]
     assert record.get("993").indicator1 == "3"
     assert str(record.leader)[9] == "a"
+
+
+def test_interop_008_year_dates_a_record_without_269():
+    from pymarc import Field, Record, Subfield
+
+    def record(fixed: str, date: str | None = None) -> Record:
+        r = Record(force_utf8=True)
+        r.add_field(Field(tag="008", data=fixed))
+        r.add_field(Field(tag="191", indicators=[" ", " "],
+                          subfields=[Subfield("a", "A/RES/1 (I)")]))
+        if date:
+            r.add_field(Field(tag="269", indicators=[" ", " "], subfields=[Subfield("a", date)]))
+        return r
+
+    fields = marc.record_to_fields(record("461124s1946    xx           i000 0 eng d"))
+    assert (str(fields["publication_date"]), fields["date_precision"]) == ("1946-01-01", "year")
+    # 269 says more than 008 and wins; an unknown year or a short 008 gives no date
+    fields = marc.record_to_fields(record("461124s1946    xx           i000 0 eng d", "1946-01-24"))
+    assert (str(fields["publication_date"]), fields["date_precision"]) == ("1946-01-24", "day")
+    for fixed in ("461124nuuuu    xx           i000 0 eng d", "4611"):
+        assert marc.record_to_fields(record(fixed))["publication_date"] is None
 
 
 def test_interop_import_pymarc_files_reports_broken_records(settings, tmp_path):

@@ -13,6 +13,7 @@ from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import User
 from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.languages import CODES
+from hemicycle.review.tasks import refresh_all
 from hemicycle.search.query import search
 from hemicycle.web.app import create_app
 from hemicycle.web.i18n import messages
@@ -228,3 +229,22 @@ def test_drafts_and_rejected_drafts_are_neither_harvested_nor_counted(site, sett
     assert draft not in listed.text and rejected not in listed.text
     # and the public still cannot open it
     assert TestClient(create_app(settings)).get(f"/documents/{rejected}").status_code == 404
+
+
+def test_tasks_are_said_in_the_interface_language(site, settings):
+    undated = make_draft(settings, ["A/70/42"], date=None)
+    make_draft(settings, ["A/70/43"], weakest=("title", 0.35))
+    refresh_all(settings)  # what an importer does after saving (record_saved)
+    sign_in(site)
+    for lang, missing, proposed, field in (
+            ("fr", "Aucune date trouvée", "Proposé : REPORT OF THE SECRETARY-GENERAL "
+                                          "(confiance 0.35)", "<td>Titre</td>"),
+            ("ar", "لم يُعثر على تاريخ", "القيمة المقترحة: REPORT OF THE SECRETARY-GENERAL "
+                                        "(درجة الثقة 0.35)", "<td>العنوان</td>"),
+            ("zh", "未找到日期", "建议值：REPORT OF THE SECRETARY-GENERAL（置信度 0.35）",
+             "<td>标题</td>")):
+        queue = site.get(f"/review?ui={lang}").text
+        assert missing in queue and proposed in queue and field in queue, lang
+        assert "no date found" not in queue and "(read:" not in queue
+        record = site.get(f"/documents/{undated}?ui={lang}").text
+        assert missing in record

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -53,26 +51,9 @@ def signed_in(client) -> bool:
 def running(settings: Settings) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, with these settings (limits
     and all); yields its base URL."""
-    import socket
-
-    import uvicorn
-
     from hemicycle.web.app import create_app
+    from served import free_port, serving
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", proxy_headers=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
+    port = free_port()
+    with serving(create_app(settings), port, proxy_headers=False):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import ast
 import html
-import os
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from ui_site import site_environment
 
 from hemicycle.accounts import add_user
 from hemicycle.languages import CODES
@@ -27,23 +27,14 @@ CATALOGUER = ("staff-cat", "pw-cat-123456")
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from hemicycle.catalogue.db import dispose_all
     from hemicycle.config import load_settings
 
     data = tmp_path_factory.mktemp("errors") / "data"
-    saved = {k: os.environ.get(k) for k in ("HEMICYCLE_DATA", "HEMICYCLE_DATABASE_URL")}
-    os.environ["HEMICYCLE_DATA"] = str(data)
-    os.environ.pop("HEMICYCLE_DATABASE_URL", None)
-    settings = load_settings(data)
-    add_user(settings.database_url, *STAFF, "admin")
-    add_user(settings.database_url, *CATALOGUER, "cataloguer")
-    yield TestClient(create_app(settings))
-    dispose_all()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with site_environment(data):
+        settings = load_settings(data)
+        add_user(settings.database_url, *STAFF, "admin")
+        add_user(settings.database_url, *CATALOGUER, "cataloguer")
+        yield TestClient(create_app(settings))
 
 
 def _said(code: str, lang: str, /, **values) -> tuple[str, str]:

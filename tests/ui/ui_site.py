@@ -8,13 +8,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import socket
 import sys
-import threading
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from served import free_port, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "proceedings"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "thesaurus"))
@@ -130,51 +131,45 @@ def _knowledge(settings) -> None:
             announce(db, who="demo", **fields)
 
 
+@contextmanager
+def site_environment(data: Path) -> Iterator[None]:
+    """The process's environment pointed at the test site's data (a module-scoped server
+    and the code it runs read ``HEMICYCLE_DATA``), put back as it was afterwards."""
+    from hemicycle.catalogue.db import dispose_all
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("HEMICYCLE_DATA", str(data))
+        env.delenv("HEMICYCLE_DATABASE_URL", raising=False)
+        try:
+            yield
+        finally:
+            dispose_all()
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """(base URL, ids of what the pages show)."""
-    import uvicorn
     from proceedings_helpers import ROLL_CALLS70, VOETEN70, VOTES70
     from thesaurus_helpers import DOMAIN13
 
     from hemicycle.accounts import add_user
-    from hemicycle.catalogue.db import dispose_all
     from hemicycle.config import load_settings
     from hemicycle.proceedings.importers.ga import GAFiles, import_ga
     from hemicycle.thesaurus.store import load_vocabulary
     from hemicycle.web.app import create_app
 
     data = tmp_path_factory.mktemp("ui-site") / "data"
-    saved = {k: os.environ.get(k) for k in ("HEMICYCLE_DATA", "HEMICYCLE_DATABASE_URL")}
-    os.environ["HEMICYCLE_DATA"] = str(data)
-    os.environ.pop("HEMICYCLE_DATABASE_URL", None)
-    settings = load_settings(data)
-    require_assets(settings)
-    load_vocabulary(settings, "unbis", DOMAIN13)
-    import_ga(settings, GAFiles(ROLL_CALLS70, VOTES70, None, VOETEN70))
-    _speeches(settings, tmp_path_factory.mktemp("ui-speeches"))
-    add_user(settings.database_url, STAFF, STAFF_PW, "admin")
-    _knowledge(settings)
-    ids = {**_documents(settings), **_ids(settings)}
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    live = dataclasses.replace(settings, base_url=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(create_app(live), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield live.base_url, ids, live
-    server.should_exit = True
-    thread.join(timeout=10)
-    dispose_all()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with site_environment(data):
+        settings = load_settings(data)
+        require_assets(settings)
+        load_vocabulary(settings, "unbis", DOMAIN13)
+        import_ga(settings, GAFiles(ROLL_CALLS70, VOTES70, None, VOETEN70))
+        _speeches(settings, tmp_path_factory.mktemp("ui-speeches"))
+        add_user(settings.database_url, STAFF, STAFF_PW, "admin")
+        _knowledge(settings)
+        ids = {**_documents(settings), **_ids(settings)}
+        port = free_port()
+        live = dataclasses.replace(settings, base_url=f"http://127.0.0.1:{port}")
+        with serving(create_app(live), port):
+            yield live.base_url, ids, live
+

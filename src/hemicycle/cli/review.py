@@ -179,7 +179,7 @@ def tasks_(
 ) -> None:
     """Review tasks on any record, published or draft: findings, unsure fields, what a
     draft lacks."""
-    from hemicycle.review.tasks import TaskError, list_tasks, refresh_all
+    from hemicycle.review.tasks import TaskError, list_tasks, refresh_all, task_text
 
     s = settings()
     if refresh:
@@ -198,7 +198,8 @@ def tasks_(
         return
     table = Table("task", "record", "status", "field", "what")
     for t in tasks:
-        table.add_row(str(t.id), t.symbol, t.status, t.field, f"{t.code}: {t.message}")
+        table.add_row(str(t.id), t.symbol, t.status, t.field,
+                      task_text(t.code, t.message, t.confidence))
     Console(soft_wrap=True).print(table)
     console.print(f"{total} tasks", highlight=False)
 

@@ -5,7 +5,7 @@ and a ``Record`` to the ``DocumentInput`` the ingest layer saves.
 |---|---|
 | symbols | 191 $a symbol, $b body, $c session, $q punctuation-stripped (one per symbol) |
 | titles | 245 00 $a English; 246 1_ $a title $y MARC language code, other languages |
-| dates | 269 $a publication date; 992 $a action date (ISO 8601) |
+| dates | 008/07-10, 264 _1 $c year; 269 $a date as precise as known; 992 $a action date |
 | type, distribution | 089 __ $b type; 091 __ $a distribution |
 | languages | 041 __ $a MARC language codes (ara chi eng fre rus spa) |
 | subjects | 650 _7 $a label $0 concept URI $2 unbist (or the vocabulary's code) |
@@ -75,6 +75,7 @@ def document_to_record(document: Document) -> Record:
     fields: list[Field | None] = []
     versions = {v.language: v for v in document.versions}
     languages = [c for c in CODES if c in versions]
+    record.add_field(Field(tag="008", data=fixed_length_data(document, languages)))
     if languages:
         fields.append(datafield("041", "  ", [("a", TO_MARC_LANGUAGE[c]) for c in languages]))
     fields.append(datafield("089", "  ", [("b", document.doc_type)]))
@@ -95,6 +96,7 @@ def document_to_record(document: Document) -> Record:
             fields.append(datafield("246", "1 ", [("a", versions[code].title),
                                                    ("y", TO_MARC_LANGUAGE[code])]))
     if document.publication_date:
+        fields.append(datafield("264", " 1", [("c", str(document.publication_date.year))]))
         fields.append(datafield("269", "  ", [("a", date_of(document))]))
     for subject in sorted(document.subjects, key=lambda s: (s.vocab, s.concept)):
         label = subject.label or subject.concept
@@ -117,6 +119,33 @@ def document_to_record(document: Document) -> Record:
             field.subfields = [s._replace(value=xml_text(s.value)) for s in field.subfields]
             record.add_field(field)
     return record
+
+
+def fixed_length_data(document: Document, languages: list[str]) -> str:
+    """008, the 40 fixed positions catalogues sort and filter on: date entered, a single
+    known date (its year) or none, place unknown, an international intergovernmental
+    publication, and the language of 245 (English when there is an English title)."""
+    entered = (document.created_at or document.updated_at or dt.datetime.now(dt.UTC))
+    if document.publication_date:
+        date_type, date1 = "s", f"{document.publication_date.year:04d}"
+    else:
+        date_type, date1 = "n", "uuuu"
+    english = next((v for v in document.versions if v.language == "en" and v.title), None)
+    language = "en" if english is not None else (languages[0] if languages else None)
+    code = TO_MARC_LANGUAGE[language] if language else "und"
+    # 18-34, books: no illustrations, audience, form, contents; 28 "i" international
+    # intergovernmental; not a conference publication, festschrift, index or fiction
+    material = "    " + "  " + "    " + "i000 0 "
+    return f"{entered:%y%m%d}{date_type}{date1}    xx {material}{code} d"
+
+
+def _fixed_year(record: Record) -> tuple[dt.date, str] | None:
+    """008/07-10 as a year-precise date, when 269 says nothing and 008 gives one year."""
+    control = record.get("008")
+    data = control.data if control is not None and control.data else ""
+    if len(data) >= 11 and data[6] in "sert" and data[7:11].isdigit() and data[7:11] != "0000":
+        return dt.date(int(data[7:11]), 1, 1), "year"
+    return None
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")
@@ -198,6 +227,8 @@ def record_to_fields(record: Record) -> dict[str, Any]:
         if value:
             publication_date, date_precision = _parse_dated(value, "269 $a")
             break
+    if publication_date is None and (fixed := _fixed_year(record)):
+        publication_date, date_precision = fixed
     action_date = None
     for field in record.get_fields("992"):
         value = subfield(field, "a")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, text
@@ -357,16 +358,11 @@ def _subjects(db: Session, ref: SessionRef, docs: list[Document], symbols: dict[
 
     ids = [d.id for d in docs]
     assigned: dict[str, dict] = {}
-    for start in range(0, len(ids), 5000):
-        for did, concept, label, origin in db.execute(
-                select(DocumentSubject.document_id, DocumentSubject.concept,
-                       DocumentSubject.label, DocumentSubject.origin).where(
-                    DocumentSubject.document_id.in_(ids[start:start + 5000]),
-                    DocumentSubject.vocab == "unbis")):
-            entry = assigned.setdefault(concept, {"concept": concept, "given": label,
-                                                  "documents": set(), "origins": set()})
-            entry["documents"].add(did)
-            entry["origins"].add(origin)
+    for did, concept, label, origin, _by in _subject_rows(db, ids, "unbis"):
+        entry = assigned.setdefault(concept, {"concept": concept, "given": label,
+                                              "documents": set(), "origins": set()})
+        entry["documents"].add(did)
+        entry["origins"].add(origin)
     uids = {d.id: d.uid for d in docs}
     headings = _headings(db, ids, symbols, uids)
     local = concept_labels(db, list(assigned), lang)
@@ -402,6 +398,17 @@ def _subjects(db: Session, ref: SessionRef, docs: list[Document], symbols: dict[
             "headings": headings, "terms": terms, "issue_categories": categories}
 
 
+def _subject_rows(db: Session, ids: list[int], vocab: str) -> Iterator[tuple]:
+    """(document id, concept, label, origin, assigned by) of the documents' subjects in
+    ``vocab``, read in chunks that stay under every database's parameter limit."""
+    for start in range(0, len(ids), 5000):
+        yield from db.execute(
+            select(DocumentSubject.document_id, DocumentSubject.concept, DocumentSubject.label,
+                   DocumentSubject.origin, DocumentSubject.assigned_by).where(
+                DocumentSubject.document_id.in_(ids[start:start + 5000]),
+                DocumentSubject.vocab == vocab))
+
+
 def _headings(db: Session, ids: list[int], symbols: dict[int, str],
               uids: dict[int, str]) -> list[dict]:
     """The Index headings accepted onto the documents ("HAITI--POLITICAL CONDITIONS",
@@ -410,17 +417,12 @@ def _headings(db: Session, ids: list[int], symbols: dict[int, str],
     from hemicycle.catalogue.subject_kinds import headings_vocab, is_policy
 
     found: dict[str, dict] = {}
-    for start in range(0, len(ids), 5000):
-        for did, heading, origin, by in db.execute(
-                select(DocumentSubject.document_id, DocumentSubject.concept,
-                       DocumentSubject.origin, DocumentSubject.assigned_by).where(
-                    DocumentSubject.document_id.in_(ids[start:start + 5000]),
-                    DocumentSubject.vocab == headings_vocab("unbis"))):
-            entry = found.setdefault(heading, {"heading": heading, "documents": set(),
-                                               "origins": set(), "policy_only": True})
-            entry["documents"].add(did)
-            entry["origins"].add(origin)
-            entry["policy_only"] &= is_policy(by)
+    for did, heading, _label, origin, by in _subject_rows(db, ids, headings_vocab("unbis")):
+        entry = found.setdefault(heading, {"heading": heading, "documents": set(),
+                                           "origins": set(), "policy_only": True})
+        entry["documents"].add(did)
+        entry["origins"].add(origin)
+        entry["policy_only"] &= is_policy(by)
     return [{"heading": e["heading"], "origins": sorted(e["origins"]),
              "policy_only": e["policy_only"],
              "documents": sorted(({"symbol": symbols[d], "uid": uids[d],

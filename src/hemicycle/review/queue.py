@@ -23,7 +23,7 @@ from hemicycle.review.actions import local_identifier, reviewed_version
 from hemicycle.review.confidence import catch_up, weakest_field
 from hemicycle.review.confidence import field_confidences as field_confidences
 from hemicycle.review.models import ReviewDraft
-from hemicycle.review.tasks import open_tasks_of, record_tasks
+from hemicycle.review.tasks import open_tasks_of, record_tasks, task_text
 from hemicycle.symbols import is_symbol
 
 ATTENTION = 0.8  # below this a field is flagged in the queue
@@ -173,7 +173,8 @@ def checked_drafts(settings: Settings, threshold: float, *, batch: str | None = 
         record_tasks(db, [r.id for r in rows])
         ready, waiting = [], {}
         for r in rows:
-            reasons = [f"{t.field}: {t.code}: {t.message}" for t in open_tasks_of(db, r.id)]
+            reasons = [f"{t.field}: {task_text(t.code, t.message, t.confidence)}"
+                       for t in open_tasks_of(db, r.id)]
             if (r.weakest_confidence or 0.0) < threshold:
                 reasons.append(f"{r.weakest_field}: confidence {r.weakest_confidence or 0:.2f} "
                                f"under {threshold}")

@@ -83,9 +83,9 @@ def wanted_tasks(status: str, extra: dict | None, has_title: bool) -> list[Wante
         except (TypeError, ValueError):
             confidence = 0.0
         if confidence < REVIEW_BELOW:
-            out.append(Wanted("low-confidence", name,
-                              f"{_shown(f.get('value'))} (read: {f.get('source')}, "
-                              f"confidence {confidence:.2f})", confidence))
+            # the proposed value alone: pages and commands say "proposed" and the
+            # confidence in their own language
+            out.append(Wanted("low-confidence", name, _shown(f.get("value")), confidence))
     if status == "draft":
         if not (extraction.get("symbols") or {}).get("value"):
             out.append(Wanted("missing", "symbols", "no document symbol found"))
@@ -181,6 +181,13 @@ class TaskEntry:
                 "status": self.task_status, "created_at": self.created_at.isoformat(),
                 "resolved_by": self.resolved_by, "note": self.note,
                 "url": f"/documents/{self.uid}"}
+
+
+def task_text(code: str, message: str, confidence: float | None) -> str:
+    """A task for commands and refusals ("low-confidence: Report of the
+    Secretary-General (confidence 0.40)"); pages say it from translations instead."""
+    sure = f" (confidence {confidence:.2f})" if code == "low-confidence" and confidence else ""
+    return f"{code}: {message}{sure}"
 
 
 def list_tasks(settings: Settings, *, status: str = "open", code: str | None = None,
