@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from sqlalchemy import and_, bindparam, delete, func, insert, literal, or_, select
+from sqlalchemy import and_, delete, func, insert, literal, or_, select
 
 from hemicycle.usage.geo import UNKNOWN
 from hemicycle.usage.models import (
@@ -28,6 +28,7 @@ from hemicycle.usage.pages import PAGE_TYPES
 from hemicycle.usage.period import Period
 
 CITY_METRIC = "Total_Item_Investigations"  # a city counts when anything was read from it
+ALL_MONTHS = (1 << 12) - 1
 
 
 def month_days(month: str) -> tuple[dt.date, dt.date]:
@@ -66,49 +67,31 @@ def sum_places(db, month: str) -> None:
     _mark_cities(db, month)
 
 
-def _known_city(table):
-    return and_(table.city != "", table.country != UNKNOWN)
-
-
 def _mark_cities(db, month: str) -> None:
     """Set this month's bit on every known city used in it, clear it on the others of
     the year (a recounted day can take a city's last use away), drop cities left with
-    no month. Reads one row per city of the month and of the year."""
+    no month: four set-wise statements, each reading the year's or the month's cities
+    once with a key lookup into the other."""
     year, bit = int(month[:4]), 1 << (int(month[5:7]) - 1)
-    city, yearly = UsageCityMonthly, UsageCityYearly
-    used = set(db.execute(select(city.country, city.region, city.city).where(
-        city.month == month, city.metric == CITY_METRIC, _known_city(city))).all())
-    known = {(c, r, t): m for c, r, t, m in db.execute(
-        select(yearly.country, yearly.region, yearly.city, yearly.months)
-        .where(yearly.year == year))}
-    added, changed, gone = [], [], []
-    for key in used:
-        months = known.get(key)
-        if months is None:
-            added.append({"year": year, "country": key[0], "region": key[1],
-                          "city": key[2], "months": bit})
-        elif not months & bit:
-            changed.append((months | bit, key))
-    for key, months in known.items():
-        if months & bit and key not in used:
-            if months == bit:
-                gone.append(key)
-            else:
-                changed.append((months & ~bit, key))
-    if added:
-        db.execute(insert(yearly.__table__), added)
-    table = yearly.__table__
-    # bound names apart from the columns': SQLAlchemy keeps those for the SET clause
-    where = and_(table.c.year == year, table.c.country == bindparam("in_country"),
-                 table.c.region == bindparam("in_region"),
-                 table.c.city == bindparam("in_city"))
-    if changed:
-        db.execute(table.update().where(where).values(months=bindparam("new_months")),
-                   [{"new_months": m, "in_country": c, "in_region": r, "in_city": t}
-                    for m, (c, r, t) in changed])
-    if gone:
-        db.execute(table.delete().where(where),
-                   [{"in_country": c, "in_region": r, "in_city": t} for c, r, t in gone])
+    city, yearly = UsageCityMonthly.__table__.c, UsageCityYearly.__table__
+    row = yearly.c
+    used = select(literal(1)).where(
+        city.month == month, city.metric == CITY_METRIC, city.country == row.country,
+        city.region == row.region, city.city == row.city).exists()
+    has_bit = row.months.op("&")(bit) != 0
+    db.execute(yearly.update().where(row.year == year, ~has_bit, used)
+               .values(months=row.months.op("|")(bit)))
+    db.execute(yearly.update().where(row.year == year, has_bit, ~used)
+               .values(months=row.months.op("&")(ALL_MONTHS ^ bit)))
+    db.execute(yearly.delete().where(row.year == year, row.months == 0))
+    known = select(literal(1)).where(row.year == year, row.country == city.country,
+                                     row.region == city.region,
+                                     row.city == city.city).exists()
+    db.execute(yearly.insert().from_select(
+        ["year", "country", "region", "city", "months"],
+        select(literal(year), city.country, city.region, city.city, literal(bit))
+        .where(city.month == month, city.metric == CITY_METRIC, city.city != "",
+               city.country != UNKNOWN, ~known)))
 
 
 def distinct_cities(db, period: Period) -> int:
