@@ -182,7 +182,7 @@ def test_prune_command(settings):
     assert "--keep-days" in wrong.output
 
 
-def test_whole_pruned_months_drop_their_daily_counts_by_place(catalogue_settings):
+def test_whole_pruned_months_fold_their_daily_counts_by_place(catalogue_settings):
     from usage_support import geo_line
 
     from hemicycle.usage.models import UsageGeoDaily
@@ -201,6 +201,7 @@ def test_whole_pruned_months_drop_their_daily_counts_by_place(catalogue_settings
         return report["Rows"]
 
     before = by_country()
+    by_item = build_place_report(s, PlaceRequest(PERIOD, ("city", "item")))["Rows"]
     with session_scope(s.database_url) as db:
         months = {d.strftime("%Y-%m") for d in db.scalars(select(UsageGeoDaily.day))}
     assert months == {"2026-01", "2026-02", "2026-03"}
@@ -208,10 +209,15 @@ def test_whole_pruned_months_drop_their_daily_counts_by_place(catalogue_settings
     result = prune(s, keep_days=3, today=START + dt.timedelta(days=4))
     assert result.months == ["2026-01", "2026-02"]
     with session_scope(s.database_url) as db:
-        left = {d.strftime("%Y-%m") for d in db.scalars(select(UsageGeoDaily.day))}
+        days = set(db.scalars(select(UsageGeoDaily.day)))
         pruned = set(db.scalars(select(UsagePrunedDay.day)))
-    assert left == {"2026-03"}
+    # January and February are left on their first days, March as it was
+    assert {d for d in days if d.month < 3} == {dt.date(2026, 1, 1), dt.date(2026, 2, 1)}
+    assert any(d.month == 3 and d.day > 1 for d in days)
     assert by_country() == before  # the sums stay
+    assert build_place_report(s, PlaceRequest(PERIOD, ("city", "item")))["Rows"] == by_item
+    # a second prune has nothing left to fold
+    assert prune(s, keep_days=3, today=START + dt.timedelta(days=4)).months == []
     assert dt.date(2026, 2, 10) in pruned  # a day without use, in a folded month
     # a late line for any day of a folded month is refused, the month's sums kept
     write_spool(s.data_dir, "2026-02-10-w9.jsonl",

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hemicycle.usage.models import UsageGeoMonthly
+from hemicycle.usage.models import UsagePageMonthly
 from hemicycle.usage.pages import page_of
 from hemicycle.usage.process import TII
 
@@ -45,10 +45,9 @@ def _kind(item: str) -> tuple[str, str] | None:
 
 def _rows(db: Session, first_month: str | None, last_month: str | None,
           metrics: tuple[str, ...]):
-    geo = UsageGeoMonthly
+    geo = UsagePageMonthly  # every page, none of the documents
     query = (select(geo.month, geo.item, geo.language, geo.metric, func.sum(geo.count))
-             .where(or_(*[(geo.item >= f"{t}:") & (geo.item < f"{t};")
-                          for t in ("guide", "faq", "page")]), geo.metric.in_(metrics))
+             .where(geo.metric.in_(metrics))
              .group_by(geo.month, geo.item, geo.language, geo.metric))
     if first_month:
         query = query.where(geo.month >= first_month)

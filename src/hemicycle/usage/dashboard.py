@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import Document
 from hemicycle.config import Settings
 from hemicycle.usage import top
 from hemicycle.usage.geo import UNKNOWN
-from hemicycle.usage.models import UsageCityMonthly, UsageCountryMonthly
+from hemicycle.usage.models import UsageCountryMonthly
 from hemicycle.usage.period import Period
 from hemicycle.usage.places import sources
 from hemicycle.usage.process import TII, TIR
+from hemicycle.usage.rollups import distinct_cities
 from hemicycle.usage.summary import monthly_totals
 
 
@@ -88,11 +89,7 @@ def build_dashboard(settings: Settings, period: Period) -> Dashboard:
                     counts.investigations += int(n)
                 elif metric == TIR:
                     counts.downloads += int(n)
-        city = UsageCityMonthly
-        board.cities = db.scalar(
-            select(func.count(distinct(city.country + "/" + city.region + "/" + city.city)))
-            .where(city.month.between(first, last), city.metric == TII, city.city != "",
-                   city.country != UNKNOWN)) or 0
+        board.cities = distinct_cities(db, period)
     board.top_items = top_downloads(settings, period)
     board.sources = sources(settings, period)
     return board

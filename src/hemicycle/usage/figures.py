@@ -15,15 +15,15 @@ from hemicycle.config import Settings
 from hemicycle.languages import CODES
 from hemicycle.usage.geo import UNKNOWN
 from hemicycle.usage.models import (
-    UsageCityMonthly,
     UsageCountryMonthly,
-    UsageGeoMonthly,
+    UsagePageMonthly,
     UsageTotalsMonthly,
 )
 from hemicycle.usage.pages import PAGE_TYPES
 from hemicycle.usage.period import Period
 from hemicycle.usage.places import sources
 from hemicycle.usage.process import TII, TIR
+from hemicycle.usage.rollups import distinct_cities
 from hemicycle.usage.top import top_items as top_ranked
 
 
@@ -66,20 +66,14 @@ def year_figures(settings: Settings, year: int, top: int = 10) -> YearFigures:
             select(func.sum(country.count))
             .where(country.month.between(first, last), country.metric == TII,
                    country.country == UNKNOWN)) or 0)
-        city = UsageCityMonthly
-        out.cities = db.scalar(select(func.count()).select_from(
-            select(city.country, city.region, city.city)
-            .where(city.month.between(first, last), city.metric == TII, city.city != "",
-                   city.country != UNKNOWN)
-            .group_by(city.country, city.region, city.city).subquery())) or 0
+        out.cities = distinct_cities(db, period)
         ranked = top_ranked(db, period, TIR, top)
         symbols = dict(db.execute(select(Document.uid, Document.symbol).where(
             Document.uid.in_([item for item, _ in ranked]))).all())
         out.top_items = [(item, symbols.get(item) or item, n) for item, n in ranked]
         out.page_views = {kind: dict.fromkeys(CODES, 0) for kind in PAGE_TYPES}
-        geo = UsageGeoMonthly
+        geo = UsagePageMonthly
         for kind in PAGE_TYPES:
-            # a prefix range on the indexed item: only the pages' rows are read
             rows = db.execute(
                 select(geo.language, func.sum(geo.count))
                 .where(geo.item >= f"{kind}:", geo.item < f"{kind};",

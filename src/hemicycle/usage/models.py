@@ -97,13 +97,17 @@ class UsageGeoDaily(Base):
     """Investigations and requests of one day by place, item and language version: the
     same counting as ``usage_daily`` (double clicks once), broken down by where. About
     one row per counted event: rows are appended under a plain row id (no composite key
-    to keep in order) and only ever deleted by day and summed by month."""
+    to keep in order, no index but the day's, which only ever grows at its end), deleted
+    by day when a day is counted again, and read by day range: the reports by item and
+    place group them by ``month``. Once a month is closed and pruned its rows are folded
+    onto its first day (``hemicycle.usage.retention``)."""
 
     __tablename__ = "usage_geo_daily"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
                                     primary_key=True)
-    day: Mapped[dt.date] = mapped_column(Date, index=True)  # months are summed by day range
+    day: Mapped[dt.date] = mapped_column(Date, index=True)  # months are read by day range
+    month: Mapped[str] = mapped_column(String(7), default="", server_default="")  # YYYY-MM
     country: Mapped[str] = mapped_column(String(2))  # ZZ: unknown
     region: Mapped[str] = mapped_column(String(80))  # "": unknown
     city: Mapped[str] = mapped_column(String(80))  # "": unknown
@@ -113,22 +117,17 @@ class UsageGeoDaily(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
-class UsageGeoMonthly(Base):
-    """The month's sums of ``usage_geo_daily``: what the reports by item and place read
-    (one row per month, place, item, language and metric)."""
+class UsagePageMonthly(Base):
+    """Per month, page that is not a document (guide, FAQ answer, other page) and
+    language version: the views the knowledge desk and the yearly figures read, without
+    the places (a few rows a month, summed from ``usage_geo_daily``)."""
 
-    __tablename__ = "usage_geo_monthly"
+    __tablename__ = "usage_page_monthly"
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
-                                    primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), index=True)
-    country: Mapped[str] = mapped_column(String(2))
-    region: Mapped[str] = mapped_column(String(80))
-    city: Mapped[str] = mapped_column(String(80))
-    # indexed: where one document was read, and the views of guides and FAQ answers
-    item: Mapped[str] = mapped_column(String(64), index=True)
-    language: Mapped[str] = mapped_column(String(2))
-    metric: Mapped[str] = mapped_column(String(40))
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
 
 
@@ -179,6 +178,20 @@ class UsageCityMonthly(Base):
     city: Mapped[str] = mapped_column(String(80), primary_key=True)
     metric: Mapped[str] = mapped_column(String(40), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class UsageCityYearly(Base):
+    """Each known city readers came from in a year, with the months of that year it had
+    any investigation in (bit 0: January): how many distinct cities any run of months
+    had, reading at most one row per city and year instead of one per city and month."""
+
+    __tablename__ = "usage_city_yearly"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    region: Mapped[str] = mapped_column(String(80), primary_key=True)
+    city: Mapped[str] = mapped_column(String(80), primary_key=True)
+    months: Mapped[int] = mapped_column(Integer)  # bit m - 1 set: used in month m
 
 
 class UsageGeoSource(Base):

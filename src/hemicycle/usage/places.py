@@ -3,8 +3,10 @@
 month or for the whole period, as JSON and TSV.
 
 They read the month tables that ``process`` keeps: ``usage_country_monthly`` when only
-countries and languages are asked for, ``usage_city_monthly`` for cities, and
-``usage_geo_monthly`` (with the catalogue for body and type) for anything by item. The
+countries and languages are asked for, ``usage_city_monthly`` for cities,
+``usage_monthly`` for items without places, and the daily counts by place,
+``usage_geo_daily`` grouped by month (with the catalogue for body and type), for
+anything by item and place or language. The
 header says which geography databases resolved each month, and whether any of it is
 sample traffic.
 """
@@ -25,7 +27,7 @@ from hemicycle.usage.cldr import country_name
 from hemicycle.usage.models import (
     UsageCityMonthly,
     UsageCountryMonthly,
-    UsageGeoMonthly,
+    UsageGeoDaily,
     UsageGeoSource,
     UsageMonthly,
 )
@@ -105,7 +107,7 @@ def _rows(settings: Settings, request: PlaceRequest):
     elif not by & {"country", "city", "language"}:  # by item, body or type: no place
         table = UsageMonthly
     else:
-        table = UsageGeoMonthly
+        table = UsageGeoDaily
     columns = []
     for dim in request.by:
         if dim == "country":
@@ -121,9 +123,10 @@ def _rows(settings: Settings, request: PlaceRequest):
         elif dim == "type":  # a page's type, or the document's
             columns.append(case(*((table.item.like(f"{kind}:%"), kind) for kind in PAGE_TYPES),
                                 else_=func.coalesce(Document.doc_type, "")))
+    in_period = (table.day.between(request.period.begin, request.period.end)
+                 if table is UsageGeoDaily else table.month.between(months[0], months[-1]))
     query = (select(*columns, table.month, table.metric, func.sum(table.count))
-             .where(table.month.between(months[0], months[-1]),
-                    table.metric.in_(request.metrics))
+             .where(in_period, table.metric.in_(request.metrics))
              .group_by(*columns, table.month, table.metric))
     if table is UsageMonthly:
         query = query.where(UsageMonthly.item != "")

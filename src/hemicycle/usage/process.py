@@ -10,7 +10,8 @@ Two steps, each crash-safe:
    (same reader, kind, item and view within 30 s) count once; Unique_Item_* count one per
    session (reader + one-hour slice) and item. A day's counts, the removal of its dirty
    mark and the marking of its month are one transaction.
-3. Every marked month is summed again from its days (what the reports read).
+3. Every marked month is summed again from its days (what the reports read), and its
+   counts by place rolled up by country, city and page (``hemicycle.usage.rollups``).
 
 A line of a day whose raw events were pruned (``hemicycle.usage.retention``) is not
 stored: recounting that day would see only the late events. It is reported as a finding.
@@ -18,7 +19,6 @@ stored: recounting that day would see only the late events. It is reported as a 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import fcntl
 from collections import defaultdict
@@ -27,20 +27,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
 from hemicycle.usage.geo import UNKNOWN
 from hemicycle.usage.models import (
-    UsageCityMonthly,
-    UsageCountryMonthly,
     UsageDaily,
     UsageDirtyDay,
     UsageDirtyMonth,
     UsageEvent,
     UsageGeoDaily,
-    UsageGeoMonthly,
     UsageGeoSource,
     UsageMonthly,
     UsagePrunedDay,
@@ -49,6 +46,7 @@ from hemicycle.usage.models import (
 )
 from hemicycle.usage.pages import view_language
 from hemicycle.usage.robots import is_robot
+from hemicycle.usage.rollups import sum_places
 from hemicycle.usage.spool import (
     SpoolLineError,
     UnreadPlace,
@@ -359,9 +357,9 @@ def count_day(settings: Settings, day: dt.date) -> None:
                          ("day", "item", "metric", "month", "count"))
         if geo:
             _insert_many(db.connection(), UsageGeoDaily.__table__,
-                         [(day, *key, n) for key, n in geo.items()],
-                         ("day", "country", "region", "city", "item", "language", "metric",
-                          "count"))
+                         [(day, month, *key, n) for key, n in geo.items()],
+                         ("day", "month", "country", "region", "city", "item", "language",
+                          "metric", "count"))
         db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))
         if db.get(UsageDirtyMonth, month) is None:
             db.add(UsageDirtyMonth(month=month))
@@ -373,8 +371,8 @@ def dirty_months(settings: Settings) -> list[str]:
 
 
 def sum_month(settings: Settings, month: str) -> None:
-    """Replace one month's sums with those of its daily counts, and the month's counts
-    by place with their sums and roll-ups (by country and language, by city)."""
+    """Replace one month's sums with those of its daily counts, and the month's roll-ups
+    of its counts by place (by country and language, by city, pages by language)."""
     with session_scope(settings.database_url) as db:
         db.execute(delete(UsageMonthly).where(UsageMonthly.month == month))
         db.execute(insert(UsageMonthly).from_select(
@@ -390,34 +388,5 @@ def sum_month(settings: Settings, month: str) -> None:
             .where(UsageMonthly.month == month)
             .group_by(UsageMonthly.month, UsageMonthly.metric)))
         keep_top(db, month, (TII, TIR))
-        _sum_places(db, month)
+        sum_places(db, month)
         db.execute(delete(UsageDirtyMonth).where(UsageDirtyMonth.month == month))
-
-
-def _sum_places(db, month: str) -> None:
-    daily, monthly = UsageGeoDaily, UsageGeoMonthly
-    for table in (UsageGeoMonthly, UsageCountryMonthly, UsageCityMonthly):
-        db.execute(delete(table).where(table.month == month))
-    place = (daily.country, daily.region, daily.city)
-    year, number = map(int, month.split("-"))
-    first = dt.date(year, number, 1)
-    last = dt.date(year, number, calendar.monthrange(year, number)[1])
-    db.execute(insert(monthly).from_select(
-        ["month", "country", "region", "city", "item", "language", "metric", "count"],
-        select(literal(month), *place, daily.item, daily.language, daily.metric,
-               func.sum(daily.count))
-        .where(daily.day.between(first, last))
-        .group_by(*place, daily.item, daily.language, daily.metric)))
-    db.execute(insert(UsageCountryMonthly).from_select(
-        ["month", "country", "language", "metric", "count"],
-        select(monthly.month, monthly.country, monthly.language, monthly.metric,
-               func.sum(monthly.count))
-        .where(monthly.month == month)
-        .group_by(monthly.month, monthly.country, monthly.language, monthly.metric)))
-    db.execute(insert(UsageCityMonthly).from_select(
-        ["month", "country", "region", "city", "metric", "count"],
-        select(monthly.month, monthly.country, monthly.region, monthly.city, monthly.metric,
-               func.sum(monthly.count))
-        .where(monthly.month == month)
-        .group_by(monthly.month, monthly.country, monthly.region, monthly.city,
-                  monthly.metric)))

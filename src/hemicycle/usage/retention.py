@@ -10,9 +10,10 @@ A day is *closed* when no new line can still change it:
 * every spool file of that date has been read to its end (a spool file whose name
   does not start with a date could hold any day: while one is unread, nothing closes).
 
-``prune`` deletes the raw events of closed days older than ``keep_days``, then the
-daily counts by place of whole months left with no raw events (their monthly sums are
-final; every day of such a month is marked pruned). A pruned day
+``prune`` deletes the raw events of closed days older than ``keep_days``, then folds the
+daily counts by place of whole months left with no raw events onto the month's first
+day (one row per place, item, language and metric: the month's sums, which are final;
+every day of such a month is marked pruned). A pruned day
 is remembered in ``usage_pruned_days`` *before* its events go, so a late spool line of
 that day is refused by ``process`` (it would otherwise recount the day from a partial
 set of events) and an interrupted prune finishes on its next run. Daily and monthly
@@ -26,7 +27,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
@@ -44,7 +45,7 @@ Advance = Callable[[int], None]
 class PruneResult:
     days: list[dt.date] = field(default_factory=list)  # newly closed and pruned
     events: int = 0  # raw events deleted
-    months: list[str] = field(default_factory=list)  # whose daily counts by place went
+    months: list[str] = field(default_factory=list)  # whose daily counts by place were folded
     open_days: list[dt.date] = field(default_factory=list)  # old enough, still open
     blocked_by: list[str] = field(default_factory=list)  # undated spool files unread
 
@@ -117,11 +118,12 @@ def prune(settings: Settings, keep_days: int = KEEP_DAYS, *, today: dt.date | No
 
 
 def _fold_months(settings: Settings, limit: dt.date, unread: set[dt.date]) -> list[str]:
-    """Delete the daily counts by place (``usage_geo_daily``, about a row per event) of
-    whole months before ``limit`` whose raw events are all gone: their sums by month are
-    final. Every day of such a month is marked pruned (also days without any use), so a
-    late line of it is refused, as for any pruned day, rather than re-summing the month
-    from that one day."""
+    """Fold the daily counts by place (``usage_geo_daily``, about a row per event) of
+    whole months before ``limit`` whose raw events are all gone onto each month's first
+    day: the month's sums by place, item, language and metric, which are final. Every
+    day of such a month is marked pruned (also days without any use), so a late line of
+    it is refused, as for any pruned day, rather than recounting one day of a folded
+    month. A month with rows only on its first day is already folded."""
     daily = UsageGeoDaily
     folded = []
     with session_scope(settings.database_url) as db:
@@ -131,21 +133,40 @@ def _fold_months(settings: Settings, limit: dt.date, unread: set[dt.date]) -> li
         # a day with raw events, uncounted events or spool lines not yet read is open
         open_days = set(db.scalars(select(UsageEvent.day).distinct())) | set(
             db.scalars(select(UsageDirtyDay.day))) | unread
-        month_start = first.replace(day=1)
-        while True:
-            last = month_start.replace(day=calendar.monthrange(month_start.year,
-                                                               month_start.month)[1])
-            if last >= limit:
-                break
-            days = [month_start + dt.timedelta(n) for n in range(last.day)]
-            if not open_days.intersection(days) and db.scalar(
-                    select(daily.id).where(daily.day.between(month_start, last)).limit(1)):
-                known = set(db.scalars(select(UsagePrunedDay.day)
-                                       .where(UsagePrunedDay.day.between(month_start, last))))
-                missing = [{"day": d} for d in days if d not in known]
-                if missing:
-                    db.execute(insert(UsagePrunedDay), missing)
-                db.execute(delete(daily).where(daily.day.between(month_start, last)))
-                folded.append(month_start.strftime("%Y-%m"))
-            month_start = last + dt.timedelta(1)
+    month_start = first.replace(day=1)
+    while True:
+        last = month_start.replace(day=calendar.monthrange(month_start.year,
+                                                           month_start.month)[1])
+        if last >= limit:
+            break
+        days = [month_start + dt.timedelta(n) for n in range(last.day)]
+        if not open_days.intersection(days) and _fold_month(settings.database_url, days):
+            folded.append(month_start.strftime("%Y-%m"))
+        month_start = last + dt.timedelta(1)
     return folded
+
+
+def _fold_month(db_url: str, days: list[dt.date]) -> bool:
+    """Fold one closed month in one transaction; False when there was nothing to fold."""
+    daily, first, last = UsageGeoDaily, days[0], days[-1]
+    with session_scope(db_url) as db:
+        if db.scalar(select(daily.id).where(daily.day.between(days[1], last)).limit(1)
+                     ) is None:
+            return False
+        known = set(db.scalars(select(UsagePrunedDay.day)
+                               .where(UsagePrunedDay.day.between(first, last))))
+        missing = [{"day": d} for d in days if d not in known]
+        if missing:
+            db.execute(insert(UsagePrunedDay), missing)
+        # the sums go in under new ids (above every old one), then the old rows go
+        newest = db.scalar(select(func.max(daily.id)))
+        key = (daily.month, daily.country, daily.region, daily.city, daily.item,
+               daily.language, daily.metric)
+        db.execute(insert(daily).from_select(
+            ["day", "month", "country", "region", "city", "item", "language", "metric",
+             "count"],
+            select(literal(first, daily.day.type), *key, func.sum(daily.count))
+            .where(daily.day.between(first, last)).group_by(*key)))
+        db.execute(delete(daily).where(daily.day.between(first, last), daily.id <= newest)
+                   .execution_options(synchronize_session=False))
+    return True

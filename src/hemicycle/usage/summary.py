@@ -46,7 +46,7 @@ def top_items(settings: Settings, period: Period, limit: int = 20) -> list[TopIt
         uids = [uid for uid, _ in ranked]
         requests = dict(db.execute(
             select(UsageMonthly.item, func.sum(UsageMonthly.count))
-            .where(UsageMonthly.month.between(period.months[0], period.months[-1]),
+            .where(UsageMonthly.month.in_(period.months),  # by key, not a range
                    UsageMonthly.metric == TIR, UsageMonthly.item.in_(uids))
             .group_by(UsageMonthly.item)).all())
         symbols = dict(db.execute(select(Document.uid, Document.symbol)

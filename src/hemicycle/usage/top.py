@@ -6,6 +6,8 @@ tops; their exact totals come from ``usage_monthly`` by key. An item outside eve
 month's top has, each month, at most that month's smallest kept count, so its total is
 at most the sum of those: when the period's last wanted total is above that bound, the
 answer is exact; otherwise (rare: a flat month, a long period) every item is summed.
+The candidates' totals are read by key, month by month in a list (``month IN (...)``,
+not a range: a range would read every item of every month of the period first).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from hemicycle.usage.models import UsageMonthly, UsageTopMonthly
 from hemicycle.usage.period import Period
 
 TOP_KEPT = 200
+KEYS_AT_MOST = 5000  # candidates looked up by key in one statement
 
 
 def keep_top(db, month: str, metrics: tuple[str, ...]) -> None:
@@ -45,11 +48,16 @@ def top_items(db, period: Period, metric: str, limit: int) -> list[tuple[str, in
             bound += smallest
     total = func.sum(UsageMonthly.count)
     ranked = select(UsageMonthly.item, total).where(
-        months, UsageMonthly.metric == metric, UsageMonthly.item != "").group_by(
+        UsageMonthly.metric == metric, UsageMonthly.item != "").group_by(
         UsageMonthly.item).order_by(total.desc(), UsageMonthly.item).limit(limit)
     candidates = select(kept.item).where(in_period, kept.metric == metric).distinct()
-    rows = [(item, int(n)) for item, n in db.execute(
-        ranked.where(UsageMonthly.item.in_(candidates)))]
+    wanted = list(db.scalars(candidates))
+    if len(wanted) <= KEYS_AT_MOST:
+        by_key = ranked.where(UsageMonthly.month.in_(period.months),
+                              UsageMonthly.item.in_(wanted))
+    else:  # decades of months: too many keys for one statement
+        by_key = ranked.where(months, UsageMonthly.item.in_(candidates))
+    rows = [(item, int(n)) for item, n in db.execute(by_key)] if wanted else []
     if bound == 0 or (len(rows) == limit and rows[-1][1] > bound):
         return rows
-    return [(item, int(n)) for item, n in db.execute(ranked)]
+    return [(item, int(n)) for item, n in db.execute(ranked.where(months))]
