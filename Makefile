@@ -61,7 +61,7 @@ demo-data: setup
 	$(BIN)/hemicycle guides import corpus/knowledge/guides --by demo
 	$(BIN)/hemicycle faq import corpus/knowledge/faq --by demo
 	$(BIN)/hemicycle training import corpus/knowledge/training.yaml --by demo
-	# the whole index rebuilt, its documents prepared in two worker processes (docs/search.md)
+	# the whole index rebuilt (on three cores or more its documents are prepared in worker processes: docs/search.md)
 	$(BIN)/hemicycle reindex --workers 2
 	# the demo has no readers: a year of SAMPLE TRAFFIC on the bundled documents, marked
 	# as such on /usage and in every report (docs/usage.md, "Sample traffic")
