@@ -51,7 +51,7 @@ def read_ahead(make: Callable[..., Iterator[Any]], *args: Any) -> Iterator[Any]:
             if kind == "items":
                 yield from payload
             elif kind == "error":
-                raise payload
+                raise _rebuilt(*payload)
             else:
                 return
     finally:
@@ -75,7 +75,7 @@ def _produce(channel, make: Callable[..., Iterator[Any]], args: tuple) -> None:
         _send(channel, ("items", chunk), parent)
         _send(channel, ("end", None), parent)
     except Exception as exc:  # noqa: BLE001 - handed to the writer, raised there
-        _send(channel, ("error", _picklable(exc)), parent)
+        _send(channel, ("error", _described(exc)), parent)
 
 
 def _send(channel, message: tuple, parent: int) -> None:
@@ -89,9 +89,28 @@ def _send(channel, message: tuple, parent: int) -> None:
                 os._exit(0)
 
 
-def _picklable(exc: Exception) -> Exception:
+def _described(exc: Exception) -> tuple[str, str, tuple]:
+    """The exception as its class's name and its arguments, not as a pickled object: a
+    pickled exception may carry what cannot travel (a chained lxml error, a traceback
+    that a library taught pickle to keep) or name a class the writer holds apart."""
+    args = exc.args
     try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:  # noqa: BLE001 - any exception that cannot travel is told as text
-        return ReadAheadError(f"{type(exc).__name__}: {exc}")
-    return exc
+        pickle.dumps(args)
+    except Exception:  # noqa: BLE001 - arguments that cannot travel are told as text
+        args = (str(exc),)
+    return type(exc).__module__, type(exc).__qualname__, args
+
+
+def _rebuilt(module: str, name: str, args: tuple) -> Exception:
+    """The reader's exception, of its own class where this process can make one."""
+    import importlib
+
+    try:
+        cls = importlib.import_module(module)
+        for part in name.split("."):
+            cls = getattr(cls, part)
+        if isinstance(cls, type) and issubclass(cls, Exception):
+            return cls(*args)
+    except Exception:  # noqa: BLE001 - a class that cannot be made here is told as text
+        pass
+    return ReadAheadError(f"{name}: {', '.join(map(str, args))}")
