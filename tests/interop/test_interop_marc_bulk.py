@@ -91,6 +91,30 @@ def test_an_interrupted_import_resumes_after_its_last_batch(catalogue_settings, 
     assert third.resumed_after == 0 and (third.created, third.unchanged) == (0, 43)
 
 
+def test_the_index_catch_up_after_a_resumed_import_reads_only_the_new_documents(
+        catalogue_settings, tmp_path, monkeypatch):
+    """The first run's documents are indexed when it stops; after the resumed run the
+    catch-up follows the change log from the index's watermark, however many more
+    documents the second run brought than the index held (here 23 on top of 20)."""
+    from hemicycle.search import index, location
+
+    s = catalogue_settings
+    path = marc_file(tmp_path / "records.mrc", 45, broken=(7, 33))
+
+    def interrupt_at_28(number: int) -> None:
+        if number == 28:
+            raise KeyboardInterrupt
+
+    assert import_marc(s, path, batch=10, progress=interrupt_at_28).interrupted
+    assert catch_up(s) == 20  # no index yet: built whole, the 20 committed documents
+    generation = location.current_path(s)
+    monkeypatch.setattr(index, "REBUILD_BEYOND", 5)  # a million-record load, scaled down
+    assert import_marc(s, path, batch=10).resumed_after == 21
+    assert catch_up(s) == 23  # the new ones only, into the same generation
+    assert location.current_path(s) == generation
+    assert search(s, "zanzibarite").total == 43
+
+
 def _changes(settings) -> list[int]:
     with session_scope(settings.database_url) as db:
         return list(db.scalars(select(Change.document_id)))

@@ -136,6 +136,25 @@ def test_postgresql_a_number_rolled_back_stops_nothing(pg_settings):
 
 
 def test_a_replica_far_behind_is_rebuilt_rather_than_followed(settings, monkeypatch):
+    """More changes wait than the catalogue holds documents: rebuilding reads fewer."""
+    from hemicycle.search import index
+
+    save_document(settings, doc("A/74/30", "First"))
+    catch_up(settings)
+    before = location.current_path(settings)
+    monkeypatch.setattr(index, "REBUILD_BEYOND", 2)
+    for n in range(31, 35):  # one document changed four times: 4 changes, 2 documents
+        save_document(settings, doc("A/74/31", f"Report {n}"), replace=True)
+    assert catch_up(settings) == 2  # a new generation, built whole
+    assert location.current_path(settings) != before
+    assert search(settings, "Report").total == 1
+    save_document(settings, doc("A/74/35", "Report 35"))
+    after = location.current_path(settings)
+    assert catch_up(settings) == 1 and location.current_path(settings) == after  # followed
+
+
+def test_a_bulk_load_on_top_of_an_index_is_followed_not_rebuilt(settings, monkeypatch):
+    """More new documents than the index holds (a resumed bulk load): only they are read."""
     from hemicycle.search import index
 
     save_document(settings, doc("A/74/30", "First"))
@@ -144,12 +163,9 @@ def test_a_replica_far_behind_is_rebuilt_rather_than_followed(settings, monkeypa
     monkeypatch.setattr(index, "REBUILD_BEYOND", 2)
     for n in range(31, 35):
         save_document(settings, doc(f"A/74/{n}", f"Report {n}"))
-    assert catch_up(settings) == 5  # more changes than the index holds: a new generation
-    assert location.current_path(settings) != before
-    assert search(settings, "Report").total == 4
-    save_document(settings, doc("A/74/35", "Report 35"))
-    after = location.current_path(settings)
-    assert catch_up(settings) == 1 and location.current_path(settings) == after  # followed
+    assert catch_up(settings) == 4  # the four new ones, not the one indexed before
+    assert location.current_path(settings) == before
+    assert search(settings, "Report").total == 4 and search(settings, "First").total == 1
 
 
 def test_documents_waiting_in_the_old_outbox_become_the_first_changes(catalogue_settings):

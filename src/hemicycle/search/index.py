@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 import tantivy
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hemicycle.catalogue.changes import last_change
 from hemicycle.catalogue.db import session_scope
@@ -47,7 +47,7 @@ PARALLEL_FROM = 20_000  # documents from which a rebuild prepares them in worker
 # their own cost (pickling, each one's start: 25-40 % more CPU a document, measured)
 PARALLEL_CORES = 3
 FOLLOW_ROUND = 20_000  # changes taken in per index commit while catching up
-REBUILD_BEYOND = 100_000  # changes behind (and more than the index holds): rebuild instead
+REBUILD_BEYOND = 100_000  # changes behind (and more than the catalogue's documents): rebuild
 WRITER_HEAP = 200_000_000
 WRITER_THREADS = 0  # Tantivy's choice: one per core
 
@@ -167,12 +167,17 @@ def catch_up(settings: Settings) -> int:
 
 
 def _far_behind(settings: Settings) -> bool:
-    """Whether the index lags the log by more changes than rebuilding it costs (a bulk
-    load of a million records is indexed faster whole than change by change)."""
+    """Whether following the log would re-derive more documents than rebuilding the
+    index does: more changes wait than the catalogue holds documents (the same documents
+    changed again and again, or an index from before the log). A bulk load on top of an
+    index is followed, not rebuilt: a rebuild would read again every document the index
+    already holds (after a resumed million-record load, the 400,000 of the first run)."""
     path = location.current_path(settings)
     with session_scope(settings.database_url) as db:
         behind = last_change(db) - read_watermark(path).through
-    return behind > max(REBUILD_BEYOND, location.open_index(path).searcher().num_docs)
+        if behind <= REBUILD_BEYOND:  # the common case, asked every few tenths of a second
+            return False
+        return behind > db.scalar(select(func.count(Document.id)))
 
 
 def _follow(settings: Settings, path) -> int:
@@ -195,9 +200,11 @@ def _follow(settings: Settings, path) -> int:
 
 def _update(settings: Settings, path, document_ids: list[int]) -> None:
     index = location.open_index(path)
+    # a round of a bulk load's catch-up gets a rebuild's writer; a few changes a small one
+    heap, threads = (WRITER_HEAP, WRITER_THREADS) if len(document_ids) > BATCH else (50_000_000, 1)
     for attempt in range(50):
         try:
-            writer = index.writer(50_000_000, 1)
+            writer = index.writer(heap, threads)
             break
         except ValueError:  # another process holds Tantivy's own lock for a moment
             if attempt == 49:
