@@ -12,11 +12,12 @@ import fcntl
 import json
 import logging
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import OperationalError
 
 from hemicycle.catalogue.db import session_scope
@@ -91,11 +92,8 @@ def record_events(settings: Settings, events: list[dict]) -> None:
         if pending.exists():
             backlog = [json.loads(line) for line in pending.read_text().splitlines() if line]
         try:
-            with session_scope(settings.database_url) as db:
-                for ev in backlog + events:
-                    row = dict(ev)
-                    row["occurred_at"] = dt.datetime.fromisoformat(row["occurred_at"])
-                    db.add(StorageEvent(**row))
+            with session_scope(settings.database_url) as db:  # one INSERT for them all
+                db.execute(insert(StorageEvent), [_row(ev) for ev in backlog + events])
         except OperationalError as exc:
             log.warning("catalogue unavailable (%s); %d PREMIS events kept in %s",
                         str(exc).splitlines()[0], len(events), pending)
@@ -107,6 +105,18 @@ def record_events(settings: Settings, events: list[dict]) -> None:
             return
         if backlog:
             pending.unlink(missing_ok=True)
+
+
+def _row(event: dict) -> dict:
+    """An event as a row of ``storage_events``, every column given (one INSERT for many
+    rows wants the same columns in each)."""
+    return {"uid": str(uuid.uuid4()), "object_id": event["object_id"],
+            "event_type": event["event_type"],
+            "occurred_at": dt.datetime.fromisoformat(event["occurred_at"]),
+            "detail": event.get("detail", ""), "outcome": event.get("outcome", "success"),
+            "outcome_detail": event.get("outcome_detail"),
+            "agent": event.get("agent", "hemicycle"), "version": event.get("version"),
+            "files": event.get("files") or []}
 
 
 def record_commits(settings: Settings, commits: list[tuple], agent: str = "hemicycle") -> None:
