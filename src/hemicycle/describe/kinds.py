@@ -95,12 +95,14 @@ _NAME_PATTERNS = {code: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n i
                   for code, names in BODY_NAMES.items()}
 
 
-_ALL_NAMES = tuple(n for names in BODY_NAMES.values() for n in names)
+# every body's names in one pattern: most lines name none, and one search says so
+_ANY_NAME = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for names in BODY_NAMES.values()
+                                                for n in names) + r")(?!\w)")
 
 
 def _names_in(line: str) -> list[str]:
     folded = _fold(line)
-    if not any(name in folded for name in _ALL_NAMES):  # most lines: substring tests only
+    if not _ANY_NAME.search(folded):
         return []
     return [code for code, pattern in _NAME_PATTERNS.items() if pattern.search(folded)]
 
@@ -120,9 +122,12 @@ def body_of_text(text: str) -> Reading | None:
                 return Reading(code[0], 0.9, number)
         if number < _BODY_LINES:
             following = lines[number + 1].strip() if number + 1 < len(lines) else ""
-            if not _names_in(stripped) and following and _names_in(f"{stripped} {following}"):
-                stripped = f"{stripped} {following}"  # "GENERAL\nASSEMBLY"
             names = _names_in(stripped)
+            if not names and following:
+                joined = f"{stripped} {following}"  # "GENERAL\nASSEMBLY"
+                names = _names_in(joined)
+                if names:
+                    stripped = joined
             rest = _fold(stripped)
             for code in names:
                 for n in BODY_NAMES[code]:

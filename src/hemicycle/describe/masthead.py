@@ -9,6 +9,7 @@ are parsed by ``hemicycle.symbols`` only; this module finds the candidates.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from hemicycle.symbols import parse_symbol
 
@@ -68,10 +69,21 @@ def _canonical(candidate: str) -> str | None:
         return None
 
 
+# Describing a record asks for a text's heading and candidates several times (its own
+# symbol, its drafts, its date's line, its title): each text is read once (a few texts
+# a record; the key is the text itself, whose hash Python keeps)
+_TEXTS_KEPT = 16
+
+
 def symbol_candidates(text: str) -> list[tuple[str, int, bool]]:
     """Symbol-like strings with the line they are on and whether they are printed in
     square brackets (the draft a resolution was adopted from: "[S/1588]"), in reading
     order."""
+    return list(_symbol_candidates(text))
+
+
+@lru_cache(maxsize=_TEXTS_KEPT)
+def _symbol_candidates(text: str) -> tuple[tuple[str, int, bool], ...]:
     found = []
     for number, line in enumerate(text.splitlines()):
         # OCR reads the Security Council's "S/" as "§/" or "$/" often enough to undo it
@@ -82,12 +94,17 @@ def symbol_candidates(text: str) -> list[tuple[str, int, bool]]:
             bracketed = before in "[(" and before != "" and after == "]" or (
                 before == "[" and after in "])")
             found.append((re.sub(r"\s+", " ", match.group(1)).rstrip(".-"), number, bracketed))
-    return found
+    return tuple(found)
 
 
 def heading_symbols(text: str) -> list[tuple[str, int]]:
     """The resolution's own symbol from the number its heading prints, with its line:
     S/RES/777 (1992) from "RESOLUTION 777 (1992)", A/RES/47/1 from "47/1. ..."."""
+    return list(_heading_symbols(text))
+
+
+@lru_cache(maxsize=_TEXTS_KEPT)
+def _heading_symbols(text: str) -> tuple[tuple[str, int], ...]:
     found: list[tuple[str, int]] = []
     for number, line in enumerate(text.splitlines()[:HEADER_LINES]):
         line = line.strip()
@@ -104,7 +121,7 @@ def heading_symbols(text: str) -> list[tuple[str, int]]:
             canonical = _canonical(candidate)
             if canonical and canonical not in (s for s, _ in found):
                 found.append((canonical, number))
-    return found
+    return tuple(found)
 
 
 # A resolution's heading as OCR may print it on a page of several: its number, a session

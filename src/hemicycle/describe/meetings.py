@@ -30,6 +30,8 @@ _ADOPTED = re.compile(r"adopt|принят|adoptée?|aprobad|اتخذ|اعتمد
 _LINES = 25
 _BROKEN = re.compile(r"(\w)-\n([a-z]+)")
 _DIGIT = re.compile(r"\d")
+# a word every pattern above holds, with the same flag: a line without one names no meeting
+_MEETING_WORD = re.compile(r"meeting|séance|sesión|заседани|جلس|会议", re.I)
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,8 @@ def meetings(text: str) -> list[Meeting]:
     # "Adopted at the 127th meet-\ning": the broken word is mended on its first line
     lines = _BROKEN.sub(r"\1\2\n", ascii_digits(text)).splitlines()
     for number, line in enumerate(lines):
-        if not _DIGIT.search(line):
-            continue  # every pattern holds the meeting's number
+        if not _DIGIT.search(line) or not _MEETING_WORD.search(line):
+            continue  # every pattern holds the meeting's number and one of these words
         for index, pattern in enumerate(_PATTERNS):
             for m in pattern.finditer(line):
                 digits, plenary = (m.group(2), m.group(1)) if index == 4 else m.groups()
