@@ -22,10 +22,18 @@ SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 )
 
 
+HEAD = 4096  # the bytes a file is identified by
+
+
 def identify(path: Path) -> tuple[str, str]:
     """(media type, format name) of the file at ``path``, from its first bytes."""
     with open(path, "rb") as fh:
-        head = fh.read(4096)
+        return identify_head(fh.read(HEAD))
+
+
+def identify_head(head: bytes) -> tuple[str, str]:
+    """(media type, format name) of a file whose first ``HEAD`` bytes are ``head`` (a
+    writer that has just copied the file identifies it without reading it again)."""
     if not head:
         return "application/octet-stream", "empty file"
     for magic, media_type, name in SIGNATURES:

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from hemicycle.storage import durable, layout
+from hemicycle.storage import durable, formats, layout
 from hemicycle.storage.inventory import (
     CONTENT_DIR,
     DIGEST,
@@ -61,6 +61,9 @@ class Commit:
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     modified: tuple[str, ...] = ()
+    # digest -> (size, media type, format name) of the content this commit copied in, as
+    # learnt while copying (PREMIS records them without reading the files again)
+    copied: dict[str, tuple[int, str, str]] | None = None
 
     @property
     def version(self) -> str:
@@ -82,15 +85,20 @@ def _regular_file(path: Path, logical: str) -> None:
         raise ObjectError(f"{logical}: source {path} is not a regular file")
 
 
-def _copy_and_hash(source: Path, target: Path, sync: bool) -> str:
+def _copy_and_hash(source: Path, target: Path, sync: bool) -> tuple[str, int, bytes]:
     """Copy with plain file descriptors (no buffered file objects: a bulk load copies
-    many small files, and each buffered open costs system calls of its own)."""
+    many small files, and each buffered open costs system calls of its own); (digest,
+    size, first bytes) of what was copied."""
     h = hashlib.new(DIGEST)
+    size, head = 0, b""
     src = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     try:
         dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             while chunk := os.read(src, durable.CHUNK):
+                if not size:
+                    head = chunk[:formats.HEAD]
+                size += len(chunk)
                 h.update(chunk)
                 view = memoryview(chunk)
                 while view:
@@ -101,7 +109,7 @@ def _copy_and_hash(source: Path, target: Path, sync: bool) -> str:
             os.close(dst)
     finally:
         os.close(src)
-    return h.hexdigest()
+    return h.hexdigest(), size, head
 
 
 FSYNC_POLICIES = ("fsync", "syncfs", "off")
@@ -345,11 +353,13 @@ class OcflRoot:
             if not isinstance(change, _Change):
                 return change
             stage = self._stage(identifier)
-            staged, new_inv = self._build(identifier, change.inv, change.state, cleaned,
-                                          digests, item.message or change.message(), agent,
-                                          stage, sync=False)
+            staged, new_inv, copied = self._build(identifier, change.inv, change.state,
+                                                  cleaned, digests,
+                                                  item.message or change.message(), agent,
+                                                  stage, sync=False)
             return identifier, staged, stage, Commit(item.object_id, new_inv, True,
-                                                     change.added, (), change.modified)
+                                                     change.added, (), change.modified,
+                                                     copied)
         except (ObjectError, OSError) as exc:
             if stage is not None:
                 shutil.rmtree(stage, ignore_errors=True)
@@ -501,8 +511,8 @@ class OcflRoot:
                 agent: str) -> Inventory:
         stage = self._stage(identifier)
         try:
-            staged, new_inv = self._build(identifier, inv, state, sources, digests, message,
-                                          agent, stage, sync=self.sync)
+            staged, new_inv, _copied = self._build(identifier, inv, state, sources, digests,
+                                                   message, agent, stage, sync=self.sync)
             self._flush(staged)
             self._swap_in(identifier, staged, stage)
             return new_inv
@@ -519,9 +529,9 @@ class OcflRoot:
         return f"could not write object {identifier!r}: {reason}; the storage root was not changed"
 
     def _build(self, identifier, inv, state, sources, digests, message, agent, stage: Path,
-               *, sync: bool) -> tuple[Path, Inventory]:
+               *, sync: bool) -> tuple[Path, Inventory, dict[str, tuple[int, str, str]]]:
         """The new version of the object, staged whole under ``stage`` (not yet durable
-        unless ``sync``, not yet in place)."""
+        unless ``sync``, not yet in place), and what it copied in (``Commit.copied``)."""
         target = self.path / layout.object_path(identifier)
         staged = stage / "obj"
         staged.mkdir()
@@ -530,6 +540,7 @@ class OcflRoot:
         vdir = staged / version
         vdir.mkdir()
         new_content: dict[str, str] = {}
+        copied: dict[str, tuple[int, str, str]] = {}
         made: set[Path] = set()
         for logical, source in sorted(sources.items()):
             digest = digests[logical]
@@ -540,9 +551,11 @@ class OcflRoot:
             if dest.parent not in made:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 made.add(dest.parent)
-            if _copy_and_hash(source, dest, sync) != digest:
+            got, size, head = _copy_and_hash(source, dest, sync)
+            if got != digest:
                 raise ObjectError(f"{logical}: source {source} changed while it was stored")
             new_content[digest] = content_path
+            copied[digest] = (size, *formats.identify_head(head))
         new_inv = add_version(base, state, new_content, message, agent)
         if inv is not None:
             for entry in sorted(os.listdir(target)):
@@ -554,10 +567,12 @@ class OcflRoot:
                                 sync=sync)
         body = new_inv.to_bytes()
         side = sidecar_bytes(body)
+        # two copies, not one file linked twice: a damaged root inventory is repaired
+        # from the head version's (storage.fixity)
         for where in (vdir, staged):
             durable.write_bytes(where / "inventory.json", body, sync=sync)
             durable.write_bytes(where / sidecar_name(), side, sync=sync)
-        return staged, new_inv
+        return staged, new_inv, copied
 
     def _swap_in(self, identifier: str, staged: Path, stage: Path, *, sync: bool = True) -> None:
         """Put the staged object in place; ``sync`` False leaves the flush of the parent

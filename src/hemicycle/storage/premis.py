@@ -92,8 +92,10 @@ def record_events(settings: Settings, events: list[dict]) -> None:
         if pending.exists():
             backlog = [json.loads(line) for line in pending.read_text().splitlines() if line]
         try:
-            with session_scope(settings.database_url) as db:  # one INSERT for them all
-                db.execute(insert(StorageEvent), [_row(ev) for ev in backlog + events])
+            rows = [_row(ev) for ev in backlog + events]
+            with session_scope(settings.database_url) as db:
+                if rows:  # one INSERT for them all (none given: none, not an empty row)
+                    db.execute(insert(StorageEvent), rows)
         except OperationalError as exc:
             log.warning("catalogue unavailable (%s); %d PREMIS events kept in %s",
                         str(exc).splitlines()[0], len(events), pending)
@@ -149,15 +151,20 @@ def _commit_events(settings: Settings, commit, agent: str) -> list[dict]:
     inv = commit.inventory
     obj = root_for(settings).object_dir(commit.object_id)
     state = inv.state()
+    copied = commit.copied or {}
     events = []
     if commit.added or commit.modified:
         files = []
         for logical in (*commit.added, *commit.modified):
-            content = obj / inv.content_path_for(state[logical])
-            media_type, name = identify(content)
-            files.append({"path": logical, "sha512": state[logical],
-                          "size": content.stat().st_size, "media_type": media_type,
-                          "format": name})
+            digest = state[logical]
+            if digest in copied:  # identified as it was copied in
+                size, media_type, name = copied[digest]
+            else:
+                content = obj / inv.content_path_for(digest)
+                media_type, name = identify(content)
+                size = content.stat().st_size
+            files.append({"path": logical, "sha512": digest, "size": size,
+                          "media_type": media_type, "format": name})
         msg = inv.data["versions"][inv.head].get("message", "")
         events.append(dict(object_id=commit.object_id, event_type="ingestion",
                            detail=f"stored as OCFL {inv.head}: {msg}", agent=agent,
