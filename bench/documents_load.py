@@ -87,12 +87,12 @@ print(json.dumps({"count": report.created, "rejected": len(report.rejected),
 """
 
 
-def baseline_tree() -> Path:
-    """A checkout of BASE beside this one (made once, reused)."""
-    target = Path(tempfile.gettempdir()) / f"hemicycle-base-{BASE}"
+def baseline_tree(commit: str = BASE) -> Path:
+    """A checkout of ``commit`` beside this one (made once, reused)."""
+    target = Path(tempfile.gettempdir()) / f"hemicycle-base-{commit}"
     if not (target / "src" / "hemicycle").is_dir():
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(target),
-                        BASE], check=True, capture_output=True)
+                        commit], check=True, capture_output=True)
     return target
 
 
@@ -164,8 +164,11 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--loads", default="ingest,marc")
+    parser.add_argument("--base", default=BASE, help="the baseline's commit (default: main "
+                        "before the document service work); an earlier state of this work "
+                        "measures one step")
     args = parser.parse_args()
-    base = baseline_tree() / "src"
+    base = baseline_tree(args.base) / "src"
     ours = ROOT / "src"
     with tempfile.TemporaryDirectory(prefix="bench-marc-") as tmp:
         folders = [str(corpus_copy(ROOT / "corpus" / "documents" / f, Path(tmp) / f))
