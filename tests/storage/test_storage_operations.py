@@ -136,3 +136,25 @@ def test_events_wait_in_a_journal_while_the_catalogue_is_down(settings, tmp_path
     assert not journal.exists()
     assert [e.event_type for e in events_for(settings, "offline")] == [
         "ingestion", "format identification", "fixity check"]
+
+
+def test_a_batch_records_the_same_events_as_one_store_at_a_time(catalogue_settings, tmp_path):
+    """store_batch identifies each file as it copies it (no second read): the events it
+    records say what store_files, which reads the stored files again, says; one INSERT."""
+    from hemicycle.storage import store_batch
+    from hemicycle.storage.objects import StoreItem
+
+    s = catalogue_settings
+    files = {"en/a.pdf": _src(tmp_path, "a.pdf", b"%PDF-1.7\n" + b"x" * 5000),
+             "fr/b.txt": _src(tmp_path, "b.txt", "déjà vu".encode()),
+             "es/c.bin": _src(tmp_path, "c.bin", b"\x00\xff" * 3000)}
+    store_files(s, "one", files)
+    [locations] = store_batch(s, [StoreItem("batched", files)])
+    assert set(locations) == set(files)
+    one, batched = events_for(s, "one"), events_for(s, "batched")
+    assert [e.event_type for e in batched] == ["ingestion", "format identification"]
+    for e1, e2 in zip(one, batched, strict=True):
+        assert (e1.event_type, e1.detail, e1.files) == (e2.event_type, e2.detail, e2.files)
+    sizes = {f["path"]: (f["size"], f["media_type"]) for f in batched[0].files}
+    assert sizes == {"en/a.pdf": (5009, "application/pdf"), "fr/b.txt": (9, "text/plain"),
+                     "es/c.bin": (6000, "application/octet-stream")}
