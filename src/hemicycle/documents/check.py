@@ -152,7 +152,7 @@ def check_input(doc: DocumentInput) -> CheckedInput:
         path = Path(f.path)
         if not path.is_file():
             raise RecordError("file", f"{path} does not exist or is not a file")
-        size, digest = file_digest(path)
+        size, digest = f.digest or file_digest(path)
         if size == 0:
             raise RecordError("file", f"{f.filename or path.name} is empty (0 bytes)")
         files.append((FileInput(lang, f.format.lower(), path, f.filename or path.name,

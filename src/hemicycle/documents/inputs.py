@@ -45,6 +45,9 @@ class FileInput:
     path: Path
     filename: str | None = None
     media_type: str | None = None
+    # (size, sha512) of the bytes, where the reader hashed them as it read them (a manifest
+    # of text files): not read again to check them; storage checks them as it copies
+    digest: tuple[int, str] | None = None
 
 
 @dataclass

@@ -26,7 +26,7 @@ from hemicycle.documents import (
 )
 from hemicycle.documents.check import check_characters
 from hemicycle.ingest.csv_rows import ERROR, HeaderError, csv_rows
-from hemicycle.ingest.text import TextError, extract_text
+from hemicycle.ingest.text import TextError, read_document_file
 from hemicycle.languages import UnknownLanguage, normalise_language
 from hemicycle.symbols import SymbolError, parse_symbol, symbol_key
 
@@ -177,12 +177,12 @@ def _row_to_input(row: dict, base: Path) -> tuple[str, DocumentInput]:
         if path.stat().st_size == 0:
             raise RowProblem("file", f"{rel} is empty (0 bytes)")
         try:
-            extracted, fmt = extract_text(path)
+            extracted, fmt, digest = read_document_file(path)
         except TextError as exc:
             raise RowProblem("file", str(exc)) from None
         if text is None and extracted.strip():
             text, text_source = extracted, "born-digital"
-        files.append(FileInput(lang, fmt, path, filename=path.name))
+        files.append(FileInput(lang, fmt, path, filename=path.name, digest=digest))
     if row.get("text_source"):
         stated = str(row["text_source"]).strip()
         if stated not in TEXT_SOURCES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -33,7 +34,10 @@ def pdf_text(path: Path) -> str:
 
 
 def plain_text(path: Path) -> str:
-    raw = path.read_bytes()
+    return _decoded(path, path.read_bytes())
+
+
+def _decoded(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig").strip()
     except UnicodeDecodeError as exc:
@@ -42,10 +46,18 @@ def plain_text(path: Path) -> str:
 
 def extract_text(path: Path) -> tuple[str, str]:
     """(text, format) for a PDF or a text file."""
+    text, fmt, _digest = read_document_file(path)
+    return text, fmt
+
+
+def read_document_file(path: Path) -> tuple[str, str, tuple[int, str] | None]:
+    """(text, format, (size, sha512) of a text file's bytes, hashed as they were read
+    (None for a PDF, which pdfium reads itself))."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return pdf_text(path), "pdf"
+        return pdf_text(path), "pdf", None
     if suffix in (".txt", ".text"):
-        return plain_text(path), "txt"
+        raw = path.read_bytes()
+        return _decoded(path, raw), "txt", (len(raw), hashlib.sha512(raw).hexdigest())
     raise TextError(
         f"{path.name}: unsupported file type {suffix or '(none)'}; expected .pdf or .txt")
