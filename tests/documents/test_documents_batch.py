@@ -242,3 +242,29 @@ def test_a_new_document_that_contradicts_itself_is_rejected_alone(catalogue_sett
                                                     "SaveResult"]
     assert "file en/txt: different bytes" in str(outcomes[1]) and "A/74/32" in str(outcomes[1])
     assert set(catalogued(s)) == {"A/74/31", "A/74/33"}
+
+
+def test_a_file_changed_after_the_reader_hashed_it_is_refused_with_its_name(settings,
+                                                                             tmp_path):
+    """The manifest reader hashes a text file as it reads it; if the file changes before
+    it is stored, the copy does not match and the record is refused, naming the file."""
+    import hashlib
+
+    import pytest
+
+    from hemicycle.ingest.text import read_document_file
+
+    path = tmp_path / "report-en.txt"
+    path.write_text("Report of the Secretary-General", encoding="utf-8")
+    text, fmt, digest = read_document_file(path)
+    raw = path.read_bytes()
+    assert digest == (len(raw), hashlib.sha512(raw).hexdigest())
+    path.write_text("Report of the Secretary-General, revised", encoding="utf-8")
+    data = DocumentInput(symbols=["A/74/900"], versions={"en": VersionInput(title=text)},
+                         files=[FileInput("en", fmt, path, path.name, digest=digest)])
+    with pytest.raises(RecordError) as refused:
+        save_document(settings, data)
+    assert refused.value.field == "file" and "report-en.txt" in str(refused.value)
+    assert "changed while it was stored" in str(refused.value)
+    with session_scope(settings.database_url) as db:
+        assert db.scalar(select(func.count(Document.id))) == 0
