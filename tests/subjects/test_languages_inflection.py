@@ -12,6 +12,7 @@ from hemicycle.languages.inflection import edits, inflected, inflected_words
     ("اللاجئين", "اللاجئون", "ar"), ("refugee", "refugees", "en"),
     ("refugie", "refugies", "fr"), ("беженцами", "беженцы", "ru"),
     ("refugiado", "refugiados", "es"), ("climaticos", "climatico", "es"),
+    ("мир", "миром", "ru"), ("دول", "دولية", "ar"),
 ])
 def test_an_inflection_changes_the_ending_by_a_few_letters(word, other, lang):
     assert inflected(word, other, lang)

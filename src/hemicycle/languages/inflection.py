@@ -3,8 +3,9 @@
 A stemmer cuts derivations as readily as inflections ("international" and
 "internationalism", "security" and "securities" stem alike in English). An inflection
 changes a word's ending by a letter or two (a few more in Russian, whose case endings
-are longer: "беженцами", "беженцы"), and less than half of the shorter form (the Russian
-pronoun "им" is not a form of "имена", names); a derivation or another word changes more.
+are longer: "беженцами", "беженцы"), and fewer than the shorter form has ("мир",
+"миром" are one word; the pronoun "им" is not a form of "имена", names); a derivation or
+another word changes more.
 Subject indexing (a text word against a label word) and the search's thesaurus expansion
 (a query word against a label word) both ask this, here.
 """
@@ -40,7 +41,7 @@ def edits(a: str, b: str) -> int:
 def inflected(word: str, other: str, lang: str) -> bool:
     """Whether ``word`` and ``other`` (folded, stemming alike in ``lang``) are spelt close
     enough to be forms of one word."""
-    most = min(ending_change(lang), min(len(word), len(other)) // 2)
+    most = min(ending_change(lang), min(len(word), len(other)) - 1)
     return abs(len(word) - len(other)) <= most and edits(word, other) <= most
 
 
