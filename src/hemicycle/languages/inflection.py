@@ -6,8 +6,10 @@ changes a word's ending by a letter or two (a few more in Russian, whose case en
 are longer: "беженцами", "беженцы"), and fewer than the shorter form has ("мир",
 "миром" are one word; the pronoun "им" is not a form of "имена", names); a derivation or
 another word changes more.
-Subject indexing (a text word against a label word) and the search's thesaurus expansion
-(a query word against a label word) both ask this, here.
+The search's thesaurus expansion (a query word against a label word) asks ``inflected``;
+subject indexing's matcher allows a text word ``ending_change`` letters more or fewer than
+the label word (the spelling check there cost the dev set's whole documents a right concept:
+bench/RESULTS.md).
 """
 
 from __future__ import annotations
