@@ -305,8 +305,46 @@ def test_a_word_that_only_stems_like_a_label_spelt_far_from_it_names_nothing(lib
         assert search(library, word).expansion.reason == "no_match", word
     # an inflected form names the closest label only: RÉFUGIÉS, not REFUGIEES (women)
     assert [c.uri for c in search(library, "réfugié").expansion.concepts] == [REFUGEES]
-    assert expansion_module.edits("security", "securities") == 3
-    assert expansion_module.edits("", "abc") == 3 and expansion_module.edits("ab", "ab") == 0
+    # a derivation is not an inflection: INTERNATIONALISM stems as "international" does
+    assert search(library, "international").expansion.reason == "no_match"
+
+
+WOMEN, MIRRORS, STOCKS = UNBIS + "1007029", UNBIS + "1004181", UNBIS + "1006212"
+AMBASSADORS, BUSINESS, INTERNATIONALISM = UNBIS + "1000255", UNBIS + "1000742", UNBIS + "1003347"
+
+
+def named(library, query) -> list[str]:
+    return [c.uri for c in search(library, query).expansion.concepts]
+
+
+@pytest.mark.parametrize(("query", "concepts"), [
+    # ar: المرأة (woman) and المرآة (mirror) fold alike; the one spelt as typed is meant,
+    # and typed without its hamza both are
+    ("المرأة", [WOMEN]), ("المرآة", [MIRRORS]), ("المراة", [MIRRORS, WOMEN]),
+    # zh: not stemmed; a word alone is a label or not
+    ("妇女", [WOMEN]), ("股票", [STOCKS]),
+    # en: "action" is not the French ACTIONS (stocks), "international" not INTERNATIONALISM
+    ("action", []), ("international", []),
+    # fr: the exact label still names STOCKS; the French "action" (ACTION SOCIALE) does not
+    ("actions", [STOCKS]), ("action sociale", [UNBIS + "1005950"]), ("internationale", []),
+    # ru: "после" (after) stems like ПОСЛЫ (ambassadors); "послов" is a form of it
+    ("после", []), ("послов", [AMBASSADORS]), ("им", []),
+    # es: "acción" is used for ACCIÓN SOCIAL in the labels, not ACCIONES (stocks)
+    ("acción", []), ("acciones", [STOCKS]), ("internacionales", []),
+])
+def test_a_word_that_stems_like_a_label_but_is_another_word_names_nothing(library, query,
+                                                                          concepts):
+    assert sorted(named(library, query)) == sorted(concepts)
+
+
+def test_the_other_words_of_the_query_say_which_language_a_word_is_in(library):
+    # "Affairs" alone stems like the French AFFAIRES (business): nothing tells it is not
+    # French; beside "Political" (an English label word, no French one) it is English
+    assert named(library, "Affairs") == [BUSINESS]
+    assert named(library, "Department of Political Affairs") == []
+    assert named(library, "political affairs") == []
+    assert named(library, "affaires politiques") == [BUSINESS]  # the French label itself
+    assert named(library, "réfugiés du Soudan") == [REFUGEES, SUDAN]
 
 
 DOMAIN13 = ROOT / "corpus" / "thesaurus" / "unbis-domain13" / "unbis-domain13.ttl"

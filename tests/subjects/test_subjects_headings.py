@@ -6,7 +6,10 @@ still gets suggestions, with a note saying what was missing."""
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 
 import pytest
 
@@ -129,3 +132,22 @@ def test_trained_from_an_index_file_and_a_corpus(unbis, tmp_path, dev_corpus):
     assert "SYRIAN ARAB REPUBLIC SITUATION" in [h.heading for h in found.headings]
     with pytest.raises(SubjectError, match="--itp FILE"):
         HeadingsBackend(unbis).train(corpus)
+
+
+def test_ties_among_candidates_do_not_depend_on_the_hash_seed():
+    # Counter.most_common breaks ties by insertion order, which follows the iteration of
+    # a set of strings and so the process's hash seed: a document got other suggestions
+    # in another process. The backend orders ties by name.
+    code = ("from collections import Counter\n"
+            "from hemicycle.subjects.backends.headings import _most_common\n"
+            "counts = Counter()\n"
+            "counts.update({f'HEADING {c}' for c in 'QWERTYUIOPASDFGH'})\n"
+            "counts.update(['HEADING Z', 'HEADING Z'])\n"
+            "print(_most_common(counts, 4))\n")
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                                   capture_output=True, text=True).stdout)
+    assert outputs == {"[('HEADING Z', 2), ('HEADING A', 1), ('HEADING D', 1), "
+                       "('HEADING E', 1)]\n"}

@@ -11,6 +11,7 @@ from hemicycle.subjects.matching import ConceptMatcher, without_bodies
 T = "http://metadata.un.org/thesaurus/"
 SECURITIES, UKRAINE, INTERNATIONAL_SECURITY = T + "1005783", T + "1006762", T + "1003337"
 REGIONALISM = T + "1005442"
+REFUGEES = T + "1005418"
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,15 @@ def test_words_as_subjects_still_count(matcher):
 def test_inflection_matches_derivation_does_not(matcher):
     assert REGIONALISM not in matcher.match("regional cooperation", "en").concepts
     assert UKRAINE in matcher.match("the situation in Ukraine's east", "en").concepts
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("ar", "عودة اللاجئين"), ("zh", "难民返回"), ("en", "the return of a refugee"),
+    ("fr", "le retour du réfugié"), ("ru", "возвращение беженцами"),
+    ("es", "el regreso del refugiado"),
+])
+def test_an_inflected_form_of_a_label_is_found_in_each_language(matcher, lang, text):
+    assert REFUGEES in matcher.match(text, lang).concepts
 
 
 def test_the_longer_label_wins_where_both_are_found(matcher):

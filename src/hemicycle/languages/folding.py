@@ -10,6 +10,9 @@ a word spelt any of the ways a reader may type it is one key in each of them:
 * ``fold``: the comparison key: compatibility forms (NFKC) and case folded, then
   ``normalise``, then accents (and the letters œ æ ø ł đ ð þ) spelt out in the languages
   whose readers do not type them.
+* ``spelling``: a finer key that keeps every letter as written (case, compatibility
+  forms and the optional Arabic marks folded, nothing else): where two labels fold alike
+  (المرأة, woman, and المرآة, mirror), the one spelt as the reader typed it is meant.
 * ``drop_article``: the Arabic definite article taken off each word (الإنشاء is found by
   إنشاء), with a one-letter conjunction or preposition before it.
 
@@ -115,6 +118,15 @@ def fold(text: str, lang: str, *, stemmer: bool = False) -> str:
     if folds_accents(lang):
         key = _strip_accents(key).translate(_LATIN_LETTERS)
     return key
+
+
+def spelling(text: str, lang: str) -> str:
+    """``text`` as written, but for case, compatibility forms, spaces and the marks Arabic
+    may leave unwritten (short vowels, tatweel): finer than ``fold``."""
+    key = unicodedata.normalize("NFKC", text).casefold()
+    if lang == "ar":
+        key = _ARABIC_MARKS.sub("", key)
+    return " ".join(key.split())
 
 
 def drop_article(text: str) -> str:

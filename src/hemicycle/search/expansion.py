@@ -9,13 +9,21 @@ labels (``thesaurus.keys.fold``), and cut into the terms the search itself makes
 (``search.analysis.terms``: the language's fold and Snowball stemmer, so that "réfugié"
 meets RÉFUGIÉS and اللاجئين meets اللاجئون; Chinese is not stemmed, and a label inside a
 run of characters is the search's bigrams inside the run's). A run that is a whole label
-as folded takes only those concepts; one that is a label only once stemmed takes those
-spelt closest to it (fewest letters changed, at most ``MAX_EDITS`` or a quarter of its
-letters: "security" is not SECURITIES, which stems alike), and only in a language the words
-may be written in. Where several of the languages share a script (Latin: en, fr, es), a
-short word is often a word of another of them ("per", "part", "solo" stem like the Spanish
-PERAS, PARTO, SOL): there every word of the run needs ``MIN_SHARED_SCRIPT_CHARS`` letters,
-and none may be a word of another such language's labels and of none of this one's.
+as folded takes only those concepts (and of several labels that fold alike, those spelt
+as typed, ``languages.folding.spelling``: المرأة is WOMEN, not المرآة, MIRRORS); one that
+is a label only once stemmed takes those spelt closest to it, each word a form of the
+label's (``languages.inflection``: "security" is not SECURITIES, "international" not
+INTERNATIONALISM, which stem alike), and only in a language the words may be written in.
+A word alone that the thesaurus itself uses, as typed, in the labels of that language is
+not read as another word of them that stems alike unless the two are one word there: a
+concept whose labels hold the typed word and the concept met share a term in a language of
+another script ("refugee" in REFUGEE SEAFARERS is the word of REFUGEES: لاجئ, 难民 in both; the
+Russian "после" (after) of "доход после выхода на пенсию" is not "послы", AMBASSADORS,
+nor the French "action" of ACTION SOCIALE the "actions" of STOCKS).
+Where several of the languages share a script (Latin: en, fr, es), a short word is often
+a word of another of them ("per", "part", "solo" stem like the Spanish PERAS, PARTO, SOL):
+there every word of the run needs ``MIN_SHARED_SCRIPT_CHARS`` letters, and none may be a
+word of another such language's labels and of none of this one's.
 The longest runs that name a concept are kept, none overlapping another, up to
 ``MAX_CONCEPTS`` concepts; a common word alone (``languages.common_words``, in any
 language: "the" is the French "thé"), or a word that stems as one does, names none.
@@ -45,6 +53,8 @@ from hemicycle.config import Settings
 from hemicycle.languages import BY_CODE, CODES
 from hemicycle.languages.chinese import HAN
 from hemicycle.languages.common_words import COMMON_WORDS
+from hemicycle.languages.folding import drop_article, spelling
+from hemicycle.languages.inflection import inflected_words
 from hemicycle.search.analysis import word_terms
 from hemicycle.search.querylang import Leaf, Node, Tree
 
@@ -55,8 +65,6 @@ MAX_CONCEPTS = 8  # concepts expanded at most; the others are reported, not sear
 MAX_RUN_WORDS = 8  # the longest label looked for, in words (UNBIS labels are shorter)
 MAX_RUN_CHARS = 16  # the longest run of Chinese characters looked for as a label
 MIN_KEY_CHARS = 2  # a shorter key (one letter) names no concept worth searching for
-MAX_EDITS = 2  # letters a run may differ from a label it meets only once stemmed (or a
-# quarter of its letters, if more)
 MIN_SHARED_SCRIPT_CHARS = 5  # letters of each word met once stemmed, in a shared script
 WEIGHT = 0.5  # of the expansion against the query as typed
 # added to every document the query finds as typed: above any score of the expansion (a
@@ -120,6 +128,11 @@ class _Run:
     start: int
     end: int
     chars: tuple[int, int] | None = None
+
+    def text(self, words: list[str]) -> str:
+        if self.chars is not None:
+            return words[self.start][self.chars[0]:self.chars[1]]
+        return " ".join(words[self.start:self.end])
 
     def cells(self, words: list[str]) -> set[tuple[int, int]]:
         if self.chars is not None:
@@ -218,8 +231,12 @@ class _Labels:
     concepts: dict[str, dict[str, list[tuple[str, str]]]]  # lang -> key -> (uri, local id)
     # lang -> stem_key -> (uri, local id, the label as folded)
     stems: dict[str, dict[str, list[tuple[str, str, str]]]]
-    words: dict[str, set[str]]  # lang -> every word of its labels, as folded
+    # lang -> every word of its labels, as folded -> the concepts whose labels hold it
+    words: dict[str, dict[str, set[str]]]
     prefs: dict[str, dict[str, str]]  # uri -> lang -> prefLabel
+    # (lang, key) -> concept URI -> its labels' ``_spelt`` keys, for the keys several
+    # concepts share
+    spelt: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)
 
 
 _TABLES: dict[str, _Labels] = {}
@@ -247,21 +264,27 @@ def _labels(settings: Settings) -> _Labels:
                 concepts: dict[str, dict[str, list[tuple[str, str]]]] = {}
                 stems: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
                 prefs: dict[str, dict[str, str]] = {}
+                words: dict[str, dict[str, set[str]]] = {}
+                texts: dict[tuple[str, str], dict[str, set[str]]] = {}
                 for lang, key, kind, text, uri, local in label_keys(db, VOCAB):
                     if lang not in CODES:
                         continue
                     found = concepts.setdefault(lang, {}).setdefault(key, [])
                     if (uri, local) not in found:
                         found.append((uri, local))
+                    texts.setdefault((lang, key), {}).setdefault(uri, set()).add(
+                        _spelt(text, lang))
+                    for word in key.split():
+                        words.setdefault(lang, {}).setdefault(word, set()).add(uri)
                     stemmed = stem_key(text, lang)
                     if stemmed:
                         stems.setdefault(lang, {}).setdefault(stemmed, []).append(
                             (uri, local, key))
                     if kind == "pref":
                         prefs.setdefault(uri, {}).setdefault(lang, text)
-                words = {lang: {w for key in keys for w in key.split()}
-                         for lang, keys in concepts.items()}
-                table = _Labels(version, now, concepts, stems, words, prefs)
+                spelt = {lang_key: by_uri for lang_key, by_uri in texts.items()
+                         if len(by_uri) > 1}
+                table = _Labels(version, now, concepts, stems, words, prefs, spelt)
             else:
                 table.checked = now
         _TABLES.pop(url, None)
@@ -292,49 +315,88 @@ def find_concepts(settings: Settings, q: str, tree: Tree | None) -> Expansion:
     return _matched(table, words, _candidate_keys(words), _stem_keys(words))
 
 
-def edits(a: str, b: str) -> int:
-    """The fewest letters inserted, deleted or replaced to turn ``a`` into ``b``."""
-    if len(a) < len(b):
-        a, b = b, a
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
+@lru_cache(maxsize=len(CODES))
+def _common_folded(lang: str) -> frozenset[str]:
+    return frozenset(_fold(word, lang) for word in COMMON_WORDS.get(lang, ()))
 
 
-def _foreign(table: _Labels, lang: str, typed: str) -> bool:
-    """Whether ``typed`` (folded in ``lang``) may be words of another language written in
-    the same script as ``lang``: a word too short to tell, or one of another such
-    language's labels and of none of ``lang``'s."""
+def _foreign(table: _Labels, lang: str, typed: str, query: list[str]) -> bool:
+    """Whether the run ``typed`` (folded in ``lang``) may be words of another language
+    written in the same script as ``lang``: a word of it too short to tell, or a word of
+    the query (``query``, each folded in ``lang``) that is one of another such language's
+    words (of its labels, or of its commonest) and of none of ``lang``'s: "Political
+    Affairs" is English, and its "affairs" not the French AFFAIRES (business)."""
     script = BY_CODE[lang].script
-    others = [table.words.get(other, set()) for other in CODES
-              if other != lang and BY_CODE[other].script == script]
+    others = [other for other in CODES if other != lang and BY_CODE[other].script == script]
     if not others:
         return False
-    own = table.words.get(lang, set())
-    return any(len(word) < MIN_SHARED_SCRIPT_CHARS
-               or (word not in own and any(word in words for words in others))
-               for word in typed.split())
+    own, own_common = table.words.get(lang, {}), _common_folded(lang)
+
+    def theirs(word: str) -> bool:
+        return (word not in own and word not in own_common
+                and any(word in table.words.get(other, {}) or word in _common_folded(other)
+                        for other in others))
+
+    return (any(len(word) < MIN_SHARED_SCRIPT_CHARS for word in typed.split())
+            or any(theirs(word) for word in query))
+
+
+def _spelt(text: str, lang: str) -> str:
+    """``text`` as written (``folding.spelling``), without the Arabic article as the
+    thesaurus' keys are."""
+    key = spelling(text, lang)
+    return drop_article(key) if lang == "ar" else key
+
+
+def _as_spelt(table: _Labels, lang: str, key: str, typed: str) -> list[tuple[str, str]]:
+    """The concepts of the labels that fold to ``key``: of several, those whose label is
+    spelt as ``typed`` is, when some are."""
+    found = table.concepts.get(lang, {}).get(key, [])
+    by_uri = table.spelt.get((lang, key))
+    if by_uri is None:
+        return found
+    exact = [(uri, local) for uri, local in found if _spelt(typed, lang) in by_uri[uri]]
+    return exact or found
+
+
+def _terms(table: _Labels, uri: str, lang: str) -> set[str]:
+    label = table.prefs.get(uri, {}).get(lang)
+    return set(word_terms(lang, label)) if label else set()
+
+
+def _another_word(table: _Labels, lang: str, typed: str, label: str, uri: str) -> bool:
+    """Whether ``typed``, one word not spelt as the one-word ``label``, is a word
+    ``lang``'s labels use for something else: none of the concepts whose labels hold it
+    shares a term with ``uri`` in a language of another script (where the words are not
+    cognates that may share a false friend: the Spanish "acción" is both an action and a
+    share, as the French is). Words of a longer run say together which sense is meant."""
+    users = table.words.get(lang, {}).get(typed)
+    if " " in typed or typed == label or not users or uri in users:
+        return False
+    script = BY_CODE[lang].script
+    return not any(_terms(table, uri, other) & _terms(table, user, other)
+                   for user in users for other in CODES if BY_CODE[other].script != script)
 
 
 def _stemmed(table: _Labels, stem_keys: dict[str, dict[str, set[_Run]]],
-             run_keys: dict[tuple[_Run, str], str]) -> dict[_Run, dict[str, str]]:
+             run_keys: dict[tuple[_Run, str], str],
+             words: list[str]) -> dict[_Run, dict[str, str]]:
     """run -> concept URI -> local id of the labels a run meets once stemmed: those spelt
-    closest to it, within ``MAX_EDITS`` (or a quarter of its letters), in a language it
-    may be written in (``_foreign``)."""
+    closest to it, each word a form of the label's (``inflection.inflected_words``), in
+    a language it may be written in (``_foreign``), and not another word of that
+    language's labels (``_another_word``)."""
     best: dict[_Run, tuple[int, dict[str, str]]] = {}
     for lang, by_key in stem_keys.items():
         labels = table.stems.get(lang, {})
+        query = [_fold(word, lang) for word in words]
         for key, runs in by_key.items():
             for uri, local, folded in labels.get(key, ()):
                 for run in runs:
                     typed = run_keys.get((run, lang), "")
-                    if _foreign(table, lang, typed):
+                    if _foreign(table, lang, typed, query):
                         continue
-                    distance = edits(typed, folded)
-                    if distance > max(MAX_EDITS, len(typed) // 4):
+                    distance = inflected_words(typed, folded, lang)
+                    if distance is None or _another_word(table, lang, typed, folded, uri):
                         continue
                     least, found = best.get(run, (distance, {}))
                     if distance < least:
@@ -350,16 +412,14 @@ def _matched(table: _Labels, words: list[str], keys: dict[str, dict[str, set[_Ru
     by_run: dict[_Run, dict[str, str]] = {}  # run -> concept URI -> local id
     run_keys: dict[tuple[_Run, str], str] = {}  # (run, language) -> its key
     for lang, by_key in keys.items():
-        known = table.concepts.get(lang, {})
         for key, runs in by_key.items():
             for run in runs:
                 run_keys[run, lang] = key
-            for uri, local in known.get(key, ()):
-                for run in runs:
+                for uri, local in _as_spelt(table, lang, key, run.text(words)):
                     by_run.setdefault(run, {}).setdefault(uri, local)
     run_stems = {(run, lang): key for lang, by_key in stem_keys.items()
                  for key, runs in by_key.items() for run in runs}
-    for run, found in _stemmed(table, stem_keys, run_keys).items():
+    for run, found in _stemmed(table, stem_keys, run_keys, words).items():
         by_run.setdefault(run, found)  # a label once stemmed, where none is as folded
     # the longest runs first; a run overlapping one kept is dropped
     order = sorted(by_run, key=lambda r: (-len(r.cells(words)), r.start, r.chars or (0, 0)))
@@ -371,8 +431,7 @@ def _matched(table: _Labels, words: list[str], keys: dict[str, dict[str, set[_Ru
         if cells & taken:
             continue
         taken |= cells
-        text = (words[run.start][run.chars[0]:run.chars[1]] if run.chars
-                else " ".join(words[run.start:run.end]))
+        text = run.text(words)
         these = []
         for uri, local in sorted(by_run[run].items()):
             if count >= MAX_CONCEPTS:

@@ -32,6 +32,7 @@ document may be given at once; a version alone gets the same kind of answer.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -143,6 +144,13 @@ class _SimilarDocuments:
             for heading in self.headings[key]:
                 out[heading] += sim
         return out
+
+
+def _most_common(counts: Counter, n: int) -> list[tuple[str, float]]:
+    """The ``n`` largest counts, ties by name: ``Counter.most_common`` breaks them by
+    insertion order, which follows the iteration of sets of strings and so changes from
+    one process to the next (the same document got other suggestions in another run)."""
+    return heapq.nsmallest(n, counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 @register
@@ -366,7 +374,7 @@ class HeadingsBackend(Backend):
         pool: set[str] = set(ctx.base) | set(ev.similar)
         for source, size in ((ev.associated, POOL["associated"]), (ctx.recent, POOL["recent"]),
                              (ctx.neighbours, POOL["neighbours"]), (ev.learnt, POOL["learnt"])):
-            pool.update(h for h, _ in source.most_common(size))
+            pool.update(h for h, _ in _most_common(source, size))
         for uri in ev.found:
             pool.update(tables.headings_of_anchor.get(uri, ()))
             heading = self._single_heading(uri)
@@ -377,7 +385,7 @@ class HeadingsBackend(Backend):
     def _features(self, pool: set[str] | list[str], ev: _Evidence, ctx: _Context,
                   tables: HeadingTables) -> dict[str, list[float]]:
         found, associated = ev.found, ev.associated
-        best = [h for h, _ in associated.most_common(3)]
+        best = [h for h, _ in _most_common(associated, 3)]
         unknown_idf = math.log(max(len(tables.anchors), 2))
         out: dict[str, list[float]] = {}
         for heading in pool:
@@ -408,7 +416,7 @@ class HeadingsBackend(Backend):
         ev = self._evidence(text, lang, leave_out)
         ev.associated = tables.associated(ev.weights)
         ctx = self._context(DocumentInput({lang: text}, symbols), tables)
-        return self._features(self._pool(ev, ctx, tables), ev, ctx, tables)
+        return self._features(sorted(self._pool(ev, ctx, tables)), ev, ctx, tables)
 
     def _probabilities(self, rows: list[list[float]]) -> np.ndarray:
         x = (np.array(rows) * self.mask - self.scale[0]) / self.scale[1]
