@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from collections import Counter
 
+import pytest
 from alembic import command
 from sqlalchemy import select, text
 from usage_support import FIREFOX, build_mmdb, write_spool
@@ -22,6 +23,7 @@ from hemicycle.usage.period import parse_period
 from hemicycle.usage.places import PlaceRequest, build_place_report, place_report_tsv
 from hemicycle.usage.process import TII, TIR, process_spool
 from hemicycle.usage.record import record_event
+from hemicycle.usage.spool import UnreadPlace, parse_line
 
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC).timestamp()
@@ -81,6 +83,26 @@ def test_readers_places_get_one_small_id_each(catalogue_settings, tmp_path):
         ("GB", "England", "London"): 2, ("FR", "Île-de-France", "Paris"): 3,
         ("NG", "", ""): 1, ("ZZ", "", ""): 5, ("KE", "Nairobi County", "Nairobi"): 1}
     assert build_dashboard(s, period).cities == 3
+
+
+def test_a_place_read_before_is_still_checked_in_every_line(tmp_path):
+    """Places found valid are remembered (one lookup per line after the first), but a
+    line whose place only looks like one of them is still an unknown place."""
+    path = tmp_path / "2026-03-02-1.jsonl"
+    line = {"ts": T0, "kind": "i", "item": "doc-1", "user": "u", "agent": FIREFOX,
+            "geo": ["FR", "Île-de-France", "Paris"], "src": "db"}
+    for number in (1, 2):
+        event = parse_line(path, number, json.dumps(line).encode())
+        assert (event.country, event.region, event.city, event.source) == (
+            "FR", "Île-de-France", "Paris", "db")
+    for geo, src in ((["FR", ["Île-de-France"], "Paris"], "db"),
+                     (["FR", "Île-de-France", 7], "db"), (["fr", "Île-de-France", "Paris"], "db"),
+                     (["FR", "Île-de-France", "P" * 81], "db"),
+                     (["FR", "Île-de-France", "Paris"], 5),
+                     (["FR", "Île-de-France", "Paris"], "d" * 81)):
+        with pytest.raises(UnreadPlace) as caught:
+            parse_line(path, 3, json.dumps({**line, "geo": geo, "src": src}).encode())
+        assert caught.value.event.country == "ZZ" and caught.value.event.item == "doc-1"
 
 
 def _spool_two_years(settings) -> list[dict]:
