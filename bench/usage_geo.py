@@ -251,6 +251,8 @@ def main() -> int:
         report = timed("city report for the year (JSON, by month)", lambda: build_place_report(
             settings, PlaceRequest(period, ("city",))))
         print(f"  {len(report['Rows']):,} cities")
+        timed("city report for the year (JSON, Total)", lambda: build_place_report(
+            settings, PlaceRequest(period, ("city",), granularity="Total")))
         timed("country x language report (by month)", lambda: build_place_report(
             settings, PlaceRequest(period, ("country", "language"))))
         timed("body x type report (by month)", lambda: build_place_report(

@@ -17,7 +17,7 @@ from hemicycle.catalogue.db import alembic_config, make_engine, session_scope
 from hemicycle.knowledge.views import views_by_language
 from hemicycle.usage.dashboard import build_dashboard
 from hemicycle.usage.figures import year_figures
-from hemicycle.usage.models import UsageCityYearly, UsageGeoDaily
+from hemicycle.usage.models import UsageCityYearly, UsageGeoDaily, UsagePlace
 from hemicycle.usage.period import parse_period
 from hemicycle.usage.places import PlaceRequest, build_place_report
 from hemicycle.usage.process import TII, TIR, process_spool, sum_month
@@ -124,21 +124,23 @@ def test_a_month_summed_again_without_a_city_clears_it(catalogue_settings):
     assert march and tokyo and {_month(e) for e in tokyo} > {"2026-03"}
     with session_scope(s.database_url) as db:
         before = distinct_cities(db, period)
-        db.execute(delete(UsageGeoDaily).where(UsageGeoDaily.city == "Tokyo",
-                                               UsageGeoDaily.month == "2026-03"))
+        in_tokyo = UsageGeoDaily.place == select(UsagePlace.id).where(
+            UsagePlace.city == "Tokyo").scalar_subquery()
+        db.execute(delete(UsageGeoDaily).where(in_tokyo, UsageGeoDaily.month == "2026-03"))
     sum_month(s, "2026-03")
+    tokyo_yearly = UsageCityYearly.place == select(UsagePlace.id).where(
+        UsagePlace.city == "Tokyo").scalar_subquery()
     with session_scope(s.database_url) as db:
         assert distinct_cities(db, period) == before - 1
         months = db.scalar(select(UsageCityYearly.months).where(
-            UsageCityYearly.year == 2026, UsageCityYearly.city == "Tokyo"))
+            UsageCityYearly.year == 2026, UsageCityYearly.metric == TII, tokyo_yearly))
         assert months == sum(1 << (int(m[5:]) - 1) for m in {_month(e) for e in tokyo}
                              if m.startswith("2026") and m != "2026-03")
-        db.execute(delete(UsageGeoDaily).where(UsageGeoDaily.city == "Tokyo"))
+        db.execute(delete(UsageGeoDaily).where(in_tokyo))
     for month in ("2026-01", "2026-02"):
         sum_month(s, month)
     with session_scope(s.database_url) as db:
-        assert db.scalar(select(UsageCityYearly.months).where(
-            UsageCityYearly.city == "Tokyo")) is None
+        assert db.scalar(select(UsageCityYearly.months).where(tokyo_yearly)) is None
 
 
 def test_migration_keeps_the_counts_of_folded_months(catalogue_settings):

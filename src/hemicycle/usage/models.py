@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, Float, Integer, String
+from sqlalchemy import BigInteger, Date, Float, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hemicycle.catalogue.models import Base
@@ -29,10 +29,24 @@ class UsageEvent(Base):
     # what exactly was shown (page, json, text/en, file/fr/pdf): a double click is a
     # second click on the same thing, not a download after reading the page
     view: Mapped[str] = mapped_column(String(40), default="")
-    # where the reader was, resolved when the event was recorded (no address is kept)
-    country: Mapped[str] = mapped_column(String(2), default="ZZ", server_default="ZZ")
-    region: Mapped[str] = mapped_column(String(80), default="", server_default="")
-    city: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # where the reader was, resolved when the event was recorded (no address is kept):
+    # an id of ``usage_places``, 0 for unknown
+    place: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class UsagePlace(Base):
+    """Each place readers came from (country, region, city) under a small integer id,
+    which the events and the counts by place carry instead of the three names: the
+    rows that grow with the events stay short. Id 0 is the unknown place (``ZZ``)."""
+
+    __tablename__ = "usage_places"
+    __table_args__ = (UniqueConstraint("country", "region", "city",
+                                       name="uq_usage_places_place"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    country: Mapped[str] = mapped_column(String(2))  # ZZ: unknown
+    region: Mapped[str] = mapped_column(String(80))  # "": unknown
+    city: Mapped[str] = mapped_column(String(80))  # "": unknown
 
 
 class UsageDaily(Base):
@@ -108,9 +122,7 @@ class UsageGeoDaily(Base):
                                     primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, index=True)  # months are read by day range
     month: Mapped[str] = mapped_column(String(7), default="", server_default="")  # YYYY-MM
-    country: Mapped[str] = mapped_column(String(2))  # ZZ: unknown
-    region: Mapped[str] = mapped_column(String(80))  # "": unknown
-    city: Mapped[str] = mapped_column(String(80))  # "": unknown
+    place: Mapped[int] = mapped_column(Integer)  # usage_places.id
     item: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(2))  # "": no language version
     metric: Mapped[str] = mapped_column(String(40))
@@ -167,31 +179,32 @@ class UsageCountryMonthly(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
-class UsageCityMonthly(Base):
-    """Per month and city: top cities and how many cities, without the items."""
-
-    __tablename__ = "usage_city_monthly"
-
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    country: Mapped[str] = mapped_column(String(2), primary_key=True)
-    region: Mapped[str] = mapped_column(String(80), primary_key=True)
-    city: Mapped[str] = mapped_column(String(80), primary_key=True)
-    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
-    count: Mapped[int] = mapped_column(Integer)
+MONTH_COLUMNS = tuple(f"m{n:02d}" for n in range(1, 13))
 
 
 class UsageCityYearly(Base):
-    """Each known city readers came from in a year, with the months of that year it had
-    any investigation in (bit 0: January): how many distinct cities any run of months
-    had, reading at most one row per city and year instead of one per city and month."""
+    """Per year, place and metric, the count of each month (``m01`` January ...) and the
+    months with any (bit 0: January): the reports by city and the number of distinct
+    cities read one row per place and year instead of one per place and month."""
 
     __tablename__ = "usage_city_yearly"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    country: Mapped[str] = mapped_column(String(2), primary_key=True)
-    region: Mapped[str] = mapped_column(String(80), primary_key=True)
-    city: Mapped[str] = mapped_column(String(80), primary_key=True)
-    months: Mapped[int] = mapped_column(Integer)  # bit m - 1 set: used in month m
+    place: Mapped[int] = mapped_column(Integer, primary_key=True)  # usage_places.id
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    months: Mapped[int] = mapped_column(Integer)  # bit m - 1 set: a count in month m
+    m01: Mapped[int] = mapped_column(Integer, default=0)
+    m02: Mapped[int] = mapped_column(Integer, default=0)
+    m03: Mapped[int] = mapped_column(Integer, default=0)
+    m04: Mapped[int] = mapped_column(Integer, default=0)
+    m05: Mapped[int] = mapped_column(Integer, default=0)
+    m06: Mapped[int] = mapped_column(Integer, default=0)
+    m07: Mapped[int] = mapped_column(Integer, default=0)
+    m08: Mapped[int] = mapped_column(Integer, default=0)
+    m09: Mapped[int] = mapped_column(Integer, default=0)
+    m10: Mapped[int] = mapped_column(Integer, default=0)
+    m11: Mapped[int] = mapped_column(Integer, default=0)
+    m12: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class UsageGeoSource(Base):

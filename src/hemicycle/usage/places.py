@@ -2,13 +2,13 @@
 (downloads) per country, city, item, language version, body and document type, per
 month or for the whole period, as JSON and TSV.
 
-They read the month tables that ``process`` keeps: ``usage_country_monthly`` when only
-countries and languages are asked for, ``usage_city_monthly`` for cities,
-``usage_monthly`` for items without places, and the daily counts by place,
-``usage_geo_daily`` grouped by month (with the catalogue for body and type), for
-anything by item and place or language. The
-header says which geography databases resolved each month, and whether any of it is
-sample traffic.
+They read the tables that ``process`` keeps: ``usage_country_monthly`` when only
+countries and languages are asked for, ``usage_city_yearly`` (one row per place, metric
+and year, a column per month) for cities, ``usage_monthly`` for items without places,
+and the daily counts by place, ``usage_geo_daily`` grouped by month (with the catalogue
+for body and type), for anything by item and place or language; places by their id in
+``usage_places``. The header says which geography databases resolved each month, and
+whether any of it is sample traffic.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ from hemicycle.config import Settings
 from hemicycle.messages import Message
 from hemicycle.usage.cldr import country_name
 from hemicycle.usage.models import (
-    UsageCityMonthly,
+    MONTH_COLUMNS,
+    UsageCityYearly,
     UsageCountryMonthly,
     UsageGeoDaily,
     UsageGeoSource,
     UsageMonthly,
+    UsagePlace,
 )
 from hemicycle.usage.pages import PAGE_TYPES, page_of
 from hemicycle.usage.period import Period
@@ -96,24 +98,62 @@ def sources(settings: Settings, period: Period) -> list[dict]:
             for (m, s), n in sorted(counts.items())]
 
 
-def _rows(settings: Settings, request: PlaceRequest):
-    """(key tuple per dimension, month, metric, count) rows, from the smallest table
-    that has every dimension asked for."""
+MonthCounts = tuple[tuple, str, dict[str, int]]  # dimension values, metric, {month: n}
+
+
+def _month_counts(settings: Settings, request: PlaceRequest) -> list[MonthCounts]:
+    """The counts per month of each combination of the dimensions asked for, from the
+    smallest table that has them all."""
+    by = set(request.by)
+    with session_scope(settings.database_url) as db:
+        if by <= {"country", "city"} and "city" in by:
+            return _yearly_counts(db, request)
+        return [(tuple(values), metric, {month: int(n)})
+                for *values, month, metric, n in db.execute(_monthly_query(request))]
+
+
+def _yearly_counts(db, request: PlaceRequest) -> list[MonthCounts]:
+    """By city (and country): one row per place, metric and year of the period, with the
+    period's months of that year as columns."""
+    table, place = UsageCityYearly, UsagePlace
+    columns = [c for dim in request.by for c in (
+        (place.country,) if dim == "country" else (place.country, place.region, place.city))]
+    years: dict[int, list[str]] = {}
+    for month in request.period.months:
+        years.setdefault(int(month[:4]), []).append(month)
+    out: list[MonthCounts] = []
+    for year, months in years.items():
+        numbers = [int(month[5:7]) for month in months]
+        mask = sum(1 << (n - 1) for n in numbers)
+        counts = [getattr(table, MONTH_COLUMNS[n - 1]) for n in numbers]
+        query = (select(*columns, table.metric, *counts)
+                 .join(place, place.id == table.place)
+                 .where(table.year == year, table.metric.in_(request.metrics),
+                        table.months.op("&")(mask) != 0))
+        width = len(columns)
+        for row in db.execute(query):
+            out.append((tuple(row[:width]), row[width], {
+                month: n for month, n in zip(months, row[width + 1:], strict=True) if n}))
+    return out
+
+
+def _monthly_query(request: PlaceRequest):
+    """(value per dimension column, month, metric, count) rows from the month tables, or
+    from the daily rows by place grouped by month."""
     by, months = set(request.by), request.period.months
     if by <= {"country", "language"}:
         table = UsageCountryMonthly
-    elif by <= {"country", "city"}:
-        table = UsageCityMonthly
     elif not by & {"country", "city", "language"}:  # by item, body or type: no place
         table = UsageMonthly
     else:
         table = UsageGeoDaily
+    country = UsagePlace.country if table is UsageGeoDaily else getattr(table, "country", None)
     columns = []
     for dim in request.by:
         if dim == "country":
-            columns.append(table.country)
+            columns.append(country)
         elif dim == "city":
-            columns += [table.country, table.region, table.city]
+            columns += [UsagePlace.country, UsagePlace.region, UsagePlace.city]
         elif dim == "language":
             columns.append(table.language)
         elif dim == "item":
@@ -130,10 +170,11 @@ def _rows(settings: Settings, request: PlaceRequest):
              .group_by(*columns, table.month, table.metric))
     if table is UsageMonthly:
         query = query.where(UsageMonthly.item != "")
+    if table is UsageGeoDaily and by & {"country", "city"}:
+        query = query.join(UsagePlace, UsagePlace.id == table.place)
     if by & {"body", "type"}:
         query = query.join(Document, Document.uid == table.item, isouter=True)
-    with session_scope(settings.database_url) as db:
-        return db.execute(query).all()
+    return query
 
 
 def _cells(dims: tuple[str, ...], values: tuple) -> tuple[tuple, dict]:
@@ -167,12 +208,12 @@ def build_place_report(settings: Settings, request: PlaceRequest,
     now = now or dt.datetime.now(dt.UTC)
     dims = request.by
     grouped: dict[tuple, dict] = {}
-    for row in _rows(settings, request):
-        *values, month, metric, n = row
-        key, cells = _cells(dims, tuple(values))
+    for values, metric, counts in _month_counts(settings, request):
+        key, cells = _cells(dims, values)
         entry = grouped.setdefault(key, {"cells": cells, "performance": defaultdict(dict)})
         months = entry["performance"][metric]
-        months[month] = months.get(month, 0) + int(n)
+        for month, n in counts.items():
+            months[month] = months.get(month, 0) + n
     items = [e for e in grouped.values()]
     ordered = sorted(items, key=lambda e: (-sum(sum(m.values())
                                                  for m in e["performance"].values()),

@@ -31,7 +31,6 @@ from sqlalchemy import delete, func, insert, select, update
 
 from hemicycle.catalogue.db import session_scope
 from hemicycle.config import Settings
-from hemicycle.usage.geo import UNKNOWN
 from hemicycle.usage.models import (
     UsageDaily,
     UsageDirtyDay,
@@ -45,6 +44,7 @@ from hemicycle.usage.models import (
     UsageTotalsMonthly,
 )
 from hemicycle.usage.pages import view_language
+from hemicycle.usage.place_ids import UNKNOWN_ID, PlaceIds
 from hemicycle.usage.robots import is_robot
 from hemicycle.usage.rollups import sum_places
 from hemicycle.usage.spool import (
@@ -62,7 +62,6 @@ TII, TIR = "Total_Item_Investigations", "Total_Item_Requests"
 UII, UIR = "Unique_Item_Investigations", "Unique_Item_Requests"
 SEARCHES = "Searches_Platform"
 PLATFORM_ITEM = ""  # the item of platform-level counts (searches)
-_NOWHERE = (UNKNOWN, "", "")  # events without a place (read from older rows)
 
 
 @dataclass
@@ -131,7 +130,8 @@ def _process(settings: Settings, batch: int, advance: Advance | None,
     saved = _positions(settings)
     with session_scope(settings.database_url) as db:
         closed = set(db.scalars(select(UsagePrunedDay.day)))
-    pending = _Batch()
+        places = PlaceIds(db)
+    pending = _Batch(places)
     for path in spool_files(settings.data_dir):
         offset, lines = pending.positions.get(path.name) or saved.get(path.name, (0, 0))
         if path.stat().st_size <= offset:
@@ -176,8 +176,9 @@ def _process(settings: Settings, batch: int, advance: Advance | None,
 class _Batch:
     """Events read but not yet committed, with the read positions they bring."""
 
-    def __init__(self) -> None:
-        self.rows: list[tuple] = []  # day, ts, reader, kind, item, view, country, region, city
+    def __init__(self, places: PlaceIds) -> None:
+        self.places = places
+        self.rows: list[tuple] = []  # day, ts, reader, kind, item, view, place id
         self.days: set[dt.date] = set()
         self.sources: dict[tuple[dt.date, str], int] = defaultdict(int)
         self.positions: dict[str, tuple[int, int]] = {}
@@ -196,7 +197,7 @@ class _Batch:
         day = self.day_of(event.ts)
         self.days.add(day)
         self.rows.append((day, event.ts, event.user, event.kind, event.item, event.view,
-                          event.country, event.region, event.city))
+                          self.places.get((event.country, event.region, event.city))))
         self.sources[(day, event.source)] += 1
 
 
@@ -206,6 +207,7 @@ def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
     if pending.positions:
         with session_scope(settings.database_url) as db:
             conn = db.connection()
+            pending.places.save(db)
             if pending.rows:
                 _insert_many(conn, UsageEvent.__table__, pending.rows)
             known = set(db.scalars(select(UsageDirtyDay.day)
@@ -224,10 +226,10 @@ def _flush(settings: Settings, pending: _Batch, result: ProcessResult,
         result.events += len(pending.rows)
         if advance:
             advance(pending.read)
-    return _Batch()
+    return _Batch(pending.places)
 
 
-_EVENT_COLUMNS = ("day", "ts", "reader", "kind", "item", "view", "country", "region", "city")
+_EVENT_COLUMNS = ("day", "ts", "reader", "kind", "item", "view", "place")
 
 
 def _add_sources(db, counts: dict[tuple[dt.date, str], int]) -> None:
@@ -275,12 +277,12 @@ def dirty_days(settings: Settings) -> list[dt.date]:
         return list(db.scalars(select(UsageDirtyDay.day).order_by(UsageDirtyDay.day)))
 
 
-GeoKey = tuple[str, str, str, str, str, str]  # country, region, city, item, language, metric
+GeoKey = tuple[int, str, str, str]  # place id, item, language, metric
 
 
 def daily_counts(events, geo: dict[GeoKey, int] | None = None) -> dict[tuple[str, str], int]:
-    """COUNTER counts of one day's events ``(ts, reader, kind, item, view[, country,
-    region, city])`` sorted by reader, kind, item, view, ts: {(item, metric): count}.
+    """COUNTER counts of one day's events ``(ts, reader, kind, item, view[, place id])``
+    sorted by reader, kind, item, view, ts: {(item, metric): count}.
 
     Clicks on the same thing by the same reader less than 30 s apart are one click,
     kept at its last (R5.1 7.3); the unique counts take the sessions (reader + hour)
@@ -296,7 +298,7 @@ def daily_counts(events, geo: dict[GeoKey, int] | None = None) -> dict[tuple[str
     previous: tuple[str, str, str, str] | None = None
     previous_ts = 0.0
     kept: tuple[str, int, str, str] | None = None  # the last click of the current run
-    for ts, reader, kind, item, view, *place in events:
+    for ts, reader, kind, item, view, *where in events:
         key = (reader, kind, item, view)
         if key != previous or ts - previous_ts > DOUBLE_CLICK_S:
             if kept is not None:
@@ -308,11 +310,11 @@ def daily_counts(events, geo: dict[GeoKey, int] | None = None) -> dict[tuple[str
                 language = languages.get(view)
                 if language is None:
                     language = languages[view] = view_language(view)
-                country, region, city = place or _NOWHERE
-                places[(country, region, city, item, language, TII)] += 1
+                place = where[0] if where else UNKNOWN_ID
+                places[(place, item, language, TII)] += 1
                 if kind == "r":
                     counts[(item, TIR)] += 1
-                    places[(country, region, city, item, language, TIR)] += 1
+                    places[(place, item, language, TIR)] += 1
         previous, previous_ts = key, ts
         kept = (reader, int(ts // SESSION_S), item, kind)
     if kept is not None:
@@ -342,7 +344,7 @@ def count_day(settings: Settings, day: dt.date) -> None:
             return
         events = db.execute(
             select(UsageEvent.ts, UsageEvent.reader, UsageEvent.kind, UsageEvent.item,
-                   UsageEvent.view, UsageEvent.country, UsageEvent.region, UsageEvent.city)
+                   UsageEvent.view, UsageEvent.place)
             .where(UsageEvent.day == day)
             .order_by(UsageEvent.reader, UsageEvent.kind, UsageEvent.item, UsageEvent.view,
                       UsageEvent.ts))
@@ -358,8 +360,7 @@ def count_day(settings: Settings, day: dt.date) -> None:
         if geo:
             _insert_many(db.connection(), UsageGeoDaily.__table__,
                          [(day, month, *key, n) for key, n in geo.items()],
-                         ("day", "month", "country", "region", "city", "item", "language",
-                          "metric", "count"))
+                         ("day", "month", "place", "item", "language", "metric", "count"))
         db.execute(delete(UsageDirtyDay).where(UsageDirtyDay.day == day))
         if db.get(UsageDirtyMonth, month) is None:
             db.add(UsageDirtyMonth(month=month))

@@ -160,11 +160,9 @@ def _fold_month(db_url: str, days: list[dt.date]) -> bool:
             db.execute(insert(UsagePrunedDay), missing)
         # the sums go in under new ids (above every old one), then the old rows go
         newest = db.scalar(select(func.max(daily.id)))
-        key = (daily.month, daily.country, daily.region, daily.city, daily.item,
-               daily.language, daily.metric)
+        key = (daily.month, daily.place, daily.item, daily.language, daily.metric)
         db.execute(insert(daily).from_select(
-            ["day", "month", "country", "region", "city", "item", "language", "metric",
-             "count"],
+            ["day", "month", "place", "item", "language", "metric", "count"],
             select(literal(first, daily.day.type), *key, func.sum(daily.count))
             .where(daily.day.between(first, last)).group_by(*key)))
         db.execute(delete(daily).where(daily.day.between(first, last), daily.id <= newest)

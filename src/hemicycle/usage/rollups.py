@@ -1,12 +1,12 @@
 """The month's counts by place rolled up from ``usage_geo_daily`` (what the dashboard and
-the reports read instead of the rows per place and item), and the cities of each year.
+the reports read instead of the rows per place and item).
 
 ``sum_places`` replaces one month's rows of ``usage_country_monthly`` (per country and
-language version), ``usage_city_monthly`` (per city) and ``usage_page_monthly`` (views of
-pages that are not documents, per language), each summed from the month's daily rows in
-one pass, and sets or clears that month's bit in ``usage_city_yearly``. ``distinct_cities``
-counts the known cities of any run of whole months from at most one row per city and
-year, so the dashboard does not read one row per city and month.
+language version) and ``usage_page_monthly`` (views of pages that are not documents, per
+language), each summed from the month's daily rows in one pass, and that month's column
+of ``usage_city_yearly`` (per place, metric and year, a column per month). The reports by
+city and ``distinct_cities`` (how many known cities any run of whole months had) read at
+most one row per place, metric and year instead of one per place and month.
 """
 
 from __future__ import annotations
@@ -14,15 +14,28 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from sqlalchemy import and_, delete, func, insert, literal, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
 
 from hemicycle.usage.geo import UNKNOWN
 from hemicycle.usage.models import (
-    UsageCityMonthly,
+    MONTH_COLUMNS,
     UsageCityYearly,
     UsageCountryMonthly,
     UsageGeoDaily,
     UsagePageMonthly,
+    UsagePlace,
 )
 from hemicycle.usage.pages import PAGE_TYPES
 from hemicycle.usage.period import Period
@@ -45,53 +58,55 @@ def is_page(column):
 def sum_places(db, month: str) -> None:
     """Replace the month's roll-ups by place with the sums of its daily rows."""
     daily = UsageGeoDaily
-    for table in (UsageCountryMonthly, UsageCityMonthly, UsagePageMonthly):
+    for table in (UsageCountryMonthly, UsagePageMonthly):
         db.execute(delete(table).where(table.month == month))
     in_month = daily.day.between(*month_days(month))
     db.execute(insert(UsageCountryMonthly).from_select(
         ["month", "country", "language", "metric", "count"],
-        select(literal(month), daily.country, daily.language, daily.metric,
+        select(literal(month), UsagePlace.country, daily.language, daily.metric,
                func.sum(daily.count))
-        .where(in_month).group_by(daily.country, daily.language, daily.metric)))
-    db.execute(insert(UsageCityMonthly).from_select(
-        ["month", "country", "region", "city", "metric", "count"],
-        select(literal(month), daily.country, daily.region, daily.city, daily.metric,
-               func.sum(daily.count))
-        .where(in_month).group_by(daily.country, daily.region, daily.city, daily.metric)))
+        .join(UsagePlace, UsagePlace.id == daily.place)
+        .where(in_month).group_by(UsagePlace.country, daily.language, daily.metric)))
     db.execute(insert(UsagePageMonthly).from_select(
         ["month", "item", "language", "metric", "count"],
         select(literal(month), daily.item, daily.language, daily.metric,
                func.sum(daily.count))
         .where(in_month, is_page(daily.item))
         .group_by(daily.item, daily.language, daily.metric)))
-    _mark_cities(db, month)
+    _sum_cities(db, month)
 
 
-def _mark_cities(db, month: str) -> None:
-    """Set this month's bit on every known city used in it, clear it on the others of
-    the year (a recounted day can take a city's last use away), drop cities left with
-    no month: four set-wise statements, each reading the year's or the month's cities
-    once with a key lookup into the other."""
-    year, bit = int(month[:4]), 1 << (int(month[5:7]) - 1)
-    city, yearly = UsageCityMonthly.__table__.c, UsageCityYearly.__table__
-    row = yearly.c
-    used = select(literal(1)).where(
-        city.month == month, city.metric == CITY_METRIC, city.country == row.country,
-        city.region == row.region, city.city == row.city).exists()
-    has_bit = row.months.op("&")(bit) != 0
-    db.execute(yearly.update().where(row.year == year, ~has_bit, used)
-               .values(months=row.months.op("|")(bit)))
-    db.execute(yearly.update().where(row.year == year, has_bit, ~used)
-               .values(months=row.months.op("&")(ALL_MONTHS ^ bit)))
-    db.execute(yearly.delete().where(row.year == year, row.months == 0))
-    known = select(literal(1)).where(row.year == year, row.country == city.country,
-                                     row.region == city.region,
-                                     row.city == city.city).exists()
-    db.execute(yearly.insert().from_select(
-        ["year", "country", "region", "city", "months"],
-        select(literal(year), city.country, city.region, city.city, literal(bit))
-        .where(city.month == month, city.metric == CITY_METRIC, city.city != "",
-               city.country != UNKNOWN, ~known)))
+_YEARLY = "usage_city_yearly"
+
+
+def _sum_cities(db, month: str) -> None:
+    """Replace the month's column of ``usage_city_yearly`` with the month's sums per place
+    and metric, in three set-wise statements: the month cleared on the year's rows, the
+    sums added (new rows, or the month set on existing ones), rows left with no month
+    dropped (a recounted day can take a place's last use away)."""
+    year, number = int(month[:4]), int(month[5:7])
+    bit, column = 1 << (number - 1), MONTH_COLUMNS[number - 1]
+    first, last = month_days(month)
+    params = {"year": year, "bit": bit, "keep": ALL_MONTHS ^ bit}
+    db.execute(text(f"UPDATE {_YEARLY} SET {column} = 0, months = (months & :keep) "
+                    "WHERE year = :year AND (months & :bit) != 0"), params)
+    sums = ", ".join("SUM(count)" if name == column else "0" for name in MONTH_COLUMNS)
+    db.execute(text(
+        f"INSERT INTO {_YEARLY} (year, place, metric, months, {', '.join(MONTH_COLUMNS)}) "
+        f"SELECT :year, place, metric, :bit, {sums} FROM usage_geo_daily "
+        "WHERE day BETWEEN :first AND :last GROUP BY place, metric "
+        f"ON CONFLICT (year, place, metric) DO UPDATE SET {column} = excluded.{column}, "
+        f"months = ({_YEARLY}.months | excluded.months)").bindparams(
+            bindparam("year", type_=Integer), bindparam("bit", type_=Integer),
+            bindparam("first", type_=Date), bindparam("last", type_=Date)),
+        {"year": year, "bit": bit, "first": first, "last": last})
+    db.execute(text(f"DELETE FROM {_YEARLY} WHERE year = :year AND months = 0"), params)
+
+
+def known_city(place):
+    """A condition on ``usage_places``: a known city (not an unknown place or a country
+    without its city)."""
+    return and_(place.city != "", place.country != UNKNOWN)
 
 
 def distinct_cities(db, period: Period) -> int:
@@ -102,7 +117,8 @@ def distinct_cities(db, period: Period) -> int:
         years[int(month[:4])] = years.get(int(month[:4]), 0) | 1 << (int(month[5:7]) - 1)
     used = [and_(yearly.year == year, yearly.months.op("&")(mask) != 0)
             for year, mask in years.items()]
-    rows = select(yearly.country, yearly.region, yearly.city).where(or_(*used))
+    rows = (select(yearly.place).join(UsagePlace, UsagePlace.id == yearly.place)
+            .where(yearly.metric == CITY_METRIC, known_city(UsagePlace), or_(*used)))
     if len(years) > 1:  # a city used in two of the years is one city
-        rows = rows.group_by(yearly.country, yearly.region, yearly.city)
+        rows = rows.group_by(yearly.place)
     return db.scalar(select(func.count()).select_from(rows.subquery())) or 0

@@ -111,16 +111,31 @@ def parse_line(path: Path, number: int, raw: bytes) -> SpoolEvent:
             if geo is None:
                 return SpoolEvent(ts, kind, item, user, agent, view)
             country, region, city = geo
-            source = data["src"]
-            if (type(country) is str and len(country) == 2 and country.isupper()
-                    and type(region) is str and len(region) <= 80
-                    and type(city) is str and len(city) <= 80
-                    and type(source) is str and len(source) <= SOURCE_LIMIT):
-                return SpoolEvent(ts, kind, item, user, agent, view, country, region,
-                                  city, source)
+            place = (country, region, city, data["src"])  # a list in it: TypeError below
+            if place in _places_seen or _valid_place(place):
+                return SpoolEvent(ts, kind, item, user, agent, view, *place)
     except (KeyError, TypeError, ValueError):
         pass
     return _checked(path, number, data)
+
+
+# places (country, region, city, source) already found valid: a reader's place comes
+# again and again, and is then checked with one lookup (bounded: cleared when full)
+_places_seen: set[tuple[str, str, str, str]] = set()
+_PLACES_SEEN_LIMIT = 200_000
+
+
+def _valid_place(place: tuple) -> bool:
+    country, region, city, source = place
+    if (type(country) is str and len(country) == 2 and country.isupper()
+            and type(region) is str and len(region) <= 80
+            and type(city) is str and len(city) <= 80
+            and type(source) is str and len(source) <= SOURCE_LIMIT):
+        if len(_places_seen) >= _PLACES_SEEN_LIMIT:
+            _places_seen.clear()
+        _places_seen.add(place)
+        return True
+    return False
 
 
 def _checked(path: Path, number: int, data) -> SpoolEvent:
