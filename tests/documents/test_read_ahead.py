@@ -67,23 +67,29 @@ def test_a_stopped_writer_stops_its_reader():
 
 WRITER = """
 import multiprocessing, sys, time
-from hemicycle.documents.read_ahead import read_ahead
+from hemicycle.documents.read_ahead import CHUNK, read_ahead
 def endless():
     n = 0
     while True:
         yield n
         n += 1
-items = read_ahead(endless)
+def finite():  # all read at once; its messages are bigger than a pipe holds
+    for n in range(3 * CHUNK):
+        yield f"{n} " + "x" * 2000
+items = read_ahead(endless if sys.argv[1] == "endless" else finite)
 next(items)
 print(multiprocessing.active_children()[0].pid, flush=True)
 time.sleep(600)
 """
 
 
-def test_a_writer_killed_outright_takes_its_reader_with_it():
+@pytest.mark.parametrize("reading", ["endless", "finite"])
+def test_a_writer_killed_outright_takes_its_reader_with_it(reading):
+    """Killed while the reader still reads, or once it has read everything and waits for
+    the writer to take its last messages (before, it stayed blocked on the pipe)."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
-    writer = subprocess.Popen([sys.executable, "-c", WRITER], stdout=subprocess.PIPE,
-                              text=True, env=env)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, reading],
+                              stdout=subprocess.PIPE, text=True, env=env)
     reader = int(writer.stdout.readline())
     writer.send_signal(signal.SIGKILL)  # the writer alone, not its process group
     writer.wait()

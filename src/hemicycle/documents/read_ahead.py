@@ -8,7 +8,8 @@ records ahead of the writer. The items must pickle.
 
 Ctrl-C is the writer's to take (``documents.interrupts``): the reader ignores it and is
 stopped when the writer leaves the loop. If the writer dies (even by SIGKILL) the reader
-notices within a second and exits; if the reader dies, the writer gets a ReadAheadError
+notices within a second and exits, also once it has read everything and only waits for
+the writer to take it; if the reader dies, the writer gets a ReadAheadError
 instead of hanging. An exception raised by ``make`` is raised here, as it was.
 """
 
@@ -19,6 +20,7 @@ import os
 import pickle
 import queue
 import signal
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -76,6 +78,18 @@ def _produce(channel, make: Callable[..., Iterator[Any]], args: tuple) -> None:
         _send(channel, ("end", None), parent)
     except Exception as exc:  # noqa: BLE001 - handed to the writer, raised there
         _send(channel, ("error", _described(exc)), parent)
+    _wait_until_taken(channel, parent)
+
+
+def _wait_until_taken(channel, parent: int) -> None:
+    """Return once the writer has taken every message. A process that ends flushes its
+    queue's buffer into the pipe first; with the writer killed meanwhile nobody reads
+    the pipe, and the reader would wait there for ever (the queue counts the messages
+    put and not yet taken: ``qsize``)."""
+    while channel.qsize():
+        if os.getppid() != parent:
+            os._exit(0)
+        time.sleep(0.05)
 
 
 def _send(channel, message: tuple, parent: int) -> None:
