@@ -29,6 +29,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache, lru_cache
+from itertools import compress, count
 
 import tantivy
 
@@ -203,23 +204,23 @@ def word_terms(lang: str, word: str) -> tuple[str, ...]:
 
 
 _TERMS_KEPT = 200_000  # distinct words remembered per language (then forgotten, all at once)
-_word_terms: dict[str, dict[str, str | None]] = {code: {} for code in CODES}
-_UNKNOWN = "\0"  # not a term: a word not analysed yet
+_word_terms: dict[str, dict[str, str]] = {code: {} for code in CODES}
 
 
 class _NotOneToken(ValueError):
     """A word ``_word`` cuts that Tantivy does not take as one token."""
 
 
-def _term_of(lang: str, word: str) -> str | None:
-    """The term ``analyzer(lang)`` makes of one word cut by ``_word`` (None: dropped)."""
+def _term_of(lang: str, word: str) -> str:
+    """The term ``analyzer(lang)`` makes of one word cut by ``_word`` ("": none, the word
+    is dropped)."""
     found = analyzer(lang).analyze(word)
     if len(found) > 1:
         raise _NotOneToken(word)
     known = _word_terms[lang]
     if len(known) >= _TERMS_KEPT:
         known.clear()
-    known[word] = term = found[0] if found else None
+    known[word] = term = found[0] if found else ""
     return term
 
 
@@ -227,31 +228,33 @@ def _word_spans(lang: str, prepared: str,
                 keep: Callable[[str], bool]) -> list[tuple[str, int, int]] | None:
     """``term_spans`` of text already prepared, cut in Python by ``_word`` and each
     distinct word analysed once per process (a snippet looks at a page of text per hit:
-    analysing it twice in Tantivy, for the terms and then for their offsets, cost twice as
-    much). None where Tantivy must cut the text itself (characters beyond the Basic
-    Multilingual Plane, a word it cuts otherwise)."""
+    analysing it twice in Tantivy, for the terms and then for their offsets, cost three
+    times as much). None where Tantivy must cut the text
+    itself (characters beyond the Basic Multilingual Plane, a word it cuts otherwise)."""
     if _ASTRAL.search(prepared):
         return None
     words = _word().findall(prepared)
-    get = _word_terms[lang].get
-    found = [get(word, _UNKNOWN) for word in words]
-    if _UNKNOWN in found:
+    found = list(map(_word_terms[lang].get, words))
+    if None in found:
         try:
-            found = [_term_of(lang, word) if term is _UNKNOWN else term
+            found = [_term_of(lang, word) if term is None else term
                      for word, term in zip(words, found, strict=True)]
         except _NotOneToken:
             return None
-    wanted = {i for i, term in enumerate(found) if term is not None and keep(term)}
+    wanted = list(compress(count(), map(keep, found)))
+    if "" in found:  # a dropped word is no term
+        wanted = [i for i in wanted if found[i]]
     if not wanted:
         return []
     # offsets by walking the words in order: between two words there are only characters
     # no word starts with, so each is found where the expression found it
     spans, end, find = [], 0, prepared.find
-    for i in range(max(wanted) + 1):
+    starts = dict.fromkeys(wanted)
+    for i in range(wanted[-1] + 1):
         word = words[i]
         start = find(word, end)
         end = start + len(word)
-        if i in wanted:
+        if i in starts:
             spans.append((found[i], start, end))
     return spans
 
