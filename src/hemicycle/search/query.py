@@ -148,11 +148,15 @@ class _Compiler:
     """Turns a query tree into a Tantivy query; collects what to highlight per language."""
 
     def __init__(self, schema: tantivy.Schema, langs: list[str],
-                 with_symbols: bool = True) -> None:
+                 with_symbols: bool = True, memo: dict | None = None) -> None:
+        """``memo``: another compiler's, to take the word queries it made already (a
+        page compiles its query once in all languages, then once in each; the matchers
+        then only collect what was not in it)."""
         self.schema = schema
         self.langs = langs
         self.with_symbols = with_symbols
         self.matchers: dict[str, Matcher] = {lang: Matcher() for lang in CODES}
+        self.memo: dict = {} if memo is None else memo
 
     def compile(self, tree: Tree, positive: bool = True,
                 typed: str | None = None) -> tantivy.Query | None:
@@ -206,12 +210,7 @@ class _Compiler:
             text = " ".join(c.text for c in leaves)
         subs = []
         for lang in self.langs:
-            toks = terms(lang, text)
-            if lang == "zh":
-                toks = _zh_trim(toks)
-            if len(toks) >= 2:
-                subs.append(tantivy.Query.phrase_query(self.schema, text_field(lang), toks))
-                subs.append(tantivy.Query.phrase_query(self.schema, title_field(lang), toks))
+            subs.extend(self.phrases(lang, text))
         if not subs:
             return None
         # a constant well above any sum of word scores: phrase matches rank first, and
@@ -219,8 +218,27 @@ class _Compiler:
         return tantivy.Query.const_score_query(
             tantivy.Query.disjunction_max_query(subs), PHRASE_SCORE)
 
+    def phrases(self, lang: str, text: str) -> list[tantivy.Query]:
+        """``text`` as one phrase in ``lang``'s text and title (none for one word)."""
+        key = ("phrase", lang, text)
+        if key not in self.memo:
+            toks = terms(lang, text)
+            if lang == "zh":
+                toks = _zh_trim(toks)
+            self.memo[key] = [] if len(toks) < 2 else [
+                tantivy.Query.phrase_query(self.schema, text_field(lang), toks),
+                tantivy.Query.phrase_query(self.schema, title_field(lang), toks)]
+        return self.memo[key]
+
     def text_query(self, fname: str, lang: str, leaf: Leaf, positive: bool,
                    ) -> tantivy.Query | None:
+        key = (fname, leaf, positive)
+        if key not in self.memo:
+            self.memo[key] = self._text_query(fname, lang, leaf, positive)
+        return self.memo[key]
+
+    def _text_query(self, fname: str, lang: str, leaf: Leaf, positive: bool,
+                    ) -> tantivy.Query | None:
         if leaf.prefix:
             toks = prefix_terms(lang, leaf.text)
             if not toks:
@@ -461,19 +479,20 @@ def _with_expansion(schema: tantivy.Schema, query: tantivy.Query | None, compile
 
 
 def _language_scores(searcher: tantivy.Searcher, schema: tantivy.Schema, tree: Tree | None,
-                     langs: list[str], addresses: list, matchers: dict[str, Matcher],
+                     langs: list[str], addresses: list, whole: _Compiler,
                      expansion: Expansion | None = None,
                      ) -> dict[tuple[int, int], dict[str, float]]:
     """How well each hit matches in each language: the query run once per language whose
     fields hold any of its words, restricted to the hits (cheap), so that a hit is shown
-    in the language it matched."""
+    in the language it matched. ``whole``: the compiler of the page's query (its matchers
+    say which words each language looks for; its word queries are taken again)."""
     scores: dict[tuple[int, int], dict[str, float]] = {}
     if tree is None or len(langs) == 1 or not addresses:
         return scores
     only_hits = _only(schema, searcher.fast_field_values("doc_id", addresses))
-    wanted = [lang for lang in langs if _in_index(searcher, lang, matchers[lang])]
+    wanted = [lang for lang in langs if _in_index(searcher, lang, whole.matchers[lang])]
     for lang in wanted or langs:
-        compiler = _Compiler(schema, [lang], with_symbols=False)
+        compiler = _Compiler(schema, [lang], with_symbols=False, memo=whole.memo)
         compiled = _with_expansion(schema, compiler.compile(tree), compiler, expansion,
                                    with_subjects=False)
         if compiled is None:
@@ -597,8 +616,7 @@ def _prepare(settings: Settings, q: str, lang: str | None, clean: dict[str, list
     wanted = dict(clean)
     if narrower and "subject" in wanted:
         wanted["subject"] = subjects_with_narrower(settings, wanted["subject"])
-    searcher, generation = location.searcher(settings)
-    schema = location.searchable_index(settings).schema
+    searcher, schema, generation = location.searcher(settings)
     redirect = _redirect(searcher, schema, q) if q.strip() else None
     compiler = _Compiler(schema, [lang] if lang else list(CODES))
     if redirect is not None:
@@ -705,7 +723,7 @@ def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, li
     by_language = _language_scores(searcher, schema, prepared.tree,
                                    [lang for lang in langs if lang in several],
                                    [address for _, address in found.hits],
-                                   prepared.compiler.matchers, prepared.expansion)
+                                   prepared.compiler, prepared.expansion)
     for (score, address), payload in zip(found.hits, payloads, strict=True):
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
