@@ -222,12 +222,19 @@ class _Compiler:
         """``text`` as one phrase in ``lang``'s text and title (none for one word)."""
         key = ("phrase", lang, text)
         if key not in self.memo:
-            toks = terms(lang, text)
+            toks = self.terms(lang, text)
             if lang == "zh":
                 toks = _zh_trim(toks)
             self.memo[key] = [] if len(toks) < 2 else [
                 tantivy.Query.phrase_query(self.schema, text_field(lang), toks),
                 tantivy.Query.phrase_query(self.schema, title_field(lang), toks)]
+        return self.memo[key]
+
+    def terms(self, lang: str, text: str) -> list[str]:
+        """``analysis.terms``, once for a word's title and text fields (not to be changed)."""
+        key = ("terms", lang, text)
+        if key not in self.memo:
+            self.memo[key] = terms(lang, text)
         return self.memo[key]
 
     def text_query(self, fname: str, lang: str, leaf: Leaf, positive: bool,
@@ -249,7 +256,7 @@ class _Compiler:
             if len(toks) > 1:
                 return tantivy.Query.phrase_prefix_query(self.schema, fname, toks)
             regex = tantivy.Query.regex_query(self.schema, fname, re.escape(toks[0]) + ".*")
-            stemmed = terms(lang, leaf.text)
+            stemmed = self.terms(lang, leaf.text)
             if len(stemmed) != 1 or stemmed[0].startswith(toks[0]):
                 return regex
             # the typed prefix may be longer than the stem the index holds (годов* -> год)
@@ -258,7 +265,7 @@ class _Compiler:
             exact = tantivy.Query.term_query(self.schema, fname, stemmed[0])
             return tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, regex), (tantivy.Occur.Should, exact)])
-        toks = terms(lang, leaf.text)
+        toks = self.terms(lang, leaf.text)
         if lang == "zh":
             toks = _zh_trim(toks)
             if len(toks) == 1 and len(toks[0]) == 1:
