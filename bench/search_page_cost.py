@@ -34,8 +34,9 @@ BENCH = Path(__file__).resolve().parent
 HERE = BENCH.parent / "src"
 
 
-def queries(count: int) -> list[dict]:
-    """The search calls compared and timed: keyword arguments of ``search``."""
+def queries(count: int, every: bool = True) -> list[dict]:
+    """The search calls compared (``every``), or the bench's term, phrase and faceted
+    queries alone: keyword arguments of ``search``."""
     sys.path.insert(0, str(BENCH))
     from search_generate import sources
     from search_latency import sample_queries
@@ -44,6 +45,8 @@ def queries(count: int) -> list[dict]:
     for kind, words in sample_queries(count, seed=7):
         text = f'"{words}"' if kind == "phrase" else words
         calls.append({"q": text, "filters": {"body": ["SC"]} if kind == "faceted" else None})
+    if not every:
+        return calls
     rng = random.Random(5)
     symbols, pools, _ = sources()
     zh = pools["zh"]
@@ -91,9 +94,12 @@ def engine(args) -> None:
     from search_latency import bench_settings, percentile
 
     settings = bench_settings(args.workdir)
-    calls = queries(args.queries)
+    calls = queries(args.queries, args.check or args.all)
     if args.check:
         print(json.dumps([answer(search(settings, **call)) for call in calls]))
+        return
+    if args.stages:
+        print(json.dumps(stages(settings, search, calls)))
         return
     out = {}
     for clients in args.clients:
@@ -118,10 +124,67 @@ def engine(args) -> None:
     print(json.dumps(out))
 
 
+STAGES = {"_prepare": "preparing the query", "_language_scores": "each hit's language",
+          "_payload": "reading the stored documents", "snippet_plain": "snippets"}
+
+
+class _TimedSearcher:
+    """A searcher whose searches called from ``_top_hits`` (the top k) are timed."""
+
+    def __init__(self, inner, spent: dict) -> None:
+        self.inner, self.spent = inner, spent
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def search(self, *args, **kwargs):
+        if sys._getframe(1).f_code.co_name != "_top_hits":
+            return self.inner.search(*args, **kwargs)
+        t = time.thread_time()
+        try:
+            return self.inner.search(*args, **kwargs)
+        finally:
+            self.spent["top k"] = self.spent.get("top k", 0.0) + time.thread_time() - t
+
+
+def stages(settings, search, calls: list[dict]) -> dict:
+    """CPU of the page's steps (this thread), facets cached: best of three passes."""
+    from hemicycle.search import location, query
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, function):
+        def wrapper(*args, **kwargs):
+            t = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.thread_time() - t
+        return wrapper
+
+    for name in STAGES:
+        setattr(query, name, timed(STAGES[name], getattr(query, name)))
+    reader = location.searcher
+    location.searcher = lambda s: (_TimedSearcher(reader(s)[0], spent), *reader(s)[1:])
+    for call in calls:
+        search(settings, **call).take_facets(wait=True)
+    best: dict[str, float] = {}
+    for _ in range(3):
+        spent.clear()
+        t = time.thread_time()
+        for call in calls:
+            search(settings, **call).take_facets(wait=True)
+        spent["whole page"] = time.thread_time() - t
+        if not best or spent["whole page"] < best["whole page"]:
+            best = {k: v / len(calls) * 1000 for k, v in spent.items()}
+    best["the rest"] = best["whole page"] - sum(v for k, v in best.items() if k != "whole page")
+    return best
+
+
 def run_side(args, src: Path, extra: list[str]) -> object:
     env = dict(os.environ, PYTHONPATH=str(src))
     command = [sys.executable, __file__, "--engine", "--workdir", str(args.workdir),
-               "--queries", str(args.queries),
+               "--queries", str(args.queries), *(["--all"] if args.all else []),
                "--clients", ",".join(map(str, args.clients)), *extra]
     done = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(done.stdout)
@@ -141,13 +204,23 @@ def check(args) -> None:
         sys.exit(1)
 
 
+def breakdown(args) -> None:
+    before = run_side(args, args.before, ["--stages"])
+    ours = run_side(args, HERE, ["--stages"])
+    print(f"CPU ms a query (this thread, one client, facets cached), "
+          f"{len(queries(args.queries, args.all))} queries, best of 3 passes")
+    print(f"{'step':32} {'before':>8} {'now':>8}")
+    for name in ["whole page", "top k", *STAGES.values(), "the rest"]:
+        print(f"{name:32} {before.get(name, 0):8.2f} {ours.get(name, 0):8.2f}")
+
+
 def timing(args) -> None:
     extra = ["--fresh"] if args.fresh else []
     rows: dict[str, list[dict]] = {"before": [], "now": []}
     for _ in range(args.rounds):
         rows["before"].append(run_side(args, args.before, extra))
         rows["now"].append(run_side(args, HERE, extra))
-    print(f"{len(queries(args.queries))} queries a pass; facets "
+    print(f"{len(queries(args.queries, args.all))} queries a pass; facets "
           f"{'counted in the timed pass' if args.fresh else 'cached'}; rounds {args.rounds}")
     print("clients | before: q/s, CPU ms a query, p50 / p99 ms | now: same | CPU before/now")
     for clients in map(str, args.clients):
@@ -172,6 +245,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--stages", action="store_true", help="CPU of each step of a page")
+    parser.add_argument("--all", action="store_true",
+                        help="time all the compared queries, not only the bench's three kinds")
     parser.add_argument("--engine", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:
@@ -180,7 +256,7 @@ def main() -> None:
     if args.before is None:
         parser.error("--before DIR is needed")
     args.before = args.before / "src"
-    (check if args.check else timing)(args)
+    (check if args.check else breakdown if args.stages else timing)(args)
 
 
 if __name__ == "__main__":
