@@ -720,7 +720,8 @@ def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, li
     else:
         total = counting.total or 0
     hits = []
-    payloads = [_payload(searcher.doc(address)) for _, address in found.hits]
+    found_hits = found.hits  # a new list at each reading of the property
+    payloads = [_payload(searcher.doc(address)) for _, address in found_hits]
     # only a hit in several of the languages searched has one to choose
     several = set()
     for payload in payloads:
@@ -729,9 +730,9 @@ def _top_hits(prepared: _Prepared, q: str, lang: str | None, clean: dict[str, li
             several |= have
     by_language = _language_scores(searcher, schema, prepared.tree,
                                    [lang for lang in langs if lang in several],
-                                   [address for _, address in found.hits],
+                                   [address for _, address in found_hits],
                                    prepared.compiler, prepared.expansion)
-    for (score, address), payload in zip(found.hits, payloads, strict=True):
+    for (score, address), payload in zip(found_hits, payloads, strict=True):
         shown = _pick_language(payload, langs,
                                by_language.get((address.segment_ord, address.doc), {}), ui_lang)
         hits.append(_hit(payload, score, shown, prepared.compiler.matchers))
