@@ -129,7 +129,8 @@ STAGES = {"_prepare": "preparing the query", "_language_scores": "each hit's lan
 
 
 class _TimedSearcher:
-    """A searcher whose searches called from ``_top_hits`` (the top k) are timed."""
+    """A searcher whose searches called from ``_top_hits`` (the top k) and document reads
+    are timed."""
 
     def __init__(self, inner, spent: dict) -> None:
         self.inner, self.spent = inner, spent
@@ -137,14 +138,20 @@ class _TimedSearcher:
     def __getattr__(self, name: str):
         return getattr(self.inner, name)
 
+    def timed(self, name: str, function, *args, **kwargs):
+        t = time.thread_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            self.spent[name] = self.spent.get(name, 0.0) + time.thread_time() - t
+
     def search(self, *args, **kwargs):
         if sys._getframe(1).f_code.co_name != "_top_hits":
             return self.inner.search(*args, **kwargs)
-        t = time.thread_time()
-        try:
-            return self.inner.search(*args, **kwargs)
-        finally:
-            self.spent["top k"] = self.spent.get("top k", 0.0) + time.thread_time() - t
+        return self.timed("top k", self.inner.search, *args, **kwargs)
+
+    def doc(self, *args):
+        return self.timed(STAGES["_payload"], self.inner.doc, *args)
 
 
 def stages(settings, search, calls: list[dict]) -> dict:
@@ -165,7 +172,12 @@ def stages(settings, search, calls: list[dict]) -> dict:
     for name in STAGES:
         setattr(query, name, timed(STAGES[name], getattr(query, name)))
     reader = location.searcher
-    location.searcher = lambda s: (_TimedSearcher(reader(s)[0], spent), *reader(s)[1:])
+
+    def timed_reader(settings):
+        searcher, *rest = reader(settings)
+        return (_TimedSearcher(searcher, spent), *rest)
+
+    location.searcher = timed_reader
     for call in calls:
         search(settings, **call).take_facets(wait=True)
     best: dict[str, float] = {}
