@@ -229,8 +229,8 @@ def _word_spans(lang: str, prepared: str,
     """``term_spans`` of text already prepared, cut in Python by ``_word`` and each
     distinct word analysed once per process (a snippet looks at a page of text per hit:
     analysing it twice in Tantivy, for the terms and then for their offsets, cost three
-    times as much). None where Tantivy must cut the text
-    itself (characters beyond the Basic Multilingual Plane, a word it cuts otherwise)."""
+    times as much). None where Tantivy must cut the text itself (characters beyond the
+    Basic Multilingual Plane, a word it cuts otherwise)."""
     if _ASTRAL.search(prepared):
         return None
     words = _word().findall(prepared)
@@ -248,13 +248,12 @@ def _word_spans(lang: str, prepared: str,
         return []
     # offsets by walking the words in order: between two words there are only characters
     # no word starts with, so each is found where the expression found it
-    spans, end, find = [], 0, prepared.find
-    starts = dict.fromkeys(wanted)
+    spans, end, find, kept = [], 0, prepared.find, set(wanted)
     for i in range(wanted[-1] + 1):
         word = words[i]
         start = find(word, end)
         end = start + len(word)
-        if i in starts:
+        if i in kept:
             spans.append((found[i], start, end))
     return spans
 
