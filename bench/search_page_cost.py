@@ -7,13 +7,15 @@ language restriction, an interface language, everything) in its own process, and
 answer (hits, scores, snippets, highlights, totals, facets) is compared as JSON, byte for
 byte.
 
-Otherwise: for 1, 2, 4 clients, each tree in its own process runs all the queries once
-to warm up (its facet counts then cached, as a page seen again or whose facets were
-counted before) and once timed, shared by that many threads; the processes alternate,
-``--rounds`` times. Printed: queries/s, CPU a query (the whole process), p50 / p99.
-``--fresh`` empties the facet cache before the timed pass (the counts are then paid).
+Otherwise: for 1, 2, 4 clients, each tree in its own process runs the bench's queries
+(``--all``: all those compared) once to warm up (its facet counts then cached, as a page
+seen again or whose facets were counted before) and once timed, shared by that many
+threads; the processes alternate, ``--rounds`` times. Printed: queries/s, CPU a query
+(the whole process), p50 / p99. ``--fresh`` empties the facet cache before the timed
+pass (the counts are then paid). ``--stages``: the CPU of each step of a page (top 20,
+the query, each hit's language, stored documents, snippets), one client.
 
-    .venv/bin/python bench/search_page_cost.py --workdir W --before DIR [--check]
+    .venv/bin/python bench/search_page_cost.py --workdir W --before DIR [--check|--stages]
 """
 
 from __future__ import annotations
