@@ -51,3 +51,23 @@ def message_of(value: object) -> object:
         first = value.args[0]
         return first if isinstance(first, Message) else str(value)
     return value
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """A message as JSON (its code and values, a message among them alike), so that one
+    kept in the catalogue (a finding, a review task) can be said later in a reader's
+    language."""
+    return {"code": message.code, "values": {
+        name: {"message": message_json(value), "text": str(value)}
+        if isinstance(value, Message) else value for name, value in message.values.items()}}
+
+
+def message_from_json(text: str, said: object) -> str:
+    """The message ``message_json`` kept, with its English ``text``; the text alone when
+    ``said`` is not such a record (kept before messages were, or damaged)."""
+    if not isinstance(said, dict) or not isinstance(said.get("code"), str) \
+            or not isinstance(said.get("values"), dict):
+        return text
+    values = {name: message_from_json(str(value.get("text", "")), value.get("message"))
+              if isinstance(value, dict) else value for name, value in said["values"].items()}
+    return _rebuild(said["code"], text, values)

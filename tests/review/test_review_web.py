@@ -3,6 +3,9 @@ real app: who may see and change drafts, CSRF, errors that name the field."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -11,6 +14,7 @@ from review_helpers import CAT, CAT_PW, form_token, load, make_draft, sign_in
 from hemicycle.accounts import add_user
 from hemicycle.catalogue.db import session_scope
 from hemicycle.catalogue.models import User
+from hemicycle.describe import checks
 from hemicycle.documents import DocumentInput, VersionInput, save_document
 from hemicycle.languages import CODES
 from hemicycle.review.tasks import refresh_all
@@ -248,3 +252,38 @@ def test_tasks_are_said_in_the_interface_language(site, settings):
         assert "no date found" not in queue and "(read:" not in queue
         record = site.get(f"/documents/{undated}?ui={lang}").text
         assert missing in record
+
+
+def test_a_findings_detail_is_said_in_the_interface_language(site, settings):
+    """The check's own sentence ("2031-01-01 is after today") is kept with its message's
+    code and values, so the queue and the record say it in the reader's language; a
+    finding kept as English text only (before codes were kept) stays English, marked so."""
+    today = dt.date(2026, 12, 7)
+    future = checks.date_in_range("date", dt.date(2031, 1, 1), today)
+    source = checks.date_against_year("date", dt.date(2014, 3, 5), 2015, "marc")
+    kept = [f.to_json() for f in (future, source)]
+    assert kept[0]["said"] == {"code": "finding.after_today",
+                               "values": {"date": "2031-01-01", "today": "2026-12-07"}}
+    old = {"code": "no-text", "field": "text", "message": "OCR read 3 letters"}
+    uid = save_document(settings, DocumentInput(
+        symbols=["A/70/44"], publication_date=dt.date(2015, 5, 12), source="marc",
+        extra={"findings": [*kept, old]},
+        versions={"en": VersionInput(title="REPORT", text="Report.")})).uid
+    refresh_all(settings)
+    sign_in(site)
+    said = {
+        "fr": ("2031-01-01 est postérieure à aujourd’hui (2026-12-07)",
+               "2014-03-05 n’est pas en 2015, l’année qu’indique la notice MARC"),
+        "ar": ("2031-01-01 لاحق لتاريخ اليوم (2026-12-07)",
+               "2014-03-05 ليس في عام 2015، وهو العام الذي يذكره سجل MARC"),
+        "zh": ("2031-01-01 晚于今天（2026-12-07）", "2014-03-05 不在MARC 记录所述的 2015 年内"),
+        "en": ("2031-01-01 is after today (2026-12-07)",
+               "2014-03-05 is not in 2015, the year the MARC record states")}
+    for lang, sentences in said.items():
+        for page in (site.get(f"/review?ui={lang}").text,
+                     site.get(f"/documents/{uid}?ui={lang}").text):
+            for sentence in sentences:
+                assert html.escape(sentence, quote=False) in page, (lang, sentence)
+            assert '<span lang="en" dir="ltr">OCR read 3 letters</span>' in page, lang
+            if lang != "en":
+                assert "is after today" not in page, lang

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hemicycle.messages import Message, message_json
+
 # where a value came from: stated by the manifest or the MARC record, derived from the
 # symbol, read in born-digital text or in OCR text, derived from the record's date (a
 # General Assembly session), or set by a person at review
@@ -56,7 +58,10 @@ class Finding:
             raise ValueError(f"unknown finding code {self.code!r}")
 
     def to_json(self) -> dict:
-        return {"code": self.code, "field": self.field, "message": self.message}
+        out = {"code": self.code, "field": self.field, "message": str(self.message)}
+        if isinstance(self.message, Message):  # said again in a reader's language
+            out["said"] = message_json(self.message)
+        return out
 
 
 @dataclass

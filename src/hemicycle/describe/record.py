@@ -35,6 +35,7 @@ from hemicycle.describe.periods import (
 )
 from hemicycle.describe.precision import edtf, parse_edtf
 from hemicycle.describe.titles import is_label, is_sentence, stated_title
+from hemicycle.messages import Message
 from hemicycle.symbols import Symbol, SymbolError, parse_symbol
 
 SYMBOL_CONFIDENCE = 0.95  # what a symbol says of body, period and type
@@ -143,8 +144,10 @@ class _Reader:
             if stated and not keys.intersection(s.key for s in stated):
                 self.finding(Finding(
                     "symbol-contradicts-text", "symbols",
-                    f"the text states {', '.join(s.canonical for s in stated)} as its "
-                    f"symbol, the record {', '.join(g.symbols)}"))
+                    Message("finding.symbol_in_text", "the text states {stated} as its "
+                            "symbol, the record {given}",
+                            stated=", ".join(s.canonical for s in stated),
+                            given=", ".join(g.symbols))))
         drafts = self.read(lambda t: (draft_symbols(t), 0.8) if draft_symbols(t) else None)
         if drafts:
             mine = {s.key for s in self.symbols}
@@ -166,8 +169,11 @@ class _Reader:
         if text_body and self.symbols and text_body[1] >= 0.85 and \
                 text_body[0] not in {s.body for s in self.symbols}:
             self.finding(Finding("body-contradicts-text", "body",
-                                 f"the text names {text_body[0]} as its body, the symbol "
-                                 f"{self.symbols[0].canonical} says {self.symbols[0].body}"))
+                                 Message("finding.body_in_text", "the text names {named} as "
+                                         "its body, the symbol {symbol} says {body}",
+                                         named=text_body[0],
+                                         symbol=self.symbols[0].canonical,
+                                         body=self.symbols[0].body)))
 
     def date_fields(self) -> None:
         g = self.given
@@ -188,8 +194,11 @@ class _Reader:
             if read and read[0].role in ("heading", "adopted") and read[0].date != value \
                     and name == ("action_date" if g.action_date else "date"):
                 self.finding(Finding("date-contradicts-text", name,
-                                     f"{value.isoformat()} given, the text says "
-                                     f"{read[0].date.isoformat()} ({read[0].text})"))
+                                     Message("finding.date_in_text", "{given} given, the "
+                                             "text says {read} ({quoted})",
+                                             given=value.isoformat(),
+                                             read=read[0].date.isoformat(),
+                                             quoted=read[0].text)))
         if read is None:
             self.reduced_date()
             return
@@ -249,8 +258,10 @@ class _Reader:
         symbol_year = next((s.year for s in own if s.year), None)
         if symbol_year and g.year and symbol_year != g.year:
             self.finding(Finding("date-contradicts-year", "year",
-                                 f"the {g.source} states {g.year}, the symbol "
-                                 f"{own[0].canonical} {symbol_year}"))
+                                 Message("finding.year_against_symbol", "the {source} "
+                                         "states {year}, the symbol {symbol} {symbol_year}",
+                                         source=checks.source_named(g.source), year=g.year,
+                                         symbol=own[0].canonical, symbol_year=symbol_year)))
         if symbol_year:
             return symbol_year, "symbol"
         return (g.year, g.source) if g.year else None
@@ -382,8 +393,9 @@ class _Reader:
         letters = sum(c.isalpha() for t in self.texts.values() for c in t)
         if letters < _MIN_LETTERS:
             self.finding(Finding("no-text", "text",
-                                 f"OCR read {letters} letters: the scan holds no legible "
-                                 "text (blank, a picture, or the wrong language)"))
+                                 Message("finding.no_legible_text", "OCR read {letters} "
+                                         "letters: the scan holds no legible text (blank, a "
+                                         "picture, or the wrong language)", letters=letters)))
 
     def value_of(self, name: str):
         f = self.out.fields.get(name)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hemicycle.catalogue.models import Base, utcnow
+from hemicycle.messages import message_from_json
 
 
 class ReviewDraft(Base):
@@ -48,9 +49,16 @@ class ReviewTask(Base):
     code: Mapped[str] = mapped_column(String(40))  # a finding's code, low-confidence, missing
     field: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
+    # the finding's message as code and values (hemicycle.messages), to say it in any language
+    said_as: Mapped[dict | None] = mapped_column(JSON)
     confidence: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)  # open|resolved
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(80))  # a person, or "the record"
     note: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def said(self) -> str:
+        """The message, translatable where its code was kept."""
+        return message_from_json(self.message, self.said_as)

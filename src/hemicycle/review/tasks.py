@@ -54,6 +54,7 @@ class Wanted:
     field: str
     message: str
     confidence: float | None = None
+    said_as: dict | None = None  # a finding's message as code and values
 
 
 def _shown(value) -> str:
@@ -70,8 +71,10 @@ def wanted_tasks(status: str, extra: dict | None, has_title: bool) -> list[Wante
     out: list[Wanted] = []
     for f in extra.get("findings") or []:
         if isinstance(f, dict) and f.get("code") in FINDINGS:
+            said = f.get("said")
             out.append(Wanted(f["code"], str(f.get("field") or "record"),
-                              str(f.get("message") or FINDINGS[f["code"]])))
+                              str(f.get("message") or FINDINGS[f["code"]]),
+                              said_as=said if isinstance(said, dict) else None))
     extraction = extra.get("extraction") or {}
     checked = set((extra.get("review") or {}).get("checked") or [])
     for name in WATCHED:
@@ -118,10 +121,11 @@ def record_tasks(db: Session, document_ids: list[int]) -> None:
                 task = existing.pop((doc_id, code, field), None)
                 if task is None:
                     db.add(ReviewTask(document_id=doc_id, code=code, field=field,
-                                      message=w.message, confidence=w.confidence,
-                                      status="open", created_at=now))
+                                      message=w.message, said_as=w.said_as,
+                                      confidence=w.confidence, status="open", created_at=now))
                 elif task.status == "open" or task.resolved_by == CLOSED_BY_RECORD:
                     task.message, task.confidence = w.message, w.confidence
+                    task.said_as = w.said_as
                     task.status, task.resolved_at, task.resolved_by = "open", None, None
             for key in [k for k in existing if k[0] == doc_id]:
                 task = existing.pop(key)
@@ -173,6 +177,7 @@ class TaskEntry:
     created_at: dt.datetime
     resolved_by: str | None
     note: str | None
+    said: str  # the message, a translatable Message where the check kept its code
 
     def to_json(self) -> dict:
         return {"id": self.id, "uid": self.uid, "symbol": self.symbol,
@@ -215,7 +220,8 @@ def list_tasks(settings: Settings, *, status: str = "open", code: str | None = N
         rows = db.execute(stmt.order_by(ReviewTask.id).offset((page - 1) * per_page)
                           .limit(per_page)).all()
         return [TaskEntry(t.id, uid, symbol, doc_status, t.code, t.field, t.message,
-                          t.confidence, t.status, t.created_at, t.resolved_by, t.note)
+                          t.confidence, t.status, t.created_at, t.resolved_by, t.note,
+                          t.said)
                 for t, uid, symbol, doc_status in rows], total
 
 

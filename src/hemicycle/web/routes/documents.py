@@ -40,7 +40,7 @@ from hemicycle.interop.iiif_image import cache as iiif_cache
 from hemicycle.interop.iiif_image.request import ImageApiError, PageId
 from hemicycle.interop.jsonld import document_jsonld
 from hemicycle.languages import CODES, UnknownLanguage, normalise_language
-from hemicycle.messages import Message, message_of
+from hemicycle.messages import Message, message_from_json, message_of
 from hemicycle.proceedings.queries import speeches_for_meeting, voting_record_for_symbol
 from hemicycle.review.tasks import open_tasks_of, record_saved
 from hemicycle.search.index import catch_up
@@ -370,7 +370,8 @@ def document_page(request: Request, uid: str):
         "title": shown_title(doc, lang),
         "period": period_of(doc.body, doc.session, doc.year),
         "provenance": _provenance(doc),
-        "findings": [f for f in (doc.extra or {}).get("findings") or [] if isinstance(f, dict)],
+        "findings": [{**f, "said": message_from_json(str(f.get("message", "")), f.get("said"))}
+                     for f in (doc.extra or {}).get("findings") or [] if isinstance(f, dict)],
         "text_version": text_version if text else None,
         "as_printed": as_printed,
         "text_blocks": text.splitlines() if as_printed else paragraphs(text),
