@@ -29,6 +29,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache, lru_cache
+from itertools import compress, count
 
 import tantivy
 
@@ -202,6 +203,65 @@ def word_terms(lang: str, word: str) -> tuple[str, ...]:
     return tuple(terms(lang, word))
 
 
+_TERMS_KEPT = 200_000  # distinct words remembered per language (then forgotten, all at once)
+_word_terms: dict[str, dict[str, str]] = {code: {} for code in CODES}
+
+
+class _NotOneToken(ValueError):
+    """A word ``_word`` cuts that Tantivy does not take as one token."""
+
+
+def _term_of(lang: str, word: str) -> str:
+    """The term ``analyzer(lang)`` makes of one word cut by ``_word`` ("": none, the word
+    is dropped)."""
+    found = analyzer(lang).analyze(word)
+    if len(found) > 1:
+        raise _NotOneToken(word)
+    known = _word_terms[lang]
+    if len(known) >= _TERMS_KEPT:
+        known.clear()
+    known[word] = term = found[0] if found else ""
+    return term
+
+
+def _word_spans(lang: str, prepared: str,
+                keep: Callable[[str], bool]) -> list[tuple[str, int, int]] | None:
+    """``term_spans`` of text already prepared, cut in Python by ``_word`` and each
+    distinct word analysed once per process (a snippet looks at a page of text per hit:
+    analysing it twice in Tantivy, for the terms and then for their offsets, cost three
+    times as much). None where Tantivy must cut the text itself (characters beyond the
+    Basic Multilingual Plane, a word it cuts otherwise)."""
+    if _ASTRAL.search(prepared):
+        return None
+    words = _word().findall(prepared)
+    found = list(map(_word_terms[lang].get, words))
+    if None in found:
+        try:
+            found = [_term_of(lang, word) if term is None else term
+                     for word, term in zip(words, found, strict=True)]
+        except _NotOneToken:
+            return None
+    wanted = list(compress(count(), map(keep, found)))
+    if "" in found:  # a dropped word is no term
+        wanted = [i for i in wanted if found[i]]
+    if not wanted:
+        return []
+    # offsets by walking the words in order: between two words there are only characters
+    # no word starts with, so each is found where the expression found it
+    spans, end, find, kept = [], 0, prepared.find, set(wanted)
+    for i in range(wanted[-1] + 1):
+        word = words[i]
+        start = find(word, end)
+        end = start + len(word)
+        if i in kept:
+            spans.append((found[i], start, end))
+    return spans
+
+
+def _every(_term: str) -> bool:
+    return True
+
+
 def term_spans(lang: str, text: str,
                keep: Callable[[str], bool] | None = None) -> list[tuple[str, int, int]]:
     """The terms of ``text`` (those ``keep`` accepts) with their (start, end) in ``text``
@@ -211,18 +271,13 @@ def term_spans(lang: str, text: str,
                  for unit, start, end in chinese.bigram_spans(normalise(text, lang)))
         return [u for u in units if keep is None or keep(u[0])]
     prepared = prepare(lang, text)
-    if keep is None:
+    spans = _word_spans(lang, prepared, keep or _every)
+    if spans is None:
         tokens = analyzer(lang).pre_tokenize(prepared).tokens
-        spans = [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens]
-    else:
-        # the terms alone first (a plain list, cheap); the tokens with their offsets only
-        # where one is wanted (the same analyzer gives the same tokens in the same order)
-        wanted = [i for i, term in enumerate(analyzer(lang).analyze(prepared)) if keep(term)]
-        if not wanted:
-            return []
-        tokens = analyzer(lang).pre_tokenize(prepared).tokens
-        spans = [(tokens[i].text, tokens[i].char_offset_from, tokens[i].char_offset_to)
-                 for i in wanted]
+        spans = [(t.text, t.char_offset_from, t.char_offset_to) for t in tokens
+                 if keep is None or keep(t.text)]
+    if not spans:
+        return spans
     # normalisation drops Arabic marks: map offsets in the normalised text back
     deleted = dropped_positions(text, lang)
     if not deleted:

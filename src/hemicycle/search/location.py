@@ -88,26 +88,27 @@ def _searchable(path: Path | None) -> tantivy.Index:
         return _empty
 
 
-def searcher(settings: Settings) -> tuple[tantivy.Searcher, tuple[str, int, int]]:
-    """A searcher of the current index and the generation it reads: the index directory
-    and its last commit (meta.json, which Tantivy rewrites on each commit). A commit seen
-    here first reloads the reader, so that results cached under a generation were
-    computed on it (Tantivy's own reload follows a commit only after a delay)."""
+def searcher(settings: Settings,
+             ) -> tuple[tantivy.Searcher, tantivy.Schema, tuple[str, int, int]]:
+    """A searcher of the current index, its schema and the generation it reads: the index
+    directory and its last commit (meta.json, which Tantivy rewrites on each commit). A
+    commit seen here first reloads the reader, so that results cached under a generation
+    were computed on it (Tantivy's own reload follows a commit only after a delay)."""
     path = current_path(settings)
     index = _searchable(path)
     if index is _empty or path is None:
-        return index.searcher(), ("", 0, 0)
+        return index.searcher(), index.schema, ("", 0, 0)
     try:
         meta = os.stat(path / "meta.json")
     except OSError:
-        return index.searcher(), (path.name, 0, 0)
+        return index.searcher(), index.schema, (path.name, 0, 0)
     commit = (meta.st_mtime_ns, meta.st_size)
     key = str(path)
     if _commits.get(key) != commit:
         index.reload()
         with _opened_lock:
             _commits[key] = commit
-    return index.searcher(), (path.name, *commit)
+    return index.searcher(), index.schema, (path.name, *commit)
 
 
 def swap_current(settings: Settings, path: Path) -> None:

@@ -9,7 +9,7 @@ HTML-escaped and the matches are wrapped in ``<mark>``.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from hemicycle.search.analysis import term_spans
@@ -90,18 +90,17 @@ def _zh_spans(text: str, matcher: Matcher) -> list[tuple[int, int]] | None:
     return spans
 
 
-def _chunks(text: str) -> list[tuple[int, str]]:
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
     """``text`` in pieces of ``CHUNKS`` characters (as far as they reach), cut at white
-    space."""
-    out, start = [], 0
+    space, each cut when it is asked for (most snippets need the first only)."""
+    start = 0
     for size in CHUNKS:
         if start >= len(text):
-            break
+            return
         end = text.find(" ", start + size) if start + size < len(text) else -1
         end = len(text) if end == -1 else end
-        out.append((start, text[start:end]))
+        yield start, text[start:end]
         start = end
-    return out
 
 
 def _spans(lang: str, text: str, matcher: Matcher) -> list[tuple[int, int]]:
